@@ -1,0 +1,227 @@
+"""Forløbsmonitor: sign-in, navigation by role and the shared layout.
+
+Sign-in is resolved before st.navigation on every run, and st.navigation only ever gets
+the pages of the signed-in role: a page that is not passed cannot be opened by its URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import streamlit as st
+import streamlit_authenticator as stauth
+
+from db.engine import DatabaseUnavailable, check_connection
+from lib.auth import authenticator_credentials, load_user, sign_in
+from lib.scope import ROLE_LABELS
+from lib.settings import COOKIE_EXPIRY_DAYS, COOKIE_NAME, ConfigError, cookie_key, is_demo
+from views.common import get_engine
+
+MANAGERS = ("admin", "leder")
+STAFF = ("admin", "leder", "sagsbehandler")
+EVERYONE = ("admin", "leder", "sagsbehandler", "virksomhed")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    url_path: str
+    icon: str
+    roles: tuple[str, ...]
+    section: str
+
+
+PAGES = [
+    PageSpec(
+        "views/overblik.py", "Overblik", "overblik", ":material/dashboard:", EVERYONE, "Overblik"
+    ),
+]
+
+
+def find_page(role: str, url_path: str) -> st.Page | None:
+    for pages in pages_for(role).values():
+        for page in pages:
+            if page.url_path == url_path:
+                return page
+    return None
+
+
+def pages_for(role: str) -> dict[str, list[st.Page]]:
+    sections: dict[str, list[st.Page]] = {}
+    for spec in PAGES:
+        if role in spec.roles:
+            page = st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path)
+            sections.setdefault(spec.section, []).append(page)
+    return sections
+
+
+# --------------------------------------------------------------------------- sign-in
+
+
+def _on_sign_in() -> None:
+    """Form callback: runs before the script, so the same run already draws the pages."""
+    engine = get_engine()
+    result = sign_in(
+        engine,
+        st.session_state.get("sign_in_username", ""),
+        st.session_state.get("sign_in_password", ""),
+    )
+    if result.error:
+        st.session_state["sign_in_error"] = result.error
+        return
+    user = result.user
+    st.session_state.update(
+        user=user,
+        authentication_status=True,
+        username=user.username,
+        name=user.display_name,
+        roles=[user.role],
+        logout=False,
+        set_cookie_pending=True,
+        sign_in_error=None,
+        sign_in_password="",
+    )
+
+
+def _on_sign_out(authenticator: stauth.Authenticate) -> None:
+    authenticator.authentication_controller.logout()
+    st.session_state["user"] = None
+    st.session_state["delete_cookie_pending"] = True
+
+
+def sign_in_page() -> None:
+    demo = st.session_state.get("demo_mode", False)
+    _, middle, _ = st.columns([1, 1.4, 1])
+    with middle:
+        st.title("Forløbsmonitor")
+        st.caption("Opfølgning på samarbejdsaftaler med socialøkonomiske virksomheder")
+        with st.form("sign_in_form"):
+            st.subheader("Log ind")
+            st.text_input(
+                "Brugernavn", key="sign_in_username", max_chars=80, autocomplete="username"
+            )
+            st.text_input(
+                "Adgangskode",
+                key="sign_in_password",
+                type="password",
+                autocomplete="current-password",
+            )
+            st.form_submit_button(
+                "Log ind", type="primary", on_click=_on_sign_in, use_container_width=True
+            )
+        if st.session_state.get("sign_in_error"):
+            st.error(st.session_state["sign_in_error"], icon=":material/lock:")
+        if demo:
+            st.info(
+                "Demodata: log ind som **leder**, **sagsbehandler**, **mentor** eller **admin** "
+                "med adgangskoden **demo**."
+            )
+
+
+def resolve_user(engine, authenticator: stauth.Authenticate):
+    """The signed-in user for this run: from the session, else from the session cookie.
+    Re-read from the database so a deactivated user is signed out at once."""
+    if not st.session_state.get("authentication_status"):
+        try:
+            authenticator.login(location="unrendered")
+        except stauth.LoginError:
+            return None
+    if not st.session_state.get("authentication_status"):
+        return None
+    user = load_user(engine, st.session_state.get("username"))
+    if user is None:
+        authenticator.authentication_controller.logout()
+    st.session_state["user"] = user
+    return user
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def demo_banner() -> None:
+    st.markdown(
+        '<div class="fm-demo" role="status">Demodata – ikke rigtige borgere</div>',
+        unsafe_allow_html=True,
+    )
+
+
+STYLE = """
+<style>
+.fm-demo {background:#FFF4D6;border:1px solid #E69F00;color:#5A3E00;padding:.25rem .75rem;
+  border-radius:.4rem;font-size:.85rem;display:inline-block;margin-bottom:.5rem}
+</style>
+"""
+
+
+def stop_with(message: str) -> None:
+    st.error(message, icon=":material/error:")
+    st.stop()
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="Forløbsmonitor", page_icon=":material/monitoring:", layout="wide"
+    )
+    st.markdown(STYLE, unsafe_allow_html=True)
+    try:
+        engine = get_engine()
+        check_connection(engine)
+        demo = is_demo(engine)
+        key = cookie_key(st.secrets.get("cookie_key") if _has_secrets() else None, demo)
+    except (DatabaseUnavailable, ConfigError) as exc:
+        stop_with(str(exc))
+    st.session_state["demo_mode"] = demo
+    if demo:
+        demo_banner()
+
+    authenticator = stauth.Authenticate(
+        authenticator_credentials(engine),
+        COOKIE_NAME,
+        key,
+        COOKIE_EXPIRY_DAYS,
+        auto_hash=False,
+        login_sleep_time=0,  # a sleep here breaks deep links; lock-out is in the database
+    )
+    if st.session_state.pop("delete_cookie_pending", False):
+        authenticator.cookie_controller.delete_cookie()
+
+    user = resolve_user(engine, authenticator)
+    if user is None:
+        # Remember the address asked for (a copied deep link) to open it after sign-in.
+        st.session_state.setdefault("requested_path", urlparse(st.context.url or "").path)
+        st.navigation(
+            [st.Page(sign_in_page, title="Log ind", url_path="log-ind")], position="hidden"
+        ).run()
+        return
+
+    navigation = st.navigation(pages_for(user.role))
+    requested = st.session_state.pop("requested_path", "").strip("/").split("/")[-1]
+    if requested and requested != navigation.url_path:
+        target = find_page(user.role, requested)
+        if target is not None:
+            st.switch_page(target)
+
+    if st.session_state.pop("set_cookie_pending", False):
+        authenticator.cookie_controller.set_cookie()
+    with st.sidebar:
+        st.markdown(f"**{user.display_name}**  \n{ROLE_LABELS.get(user.role, user.role)}")
+        st.button(
+            "Log ud",
+            key="sign_out_button",
+            on_click=_on_sign_out,
+            args=(authenticator,),
+            icon=":material/logout:",
+        )
+    navigation.run()
+
+
+def _has_secrets() -> bool:
+    try:
+        return "cookie_key" in st.secrets
+    except Exception:  # no secrets.toml at all
+        return False
+
+
+main()

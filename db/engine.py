@@ -1,0 +1,111 @@
+"""Engine and sessions.
+
+One engine per process and URL. Reads use `engine.connect()`; every write goes through
+`write_session()`, the single write path: one transaction, an actor for the audit log,
+and on SQLite an immediate write lock so concurrent writers queue instead of failing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session
+
+from db import audit  # noqa: F401  (registers the audit hook on every Session)
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = ROOT / "data" / "forlobsmonitor.db"
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The configured database cannot be used; the message is one sentence for a person."""
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def is_embedded(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Python's sqlite3 opens its own transactions; we issue BEGIN ourselves (see _begin).
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # Writers take the write lock up front: a deferred transaction that reads and then
+    # writes can fail with "database is locked" instead of waiting its turn.
+    if conn.get_execution_options().get("sqlite_write"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseUnavailable(
+            f"DATABASE_URL kan ikke læses ({exc.__class__.__name__}): brug fx "
+            "postgresql+psycopg://bruger@vaert:5432/database."
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    try:
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args=_pg_args(parsed)
+        )
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise DatabaseUnavailable(
+            f"Databasetypen i DATABASE_URL understøttes ikke ({exc}); brug sqlite:/// "
+            "eller postgresql+psycopg://."
+        ) from None
+
+
+def _pg_args(parsed) -> dict:
+    return {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise DatabaseUnavailable with one clear sentence when the database can't be reached."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnavailable(f"Databasen på {where} kan ikke nås: {reason}") from None
+
+
+@contextmanager
+def write_session(engine: Engine, actor: str, *, audit_log: bool = True) -> Iterator[Session]:
+    """One transaction for one user action. Commits on success, rolls back on any error.
+
+    `actor` is the signed-in username written to the audit log with every change.
+    """
+    bind = engine.execution_options(sqlite_write=True) if is_embedded(str(engine.url)) else engine
+    with Session(bind=bind, expire_on_commit=False) as session:
+        session.info["actor"] = actor
+        session.info["audit"] = audit_log
+        with session.begin():
+            yield session

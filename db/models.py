@@ -1,0 +1,665 @@
+"""The Forløbsmonitor schema: SQLAlchemy 2 typed models.
+
+English names in code, Danish labels live in the catalogue tables (data, not code).
+Constraints that protect the numbers on the dashboards live in the database, so that
+every writer (the app, a script, a psql session) is held to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("admin", "leder", "sagsbehandler", "virksomhed")
+ENROLMENT_STATUSES = ("referral", "active", "ended")
+REVIEW_CADENCES = ("half_yearly", "yearly")
+DELIVERABLE_KINDS = ("meeting_plan", "plan", "evaluation_invitation")
+GOAL_PROGRESS = ("closer", "unchanged", "further")
+OUTCOME_CATEGORIES = ("job", "education", "continues", "other")
+MENTOR_TYPES = ("enterprise", "jobcentre", "social", "external")
+SURVEY_ROUND_KINDS = ("baseline", "midpoint", "final")
+FIDELITY_ROLES = (
+    "leder",
+    "projektleder",
+    "sagsbehandler",
+    "virksomhedskonsulent",
+    "mentor",
+    "total",
+)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# --------------------------------------------------------------------------- catalogues
+
+
+class TargetGroup(Base):
+    """Målgruppe."""
+
+    __tablename__ = "target_group"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SubGoal(Base):
+    """Delmål from the catalogue."""
+
+    __tablename__ = "sub_goal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Parameter(Base):
+    """Progressionsparameter (Motivation, Aktiv handlen, ...)."""
+
+    __tablename__ = "parameter"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    sub_elements: Mapped[list[SubElement]] = relationship(
+        back_populates="parameter", order_by="SubElement.sort_order"
+    )
+
+
+class SubElement(Base):
+    """A parameter's sub-element (ansvarlighed, samarbejde, ...)."""
+
+    __tablename__ = "sub_element"
+    __table_args__ = (UniqueConstraint("parameter_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parameter_id: Mapped[int] = mapped_column(ForeignKey("parameter.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(200))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    parameter: Mapped[Parameter] = relationship(back_populates="sub_elements")
+
+
+class ScoreLevel(Base):
+    """One step of the score scale with its Danish label. Scores reference it by value,
+    so a score outside the scale is refused by a foreign key."""
+
+    __tablename__ = "score_level"
+    value: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    label: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class OutcomeType(Base):
+    """Resultat efter forløb. `category` drives 'share moved into job or education'."""
+
+    __tablename__ = "outcome_type"
+    __table_args__ = (CheckConstraint(_in("category", OUTCOME_CATEGORIES), name="category"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(20))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --------------------------------------------------------------------------- organisation
+
+
+class Enterprise(Base):
+    """Socialøkonomisk virksomhed."""
+
+    __tablename__ = "enterprise"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    agreements: Mapped[list[Agreement]] = relationship(back_populates="enterprise")
+
+
+class Agreement(Base):
+    """Samarbejdsaftale between the job centre and an enterprise."""
+
+    __tablename__ = "agreement"
+    __table_args__ = (
+        CheckConstraint("slots > 0", name="slots_positive"),
+        CheckConstraint(_in("review_cadence", REVIEW_CADENCES), name="review_cadence"),
+        CheckConstraint("evaluation_interval_months BETWEEN 1 AND 12", name="evaluation_interval"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    slots: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    review_cadence: Mapped[str] = mapped_column(String(20), default="half_yearly")
+    evaluation_interval_months: Mapped[int] = mapped_column(Integer, default=2)
+    jobcentre_contact: Mapped[str] = mapped_column(String(200), default="")
+    enterprise_contact: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="agreements")
+    target_groups: Mapped[list[TargetGroup]] = relationship(secondary="agreement_target_group")
+    enrolments: Mapped[list[Enrolment]] = relationship(back_populates="agreement")
+
+
+class AgreementTargetGroup(Base):
+    __tablename__ = "agreement_target_group"
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True
+    )
+    target_group_id: Mapped[int] = mapped_column(ForeignKey("target_group.id"), primary_key=True)
+
+
+class User(Base):
+    """A person who signs in. Scope: a caseworker sees own participants, enterprise
+    staff (`virksomhed`) their enterprise's, managers and admins everything."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint(
+            "role <> 'virksomhed' OR enterprise_id IS NOT NULL", name="enterprise_staff_scope"
+        ),
+        CheckConstraint("failed_sign_ins >= 0", name="failed_sign_ins"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+# --------------------------------------------------------------------------- participants
+
+
+class Participant(Base):
+    """Deltager. Pseudonymous: a case code and initials, never a CPR number."""
+
+    __tablename__ = "participant"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_code: Mapped[str] = mapped_column(String(40), unique=True)
+    initials: Mapped[str] = mapped_column(String(10))
+    target_group_id: Mapped[int] = mapped_column(ForeignKey("target_group.id"), index=True)
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    target_group: Mapped[TargetGroup] = relationship()
+    caseworker: Mapped[User | None] = relationship()
+    enrolments: Mapped[list[Enrolment]] = relationship(back_populates="participant")
+
+
+class Enrolment(Base):
+    """Forløb: one participant on one agreement. referral -> active -> ended."""
+
+    __tablename__ = "enrolment"
+    __table_args__ = (
+        CheckConstraint(_in("status", ENROLMENT_STATUSES), name="status"),
+        CheckConstraint("planned_weeks IN (13, 52)", name="planned_weeks"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
+        CheckConstraint("status <> 'ended' OR end_date IS NOT NULL", name="ended_has_end_date"),
+        Index("ix_enrolment_agreement_status", "agreement_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id"))
+    status: Mapped[str] = mapped_column(String(20), default="referral")
+    referred_on: Mapped[dt.date | None] = mapped_column(Date)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    planned_weeks: Mapped[int] = mapped_column(Integer, default=13)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    final_summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    participant: Mapped[Participant] = relationship(back_populates="enrolments")
+    agreement: Mapped[Agreement] = relationship(back_populates="enrolments")
+    extensions: Mapped[list[Extension]] = relationship(
+        back_populates="enrolment", order_by="Extension.extended_on"
+    )
+    pauses: Mapped[list[Pause]] = relationship(back_populates="enrolment")
+    plans: Mapped[list[Plan]] = relationship(back_populates="enrolment", order_by="Plan.version_no")
+    evaluations: Mapped[list[Evaluation]] = relationship(
+        back_populates="enrolment", order_by="Evaluation.evaluated_on"
+    )
+    outcome: Mapped[Outcome | None] = relationship(back_populates="enrolment")
+
+
+class Extension(Base):
+    """Forlængelse: moves the planned end of a course."""
+
+    __tablename__ = "extension"
+    __table_args__ = (CheckConstraint("new_end_date > extended_on", name="dates_ordered"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
+    )
+    extended_on: Mapped[dt.date] = mapped_column(Date)
+    new_end_date: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    enrolment: Mapped[Enrolment] = relationship(back_populates="extensions")
+
+
+class Pause(Base):
+    """Paused time (e.g. illness): does not count against due dates."""
+
+    __tablename__ = "pause"
+    __table_args__ = (CheckConstraint("end_date >= start_date", name="dates_ordered"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
+    )
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="Sygdom")
+    enrolment: Mapped[Enrolment] = relationship(back_populates="pauses")
+
+
+# --------------------------------------------------------------------------- plans
+
+
+class Plan(Base):
+    """A plan version. Version 1 is the baseline."""
+
+    __tablename__ = "plan"
+    __table_args__ = (
+        UniqueConstraint("enrolment_id", "version_no"),
+        CheckConstraint("version_no >= 1", name="version_no"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
+    )
+    version_no: Mapped[int] = mapped_column(Integer, default=1)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    made_with_participant: Mapped[bool] = mapped_column(Boolean, default=True)
+    took_part: Mapped[str] = mapped_column(String(300), default="")
+    long_term_goal: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    enrolment: Mapped[Enrolment] = relationship(back_populates="plans")
+    sub_goals: Mapped[list[PlanSubGoal]] = relationship(
+        back_populates="plan", order_by="PlanSubGoal.priority", cascade="all, delete-orphan"
+    )
+    scores: Mapped[list[PlanScore]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.version_no == 1
+
+
+class PlanSubGoal(Base):
+    """A sub-goal chosen in a plan, in priority order, with why and what to focus on."""
+
+    __tablename__ = "plan_sub_goal"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "sub_goal_id"),
+        CheckConstraint("priority >= 1", name="priority"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    sub_goal_id: Mapped[int] = mapped_column(ForeignKey("sub_goal.id"))
+    priority: Mapped[int] = mapped_column(Integer, default=1)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    focus: Mapped[str] = mapped_column(Text, default="")
+
+    plan: Mapped[Plan] = relationship(back_populates="sub_goals")
+    sub_goal: Mapped[SubGoal] = relationship()
+    parameters: Mapped[list[Parameter]] = relationship(secondary="plan_sub_goal_parameter")
+    sub_elements: Mapped[list[SubElement]] = relationship(secondary="plan_sub_goal_sub_element")
+
+
+class PlanSubGoalParameter(Base):
+    __tablename__ = "plan_sub_goal_parameter"
+    plan_sub_goal_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_sub_goal.id", ondelete="CASCADE"), primary_key=True
+    )
+    parameter_id: Mapped[int] = mapped_column(ForeignKey("parameter.id"), primary_key=True)
+
+
+class PlanSubGoalSubElement(Base):
+    __tablename__ = "plan_sub_goal_sub_element"
+    plan_sub_goal_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_sub_goal.id", ondelete="CASCADE"), primary_key=True
+    )
+    sub_element_id: Mapped[int] = mapped_column(ForeignKey("sub_element.id"), primary_key=True)
+
+
+class PlanScore(Base):
+    """Score given when the plan was made; the baseline plan's scores are the baseline.
+    `sub_element_id` is set for a sub-element score, NULL for the parameter as a whole."""
+
+    __tablename__ = "plan_score"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    parameter_id: Mapped[int] = mapped_column(ForeignKey("parameter.id"))
+    sub_element_id: Mapped[int | None] = mapped_column(ForeignKey("sub_element.id"))
+    score: Mapped[int] = mapped_column(ForeignKey("score_level.value"))
+    plan: Mapped[Plan] = relationship(back_populates="scores")
+
+
+# --------------------------------------------------------------------------- follow-up
+
+
+class Evaluation(Base):
+    """Bi-monthly evaluation written with the participant."""
+
+    __tablename__ = "evaluation"
+    __table_args__ = (
+        CheckConstraint(_in("goal_progress", GOAL_PROGRESS), name="goal_progress"),
+        Index("ix_evaluation_enrolment_date", "enrolment_id", "evaluated_on"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"))
+    evaluated_on: Mapped[dt.date] = mapped_column(Date)
+    goal_progress: Mapped[str] = mapped_column(String(20), default="unchanged")
+    sub_goals_need_adjusting: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    written_with_participant: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    enrolment: Mapped[Enrolment] = relationship(back_populates="evaluations")
+    scores: Mapped[list[EvaluationScore]] = relationship(
+        back_populates="evaluation", cascade="all, delete-orphan"
+    )
+
+
+class EvaluationScore(Base):
+    __tablename__ = "evaluation_score"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation.id", ondelete="CASCADE"), index=True
+    )
+    parameter_id: Mapped[int] = mapped_column(ForeignKey("parameter.id"), index=True)
+    sub_element_id: Mapped[int | None] = mapped_column(ForeignKey("sub_element.id"))
+    score: Mapped[int] = mapped_column(ForeignKey("score_level.value"))
+    evaluation: Mapped[Evaluation] = relationship(back_populates="scores")
+
+
+class FollowUpMeeting(Base):
+    """Opfølgningsmøde, held with each evaluation."""
+
+    __tablename__ = "follow_up_meeting"
+    __table_args__ = (CheckConstraint("held_on IS NULL OR held = TRUE", name="held_on_held"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
+    )
+    evaluation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evaluation.id", ondelete="SET NULL"), index=True
+    )
+    planned_on: Mapped[dt.date | None] = mapped_column(Date)
+    held: Mapped[bool] = mapped_column(Boolean, default=False)
+    held_on: Mapped[dt.date | None] = mapped_column(Date)
+    caseworker_present: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Deliverable(Base):
+    """What the caseworker should receive: meeting plan, plan, invitation to evaluation."""
+
+    __tablename__ = "deliverable"
+    __table_args__ = (CheckConstraint(_in("kind", DELIVERABLE_KINDS), name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
+    )
+    evaluation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evaluation.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    received_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class WeeklyHours(Base):
+    """Timer: planned vs attended, illness absence, ordinary paid hours in a week."""
+
+    __tablename__ = "weekly_hours"
+    __table_args__ = (
+        UniqueConstraint("enrolment_id", "week_start"),
+        CheckConstraint("planned_hours BETWEEN 0 AND 80", name="planned_hours"),
+        CheckConstraint("attended_hours BETWEEN 0 AND 80", name="attended_hours"),
+        CheckConstraint("illness_hours BETWEEN 0 AND 80", name="illness_hours"),
+        CheckConstraint("ordinary_paid_hours BETWEEN 0 AND 80", name="ordinary_paid_hours"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
+    )
+    week_start: Mapped[dt.date] = mapped_column(Date)
+    planned_hours: Mapped[float] = mapped_column(Float, default=0)
+    attended_hours: Mapped[float] = mapped_column(Float, default=0)
+    illness_hours: Mapped[float] = mapped_column(Float, default=0)
+    ordinary_paid_hours: Mapped[float] = mapped_column(Float, default=0)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Certificate(Base):
+    """Bevis obtained during the course (hygiejnebevis, førstehjælpsbevis, ...)."""
+
+    __tablename__ = "certificate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    obtained_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Outcome(Base):
+    """Resultat efter forløb."""
+
+    __tablename__ = "outcome"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="CASCADE"), unique=True
+    )
+    outcome_type_id: Mapped[int] = mapped_column(ForeignKey("outcome_type.id"), index=True)
+    outcome_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    enrolment: Mapped[Enrolment] = relationship(back_populates="outcome")
+    outcome_type: Mapped[OutcomeType] = relationship()
+
+
+class WorkAgreement(Base):
+    """Arbejdsaftale (seed 2): which of the seven elements the written agreement holds."""
+
+    __tablename__ = "work_agreement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="CASCADE"), unique=True
+    )
+    signed_on: Mapped[dt.date] = mapped_column(Date)
+    has_working_hours: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_tasks: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_placement_goals: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_jobcentre_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_workplace_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_sub_goals_progression: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_ordinary_paid_hours: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class MentorAssignment(Base):
+    """A mentor on a course and the agreed follow-up frequency (days)."""
+
+    __tablename__ = "mentor_assignment"
+    __table_args__ = (
+        CheckConstraint(_in("mentor_type", MENTOR_TYPES), name="mentor_type"),
+        CheckConstraint("frequency_days IN (7, 14, 21)", name="frequency_days"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
+    )
+    mentor_type: Mapped[str] = mapped_column(String(20))
+    mentor_name: Mapped[str] = mapped_column(String(200), default="")
+    frequency_days: Mapped[int] = mapped_column(Integer, default=14)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class MentorContact(Base):
+    __tablename__ = "mentor_contact"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor_assignment.id", ondelete="CASCADE"), index=True
+    )
+    contact_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+# --------------------------------------------------------------------------- fidelity
+
+
+class FidelityRequirement(Base):
+    """Minimumskrav (seed 2), e.g. 3c 'Løbende opfølgning med mentorstøtte'."""
+
+    __tablename__ = "fidelity_requirement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    label: Mapped[str] = mapped_column(String(300))
+
+
+class SurveyRound(Base):
+    __tablename__ = "survey_round"
+    __table_args__ = (CheckConstraint(_in("kind", SURVEY_ROUND_KINDS), name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class FidelityResult(Base):
+    """Share of respondents in a role who agree the requirement is met."""
+
+    __tablename__ = "fidelity_result"
+    __table_args__ = (
+        UniqueConstraint("survey_round_id", "requirement_id", "role"),
+        CheckConstraint(_in("role", FIDELITY_ROLES), name="role"),
+        CheckConstraint("share_agree BETWEEN 0 AND 1", name="share_agree"),
+        CheckConstraint("respondents IS NULL OR respondents >= 0", name="respondents"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_round_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_round.id", ondelete="CASCADE"), index=True
+    )
+    requirement_id: Mapped[int] = mapped_column(ForeignKey("fidelity_requirement.id"))
+    role: Mapped[str] = mapped_column(String(30))
+    share_agree: Mapped[float] = mapped_column(Float)
+    respondents: Mapped[int | None] = mapped_column(Integer)
+
+
+# --------------------------------------------------------------------------- report, audit, settings
+
+
+class ReportText(Base):
+    """Staff's written assessment next to the numbers in the evaluation report,
+    per agreement, period and section (q1..q8, intro, what_works, development_points)."""
+
+    __tablename__ = "report_text"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "period_start", "period_end", "section"),
+        CheckConstraint("period_end >= period_start", name="dates_ordered"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreement.id", ondelete="CASCADE"), index=True
+    )
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    section: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AuditLog(Base):
+    """Who did what to which record, with the values before and after (JSON text)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_table_record", "table_name", "record_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    table_name: Mapped[str] = mapped_column(String(60))
+    record_id: Mapped[str] = mapped_column(String(60), default="")
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+
+class AppSetting(Base):
+    """Key/value settings: demo flag, suppression threshold, data version for caches."""
+
+    __tablename__ = "app_setting"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

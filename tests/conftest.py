@@ -1,0 +1,288 @@
+"""Shared fixtures: real databases (SQLite files and PostgreSQL databases made and dropped
+per test), the demo data, AppTest sign-in, and a served app for the browser.
+
+Under CI=true nothing may skip: a missing PostgreSQL or Chromium fails the test instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from db.engine import make_engine
+from db.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+PG_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def skip_or_fail(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this may not be skipped)")
+    pytest.skip(reason)
+
+
+# --------------------------------------------------------------------------- databases
+
+
+def migrated_sqlite_url(directory: Path, name: str = "test.db") -> str:
+    url = f"sqlite:///{directory / name}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A fresh SQLite file with the migrated schema and catalogues, no demo data."""
+    return migrated_sqlite_url(tmp_path)
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url: str):
+    engine = make_engine(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+def _pg_available() -> bool:
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    if not _pg_available():
+        skip_or_fail("PostgreSQL on 127.0.0.1:5432 is not reachable")
+    return PG_ADMIN_URL
+
+
+@pytest.fixture
+def pg_empty_url(pg_server: str):
+    """A new, empty PostgreSQL database, dropped after the test."""
+    name = f"fm_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = pg_server.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_empty_url: str) -> str:
+    upgrade(pg_empty_url)
+    return pg_empty_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_url(request) -> str:
+    """The same test on both databases."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("pg_url")
+
+
+# --------------------------------------------------------------------------- demo data
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo database built once per test process; tests get a copy of the file."""
+    from db.demo import build_demo
+
+    directory = tmp_path_factory.mktemp("demo_template")
+    url = migrated_sqlite_url(directory, "demo.db")
+    engine = make_engine(url)
+    build_demo(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return directory / "demo.db"
+
+
+@pytest.fixture
+def demo_url(demo_template: Path, tmp_path: Path) -> str:
+    target = tmp_path / "demo.db"
+    shutil.copy(demo_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def demo_engine(demo_url: str):
+    engine = make_engine(demo_url)
+    yield engine
+    engine.dispose()
+
+
+def scope_for(engine, username: str):
+    """The Scope of a demo user, as the app builds it after sign-in."""
+    from lib.auth import load_user
+
+    user = load_user(engine, username)
+    assert user is not None, f"no user {username}"
+    return user.scope
+
+
+# --------------------------------------------------------------------------- AppTest
+
+
+def make_app_test(db_url: str, monkeypatch, username: str | None = None):
+    """AppTest of the real app.py on the given database, optionally already signed in
+    (as the cookie would do) as `username`."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    if username:
+        from lib.auth import load_user
+
+        user = load_user(make_engine(db_url), username)
+        assert user is not None
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = user.username
+        at.session_state["name"] = user.display_name
+        at.session_state["roles"] = [user.role]
+    return at
+
+
+@pytest.fixture
+def app_for(demo_url: str, monkeypatch):
+    """app_for("leder") -> an AppTest signed in as that demo user, already run once."""
+
+    def factory(username: str | None, db_url: str | None = None):
+        at = make_app_test(db_url or demo_url, monkeypatch, username)
+        at.run()
+        return at
+
+    return factory
+
+
+def page_errors(at) -> list[str]:
+    """Exceptions and error boxes on an AppTest page, for 'no traceback' assertions."""
+    return [e.value for e in at.exception] + [str(e.value) for e in at.error]
+
+
+# --------------------------------------------------------------------------- browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServedApp:
+    def __init__(self, db_url: str, log_path: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "DATABASE_URL": db_url}
+        self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
+        # The same command `make run` uses, on a port of its own.
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.read().decode().strip() == "ok":
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("streamlit did not become healthy in time")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def served_demo(demo_template: Path, tmp_path_factory):
+    """The app served by Streamlit on a copy of the demo database (one per test module)."""
+    directory = tmp_path_factory.mktemp("served")
+    target = directory / "demo.db"
+    shutil.copy(demo_template, target)
+    app = ServedApp(f"sqlite:///{target}", directory / "streamlit.log")
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="da-DK")
+    pg = context.new_page()
+    yield pg
+    context.close()
