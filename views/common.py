@@ -4,6 +4,7 @@ empty states and filters kept in the URL. Pages stay thin by calling these."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -46,6 +47,30 @@ def require_scope(*roles: str) -> Scope:
 def current_data_version() -> int:
     """Passed to cached queries: any save anywhere gives the next run fresh numbers."""
     return data_version(get_engine())
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=1000)
+def _cached_call(qualname: str, url: str, version: int, args: tuple, kwargs: tuple):
+    module_name, _, func_name = qualname.rpartition(".")
+    fn = getattr(importlib.import_module(module_name), func_name)
+    return fn(_engine_for(url), *args, **dict(kwargs))
+
+
+def cached_query(fn, *args, **kwargs):
+    """Call a lib query `fn(engine, *args, **kwargs)` through the process-wide cache.
+
+    The key holds the database, the data version (so any save refreshes every page on
+    its next run) and all arguments, which must include the user's Scope for anything
+    scoped: st.cache_data is shared by all users of the process."""
+    from db.engine import database_url
+
+    return _cached_call(
+        f"{fn.__module__}.{fn.__qualname__}",
+        database_url(),
+        current_data_version(),
+        args,
+        tuple(sorted(kwargs.items())),
+    )
 
 
 def empty_state(message: str, hint: str | None = None) -> None:
