@@ -224,4 +224,5 @@ def _has_secrets() -> bool:
         return False
 
 
-main()
+if __name__ == "__main__":  # Streamlit runs this file as __main__; tests import PAGES
+    main()

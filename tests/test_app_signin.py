@@ -1,0 +1,137 @@
+"""The real app under AppTest: the Danish sign-in form, each role's pages and no other,
+the demo banner, sign-out, and the first page's occupancy figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import PAGES
+from tests.conftest import make_app_test, page_errors
+
+DEMO_ROLES = {
+    "admin": "admin",
+    "leder": "leder",
+    "sagsbehandler": "sagsbehandler",
+    "mentor": "virksomhed",
+}
+
+
+def _fill_sign_in(at, username: str, password: str):
+    at.text_input(key="sign_in_username").input(username)
+    at.text_input(key="sign_in_password").input(password)
+    at.button[0].click()  # the form's only button: Log ind
+    return at.run()
+
+
+def _texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [str(m.label) for m in at.metric]
+    parts += (
+        [str(m.value) for m in at.metric]
+        + [t.value for t in at.title]
+        + [c.value for c in at.caption]
+    )
+    parts += [str(e.value) for e in at.error] + [str(i.value) for i in at.info]
+    return "\n".join(parts)
+
+
+def test_anonymous_visitor_gets_the_danish_sign_in_form(demo_url, monkeypatch):
+    at = make_app_test(demo_url, monkeypatch)
+    at.run()
+    labels = [t.label for t in at.text_input]
+    assert labels == ["Brugernavn", "Adgangskode"]
+    assert at.button[0].label == "Log ind"
+    assert "Demodata" in _texts(at)
+    assert not page_errors(at)
+    # No page of the app can be reached before signing in.
+    with pytest.raises(ValueError):
+        at.switch_page("views/overblik.py")
+
+
+@pytest.mark.parametrize("username", list(DEMO_ROLES))
+def test_each_demo_user_signs_in_through_the_form(username, demo_url, monkeypatch):
+    at = make_app_test(demo_url, monkeypatch)
+    at.run()
+    _fill_sign_in(at, username, "demo")
+    user = at.session_state["user"]
+    assert user.username == username and user.role == DEMO_ROLES[username]
+    assert not page_errors(at)
+    assert "Log ud" in [b.label for b in at.button]
+
+
+def test_wrong_password_gets_a_danish_message(demo_url, monkeypatch):
+    at = make_app_test(demo_url, monkeypatch)
+    at.run()
+    _fill_sign_in(at, "leder", "forkert")
+    assert any("Forkert brugernavn eller adgangskode" in str(e.value) for e in at.error)
+    assert at.session_state["user"] is None if "user" in at.session_state else True
+
+
+def test_sign_out_returns_to_the_form(app_for):
+    at = app_for("leder")
+    at.button(key="sign_out_button").click()
+    at.run()
+    assert [t.label for t in at.text_input] == ["Brugernavn", "Adgangskode"]
+    with pytest.raises(ValueError):
+        at.switch_page("views/overblik.py")
+
+
+def test_manager_sees_occupancy_of_both_demo_agreements(app_for):
+    at = app_for("leder")
+    text = _texts(at)
+    assert "5 af 6 i brug" in text and "83,3 %" in text
+    assert "8 af 10 i brug" in text and "80,0 %" in text
+    assert not page_errors(at)
+
+
+ROLE_PAGE_CASES = [
+    (username, spec.path, DEMO_ROLES[username] in spec.roles)
+    for username in DEMO_ROLES
+    for spec in PAGES
+]
+
+
+@pytest.mark.parametrize(
+    "username, path, allowed",
+    ROLE_PAGE_CASES,
+    ids=[f"{u}-{p.split('/')[-1][:-3]}-{'ok' if a else 'denied'}" for u, p, a in ROLE_PAGE_CASES],
+)
+def test_each_role_opens_its_pages_and_no_others(username, path, allowed, app_for):
+    at = app_for(username)
+    if not allowed:
+        with pytest.raises(ValueError):
+            at.switch_page(path)
+        return
+    at.switch_page(path)
+    at.run()
+    assert not page_errors(at), page_errors(at)
+
+
+def test_empty_database_shows_a_friendly_first_page(sqlite_url, monkeypatch):
+    # A database with the schema but no agreements, and one manager to sign in.
+    from db.engine import make_engine, write_session
+    from db.models import User
+    from lib.auth import hash_password
+
+    with write_session(make_engine(sqlite_url), "test") as s:
+        s.add(
+            User(
+                username="ny",
+                display_name="Ny Leder",
+                password_hash=hash_password("pw"),
+                role="leder",
+            )
+        )
+    monkeypatch.setenv("FORLOB_COOKIE_KEY", "t" * 40)
+    at = make_app_test(sqlite_url, monkeypatch, "ny")
+    at.run()
+    assert not at.exception
+    assert any("ingen samarbejdsaftaler" in str(i.value) for i in at.info)
+    assert "Demodata" not in _texts(at)
+
+
+def test_outside_demo_mode_a_missing_cookie_key_stops_the_app(sqlite_url, monkeypatch):
+    monkeypatch.delenv("FORLOB_COOKIE_KEY", raising=False)
+    at = make_app_test(sqlite_url, monkeypatch)
+    at.run()
+    assert any("nøgle til login-cookien" in str(e.value) for e in at.error)
+    assert not at.text_input  # no sign-in form
