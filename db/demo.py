@@ -26,6 +26,7 @@ from db.models import (
     Agreement,
     AgreementTargetGroup,
     AppSetting,
+    AuditLog,
     Base,
     Certificate,
     Deliverable,
@@ -920,7 +921,20 @@ def build_demo(engine: Engine, today: dt.date | None = None) -> None:
     """Wipe all non-catalogue rows and rebuild the demo story in one transaction."""
     today = today or dt.date.today()
     with write_session(engine, "demo", audit_log=False) as session:
+        last_audit_id = session.scalar(select(func.coalesce(func.max(AuditLog.id), 0))) or 0
         _wipe(session)
+        # One audit row for the rebuild itself, numbered above every earlier row: the
+        # dashboards' data version is max(audit_log.id) and must never go back.
+        session.add(
+            AuditLog(
+                id=last_audit_id + 1,
+                username="demo",
+                action="rebuild",
+                table_name="demo",
+                record_id="",
+                after='{"demo": "1"}',
+            )
+        )
         b = _Builder(session, today)
         a1, a2 = b.organisation()
         b.create_users()
