@@ -7,7 +7,6 @@ the pages of the signed-in role: a page that is not passed cannot be opened by i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 import streamlit as st
 import streamlit_authenticator as stauth
@@ -40,21 +39,39 @@ PAGES = [
 ]
 
 
-def find_page(role: str, url_path: str) -> st.Page | None:
-    for pages in pages_for(role).values():
-        for page in pages:
-            if page.url_path == url_path:
-                return page
-    return None
-
-
 def pages_for(role: str) -> dict[str, list[st.Page]]:
+    """The role's pages by section. Addresses of pages the role lacks lead to a hidden
+    Danish refusal instead of the page: its script is never passed, so it never runs."""
     sections: dict[str, list[st.Page]] = {}
+    refused = []
     for spec in PAGES:
         if role in spec.roles:
             page = st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path)
             sections.setdefault(spec.section, []).append(page)
+        else:
+            refused.append(
+                st.Page(
+                    no_access_page, title=spec.title, url_path=spec.url_path, visibility="hidden"
+                )
+            )
+    if sections and refused:
+        first = next(iter(sections))
+        sections[first] = sections[first] + refused
     return sections
+
+
+def signed_out_pages() -> list[st.Page]:
+    pages = [st.Page(sign_in_page, title="Log ind", url_path="log-ind", default=True)]
+    pages += [st.Page(sign_in_page, title="Log ind", url_path=spec.url_path) for spec in PAGES]
+    return pages
+
+
+def no_access_page() -> None:
+    st.title("Ingen adgang")
+    st.error(
+        "Du har ikke adgang til denne side med din rolle. Vælg en side i menuen til venstre.",
+        icon=":material/block:",
+    )
 
 
 # --------------------------------------------------------------------------- sign-in
@@ -108,9 +125,7 @@ def sign_in_page() -> None:
                 type="password",
                 autocomplete="current-password",
             )
-            st.form_submit_button(
-                "Log ind", type="primary", on_click=_on_sign_in, use_container_width=True
-            )
+            st.form_submit_button("Log ind", type="primary", on_click=_on_sign_in, width="stretch")
         if st.session_state.get("sign_in_error"):
             st.error(st.session_state["sign_in_error"], icon=":material/lock:")
         if demo:
@@ -189,19 +204,12 @@ def main() -> None:
 
     user = resolve_user(engine, authenticator)
     if user is None:
-        # Remember the address asked for (a copied deep link) to open it after sign-in.
-        st.session_state.setdefault("requested_path", urlparse(st.context.url or "").path)
-        st.navigation(
-            [st.Page(sign_in_page, title="Log ind", url_path="log-ind")], position="hidden"
-        ).run()
+        # Every page address shows the sign-in form and keeps its URL, so a copied deep
+        # link opens that page right after sign-in. No page script runs.
+        st.navigation(signed_out_pages(), position="hidden").run()
         return
 
     navigation = st.navigation(pages_for(user.role))
-    requested = st.session_state.pop("requested_path", "").strip("/").split("/")[-1]
-    if requested and requested != navigation.url_path:
-        target = find_page(user.role, requested)
-        if target is not None:
-            st.switch_page(target)
 
     if st.session_state.pop("set_cookie_pending", False):
         authenticator.cookie_controller.set_cookie()

@@ -27,6 +27,7 @@ def _texts(at) -> str:
     parts = [m.value for m in at.markdown] + [str(m.label) for m in at.metric]
     parts += (
         [str(m.value) for m in at.metric]
+        + [str(m.delta) for m in at.metric]
         + [t.value for t in at.title]
         + [c.value for c in at.caption]
     )

@@ -41,5 +41,5 @@ table = pd.DataFrame(
         "Belægning": [fmt_pct(r.occupancy) for r in rows],
     }
 )
-st.dataframe(table, hide_index=True, use_container_width=True)
+st.dataframe(table, hide_index=True, width="stretch")
 st.caption(f"I alt {fmt_int(total.in_use)} af {fmt_int(total.slots)} pladser i brug.")
