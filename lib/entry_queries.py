@@ -1,0 +1,743 @@
+"""Scoped reads for the entry forms: the user's courses, the current plan's chosen
+parameters, the last scores, due dates, catalogues, hours and a record's change history.
+
+No Streamlit here. Every participant-level read takes the signed-in user's Scope and
+filters with lib.scope, so a form can only ever offer (and prefill from) what the user may
+see. Catalogues are not personal data and are read unscoped.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import Connection
+
+from db.models import (
+    Agreement,
+    AuditLog,
+    Deliverable,
+    Enrolment,
+    Enterprise,
+    Evaluation,
+    EvaluationScore,
+    Extension,
+    FollowUpMeeting,
+    OutcomeType,
+    Parameter,
+    Participant,
+    Plan,
+    PlanScore,
+    PlanSubGoal,
+    PlanSubGoalParameter,
+    PlanSubGoalSubElement,
+    ScoreLevel,
+    SubElement,
+    SubGoal,
+    TargetGroup,
+    User,
+    WeeklyHours,
+)
+from lib.scope import AccessDenied, Scope, enrolment_clause, participant_clause
+
+STATUS_LABELS = {"referral": "Visitation", "active": "Aktiv", "ended": "Afsluttet"}
+GOAL_PROGRESS_LABELS = {
+    "closer": "Tættere på målet",
+    "unchanged": "Uændret",
+    "further": "Længere fra målet",
+}
+DELIVERABLE_LABELS = {
+    "meeting_plan": "Mødeplan",
+    "plan": "Plan",
+    "evaluation_invitation": "Invitation til evaluering",
+}
+
+# Due-date rules (domain.md). The dashboards issue owns lib/rules.py; until it exists
+# these two small functions give the same answers for the entry forms.
+PLAN_DUE_DAYS = {13: 7, 52: 28}
+
+
+def plan_due_date(start_date: dt.date, planned_weeks: int) -> dt.date:
+    """The baseline plan is due 1 week into a 13-week course, 4 weeks into a 52-week one."""
+    return start_date + dt.timedelta(days=PLAN_DUE_DAYS.get(planned_weeks, 28))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def evaluation_due_date(last: dt.date, interval_months: int) -> dt.date:
+    """The next evaluation is due `interval_months` after the last evaluation (or plan)."""
+    return add_months(last, interval_months)
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+# --------------------------------------------------------------------------- catalogues
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    score_levels: dict[int, str]  # value -> label, in scale order
+    sub_goals: dict[int, str]
+    parameters: dict[int, str]
+    sub_elements: dict[int, tuple[int, str]]  # id -> (parameter id, label)
+    outcome_types: dict[int, str]
+    target_groups: dict[int, str]
+
+    @property
+    def scale(self) -> tuple[int, int]:
+        values = list(self.score_levels)
+        return (min(values), max(values)) if values else (1, 5)
+
+    def elements_of(self, parameter_ids: list[int]) -> dict[int, str]:
+        return {
+            eid: label for eid, (pid, label) in self.sub_elements.items() if pid in parameter_ids
+        }
+
+
+def catalogue(engine: Engine) -> Catalogue:
+    with engine.connect() as conn:
+
+        def pairs(stmt) -> dict:
+            return {row[0]: row[1] for row in conn.execute(stmt)}
+
+        return Catalogue(
+            score_levels=pairs(
+                select(ScoreLevel.value, ScoreLevel.label).order_by(ScoreLevel.value)
+            ),
+            sub_goals=pairs(
+                select(SubGoal.id, SubGoal.label).order_by(SubGoal.sort_order, SubGoal.id)
+            ),
+            parameters=pairs(
+                select(Parameter.id, Parameter.label).order_by(Parameter.sort_order, Parameter.id)
+            ),
+            sub_elements={
+                row.id: (row.parameter_id, row.label)
+                for row in conn.execute(
+                    select(SubElement.id, SubElement.parameter_id, SubElement.label).order_by(
+                        SubElement.parameter_id, SubElement.sort_order, SubElement.id
+                    )
+                )
+            },
+            outcome_types=pairs(
+                select(OutcomeType.id, OutcomeType.label).order_by(
+                    OutcomeType.sort_order, OutcomeType.id
+                )
+            ),
+            target_groups=pairs(
+                select(TargetGroup.id, TargetGroup.label).order_by(
+                    TargetGroup.sort_order, TargetGroup.id
+                )
+            ),
+        )
+
+
+def caseworkers(engine: Engine, scope: Scope) -> dict[int, str]:
+    """Caseworkers a participant can be assigned to: a caseworker only themself."""
+    stmt = select(User.id, User.display_name).where(
+        User.role == "sagsbehandler", User.is_active.is_(True)
+    )
+    if scope.role == "sagsbehandler":
+        stmt = stmt.where(User.id == scope.user_id)
+    elif not scope.sees_all:
+        return {}
+    with engine.connect() as conn:
+        return {r.id: r.display_name for r in conn.execute(stmt.order_by(User.display_name))}
+
+
+@dataclass(frozen=True)
+class AgreementChoice:
+    id: int
+    name: str
+    slots: int
+    in_use: int
+    in_referral: int
+
+    @property
+    def free(self) -> int:
+        return max(self.slots - self.in_use, 0)
+
+
+def agreements_for_enrolment(engine: Engine, scope: Scope) -> list[AgreementChoice]:
+    """Agreements the job centre can enrol on, with free slots (counts, not persons)."""
+    if scope.role not in ("admin", "leder", "sagsbehandler"):
+        return []
+    from lib.occupancy import occupancy_by_agreement
+
+    return [
+        AgreementChoice(r.agreement_id, r.agreement, r.slots, r.in_use, r.in_referral)
+        for r in occupancy_by_agreement(engine, scope)
+    ]
+
+
+def participants_for(engine: Engine, scope: Scope) -> dict[int, str]:
+    """Existing participants the user may enrol again: id -> 'D-1001 (KL)'."""
+    stmt = (
+        select(Participant.id, Participant.case_code, Participant.initials)
+        .where(participant_clause(scope))
+        .order_by(Participant.case_code)
+    )
+    with engine.connect() as conn:
+        return {r.id: f"{r.case_code} ({r.initials})" for r in conn.execute(stmt)}
+
+
+# --------------------------------------------------------------------------- enrolments
+
+
+@dataclass(frozen=True)
+class EnrolmentRow:
+    id: int
+    participant_id: int
+    case_code: str
+    initials: str
+    agreement_id: int
+    agreement: str
+    enterprise: str
+    status: str
+    start_date: dt.date
+    planned_weeks: int
+    planned_end: dt.date
+    end_date: dt.date | None
+    caseworker: str
+    caseworker_id: int | None
+    interval_months: int
+    version: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.case_code} ({self.initials}) – {self.agreement}"
+
+
+def _planned_end_expr():
+    return (
+        select(func.max(Extension.new_end_date))
+        .where(Extension.enrolment_id == Enrolment.id)
+        .correlate(Enrolment)
+        .scalar_subquery()
+    )
+
+
+def _enrolment_select():
+    return (
+        select(
+            Enrolment.id,
+            Enrolment.participant_id,
+            Participant.case_code,
+            Participant.initials,
+            Enrolment.agreement_id,
+            Agreement.name.label("agreement"),
+            Enterprise.name.label("enterprise"),
+            Enrolment.status,
+            Enrolment.start_date,
+            Enrolment.planned_weeks,
+            _planned_end_expr().label("extended_to"),
+            Enrolment.end_date,
+            User.display_name.label("caseworker"),
+            Participant.caseworker_id,
+            Agreement.evaluation_interval_months,
+            Enrolment.version,
+        )
+        .join(Participant, Participant.id == Enrolment.participant_id)
+        .join(Agreement, Agreement.id == Enrolment.agreement_id)
+        .join(Enterprise, Enterprise.id == Agreement.enterprise_id)
+        .outerjoin(User, User.id == Participant.caseworker_id)
+    )
+
+
+def _row(r) -> EnrolmentRow:
+    planned_end = r.extended_to or (r.start_date + dt.timedelta(weeks=r.planned_weeks))
+    return EnrolmentRow(
+        r.id,
+        r.participant_id,
+        r.case_code,
+        r.initials,
+        r.agreement_id,
+        r.agreement,
+        r.enterprise,
+        r.status,
+        r.start_date,
+        r.planned_weeks,
+        planned_end,
+        r.end_date,
+        r.caseworker or "–",
+        r.caseworker_id,
+        r.evaluation_interval_months,
+        r.version,
+    )
+
+
+def my_enrolments(
+    engine: Engine, scope: Scope, statuses: tuple[str, ...] = ("active",)
+) -> list[EnrolmentRow]:
+    """The courses the user may see and write to, ordered by case code."""
+    stmt = (
+        _enrolment_select()
+        .where(enrolment_clause(scope), Enrolment.status.in_(statuses))
+        .order_by(Participant.case_code, Enrolment.start_date)
+    )
+    with engine.connect() as conn:
+        return [_row(r) for r in conn.execute(stmt)]
+
+
+def enrolment(engine: Engine, scope: Scope, enrolment_id: int) -> EnrolmentRow:
+    with engine.connect() as conn:
+        return enrolment_in(conn, scope, enrolment_id)
+
+
+def enrolment_in(conn: Connection, scope: Scope, enrolment_id: int) -> EnrolmentRow:
+    row = conn.execute(
+        _enrolment_select().where(Enrolment.id == enrolment_id, enrolment_clause(scope))
+    ).first()
+    if row is None:
+        raise AccessDenied("Du har ikke adgang til dette forløb.")
+    return _row(row)
+
+
+# --------------------------------------------------------------------------- plans
+
+
+@dataclass(frozen=True)
+class PlanSubGoalView:
+    sub_goal_id: int
+    label: str
+    priority: int
+    rationale: str
+    focus: str
+    parameter_ids: list[int]
+    sub_element_ids: list[int]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    id: int
+    version_no: int
+    created_on: dt.date
+    made_with_participant: bool
+    took_part: str
+    long_term_goal: str
+    sub_goals: list[PlanSubGoalView]
+    scores: dict[int, int]  # parameter id -> score at the time of the plan
+    version: int
+
+    @property
+    def parameter_ids(self) -> list[int]:
+        """The chosen parameters, in order of first appearance by sub-goal priority."""
+        seen: list[int] = []
+        for goal in self.sub_goals:
+            seen += [p for p in goal.parameter_ids if p not in seen]
+        return seen
+
+
+def plans(engine: Engine, scope: Scope, enrolment_id: int) -> list[PlanView]:
+    """All plan versions of a course, oldest (the baseline) first."""
+    with engine.connect() as conn:
+        enrolment_in(conn, scope, enrolment_id)
+        return plans_in(conn, enrolment_id)
+
+
+def plans_in(conn: Connection, enrolment_id: int) -> list[PlanView]:
+    plan_rows = conn.execute(
+        select(Plan.__table__).where(Plan.enrolment_id == enrolment_id).order_by(Plan.version_no)
+    ).all()
+    if not plan_rows:
+        return []
+    plan_ids = [p.id for p in plan_rows]
+    goals = conn.execute(
+        select(
+            PlanSubGoal.id,
+            PlanSubGoal.plan_id,
+            PlanSubGoal.sub_goal_id,
+            SubGoal.label,
+            PlanSubGoal.priority,
+            PlanSubGoal.rationale,
+            PlanSubGoal.focus,
+        )
+        .join(SubGoal, SubGoal.id == PlanSubGoal.sub_goal_id)
+        .where(PlanSubGoal.plan_id.in_(plan_ids))
+        .order_by(PlanSubGoal.plan_id, PlanSubGoal.priority)
+    ).all()
+    goal_ids = [g.id for g in goals]
+    params: dict[int, list[int]] = {}
+    for r in conn.execute(
+        select(PlanSubGoalParameter.plan_sub_goal_id, PlanSubGoalParameter.parameter_id)
+        .where(PlanSubGoalParameter.plan_sub_goal_id.in_(goal_ids))
+        .order_by(PlanSubGoalParameter.parameter_id)
+    ):
+        params.setdefault(r.plan_sub_goal_id, []).append(r.parameter_id)
+    elements: dict[int, list[int]] = {}
+    for r in conn.execute(
+        select(PlanSubGoalSubElement.plan_sub_goal_id, PlanSubGoalSubElement.sub_element_id)
+        .where(PlanSubGoalSubElement.plan_sub_goal_id.in_(goal_ids))
+        .order_by(PlanSubGoalSubElement.sub_element_id)
+    ):
+        elements.setdefault(r.plan_sub_goal_id, []).append(r.sub_element_id)
+    scores: dict[int, dict[int, int]] = {}
+    for r in conn.execute(
+        select(PlanScore.plan_id, PlanScore.parameter_id, PlanScore.score).where(
+            PlanScore.plan_id.in_(plan_ids), PlanScore.sub_element_id.is_(None)
+        )
+    ):
+        scores.setdefault(r.plan_id, {})[r.parameter_id] = r.score
+    out = []
+    for p in plan_rows:
+        out.append(
+            PlanView(
+                p.id,
+                p.version_no,
+                p.created_on,
+                p.made_with_participant,
+                p.took_part,
+                p.long_term_goal,
+                [
+                    PlanSubGoalView(
+                        g.sub_goal_id,
+                        g.label,
+                        g.priority,
+                        g.rationale,
+                        g.focus,
+                        params.get(g.id, []),
+                        elements.get(g.id, []),
+                    )
+                    for g in goals
+                    if g.plan_id == p.id
+                ],
+                scores.get(p.id, {}),
+                p.version,
+            )
+        )
+    return out
+
+
+def current_plan(engine: Engine, scope: Scope, enrolment_id: int) -> PlanView | None:
+    found = plans(engine, scope, enrolment_id)
+    return found[-1] if found else None
+
+
+# --------------------------------------------------------------------------- evaluations
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    id: int
+    evaluated_on: dt.date
+    goal_progress: str
+    sub_goals_need_adjusting: bool
+    notes: str
+    written_with_participant: bool
+    scores: dict[int, int]
+    meeting_held: bool
+    meeting_on: dt.date | None
+    caseworker_present: bool
+    invitation_received_on: dt.date | None
+    version: int
+    created_by: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def evaluations(engine: Engine, scope: Scope, enrolment_id: int) -> list[EvaluationView]:
+    """A course's evaluations, newest first, with scores, meeting and deliverable."""
+    with engine.connect() as conn:
+        enrolment_in(conn, scope, enrolment_id)
+        return evaluations_in(conn, [enrolment_id])
+
+
+def evaluations_in(
+    conn: Connection, enrolment_ids: list[int], evaluation_id: int | None = None
+) -> list[EvaluationView]:
+    stmt = (
+        select(Evaluation.__table__, User.display_name.label("author"))
+        .outerjoin(User, User.id == Evaluation.created_by_id)
+        .where(Evaluation.enrolment_id.in_(enrolment_ids))
+        .order_by(Evaluation.evaluated_on.desc(), Evaluation.id.desc())
+    )
+    if evaluation_id is not None:
+        stmt = stmt.where(Evaluation.id == evaluation_id)
+    rows = conn.execute(stmt).all()
+    ids = [e.id for e in rows]
+    if not ids:
+        return []
+    scores: dict[int, dict[int, int]] = {}
+    for r in conn.execute(
+        select(EvaluationScore.evaluation_id, EvaluationScore.parameter_id, EvaluationScore.score)
+        .where(EvaluationScore.evaluation_id.in_(ids), EvaluationScore.sub_element_id.is_(None))
+        .order_by(EvaluationScore.parameter_id)
+    ):
+        scores.setdefault(r.evaluation_id, {})[r.parameter_id] = r.score
+    meetings = {
+        m.evaluation_id: m
+        for m in conn.execute(
+            select(FollowUpMeeting.__table__).where(FollowUpMeeting.evaluation_id.in_(ids))
+        )
+    }
+    invitations = {
+        d.evaluation_id: d
+        for d in conn.execute(
+            select(Deliverable.__table__).where(
+                Deliverable.evaluation_id.in_(ids), Deliverable.kind == "evaluation_invitation"
+            )
+        )
+    }
+    out = []
+    for e in rows:
+        m = meetings.get(e.id)
+        d = invitations.get(e.id)
+        out.append(
+            EvaluationView(
+                e.id,
+                e.evaluated_on,
+                e.goal_progress,
+                e.sub_goals_need_adjusting,
+                e.notes,
+                e.written_with_participant,
+                scores.get(e.id, {}),
+                bool(m and m.held),
+                m.held_on if m else None,
+                bool(m and m.caseworker_present),
+                d.received_on if d else None,
+                e.version,
+                e.author or "",
+            )
+        )
+    return out
+
+
+def evaluation(engine: Engine, scope: Scope, evaluation_id: int) -> EvaluationView:
+    """One evaluation with its current values and version (for a correction form)."""
+    with engine.connect() as conn:
+        enrolment_id = conn.scalar(
+            select(Evaluation.enrolment_id).where(Evaluation.id == evaluation_id)
+        )
+        if enrolment_id is None:
+            raise AccessDenied("Evalueringen findes ikke.")
+        enrolment_in(conn, scope, enrolment_id)
+        return evaluations_in(conn, [enrolment_id], evaluation_id)[0]
+
+
+@dataclass(frozen=True)
+class EvaluationContext:
+    """What the evaluation form shows before anything is typed."""
+
+    enrolment: EnrolmentRow
+    plan: PlanView | None
+    last: EvaluationView | None
+    last_scores: dict[int, int]  # prefill: the last evaluation's, else the plan's
+    due_on: dt.date | None
+
+
+def evaluation_context(engine: Engine, scope: Scope, enrolment_id: int) -> EvaluationContext:
+    with engine.connect() as conn:
+        row = enrolment_in(conn, scope, enrolment_id)
+        plan_list = plans_in(conn, enrolment_id)
+        evals = evaluations_in(conn, [enrolment_id])
+    plan = plan_list[-1] if plan_list else None
+    last = evals[0] if evals else None
+    scores = dict(plan.scores) if plan else {}
+    if last:
+        scores.update(last.scores)
+    anchor = last.evaluated_on if last else (plan_list[0].created_on if plan_list else None)
+    due = evaluation_due_date(anchor, row.interval_months) if anchor else None
+    return EvaluationContext(row, plan, last, scores, due)
+
+
+# --------------------------------------------------------------------------- hours
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    week_start: dt.date
+    planned_hours: float
+    attended_hours: float
+    illness_hours: float
+    ordinary_paid_hours: float
+    version: int | None = None  # None: not saved yet
+
+
+def hours(
+    engine: Engine, scope: Scope, enrolment_id: int, weeks: int = 8, today: dt.date | None = None
+) -> list[HoursRow]:
+    """The last `weeks` weeks of a course up to this week, saved or blank, oldest first."""
+    today = today or dt.date.today()
+    with engine.connect() as conn:
+        row = enrolment_in(conn, scope, enrolment_id)
+        last_week = week_start(min(today, row.end_date or today))
+        first_week = max(week_start(row.start_date), last_week - dt.timedelta(weeks=weeks - 1))
+        saved = {
+            h.week_start: h
+            for h in conn.execute(
+                select(WeeklyHours.__table__).where(
+                    WeeklyHours.enrolment_id == enrolment_id,
+                    WeeklyHours.week_start >= first_week,
+                    WeeklyHours.week_start <= last_week,
+                )
+            )
+        }
+    out = []
+    week = first_week
+    while week <= last_week:
+        h = saved.get(week)
+        if h is None:
+            out.append(HoursRow(week, 0.0, 0.0, 0.0, 0.0, None))
+        else:
+            out.append(
+                HoursRow(
+                    week,
+                    h.planned_hours,
+                    h.attended_hours,
+                    h.illness_hours,
+                    h.ordinary_paid_hours,
+                    h.version,
+                )
+            )
+        week += dt.timedelta(days=7)
+    return out
+
+
+# --------------------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class Change:
+    at: dt.datetime
+    username: str
+    action: str
+    table_name: str
+    record_id: str
+    before: dict | None
+    after: dict | None
+
+    def changed_fields(self) -> dict[str, tuple]:
+        """field -> (before, after) for the fields an update changed."""
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return {
+            k: (before.get(k), after.get(k))
+            for k in keys
+            if before.get(k) != after.get(k) and k != "version"
+        }
+
+
+def _change(row) -> Change:
+    return Change(
+        row.at,
+        row.username,
+        row.action,
+        row.table_name,
+        row.record_id,
+        json.loads(row.before) if row.before else None,
+        json.loads(row.after) if row.after else None,
+    )
+
+
+def evaluation_history(engine: Engine, scope: Scope, evaluation_id: int) -> list[Change]:
+    """The audit trail of one evaluation and its scores, meeting and deliverable: a
+    correction keeps the earlier values here. Scoped like the evaluation itself."""
+    evaluation(engine, scope, evaluation_id)  # raises AccessDenied out of scope
+    with engine.connect() as conn:
+        children = {
+            "evaluation_score": [
+                str(i)
+                for i in conn.scalars(
+                    select(EvaluationScore.id).where(EvaluationScore.evaluation_id == evaluation_id)
+                )
+            ],
+            "follow_up_meeting": [
+                str(i)
+                for i in conn.scalars(
+                    select(FollowUpMeeting.id).where(FollowUpMeeting.evaluation_id == evaluation_id)
+                )
+            ],
+            "deliverable": [
+                str(i)
+                for i in conn.scalars(
+                    select(Deliverable.id).where(Deliverable.evaluation_id == evaluation_id)
+                )
+            ],
+        }
+        rows = conn.execute(
+            select(AuditLog.__table__)
+            .where(AuditLog.table_name == "evaluation", AuditLog.record_id == str(evaluation_id))
+            .order_by(AuditLog.id)
+        )
+        out = [_change(r) for r in rows]
+        for table, ids in children.items():
+            if ids:
+                out += [
+                    _change(r)
+                    for r in conn.execute(
+                        select(AuditLog.__table__).where(
+                            AuditLog.table_name == table, AuditLog.record_id.in_(ids)
+                        )
+                    )
+                ]
+        # Deleted score rows (replaced in a correction) carry the evaluation id in `before`.
+        deleted = conn.execute(
+            select(AuditLog.__table__).where(
+                AuditLog.table_name == "evaluation_score",
+                AuditLog.action == "delete",
+                AuditLog.before.like(f'%"evaluation_id": {evaluation_id},%'),
+            )
+        )
+        seen = {(c.table_name, c.record_id, c.action, c.at) for c in out}
+        out += [
+            c
+            for c in map(_change, deleted)
+            if (c.table_name, c.record_id, c.action, c.at) not in seen
+        ]
+    return sorted(out, key=lambda c: (c.at, c.table_name))
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    username: str | None = None
+    table_name: str | None = None
+    action: str | None = None
+    record_id: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    limit: int = 500
+
+
+def audit_entries(engine: Engine, scope: Scope, f: AuditFilter) -> list[Change]:
+    """The audit log, newest first, for administrators only."""
+    if scope.role != "admin":
+        raise AccessDenied("Kun administratorer kan se revisionsloggen.")
+    stmt = select(AuditLog.__table__).order_by(AuditLog.id.desc()).limit(f.limit)
+    if f.username:
+        stmt = stmt.where(AuditLog.username == f.username)
+    if f.table_name:
+        stmt = stmt.where(AuditLog.table_name == f.table_name)
+    if f.action:
+        stmt = stmt.where(AuditLog.action == f.action)
+    if f.record_id:
+        stmt = stmt.where(AuditLog.record_id == f.record_id)
+    if f.date_from:
+        stmt = stmt.where(
+            AuditLog.at >= dt.datetime.combine(f.date_from, dt.time.min, tzinfo=dt.UTC)
+        )
+    if f.date_to:
+        stmt = stmt.where(
+            AuditLog.at
+            < dt.datetime.combine(f.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+        )
+    with engine.connect() as conn:
+        return [_change(r) for r in conn.execute(stmt)]
+
+
+def audit_facets(engine: Engine, scope: Scope) -> tuple[list[str], list[str]]:
+    """Usernames and table names present in the audit log, for the filter choices."""
+    if scope.role != "admin":
+        raise AccessDenied("Kun administratorer kan se revisionsloggen.")
+    with engine.connect() as conn:
+        users = list(conn.scalars(select(AuditLog.username).distinct().order_by(AuditLog.username)))
+        tables = list(
+            conn.scalars(select(AuditLog.table_name).distinct().order_by(AuditLog.table_name))
+        )
+    return users, tables

@@ -1,0 +1,208 @@
+"""Shared widgets for the entry pages: the participant picker, the score input with the
+scale's labels, field errors, the save-and-rerun pattern that keeps what was typed, the
+stale-edit notice and escaped display of user text.
+
+How a form save works on every entry page: the form's widgets have keys that include a
+per-form counter, so after a refused save the same keys come back with what the user typed
+and the errors are drawn right under each field; after a successful save the counter goes
+up, the form starts clean and a confirmation is shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from lib.entry import ConfirmationNeeded, StaleEdit, ValidationError
+from lib.entry_queries import EnrolmentRow, my_enrolments
+from lib.format import fmt_date
+from lib.scope import AccessDenied, Scope
+from views.common import cached_query, empty_state
+
+DATE_FORMAT = "DD.MM.YYYY"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def escape_text(value: str) -> str:
+    """User text for st.markdown: HTML and Markdown are shown as typed, never rendered."""
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", value).replace("\n", "  \n")
+
+
+# --------------------------------------------------------------------------- form state
+
+
+def form_counter(form: str) -> int:
+    return st.session_state.setdefault(f"{form}__n", 0)
+
+
+def form_key(form: str, name: str) -> str:
+    """A widget key that survives a refused save and is fresh after a successful one."""
+    return f"{form}__{form_counter(form)}__{name}"
+
+
+def errors_of(form: str) -> dict[str, str]:
+    return st.session_state.get(f"{form}__errors", {})
+
+
+def field_error(form: str, *fields: str) -> None:
+    """The Danish message for a field, drawn right under its widget."""
+    errors = errors_of(form)
+    for name in fields:
+        if name in errors:
+            st.error(errors[name], icon=":material/error:")
+
+
+def needs_confirmation(form: str) -> bool:
+    return bool(st.session_state.get(f"{form}__confirm"))
+
+
+def flash() -> None:
+    """The confirmation of the last save, shown once at the top of the page."""
+    message = st.session_state.pop("entry_flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+        st.toast(message, icon=":material/check_circle:")
+
+
+def run_save(form: str, save: Callable[[], object], success: str) -> None:
+    """Run one save. On success: a confirmation and a clean form. On refusal: the errors
+    at their fields (or the newer values for a stale edit) and the form as typed."""
+    st.session_state.pop(f"{form}__stale", None)
+    try:
+        save()
+    except ConfirmationNeeded as exc:
+        st.session_state[f"{form}__errors"] = exc.errors
+        st.session_state[f"{form}__confirm"] = True
+    except ValidationError as exc:
+        st.session_state[f"{form}__errors"] = exc.errors
+    except StaleEdit as exc:
+        st.session_state[f"{form}__errors"] = {}
+        st.session_state[f"{form}__stale"] = (str(exc), exc.current, exc.version)
+    except AccessDenied as exc:
+        st.session_state[f"{form}__errors"] = {"_form": str(exc)}
+    else:
+        reset_form(form)
+        st.session_state["entry_flash"] = success
+    st.rerun()
+
+
+def reset_form(form: str) -> None:
+    st.session_state[f"{form}__n"] = form_counter(form) + 1
+    for suffix in ("errors", "confirm", "stale", "opened_version"):
+        st.session_state.pop(f"{form}__{suffix}", None)
+
+
+def form_notices(form: str) -> None:
+    """Errors that belong to the whole form, and the stale-edit notice with newer values."""
+    errors = errors_of(form)
+    for name in ("_form", "enrolment", "scores"):
+        if name in errors:
+            st.error(errors[name], icon=":material/error:")
+    if errors and not set(errors) <= {"_form", "enrolment", "scores"}:
+        st.error(
+            "Der er fejl i formularen – se beskederne ved felterne. Intet er gemt.",
+            icon=":material/error:",
+        )
+    stale = st.session_state.get(f"{form}__stale")
+    if stale:
+        message, current, _version = stale
+        st.warning(message, icon=":material/sync_problem:")
+        st.dataframe(
+            pd.DataFrame({"Felt": list(current), "Nyeste værdi": list(current.values())}),
+            hide_index=True,
+            width="stretch",
+        )
+        if st.button("Hent de nye værdier", key=f"{form}__reload"):
+            reset_form(form)
+            st.rerun()
+
+
+def opened_version(form: str, version: int) -> int:
+    """The record's version when the user opened it: kept until a save or a reload."""
+    return st.session_state.setdefault(f"{form}__opened_version", version)
+
+
+def confirm_box(form: str) -> bool:
+    """Inside a form: the 'save anyway' tick box after a ConfirmationNeeded."""
+    if not needs_confirmation(form):
+        return False
+    return st.checkbox(
+        "Ja, gem alligevel – det er ikke en dobbeltregistrering",
+        key=form_key(form, "confirm"),
+    )
+
+
+# --------------------------------------------------------------------------- pickers
+
+
+def participant_picker(
+    scope: Scope,
+    key: str,
+    statuses: tuple[str, ...] = ("active",),
+    label: str = "Deltager",
+) -> EnrolmentRow | None:
+    """Choose one of the user's own courses (scope-filtered in lib). The choice is kept in
+    the URL (?forlob=id) so it survives page switches and a copied link."""
+    rows = cached_query(my_enrolments, scope, statuses)
+    if not rows:
+        empty_state(
+            "Du har ingen forløb at registrere på.",
+            "Forløb, du har adgang til, vises her, når de er i gang.",
+        )
+        return None
+    ids = [r.id for r in rows]
+    wanted = st.query_params.get("forlob")
+    if key not in st.session_state and wanted and wanted.isdigit() and int(wanted) in ids:
+        st.session_state[key] = int(wanted)
+    by_id = {r.id: r for r in rows}
+    chosen = st.selectbox(
+        label,
+        ids,
+        key=key,
+        format_func=lambda i: by_id[i].label,
+        help="Kun dine egne deltagere vises.",
+    )
+    if chosen is not None:
+        st.query_params["forlob"] = str(chosen)
+    return by_id.get(chosen)
+
+
+def score_input(
+    levels: dict[int, str], label: str, default: int | None, key: str, help: str | None = None
+) -> int:
+    """A score on the scale from the score_level table, with its label at every step."""
+    values = list(levels)
+    if default not in levels:
+        default = values[0]
+    return st.select_slider(
+        label,
+        options=values,
+        value=default,
+        format_func=lambda v: f"{v} – {levels.get(v, '')}",
+        key=key,
+        help=help,
+    )
+
+
+def date_input(label: str, key: str, value: dt.date | None, **kwargs) -> dt.date | None:
+    return st.date_input(label, value=value, key=key, format=DATE_FORMAT, **kwargs)
+
+
+def due_caption(label: str, due: dt.date | None, today: dt.date | None = None) -> None:
+    """A due date with a plain-language state: overdue, due soon or on time."""
+    today = today or dt.date.today()
+    if due is None:
+        st.caption(f"{label}: ingen frist endnu")
+        return
+    days = (due - today).days
+    if days < 0:
+        st.warning(f"{label}: {fmt_date(due)} – {-days} dage over fristen", icon=":material/alarm:")
+    elif days <= 14:
+        st.info(f"{label}: {fmt_date(due)} – om {days} dage", icon=":material/event:")
+    else:
+        st.caption(f"{label}: {fmt_date(due)}")
