@@ -36,6 +36,25 @@ PAGES = [
     PageSpec(
         "views/overblik.py", "Overblik", "overblik", ":material/dashboard:", EVERYONE, "Overblik"
     ),
+    PageSpec("views/forlob.py", "Forløb", "forlob", ":material/group:", EVERYONE, "Registrering"),
+    PageSpec("views/plan.py", "Plan", "plan", ":material/assignment:", EVERYONE, "Registrering"),
+    PageSpec(
+        "views/evaluering.py",
+        "Evaluering",
+        "evaluering",
+        ":material/checklist:",
+        EVERYONE,
+        "Registrering",
+    ),
+    PageSpec("views/timer.py", "Timer", "timer", ":material/schedule:", EVERYONE, "Registrering"),
+    PageSpec(
+        "views/revisionslog.py",
+        "Revisionslog",
+        "revisionslog",
+        ":material/history:",
+        ("admin",),
+        "Administration",
+    ),
 ]
 
 
