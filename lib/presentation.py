@@ -1,0 +1,401 @@
+"""The committee chart set: aggregate-only charts for presentation mode, the Word report
+and the PowerPoint deck.
+
+Every chart is drawn from a Report (lib/report.py), whose numbers have already been
+through suppression: a count below the threshold is never given a bar length, only the
+label '<5'; a share or mean that may not be published is left out and the subtitle
+says so. No participant code, initials or free text ever reaches a chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from lib.chart_style import (
+    PARAMETER_COLORS,
+    STATUS_COLORS,
+    agreement_color,
+    color_scale,
+    danish,
+)
+from lib.exports import chart_png
+from lib.format import fmt_date
+from lib.report import (
+    SOURCE,
+    STATUS_LATE,
+    STATUS_MISSING,
+    STATUS_ON_TIME,
+    AgreementReport,
+    DocumentChart,
+    Report,
+)
+from lib.suppression import marker
+
+CHART_KINDS: dict[str, str] = {
+    "belaegning": "Belægning pr. samarbejdsaftale",
+    "opfoelgning": "Opfølgning til tiden",
+    "progression": "Progression pr. parameter",
+    "resultater": "Resultat efter forløb",
+}
+WIDTH = 760
+
+
+@dataclass
+class PresentationChart:
+    key: str  # kind, or kind + agreement id
+    kind: str
+    title: str
+    subtitle: str  # period, n and any note on withheld figures
+    chart: alt.TopLevelMixin
+    question: str | None = None
+    agreement_id: int | None = None
+
+    @property
+    def source(self) -> str:
+        return SOURCE
+
+
+def _short(a: AgreementReport) -> str:
+    """'Samarbejdsaftale 1 – Café Ringparken' -> 'Aftale 1 – Café Ringparken'."""
+    return a.name.replace("Samarbejdsaftale", "Aftale")
+
+
+def _agreement_scale(report: Report) -> alt.Scale:
+    names = [_short(a) for a in report.agreements]
+    return alt.Scale(domain=names, range=[agreement_color(i) for i in range(len(names))])
+
+
+def occupancy_chart(report: Report, agreements: list[AgreementReport]) -> PresentationChart:
+    """Slots in use and free per agreement (slots are not people; 'in use' counts people
+    and is suppressed like any count)."""
+    rows = []
+    for a in agreements:
+        in_use = a.facts["in_use"]
+        small = isinstance(a.facts["in_use_shown"], str)
+        rows.append(
+            {
+                "Aftale": _short(a),
+                "Status": "I brug",
+                "Pladser": 0 if small else in_use,
+                "Label": a.facts["in_use_shown"] if small else str(in_use),
+                "Rækkefølge": 0,
+            }
+        )
+        rows.append(
+            {
+                "Aftale": _short(a),
+                "Status": "Ledig",
+                "Pladser": 0 if small else a.facts["free"],
+                "Label": "" if small else str(a.facts["free"]),
+                "Rækkefølge": 1,
+            }
+        )
+    data = pd.DataFrame(rows)
+    colors = {"I brug": "#0072B2", "Ledig": "#BBBBBB"}
+    base = alt.Chart(data).encode(
+        y=alt.Y("Aftale:N", title=None, sort=[_short(a) for a in agreements]),
+    )
+    bars = base.mark_bar(height=44).encode(
+        x=alt.X("sum(Pladser):Q", title="Pladser", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color(
+            "Status:N", scale=color_scale(colors), title=None, legend=alt.Legend(orient="bottom")
+        ),
+        order=alt.Order("Rækkefølge:Q"),
+        tooltip=["Aftale:N", "Status:N", "Label:N"],
+    )
+    labels = base.mark_text(color="white", fontWeight="bold", fontSize=22, dx=-18).encode(
+        x=alt.X("sum(Pladser):Q", stack="zero"),
+        text="Label:N",
+        order=alt.Order("Rækkefølge:Q"),
+        detail="Status:N",
+    )
+    slots = ", ".join(f"{_short(a)}: {a.facts['in_use_shown']} af {a.slots}" for a in agreements)
+    chart = (bars + labels).properties(width=WIDTH, height=90 * len(agreements) + 40)
+    return PresentationChart(
+        "belaegning",
+        "belaegning",
+        "Pladser i brug og ledige pr. samarbejdsaftale",
+        f"Opgjort {fmt_date(report.as_of)}. {slots}.",
+        danish(chart),
+        question="q1",
+    )
+
+
+def _share_rows(a: AgreementReport, threshold: int) -> tuple[list[dict], list[str]]:
+    """On-time shares for plans, evaluations, meetings and deliverables, only where the
+    share may be published (n ≥ threshold and no suppressed numerator)."""
+    rows, withheld = [], []
+
+    def add(label: str, table, row, col, total_row, total_col) -> None:
+        n = int(table.values.at[total_row, total_col])
+        k = int(table.values.at[row, col])
+        if n < threshold or table.hidden.at[row, col] or table.hidden.at[total_row, total_col]:
+            withheld.append(label.lower())
+            return
+        rows.append({"Aftale": _short(a), "Mål": label, "Andel": k / n, "n": n})
+
+    q2, q4, q5 = a.question("q2"), a.question("q4"), a.question("q5")
+    add("Planer til tiden", q2.tables[1].counts, STATUS_ON_TIME, "Planer", "I alt", "Planer")
+    add(
+        "Evalueringer til tiden",
+        q4.tables[0].counts,
+        STATUS_ON_TIME,
+        "Evalueringer",
+        "I alt",
+        "Evalueringer",
+    )
+    meets = q4.tables[1].counts
+    held = int(meets.values.at["Holdt, sagsbehandler deltog", "Møder"]) + int(
+        meets.values.at["Holdt uden sagsbehandler", "Møder"]
+    )
+    n_meet = int(meets.values.at["I alt", "Møder"])
+    not_held = int(meets.values.at["Ikke holdt", "Møder"])
+    if n_meet >= threshold and not (0 < held < threshold) and not (0 < not_held < threshold):
+        rows.append(
+            {
+                "Aftale": _short(a),
+                "Mål": "Opfølgningsmøder holdt",
+                "Andel": held / n_meet,
+                "n": n_meet,
+            }
+        )
+    else:
+        withheld.append("opfølgningsmøder holdt")
+    add(
+        "Leverancer til tiden", q5.tables[0].counts, "I alt", "Modtaget til tiden", "I alt", "I alt"
+    )
+    return rows, withheld
+
+
+def compliance_chart(report: Report, agreements: list[AgreementReport]) -> PresentationChart:
+    rows, withheld = [], []
+    for a in agreements:
+        r, w = _share_rows(a, report.threshold)
+        rows += r
+        withheld += [f"{x} ({_short(a)})" if len(agreements) > 1 else x for x in w]
+    measures = [
+        "Planer til tiden",
+        "Evalueringer til tiden",
+        "Opfølgningsmøder holdt",
+        "Leverancer til tiden",
+    ]
+    data = pd.DataFrame(rows, columns=["Aftale", "Mål", "Andel", "n"])
+    data["Tekst"] = [
+        f"{round(v * 100, 1):.1f} %".replace(".", ",") + f" (n = {n})"
+        for v, n in zip(data["Andel"], data["n"], strict=True)
+    ]
+    base = alt.Chart(data).encode(
+        y=alt.Y("Mål:N", title=None, sort=measures),
+        yOffset=alt.YOffset("Aftale:N", sort=[_short(a) for a in agreements]),
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X(
+            "Andel:Q", title="Andel", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")
+        ),
+        color=alt.Color(
+            "Aftale:N",
+            scale=_agreement_scale(report),
+            title=None,
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=["Aftale:N", "Mål:N", alt.Tooltip("Andel:Q", format=".1%"), "n:Q"],
+    )
+    text = base.mark_text(align="left", dx=6, fontSize=16).encode(x="Andel:Q", text="Tekst:N")
+    subtitle = f"Periode {report.period.label}."
+    if withheld:
+        subtitle += (
+            f" Ikke vist (færre end {report.threshold} eller et skjult tal): "
+            + ", ".join(withheld)
+            + "."
+        )
+    chart = (bars + text).properties(
+        width=WIDTH - 180, height=70 * len(measures) * max(1, len(agreements)) // 1.4
+    )
+    only = agreements[0].agreement_id if len(agreements) == 1 else None
+    return PresentationChart(
+        "opfoelgning" + (f"_{only}" if only else ""),
+        "opfoelgning",
+        "Opfølgning til tiden",
+        subtitle,
+        danish(chart),
+        question="q4",
+        agreement_id=only,
+    )
+
+
+def progression_chart(report: Report, agreements: list[AgreementReport]) -> PresentationChart:
+    rows, withheld = [], []
+    for a in agreements:
+        for p in a.facts["progression"]:
+            if p["code"] == "all":
+                continue
+            if p["n"] < report.threshold or p["baseline"] is None:
+                if p["n"]:
+                    withheld.append(
+                        p["label"].lower() + (f" ({_short(a)})" if len(agreements) > 1 else "")
+                    )
+                continue
+            for when, value in (("Baseline", p["baseline"]), ("Seneste", p["latest"])):
+                rows.append(
+                    {
+                        "Aftale": _short(a),
+                        "Parameter": p["label"],
+                        "Tidspunkt": when,
+                        "Score": value,
+                        "n": p["n"],
+                        "Række": f"{p['label']} (n = {p['n']})"
+                        + (f" – {_short(a)}" if len(agreements) > 1 else ""),
+                    }
+                )
+    data = pd.DataFrame(rows, columns=["Aftale", "Parameter", "Tidspunkt", "Score", "n", "Række"])
+    colors = {"Baseline": "#BBBBBB", "Seneste": "#0072B2"}
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Række:N", title=None),
+            yOffset=alt.YOffset("Tidspunkt:N", sort=["Baseline", "Seneste"]),
+            x=alt.X("Score:Q", title="Gennemsnitlig score (1–5)", scale=alt.Scale(domain=[0, 5])),
+            color=alt.Color(
+                "Tidspunkt:N",
+                scale=color_scale(colors),
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=["Række:N", "Tidspunkt:N", alt.Tooltip("Score:Q", format=".1f")],
+        )
+        .properties(width=WIDTH - 200, height=max(120, 70 * max(1, len(data) // 2)))
+    )
+    subtitle = (
+        f"Periode {report.period.label}. Deltagere med baseline og mindst én senere evaluering."
+    )
+    if withheld:
+        subtitle += (
+            f" Ikke vist (færre end {report.threshold} deltagere): " + ", ".join(withheld) + "."
+        )
+    only = agreements[0].agreement_id if len(agreements) == 1 else None
+    _ = PARAMETER_COLORS  # parameters are told apart by row; colour marks baseline/latest
+    return PresentationChart(
+        "progression" + (f"_{only}" if only else ""),
+        "progression",
+        "Progression pr. parameter: baseline og seneste evaluering",
+        subtitle,
+        danish(chart),
+        question="q6",
+        agreement_id=only,
+    )
+
+
+def outcomes_chart(report: Report, agreements: list[AgreementReport]) -> PresentationChart:
+    rows = []
+    for a in agreements:
+        q7 = a.question("q7")
+        if not q7.tables:
+            continue
+        t = q7.tables[0].counts
+        for label in t.values.index:
+            if label == "I alt":
+                continue
+            hidden = bool(t.hidden.at[label, "Deltagere"])
+            value = int(t.values.at[label, "Deltagere"])
+            rows.append(
+                {
+                    "Aftale": _short(a),
+                    "Resultat": label,
+                    "Deltagere": 0 if hidden else value,
+                    "Label": marker(report.threshold) if hidden else str(value),
+                }
+            )
+    data = pd.DataFrame(rows, columns=["Aftale", "Resultat", "Deltagere", "Label"])
+    base = alt.Chart(data).encode(
+        y=alt.Y("Resultat:N", title=None),
+        yOffset=alt.YOffset("Aftale:N"),
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X(
+            "Deltagere:Q",
+            title="Deltagere",
+            axis=alt.Axis(tickMinStep=1, format="d"),
+            scale=alt.Scale(domain=[0, max([report.threshold, *data["Deltagere"].tolist()])]),
+        ),
+        color=alt.Color(
+            "Aftale:N",
+            scale=_agreement_scale(report),
+            title=None,
+            legend=alt.Legend(orient="bottom"),
+        ),
+    )
+    text = base.mark_text(align="left", dx=6, fontSize=18).encode(x="Deltagere:Q", text="Label:N")
+    chart = (bars + text).properties(width=WIDTH - 260, height=max(120, 55 * max(1, len(data))))
+    subtitle = f"Forløb afsluttet i perioden {report.period.label}."
+    if any(r["Label"].startswith("<") for r in rows):
+        subtitle += (
+            f" «{marker(report.threshold)}»: færre end {report.threshold} deltagere "
+            "(vises uden søjle)."
+        )
+    if data.empty:
+        subtitle += " Ingen forløb er afsluttet i perioden."
+    only = agreements[0].agreement_id if len(agreements) == 1 else None
+    return PresentationChart(
+        "resultater" + (f"_{only}" if only else ""),
+        "resultater",
+        "Resultat efter forløb",
+        subtitle,
+        danish(chart),
+        question="q7",
+        agreement_id=only,
+    )
+
+
+BUILDERS = {
+    "belaegning": occupancy_chart,
+    "opfoelgning": compliance_chart,
+    "progression": progression_chart,
+    "resultater": outcomes_chart,
+}
+
+
+def presentation_charts(report: Report, kinds: list[str] | None = None) -> list[PresentationChart]:
+    """The chosen chart kinds across the report's agreements, in CHART_KINDS order."""
+    if not report.agreements:
+        return []
+    return [BUILDERS[k](report, report.agreements) for k in CHART_KINDS if not kinds or k in kinds]
+
+
+def report_charts(report: Report) -> list[PresentationChart]:
+    """Charts for the Word report: occupancy across agreements for the introduction, then
+    per agreement the charts that go with questions 4, 6 and 7."""
+    if not report.agreements:
+        return []
+    charts = [occupancy_chart(report, report.agreements)]
+    charts[0].question = None
+    for a in report.agreements:
+        for builder in (compliance_chart, progression_chart, outcomes_chart):
+            chart = builder(report, [a])
+            chart.title = f"{chart.title} – {_short(a)}"
+            charts.append(chart)
+    return charts
+
+
+def to_document_charts(charts: list[PresentationChart], scale: float = 2.0) -> list[DocumentChart]:
+    return [
+        DocumentChart(
+            c.key, c.question, c.agreement_id, c.title, c.subtitle, chart_png(c.chart, scale)
+        )
+        for c in charts
+    ]
+
+
+__all__ = [
+    "CHART_KINDS",
+    "PresentationChart",
+    "presentation_charts",
+    "report_charts",
+    "to_document_charts",
+    "STATUS_COLORS",
+    "STATUS_LATE",
+    "STATUS_MISSING",
+]
