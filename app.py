@@ -48,6 +48,22 @@ PAGES = [
     ),
     PageSpec("views/timer.py", "Timer", "timer", ":material/schedule:", EVERYONE, "Registrering"),
     PageSpec(
+        "views/praesentation.py",
+        "Præsentation",
+        "praesentation",
+        ":material/slideshow:",
+        MANAGERS,
+        "Udvalg",
+    ),
+    PageSpec(
+        "views/evalueringsrapport.py",
+        "Evalueringsrapport",
+        "evalueringsrapport",
+        ":material/description:",
+        MANAGERS,
+        "Udvalg",
+    ),
+    PageSpec(
         "views/revisionslog.py",
         "Revisionslog",
         "revisionslog",

@@ -92,11 +92,20 @@ def chart_spec(chart: alt.TopLevelMixin) -> dict:
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     """PNG bytes. scale=2 gives crisp images in Word and on a projector."""
-    return vlc.vegalite_to_png(json.dumps(chart_spec(chart)), scale=scale)
+    return spec_png(json.dumps(chart_spec(chart)), scale)
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> bytes:
-    return vlc.vegalite_to_svg(json.dumps(chart_spec(chart))).encode("utf-8")
+    return spec_svg(json.dumps(chart_spec(chart)))
+
+
+def spec_png(spec_json: str, scale: float = 2.0) -> bytes:
+    """PNG from a themed spec (chart_spec) as JSON: cacheable by its text."""
+    return vlc.vegalite_to_png(spec_json, scale=scale)
+
+
+def spec_svg(spec_json: str) -> bytes:
+    return vlc.vegalite_to_svg(spec_json).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- tables
