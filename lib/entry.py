@@ -783,6 +783,7 @@ def update_evaluation(
             ev.sub_goals_need_adjusting = data.sub_goals_need_adjusting
             ev.notes = data.notes
             ev.written_with_participant = data.written_with_participant
+            row_changed = s.is_modified(ev, include_collections=False)  # before autoflush
             existing = {sc.parameter_id: sc for sc in ev.scores if sc.sub_element_id is None}
             for pid, sc in existing.items():
                 if pid not in data.scores:
@@ -793,7 +794,7 @@ def update_evaluation(
                 if pid not in existing:
                     ev.scores.append(EvaluationScore(parameter_id=pid, score=score))
             _write_evaluation_children(s, ev, e, data)
-            if not s.is_modified(ev, include_collections=False):
+            if not row_changed:
                 # A correction of scores or meeting only: still bump the evaluation's
                 # version, guarded like the ORM's own versioned UPDATE.
                 bumped = s.execute(
