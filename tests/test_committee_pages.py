@@ -1,0 +1,63 @@
+"""Præsentation and Evalueringsrapport under AppTest, signed in through session state."""
+
+import pytest
+from sqlalchemy import select
+
+from db.engine import make_engine
+from db.models import ReportText
+from tests.conftest import page_errors
+
+
+def markdown_text(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_presentation_steps_through_the_charts(app_for):
+    at = app_for("leder")
+    at.switch_page("views/praesentation.py").run()
+    assert not page_errors(at)
+    assert "Diagram 1 af 4" in markdown_text(at)
+    assert "Pladser i brug og ledige" in markdown_text(at)
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    at.button(key="praes_next").click().run()
+    assert "Diagram 2 af 4" in markdown_text(at)
+    assert "Opfølgning til tiden" in markdown_text(at)
+    at.button(key="praes_next").click().run()
+    at.button(key="praes_next").click().run()
+    assert "Diagram 4 af 4" in markdown_text(at)
+    assert at.button(key="praes_next").disabled
+    at.button(key="praes_prev").click().run()
+    assert "Diagram 3 af 4" in markdown_text(at)
+    # Never a participant: no demo initials or case codes in the page.
+    text = markdown_text(at)
+    assert "D-1" not in text and "KL" not in text.split()
+
+
+def test_report_page_shows_figures_and_saves_text(app_for, demo_url):
+    at = app_for("leder")
+    at.switch_page("views/evalueringsrapport.py").run()
+    assert not page_errors(at)
+    text = markdown_text(at)
+    assert "5 af 6 i brug" in text and "8 af 10 i brug" in text
+    assert [s.value for s in at.subheader].count("Er forløbene i brug?") == 2
+    area = next(t for t in at.text_area if t.label == "Vurdering: Samarbejdet med virksomheden?")
+    area.input("Samarbejdet er tæt og fleksibelt.")
+    next(
+        b for b in at.button if b.label.startswith("Gem vurderinger for Samarbejdsaftale 1")
+    ).click().run()
+    assert not page_errors(at)
+    engine = make_engine(demo_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(ReportText.agreement_id, ReportText.section, ReportText.body)
+        ).all()
+    assert (1, "q8", "Samarbejdet er tæt og fleksibelt.") in rows
+
+
+@pytest.mark.parametrize("username", ["sagsbehandler", "mentor"])
+def test_committee_pages_are_for_managers_only(app_for, username):
+    at = app_for(username)
+    for page in ("views/praesentation.py", "views/evalueringsrapport.py"):
+        with pytest.raises(ValueError):
+            at.switch_page(page)
