@@ -11,7 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from lib import entry
-from lib.entry_queries import catalogue, plan_due_date, plans
+from lib.entry_queries import catalogue, evaluation_context, plan_due_date, plans
 from lib.format import fmt_date
 from views.common import cached_query, get_engine, page_header, require_scope
 from views.entry_ui import (
@@ -38,6 +38,8 @@ if row is None:
     st.stop()
 versions = cached_query(plans, scope, row.id)
 current = versions[-1] if versions else None
+# A revision starts from the latest known score (last evaluation, else the plan's).
+last_scores = cached_query(evaluation_context, scope, row.id).last_scores
 form = f"plan_{row.id}"
 
 if current is None:
@@ -127,7 +129,7 @@ with st.form(form_key(form, "form")):
         scores[pid] = score_input(
             cat.score_levels,
             cat.parameters[pid],
-            current.scores.get(pid) if current else None,
+            last_scores.get(pid),
             form_key(form, f"score_{pid}"),
         )
         field_error(form, f"score_{pid}")

@@ -50,7 +50,7 @@ frame = pd.DataFrame(
         "Gemt": [h.version is not None for h in saved],
     }
 )
-number = {"min_value": 0.0, "max_value": 80.0, "step": 0.5, "format": "%.1f"}
+number = {"min_value": 0.0, "max_value": 80.0, "step": 0.5, "format": "localized"}
 form_notices(form)
 with st.form(form_key(form, "form")):
     edited = st.data_editor(
