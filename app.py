@@ -48,6 +48,23 @@ PAGES = [
     ),
     PageSpec("views/timer.py", "Timer", "timer", ":material/schedule:", EVERYONE, "Registrering"),
     PageSpec(
+        "views/mine_resultater.py",
+        "Mine resultater",
+        "mine-resultater",
+        ":material/insights:",
+        ("sagsbehandler", "leder"),
+        "Overblik",
+    ),
+    PageSpec("views/kvalitet.py", "Kvalitet", "kvalitet", ":material/verified:", STAFF, "Kvalitet"),
+    PageSpec(
+        "views/fidelitet.py",
+        "Fidelitet",
+        "fidelitet",
+        ":material/fact_check:",
+        MANAGERS,
+        "Kvalitet",
+    ),
+    PageSpec(
         "views/praesentation.py",
         "Præsentation",
         "praesentation",

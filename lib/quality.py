@@ -582,13 +582,19 @@ def participant_hours(engine: Engine, scope: Scope, enrolment_id: int) -> Partic
         if head is None:
             raise AccessDenied("Du har ikke adgang til dette forløb.")
         weeks = [
-            HoursWeek(r.week_start, r.planned_hours, r.attended_hours, r.illness_hours,
-                      r.ordinary_paid_hours)
+            HoursWeek(*r)
             for r in conn.execute(
-                select(WeeklyHours).where(WeeklyHours.enrolment_id == enrolment_id)
+                select(
+                    WeeklyHours.week_start,
+                    WeeklyHours.planned_hours,
+                    WeeklyHours.attended_hours,
+                    WeeklyHours.illness_hours,
+                    WeeklyHours.ordinary_paid_hours,
+                )
+                .where(WeeklyHours.enrolment_id == enrolment_id)
                 .order_by(WeeklyHours.week_start)
-            ).scalars()
-        ]  # fmt: skip
+            )
+        ]
         latest_plan = (
             select(func.max(Plan.version_no)).where(Plan.enrolment_id == enrolment_id)
         ).scalar_subquery()

@@ -1,0 +1,354 @@
+"""Altair charts for the quality, fidelity and my-results pages. Labels are formatted in
+Python with lib/format.py ("83,3 %"), the chart gets the Danish locale via `danish()`, and
+colours are Okabe–Ito. No Streamlit here: the pages draw what these return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import pandas as pd
+
+from lib.chart_style import OKABE_ITO, agreement_color, danish
+from lib.fidelity import Comparison, fmt_pp
+from lib.format import fmt_date, fmt_number, fmt_pct
+from lib.quality import (
+    STV_LABEL,
+    STV_MIDPOINT_ELEMENT_RANGE,
+    WORK_AGREEMENT_ELEMENTS,
+    ElementCounts,
+    element_shares,
+    written_share,
+)
+
+PCT_AXIS = {"format": ".0%", "labelExpr": "replace(datum.label, '%', ' %')"}
+ELEMENT_ORDER = [label for _, label in WORK_AGREEMENT_ELEMENTS]
+WRITTEN_LABEL = "Skriftlig arbejdsaftale"
+HOURS_SERIES = {
+    "Planlagt": OKABE_ITO[7],
+    "Fremmødt": OKABE_ITO[0],
+    "Sygefravær": OKABE_ITO[5],
+    "Ordinære løntimer": OKABE_ITO[2],
+}
+ROUND_COLORS = {"Nulpunkt": "#56B4E9", "Midtvejs": "#0072B2", "Slut": "#000000"}
+
+
+def _pct_axis(title: str | None = None) -> alt.Axis:
+    return alt.Axis(title=title, **PCT_AXIS)
+
+
+# --------------------------------------------------------------------------- work agreements
+
+
+def element_frame(by_agreement: list[tuple[int, str, ElementCounts]]) -> pd.DataFrame:
+    rows = []
+    for position, (_, name, counts) in enumerate(by_agreement):
+        for e in element_shares(counts):
+            rows.append(
+                {
+                    "Element": e.label,
+                    "Samarbejdsaftale": name,
+                    "Andel": e.share,
+                    "Tekst": f"{fmt_pct(e.share, 0)} ({e.count} af {e.n})",
+                    "color": agreement_color(position),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def element_chart(by_agreement: list[tuple[int, str, ElementCounts]]) -> alt.TopLevelMixin:
+    """Share of written work agreements containing each element, per agreement, with the
+    national STV midpoint as a grey reference band."""
+    data = element_frame(by_agreement)
+    names = [name for _, name, _ in by_agreement]
+    colors = [agreement_color(i) for i in range(len(names))]
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Element:N", sort=ELEMENT_ORDER, title=None, axis=alt.Axis(labelLimit=260)),
+            yOffset=alt.YOffset("Samarbejdsaftale:N", sort=names),
+            x=alt.X(
+                "Andel:Q", scale=alt.Scale(domain=[0, 1]), axis=_pct_axis("Andel af aftalerne")
+            ),
+            color=alt.Color(
+                "Samarbejdsaftale:N",
+                scale=alt.Scale(domain=names, range=colors),
+                legend=alt.Legend(orient="bottom", title=None, labelLimit=400),
+            ),
+            tooltip=[
+                alt.Tooltip("Samarbejdsaftale:N"),
+                alt.Tooltip("Element:N"),
+                alt.Tooltip("Tekst:N", title="Andel"),
+            ],
+        )
+    )
+    reference = pd.DataFrame(
+        [
+            {
+                "Element": dict(WORK_AGREEMENT_ELEMENTS)[key],
+                "lo": lo,
+                "hi": hi,
+                "Reference": f"{STV_LABEL}: "
+                + (fmt_pct(lo, 0) if lo == hi else f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)}"),
+            }
+            for key, (lo, hi) in STV_MIDPOINT_ELEMENT_RANGE.items()
+        ]
+    )
+    labels = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=4, fontSize=10)
+        .encode(
+            y=alt.Y("Element:N", sort=ELEMENT_ORDER),
+            yOffset=alt.YOffset("Samarbejdsaftale:N", sort=names),
+            x="Andel:Q",
+            text="Tekst:N",
+        )
+    )
+    band = (
+        alt.Chart(reference)
+        .mark_tick(color="#555555", thickness=3, size=26, opacity=0.8)
+        .encode(
+            y=alt.Y("Element:N", sort=ELEMENT_ORDER),
+            x="lo:Q",
+            tooltip=[alt.Tooltip("Reference:N")],
+        )
+    )
+    band_hi = band.encode(x="hi:Q")
+    span = (
+        alt.Chart(reference)
+        .mark_rule(color="#555555", strokeWidth=2, strokeDash=[3, 2])
+        .encode(y=alt.Y("Element:N", sort=ELEMENT_ORDER), x="lo:Q", x2="hi:Q")
+    )
+    chart = alt.layer(bars, labels, span, band, band_hi).properties(
+        height=alt.Step(12 * max(len(names), 1) + 8)
+    )
+    return danish(chart)
+
+
+def element_time_frame(by_quarter: list[tuple[dt.date, str, ElementCounts]]) -> pd.DataFrame:
+    rows = []
+    for start, label, counts in by_quarter:
+        column = f"{label} (n = {counts.written})"
+        for e in element_shares(counts):
+            rows.append({"Kvartal": column, "start": start, "Element": e.label, "Andel": e.share,
+                         "Tekst": fmt_pct(e.share, 0), "Antal": f"{e.count} af {e.n}"})  # fmt: skip
+        w = written_share(counts)
+        rows.append({"Kvartal": column, "start": start, "Element": WRITTEN_LABEL, "Andel": w,
+                     "Tekst": fmt_pct(w, 0),
+                     "Antal": f"{counts.written} af {counts.enrolments} forløb"})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def element_time_chart(by_quarter: list[tuple[dt.date, str, ElementCounts]]) -> alt.TopLevelMixin:
+    """Element shares per quarter of the course start: a table-like heat map with the share
+    written in every cell and n in the column heading."""
+    data = element_time_frame(by_quarter)
+    order = [*ELEMENT_ORDER, WRITTEN_LABEL]
+    columns = list(dict.fromkeys(data["Kvartal"]))
+    base = alt.Chart(data).encode(
+        x=alt.X("Kvartal:N", sort=columns, title="Forløbets start", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("Element:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color(
+            "Andel:Q",
+            scale=alt.Scale(domain=[0, 1], scheme="blues"),
+            legend=alt.Legend(title="Andel", orient="bottom", **PCT_AXIS),
+        ),
+        tooltip=[
+            alt.Tooltip("Kvartal:N"),
+            alt.Tooltip("Element:N"),
+            alt.Tooltip("Tekst:N", title="Andel"),
+            alt.Tooltip("Antal:N"),
+        ],  # fmt: skip
+    )
+    text = base.mark_text(fontSize=12).encode(
+        text="Tekst:N",
+        color=alt.condition("datum.Andel > 0.6", alt.value("white"), alt.value("black")),
+    )
+    return danish(alt.layer(cells, text).properties(height=alt.Step(28)))
+
+
+# --------------------------------------------------------------------------- hours
+
+
+def participant_hours_chart(weeks) -> alt.TopLevelMixin:
+    """One participant's weeks: planned, attended, illness absence and ordinary paid hours."""
+    rows = []
+    for w in weeks:
+        for series, value in (
+            ("Planlagt", w.planned),
+            ("Fremmødt", w.attended),
+            ("Sygefravær", w.illness),
+            ("Ordinære løntimer", w.ordinary),
+        ):
+            rows.append({"Uge": pd.Timestamp(w.week_start), "Serie": series, "Timer": value,
+                         "Ugen": f"Uge fra {fmt_date(w.week_start)}",
+                         "Tekst": fmt_number(value, 1)})  # fmt: skip
+    data = pd.DataFrame(rows)
+    chart = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after", point=alt.OverlayMarkDef(size=18))
+        .encode(
+            x=alt.X("Uge:T", title=None, axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("Timer:Q", title="Timer pr. uge"),
+            color=alt.Color(
+                "Serie:N",
+                scale=alt.Scale(domain=list(HOURS_SERIES), range=list(HOURS_SERIES.values())),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            strokeDash=alt.condition(
+                alt.datum.Serie == "Planlagt", alt.value([5, 3]), alt.value([1, 0])
+            ),
+            tooltip=[
+                alt.Tooltip("Ugen:N", title="Uge"),
+                alt.Tooltip("Serie:N"),
+                alt.Tooltip("Tekst:N", title="Timer"),
+            ],  # fmt: skip
+        )
+        .properties(height=280)
+    )
+    return danish(chart)
+
+
+def monthly_share_chart(series: dict[str, list[tuple[dt.date, float | None, str]]],
+                        title: str, agreement_order: list[str]) -> alt.TopLevelMixin:  # fmt: skip
+    """A share per month per agreement (lines). `series`: agreement -> (month, share, n text)."""
+    rows = [
+        {"Måned": pd.Timestamp(month), "Samarbejdsaftale": name, "Andel": value,
+         "Tekst": fmt_pct(value), "n": n_text}
+        for name, points in series.items()
+        for month, value, n_text in points
+        if value is not None
+    ]  # fmt: skip
+    data = pd.DataFrame(rows, columns=["Måned", "Samarbejdsaftale", "Andel", "Tekst", "n"])
+    colors = [agreement_color(i) for i in range(len(agreement_order))]
+    chart = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("Måned:T", title=None, axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("Andel:Q", axis=_pct_axis(title), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color(
+                "Samarbejdsaftale:N",
+                scale=alt.Scale(domain=agreement_order, range=colors),
+                legend=alt.Legend(orient="bottom", title=None, labelLimit=400),
+            ),
+            tooltip=[
+                alt.Tooltip("Samarbejdsaftale:N"),
+                alt.Tooltip("Måned:T", format="%B %Y"),
+                alt.Tooltip("Tekst:N", title=title),
+                alt.Tooltip("n:N"),
+            ],  # fmt: skip
+        )
+        .properties(height=240)
+    )
+    return danish(chart)
+
+
+# --------------------------------------------------------------------------- shares as bars
+
+
+def share_bars(rows: list[dict], title: str, color: str = OKABE_ITO[0]) -> alt.TopLevelMixin:
+    """Horizontal bars of shares with their label and n: rows of {Gruppe, Andel, Tekst}."""
+    data = pd.DataFrame(rows, columns=["Gruppe", "Andel", "Tekst"])
+    order = list(data["Gruppe"])
+    base = alt.Chart(data).encode(
+        y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
+        x=alt.X("Andel:Q", scale=alt.Scale(domain=[0, 1]), axis=_pct_axis(title)),
+    )
+    bars = base.mark_bar(color=color).encode(
+        tooltip=[alt.Tooltip("Gruppe:N"), alt.Tooltip("Tekst:N", title=title)]
+    )
+    text = base.mark_text(align="left", dx=4).encode(text="Tekst:N")
+    return danish(alt.layer(bars, text).properties(height=alt.Step(30)))
+
+
+def compare_bars(rows: list[dict], title: str, domain: tuple[float, float] | None = (0, 1),
+                 percent: bool = True) -> alt.TopLevelMixin:  # fmt: skip
+    """Own figures against the centre: rows of {Mål, Gruppe, Værdi, Tekst}. The first
+    group is orange, the second (the centre) blue."""
+    data = pd.DataFrame(rows, columns=["Mål", "Gruppe", "Værdi", "Tekst"])
+    measures = list(dict.fromkeys(data["Mål"]))
+    groups = list(dict.fromkeys(data["Gruppe"]))
+    palette = [OKABE_ITO[1], OKABE_ITO[0], *OKABE_ITO[2:]]
+    colors = [palette[i % len(palette)] for i in range(len(groups))]
+    axis = _pct_axis(title) if percent else alt.Axis(title=title)
+    scale = alt.Scale(domain=list(domain)) if domain else alt.Scale()
+    base = alt.Chart(data).encode(
+        y=alt.Y("Mål:N", sort=measures, title=None, axis=alt.Axis(labelLimit=300)),
+        yOffset=alt.YOffset("Gruppe:N", sort=groups),
+        x=alt.X("Værdi:Q", axis=axis, scale=scale),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("Gruppe:N", scale=alt.Scale(domain=groups, range=colors),
+                        legend=alt.Legend(orient="bottom", title=None)),
+        tooltip=[alt.Tooltip("Mål:N"), alt.Tooltip("Gruppe:N"), alt.Tooltip("Tekst:N", title=title)],
+    )  # fmt: skip
+    text = base.mark_text(align="left", dx=4, fontSize=11).encode(text="Tekst:N")
+    return danish(alt.layer(bars, text).properties(height=alt.Step(16)))
+
+
+# --------------------------------------------------------------------------- fidelity
+
+
+def fidelity_frame(comparison: Comparison) -> pd.DataFrame:
+    before_label = (
+        "Nulpunkt" if comparison.before and comparison.before.kind == "baseline" else "Før"
+    )
+    after_label = {"midpoint": "Midtvejs", "final": "Slut"}.get(
+        comparison.after.kind if comparison.after else "", "Efter"
+    )
+    rows = []
+    for r in comparison.roles:
+        for label, value, n, rnd in (
+            (before_label, r.before, r.before_n, comparison.before),
+            (after_label, r.after, r.after_n, comparison.after),
+        ):
+            if value is None:
+                continue
+            rows.append({"Rolle": r.label, "Måling": label, "Andel": value,
+                         "Tekst": fmt_pct(value, 0),
+                         "Runde": f"{rnd.name} ({fmt_date(rnd.held_on)})" if rnd else "",
+                         "n": "–" if n is None else str(n)})  # fmt: skip
+    return pd.DataFrame(rows, columns=["Rolle", "Måling", "Andel", "Tekst", "Runde", "n"])
+
+
+def fidelity_chart(comparison: Comparison) -> alt.TopLevelMixin:
+    """Per role: baseline against midpoint, with the change in percentage points above."""
+    data = fidelity_frame(comparison)
+    roles = [r.label for r in comparison.roles]
+    kinds = list(dict.fromkeys(data["Måling"]))
+    colors = [ROUND_COLORS.get(k, OKABE_ITO[i]) for i, k in enumerate(kinds)]
+    base = alt.Chart(data).encode(
+        x=alt.X("Rolle:N", sort=roles, title=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+        xOffset=alt.XOffset("Måling:N", sort=kinds),
+        y=alt.Y("Andel:Q", scale=alt.Scale(domain=[0, 1.08]), axis=_pct_axis("Andel enige")),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("Måling:N", scale=alt.Scale(domain=kinds, range=colors),
+                        legend=alt.Legend(orient="bottom", title=None)),
+        tooltip=[alt.Tooltip("Rolle:N"), alt.Tooltip("Runde:N"), alt.Tooltip("Tekst:N", title="Andel enige"),
+                 alt.Tooltip("n:N", title="Besvarelser")],
+    )  # fmt: skip
+    values = base.mark_text(dy=-6, fontSize=11).encode(text="Tekst:N")
+    change = pd.DataFrame(
+        [
+            {
+                "Rolle": r.label,
+                "y": max(r.before or 0, r.after or 0),
+                "Ændring": fmt_pp(r.change_pp),
+            }
+            for r in comparison.roles
+            if r.change_pp is not None
+        ],
+        columns=["Rolle", "y", "Ændring"],
+    )
+    deltas = (
+        alt.Chart(change)
+        .mark_text(dy=-22, fontWeight="bold", fontSize=12)
+        .encode(x=alt.X("Rolle:N", sort=roles), y="y:Q", text="Ændring:N")
+    )
+    return danish(alt.layer(bars, values, deltas).properties(height=320))
