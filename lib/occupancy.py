@@ -8,11 +8,13 @@ refer a citizen to. Enterprise staff see only their own enterprise's agreements.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Date, Engine, and_, case, func, literal, select
 
 from db.models import Agreement, Enrolment, Enterprise
+from lib.rules import add_months
 from lib.scope import Scope, agreement_clause
 
 
@@ -70,3 +72,94 @@ def occupancy_totals(rows: list[AgreementOccupancy]) -> AgreementOccupancy:
         sum(r.in_use for r in rows),
         sum(r.in_referral for r in rows),
     )
+
+
+# --------------------------------------------------------------------------- monthly
+
+
+@dataclass(frozen=True)
+class MonthOccupancy:
+    agreement_id: int
+    agreement: str
+    month: dt.date  # first day of the month
+    used_days: int  # sum over courses of the days in the month they held a slot
+    slot_days: int  # slots x days of the month counted (agreement running, up to today)
+
+    @property
+    def occupancy(self) -> float | None:
+        """Mean daily occupancy in the month: used slot-days ÷ available slot-days."""
+        return self.used_days / self.slot_days if self.slot_days else None
+
+
+def month_starts(last: dt.date, months: int = 12) -> list[dt.date]:
+    """First days of the `months` calendar months ending with `last`'s month."""
+    first = dt.date(last.year, last.month, 1)
+    return [add_months(first, -k) for k in range(months - 1, -1, -1)]
+
+
+def _greatest(conn, a, b):
+    return func.max(a, b) if conn.dialect.name == "sqlite" else func.greatest(a, b)
+
+
+def _least(conn, a, b):
+    return func.min(a, b) if conn.dialect.name == "sqlite" else func.least(a, b)
+
+
+def _days(conn, start, end):
+    if conn.dialect.name == "sqlite":
+        return func.julianday(end) - func.julianday(start)
+    return end - start
+
+
+def monthly_occupancy(
+    engine: Engine,
+    scope: Scope,
+    last: dt.date | None = None,
+    agreement_ids: tuple[int, ...] = (),
+    months: int = 12,
+) -> list[MonthOccupancy]:
+    """Occupancy per agreement and calendar month over the `months` months ending with
+    `last`'s month (default today). A slot is in use on a day when a started course
+    (active or ended, not a referral) covers that day; one SQL aggregate per month column."""
+    last = last or dt.date.today()
+    starts = month_starts(last, months)
+    with engine.connect() as conn:
+        columns = []
+        for first in starts:
+            month_end = min(add_months(first, 1) - dt.timedelta(days=1), last)
+            lo = _greatest(conn, Enrolment.start_date, literal(first, Date))
+            hi = _least(
+                conn,
+                func.coalesce(Enrolment.end_date, literal(last, Date)),
+                literal(month_end, Date),
+            )
+            overlap = _days(conn, lo, hi) + 1
+            columns.append(
+                func.coalesce(
+                    func.sum(
+                        case(
+                            (and_(Enrolment.status != "referral", overlap > 0), overlap),
+                            else_=0,
+                        )
+                    ),
+                    0,
+                )
+            )
+        stmt = (
+            select(Agreement.id, Agreement.name, Agreement.slots, Agreement.start_date, *columns)
+            .outerjoin(Enrolment, Enrolment.agreement_id == Agreement.id)
+            .where(agreement_clause(scope))
+            .group_by(Agreement.id, Agreement.name, Agreement.slots, Agreement.start_date)
+            .order_by(Agreement.id)
+        )
+        if agreement_ids:
+            stmt = stmt.where(Agreement.id.in_(agreement_ids))
+        rows = conn.execute(stmt).all()
+    out = []
+    for agreement_id, name, slots, started, *used in rows:
+        for first, used_days in zip(starts, used, strict=True):
+            month_end = min(add_months(first, 1) - dt.timedelta(days=1), last)
+            counted_from = max(first, started)
+            days = (month_end - counted_from).days + 1 if month_end >= counted_from else 0
+            out.append(MonthOccupancy(agreement_id, name, first, int(used_days), slots * days))
+    return out

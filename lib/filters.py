@@ -1,0 +1,61 @@
+"""The dashboards' shared filter (agreement, target group, sub-goal, period) and the SQL
+clauses it turns into. Hashable, so it can be a cache key next to the user's Scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, or_, select, true
+
+from db.models import Enrolment, Participant, Plan, PlanSubGoal
+from lib.rules import add_months
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: dt.date
+    end: dt.date
+    agreement_ids: tuple[int, ...] = ()
+    target_group_ids: tuple[int, ...] = ()
+    sub_goal_ids: tuple[int, ...] = ()
+
+    def as_of(self, today: dt.date | None = None) -> dt.date:
+        """Counts are taken on the period's last day, or today while it is running."""
+        return min(self.end, today or dt.date.today())
+
+
+def default_period(today: dt.date | None = None, months: int = 12) -> tuple[dt.date, dt.date]:
+    today = today or dt.date.today()
+    return add_months(today, -months) + dt.timedelta(days=1), today
+
+
+def enrolment_filter(f: Filters) -> ColumnElement[bool]:
+    """Agreement, target group and sub-goal on Enrolment (joins nothing: subqueries)."""
+    parts = []
+    if f.agreement_ids:
+        parts.append(Enrolment.agreement_id.in_(f.agreement_ids))
+    if f.target_group_ids:
+        parts.append(
+            Enrolment.participant_id.in_(
+                select(Participant.id).where(Participant.target_group_id.in_(f.target_group_ids))
+            )
+        )
+    if f.sub_goal_ids:
+        parts.append(
+            Enrolment.id.in_(
+                select(Plan.enrolment_id)
+                .join(PlanSubGoal, PlanSubGoal.plan_id == Plan.id)
+                .where(PlanSubGoal.sub_goal_id.in_(f.sub_goal_ids))
+            )
+        )
+    return and_(true(), *parts)
+
+
+def overlaps_period(f: Filters, today: dt.date | None = None) -> ColumnElement[bool]:
+    """Courses that were started (not referral) and ran during some of the period."""
+    return and_(
+        Enrolment.status != "referral",
+        Enrolment.start_date <= f.as_of(today),
+        or_(Enrolment.end_date.is_(None), Enrolment.end_date >= f.start),
+    )

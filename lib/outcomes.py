@@ -1,0 +1,207 @@
+"""Outcomes (resultater efter forløb) of ended courses, counted in SQL within scope:
+by outcome type, agreement and target group; course length and extensions; share into
+job or education; certificates obtained."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, and_, case, func, select
+
+from db.models import (
+    Agreement,
+    Certificate,
+    Enrolment,
+    Extension,
+    Outcome,
+    OutcomeType,
+    Participant,
+    TargetGroup,
+)
+from lib.filters import Filters, enrolment_filter
+from lib.scope import Scope, enrolment_clause
+
+JOB_OR_EDUCATION = ("job", "education")
+NO_OUTCOME = "Intet resultat registreret"
+
+HELP_ENDED = (
+    "Afsluttede forløb: forløb med status afsluttet og slutdato i perioden. Resultatet er "
+    "det, der er registreret efter forløbet."
+)
+HELP_JOB_EDUCATION = (
+    "Andel i job eller uddannelse = afsluttede forløb med et resultat i kategorien job "
+    "(ordinært job, løntilskud, fleksjob, småjob) eller uddannelse ÷ alle afsluttede forløb "
+    "i perioden (n). Forløb uden registreret resultat tæller med i n."
+)
+HELP_LENGTH = (
+    "Forløbets længde i uger fra startdato til slutdato (begge dage med), gennemsnit over "
+    "afsluttede forløb i perioden (n)."
+)
+HELP_EXTENSIONS = (
+    "Antal forlængelser registreret på de afsluttede forløb i perioden; andel = forløb "
+    "med mindst én forlængelse ÷ afsluttede forløb (n)."
+)
+HELP_CERTIFICATES = "Beviser (fx hygiejnebevis, førstehjælpsbevis) opnået i perioden."
+
+
+def _ended(scope: Scope, f: Filters):
+    return and_(
+        Enrolment.status == "ended",
+        Enrolment.end_date >= f.start,
+        Enrolment.end_date <= f.end,
+        enrolment_clause(scope),
+        enrolment_filter(f),
+    )
+
+
+def outcome_counts(
+    engine: Engine, scope: Scope, f: Filters
+) -> list[tuple[str, str, str, str, int]]:
+    """(agreement, target group, outcome label, outcome category, courses) for ended
+    courses in the period; courses without an outcome get NO_OUTCOME."""
+    label = func.coalesce(OutcomeType.label, NO_OUTCOME)
+    category = func.coalesce(OutcomeType.category, "none")
+    stmt = (
+        select(Agreement.name, TargetGroup.label, label, category, func.count())
+        .select_from(Enrolment)
+        .join(Agreement, Agreement.id == Enrolment.agreement_id)
+        .join(Participant, Participant.id == Enrolment.participant_id)
+        .join(TargetGroup, TargetGroup.id == Participant.target_group_id)
+        .outerjoin(Outcome, Outcome.enrolment_id == Enrolment.id)
+        .outerjoin(OutcomeType, OutcomeType.id == Outcome.outcome_type_id)
+        .where(_ended(scope, f))
+        .group_by(
+            Agreement.id,
+            Agreement.name,
+            TargetGroup.sort_order,
+            TargetGroup.label,
+            OutcomeType.sort_order,
+            label,
+            category,
+        )
+        .order_by(Agreement.id, TargetGroup.sort_order, OutcomeType.sort_order)
+    )
+    with engine.connect() as conn:
+        return [(r[0], r[1], r[2], r[3], int(r[4])) for r in conn.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class LengthSummary:
+    agreement_id: int
+    agreement: str
+    ended: int
+    mean_weeks: float | None
+    extensions: int
+    extended_courses: int
+    job_or_education: int
+
+    @property
+    def job_or_education_share(self) -> float | None:
+        return self.job_or_education / self.ended if self.ended else None
+
+    @property
+    def extended_share(self) -> float | None:
+        return self.extended_courses / self.ended if self.ended else None
+
+
+def course_lengths(engine: Engine, scope: Scope, f: Filters) -> list[LengthSummary]:
+    """Per agreement: ended courses, mean length in weeks, extensions, job/education."""
+    ext = (
+        select(Extension.enrolment_id, func.count().label("n"))
+        .group_by(Extension.enrolment_id)
+        .subquery()
+    )
+    n_ext = func.coalesce(ext.c.n, 0)
+    with engine.connect() as conn:
+        days = _days_between(conn, Enrolment.start_date, Enrolment.end_date)
+        stmt = (
+            select(
+                Agreement.id,
+                Agreement.name,
+                func.count(),
+                func.avg((days + 1) / 7.0),
+                func.coalesce(func.sum(n_ext), 0),
+                func.coalesce(func.sum(case((n_ext > 0, 1), else_=0)), 0),
+                func.coalesce(
+                    func.sum(case((OutcomeType.category.in_(JOB_OR_EDUCATION), 1), else_=0)), 0
+                ),
+            )
+            .select_from(Enrolment)
+            .join(Agreement, Agreement.id == Enrolment.agreement_id)
+            .outerjoin(ext, ext.c.enrolment_id == Enrolment.id)
+            .outerjoin(Outcome, Outcome.enrolment_id == Enrolment.id)
+            .outerjoin(OutcomeType, OutcomeType.id == Outcome.outcome_type_id)
+            .where(_ended(scope, f))
+            .group_by(Agreement.id, Agreement.name)
+            .order_by(Agreement.id)
+        )
+        return [
+            LengthSummary(
+                r[0], r[1], int(r[2]), float(r[3]) if r[3] is not None else None, *map(int, r[4:])
+            )
+            for r in conn.execute(stmt)
+        ]
+
+
+def total_lengths(rows: list[LengthSummary]) -> LengthSummary:
+    ended = sum(r.ended for r in rows)
+    weeks = sum((r.mean_weeks or 0) * r.ended for r in rows)
+    return LengthSummary(
+        0,
+        "I alt",
+        ended,
+        weeks / ended if ended else None,
+        sum(r.extensions for r in rows),
+        sum(r.extended_courses for r in rows),
+        sum(r.job_or_education for r in rows),
+    )
+
+
+def _days_between(conn, start, end):
+    """Whole days from start to end, in SQL on SQLite and PostgreSQL."""
+    if conn.dialect.name == "sqlite":
+        return func.julianday(end) - func.julianday(start)
+    return end - start  # date - date is an integer number of days in PostgreSQL
+
+
+def certificates(engine: Engine, scope: Scope, f: Filters) -> list[tuple[str, str, int]]:
+    """(agreement, certificate, obtained) in the period."""
+    stmt = (
+        select(Agreement.name, Certificate.name, func.count())
+        .join(Enrolment, Enrolment.id == Certificate.enrolment_id)
+        .join(Agreement, Agreement.id == Enrolment.agreement_id)
+        .where(
+            Certificate.obtained_on >= f.start,
+            Certificate.obtained_on <= f.end,
+            enrolment_clause(scope),
+            enrolment_filter(f),
+        )
+        .group_by(Agreement.id, Agreement.name, Certificate.name)
+        .order_by(Agreement.id, Certificate.name)
+    )
+    with engine.connect() as conn:
+        return [(r[0], r[1], int(r[2])) for r in conn.execute(stmt)]
+
+
+def outcomes_in_year(engine: Engine, scope: Scope, year: int) -> tuple[int, int]:
+    """(ended courses with an outcome dated in the calendar year, of which job/education)."""
+    stmt = (
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(case((OutcomeType.category.in_(JOB_OR_EDUCATION), 1), else_=0)), 0
+            ),
+        )
+        .select_from(Outcome)
+        .join(OutcomeType, OutcomeType.id == Outcome.outcome_type_id)
+        .join(Enrolment, Enrolment.id == Outcome.enrolment_id)
+        .where(
+            Outcome.outcome_on >= dt.date(year, 1, 1),
+            Outcome.outcome_on <= dt.date(year, 12, 31),
+            enrolment_clause(scope),
+        )
+    )
+    with engine.connect() as conn:
+        n, good = conn.execute(stmt).one()
+    return int(n), int(good)

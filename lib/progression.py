@@ -1,0 +1,389 @@
+"""Progression per parameter and sub-element: baseline (the first plan's scores) against
+the latest evaluation's scores, counted in SQL within the user's scope.
+
+Only participants with a baseline AND at least one later evaluation scoring the same
+parameter count towards a change; n says how many that is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, and_, case, func, literal, select, union_all
+
+from db.models import (
+    Enrolment,
+    Evaluation,
+    EvaluationScore,
+    Parameter,
+    Participant,
+    Plan,
+    PlanScore,
+    PlanSubGoal,
+    PlanSubGoalSubElement,
+    ScoreLevel,
+    SubElement,
+)
+from lib.filters import Filters, enrolment_filter, overlaps_period
+from lib.scope import Scope, enrolment_clause
+
+HELP_CHANGE = (
+    "Gennemsnitlig ændring = seneste evaluerings score minus baseline-score (den første "
+    "plans score), på skalaen 1–5. Kun deltagere med både en baseline og mindst én senere "
+    "evaluering af parameteren tæller med; n er antallet af dem. Seneste evaluering: den "
+    "sidste til og med periodens slutdato."
+)
+HELP_DISTRIBUTION = (
+    "Antal deltagere pr. score ved baseline og ved seneste evaluering, for de samme "
+    "deltagere (n) som den gennemsnitlige ændring."
+)
+
+
+@dataclass(frozen=True)
+class ParameterChange:
+    parameter_id: int
+    code: str
+    label: str
+    sub_element_id: int | None
+    sub_element: str | None
+    mean_change: float | None
+    n: int
+    improved: int
+    unchanged: int
+    worse: int
+    mean_baseline: float | None
+    mean_latest: float | None
+
+
+def _scoped_courses(scope: Scope, f: Filters, today: dt.date | None):
+    return select(Enrolment.id).where(
+        enrolment_clause(scope), enrolment_filter(f), overlaps_period(f, today)
+    )
+
+
+def _pairs(scope: Scope, f: Filters, today: dt.date | None):
+    """Subquery: enrolment, parameter, sub-element key (0 = the parameter as a whole),
+    baseline score and latest score, one row per participant and (sub-)parameter."""
+    as_of = f.as_of(today)
+    courses = _scoped_courses(scope, f, today)
+    sub = func.coalesce(PlanScore.sub_element_id, 0)
+    baseline = (
+        select(
+            Plan.enrolment_id.label("enrolment_id"),
+            PlanScore.parameter_id.label("parameter_id"),
+            sub.label("sub_key"),
+            func.max(PlanScore.score).label("score"),
+        )
+        .join(Plan, Plan.id == PlanScore.plan_id)
+        .where(Plan.version_no == 1, Plan.enrolment_id.in_(courses), Plan.created_on <= as_of)
+        .group_by(Plan.enrolment_id, PlanScore.parameter_id, sub)
+        .subquery()
+    )
+    esub = func.coalesce(EvaluationScore.sub_element_id, 0)
+    last_day = (
+        select(
+            Evaluation.enrolment_id.label("enrolment_id"),
+            EvaluationScore.parameter_id.label("parameter_id"),
+            esub.label("sub_key"),
+            func.max(Evaluation.evaluated_on).label("day"),
+        )
+        .join(Evaluation, Evaluation.id == EvaluationScore.evaluation_id)
+        .where(Evaluation.enrolment_id.in_(courses), Evaluation.evaluated_on <= as_of)
+        .group_by(Evaluation.enrolment_id, EvaluationScore.parameter_id, esub)
+        .subquery()
+    )
+    latest = (
+        select(
+            last_day.c.enrolment_id,
+            last_day.c.parameter_id,
+            last_day.c.sub_key,
+            func.max(EvaluationScore.score).label("score"),
+        )
+        .join(Evaluation, Evaluation.enrolment_id == last_day.c.enrolment_id)
+        .join(
+            EvaluationScore,
+            and_(
+                EvaluationScore.evaluation_id == Evaluation.id,
+                EvaluationScore.parameter_id == last_day.c.parameter_id,
+                func.coalesce(EvaluationScore.sub_element_id, 0) == last_day.c.sub_key,
+            ),
+        )
+        .where(Evaluation.evaluated_on == last_day.c.day)
+        .group_by(last_day.c.enrolment_id, last_day.c.parameter_id, last_day.c.sub_key)
+        .subquery()
+    )
+    return (
+        select(
+            baseline.c.enrolment_id,
+            baseline.c.parameter_id,
+            baseline.c.sub_key,
+            baseline.c.score.label("baseline"),
+            latest.c.score.label("latest"),
+        )
+        .join(
+            latest,
+            and_(
+                latest.c.enrolment_id == baseline.c.enrolment_id,
+                latest.c.parameter_id == baseline.c.parameter_id,
+                latest.c.sub_key == baseline.c.sub_key,
+            ),
+        )
+        .subquery()
+    )
+
+
+def parameter_changes(
+    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+) -> list[ParameterChange]:
+    """Mean change per parameter (sub_element None) and per scored sub-element, with n.
+    Every parameter is listed, with n = 0 where nobody has a baseline and a later score."""
+    pairs = _pairs(scope, f, today)
+    diff = pairs.c.latest - pairs.c.baseline
+    agg = (
+        select(
+            pairs.c.parameter_id,
+            pairs.c.sub_key,
+            func.avg(diff * 1.0),
+            func.count(),
+            func.sum(case((diff > 0, 1), else_=0)),
+            func.sum(case((diff == 0, 1), else_=0)),
+            func.sum(case((diff < 0, 1), else_=0)),
+            func.avg(pairs.c.baseline * 1.0),
+            func.avg(pairs.c.latest * 1.0),
+        )
+        .group_by(pairs.c.parameter_id, pairs.c.sub_key)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Parameter.id,
+            Parameter.code,
+            Parameter.label,
+            SubElement.id,
+            SubElement.label,
+            *list(agg.c)[2:],
+        )
+        .select_from(Parameter)
+        .outerjoin(agg, agg.c.parameter_id == Parameter.id)
+        .outerjoin(SubElement, SubElement.id == agg.c.sub_key)
+        .order_by(Parameter.sort_order, SubElement.sort_order)
+    )
+    out = []
+    with engine.connect() as conn:
+        for r in conn.execute(stmt):
+            n = int(r[6] or 0)
+            out.append(
+                ParameterChange(
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    float(r[5]) if n else None,
+                    n,
+                    int(r[7] or 0),
+                    int(r[8] or 0),
+                    int(r[9] or 0),
+                    float(r[10]) if n else None,
+                    float(r[11]) if n else None,
+                )
+            )
+    return out
+
+
+def score_distribution(
+    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+) -> list[tuple[str, str, str, int, int]]:
+    """(parameter code, parameter label, 'Baseline'/'Seneste', score, participants) for
+    parameter-level scores of the participants counted in the change (same n)."""
+    pairs = _pairs(scope, f, today)
+    parts = [
+        select(
+            pairs.c.parameter_id.label("parameter_id"),
+            literal(label).label("moment"),
+            column.label("score"),
+            func.count().label("n"),
+        )
+        .where(pairs.c.sub_key == 0)
+        .group_by(pairs.c.parameter_id, column)
+        for label, column in (("Baseline", pairs.c.baseline), ("Seneste", pairs.c.latest))
+    ]
+    counted = union_all(*parts).subquery()
+    stmt = (
+        select(Parameter.code, Parameter.label, counted.c.moment, counted.c.score, counted.c.n)
+        .join(counted, counted.c.parameter_id == Parameter.id)
+        .order_by(Parameter.sort_order, counted.c.moment, counted.c.score)
+    )
+    with engine.connect() as conn:
+        return [(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in conn.execute(stmt)]
+
+
+def sub_element_focus(
+    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+) -> list[tuple[str, str, int]]:
+    """(parameter label, sub-element label, participants working on it) from the plans:
+    which sub-elements the sub-goals are worked on through."""
+    courses = _scoped_courses(scope, f, today)
+    stmt = (
+        select(Parameter.label, SubElement.label, func.count(func.distinct(Plan.enrolment_id)))
+        .select_from(PlanSubGoalSubElement)
+        .join(PlanSubGoal, PlanSubGoal.id == PlanSubGoalSubElement.plan_sub_goal_id)
+        .join(Plan, Plan.id == PlanSubGoal.plan_id)
+        .join(SubElement, SubElement.id == PlanSubGoalSubElement.sub_element_id)
+        .join(Parameter, Parameter.id == SubElement.parameter_id)
+        .where(Plan.enrolment_id.in_(courses))
+        .group_by(Parameter.sort_order, Parameter.label, SubElement.sort_order, SubElement.label)
+        .order_by(Parameter.sort_order, SubElement.sort_order)
+    )
+    with engine.connect() as conn:
+        return [(r[0], r[1], int(r[2])) for r in conn.execute(stmt)]
+
+
+def score_levels(engine: Engine) -> dict[int, str]:
+    with engine.connect() as conn:
+        return dict(
+            conn.execute(
+                select(ScoreLevel.value, ScoreLevel.label).order_by(ScoreLevel.value)
+            ).all()
+        )
+
+
+def parameters(engine: Engine) -> list[tuple[int, str, str]]:
+    with engine.connect() as conn:
+        return [
+            tuple(r)
+            for r in conn.execute(
+                select(Parameter.id, Parameter.code, Parameter.label).order_by(Parameter.sort_order)
+            )
+        ]
+
+
+def trajectories(
+    engine: Engine, scope: Scope, f: Filters, parameter_id: int, today: dt.date | None = None
+) -> list[tuple[str, dt.date, int, str]]:
+    """(case code, date, score, 'Baseline'/'Evaluering') per participant for one parameter,
+    up to the period's end: baseline from the first plan, then each evaluation."""
+    as_of = f.as_of(today)
+    courses = _scoped_courses(scope, f, today)
+    base = (
+        select(
+            Plan.enrolment_id.label("enrolment_id"),
+            Plan.created_on.label("day"),
+            PlanScore.score.label("score"),
+            literal("Baseline").label("moment"),
+        )
+        .join(PlanScore, PlanScore.plan_id == Plan.id)
+        .where(
+            Plan.version_no == 1,
+            Plan.enrolment_id.in_(courses),
+            Plan.created_on <= as_of,
+            PlanScore.parameter_id == parameter_id,
+            PlanScore.sub_element_id.is_(None),
+        )
+    )
+    evals = (
+        select(
+            Evaluation.enrolment_id,
+            Evaluation.evaluated_on,
+            EvaluationScore.score,
+            literal("Evaluering"),
+        )
+        .join(EvaluationScore, EvaluationScore.evaluation_id == Evaluation.id)
+        .where(
+            Evaluation.enrolment_id.in_(courses),
+            Evaluation.evaluated_on <= as_of,
+            EvaluationScore.parameter_id == parameter_id,
+            EvaluationScore.sub_element_id.is_(None),
+        )
+    )
+    points = union_all(base, evals).subquery()
+    stmt = (
+        select(Participant.case_code, points.c.day, points.c.score, points.c.moment)
+        .join(Enrolment, Enrolment.id == points.c.enrolment_id)
+        .join(Participant, Participant.id == Enrolment.participant_id)
+        .order_by(Participant.case_code, points.c.day)
+    )
+    with engine.connect() as conn:
+        return [(r[0], r[1], int(r[2]), r[3]) for r in conn.execute(stmt)]
+
+
+def participants_with_baseline(
+    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+) -> list[tuple[int, str]]:
+    """(enrolment id, case code) of courses in scope and filter that have a baseline."""
+    stmt = (
+        select(Enrolment.id, Participant.case_code)
+        .join(Participant, Participant.id == Enrolment.participant_id)
+        .where(
+            Enrolment.id.in_(_scoped_courses(scope, f, today)),
+            Enrolment.id.in_(select(Plan.enrolment_id).where(Plan.version_no == 1)),
+        )
+        .order_by(Participant.case_code)
+    )
+    with engine.connect() as conn:
+        return [(r[0], r[1]) for r in conn.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class StarScores:
+    case_code: str
+    baseline_on: dt.date | None
+    latest_on: dt.date | None
+    rows: list[tuple[str, str, int | None, int | None]]  # code, label, baseline, latest
+
+
+def star_scores(
+    engine: Engine, scope: Scope, enrolment_id: int, as_of: dt.date | None = None
+) -> StarScores | None:
+    """One participant's parameter scores at baseline and at the latest evaluation (the
+    star chart). None when the course is out of scope."""
+    as_of = as_of or dt.date.today()
+    with engine.connect() as conn:
+        code = conn.scalar(
+            select(Participant.case_code)
+            .join(Enrolment, Enrolment.participant_id == Participant.id)
+            .where(Enrolment.id == enrolment_id, enrolment_clause(scope))
+        )
+        if code is None:
+            return None
+        base_row = conn.execute(
+            select(Plan.id, Plan.created_on).where(
+                Plan.enrolment_id == enrolment_id, Plan.version_no == 1
+            )
+        ).first()
+        baseline: dict[int, int] = {}
+        if base_row:
+            baseline = dict(
+                conn.execute(
+                    select(PlanScore.parameter_id, PlanScore.score).where(
+                        PlanScore.plan_id == base_row[0], PlanScore.sub_element_id.is_(None)
+                    )
+                ).all()
+            )
+        latest_row = conn.execute(
+            select(Evaluation.id, Evaluation.evaluated_on)
+            .where(Evaluation.enrolment_id == enrolment_id, Evaluation.evaluated_on <= as_of)
+            .order_by(Evaluation.evaluated_on.desc(), Evaluation.id.desc())
+            .limit(1)
+        ).first()
+        latest: dict[int, int] = {}
+        if latest_row:
+            latest = dict(
+                conn.execute(
+                    select(EvaluationScore.parameter_id, EvaluationScore.score).where(
+                        EvaluationScore.evaluation_id == latest_row[0],
+                        EvaluationScore.sub_element_id.is_(None),
+                    )
+                ).all()
+            )
+        params = conn.execute(
+            select(Parameter.id, Parameter.code, Parameter.label).order_by(Parameter.sort_order)
+        ).all()
+    rows = [(c, label, baseline.get(pid), latest.get(pid)) for pid, c, label in params]
+    return StarScores(
+        code,
+        base_row[1] if base_row else None,
+        latest_row[1] if latest_row else None,
+        rows,
+    )
