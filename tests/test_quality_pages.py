@@ -41,7 +41,7 @@ def chart_text(at) -> str:
             tables.append(el.proto.data.data)
         for raw in tables:
             frame = pa.ipc.open_stream(raw).read_all().to_pandas()
-            parts.append(frame.to_json(orient="records", force_ascii=False))
+            parts.append(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
     return "\n".join(parts)
 
 

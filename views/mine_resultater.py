@@ -194,8 +194,8 @@ if scope.role == "sagsbehandler":
     detail(results.own, results.centre, "Du", "Mine deltagere")
 else:
     page_header(
-        "Resultater pr. sagsbehandler",
-        "Hver sagsbehandlers deltagere: progression, resultater og opfølgning ved siden af "
+        "Mine resultater",
+        "Resultater pr. sagsbehandler: hver sagsbehandlers deltagere: progression, resultater og opfølgning ved siden af "
         f"hele jobcentret. Opgjort {fmt_date(results.as_of)}.",
     )
     people = [f for f in results.per_caseworker if f.key is not None or f.courses]

@@ -1,0 +1,43 @@
+"""Mine resultater in a real browser: the demo caseworker signs in through the Danish form
+and opens the page from the menu; the figures are the caseworker's own next to the centre."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from lib.format import fmt_pct
+from lib.my_results import my_results
+from tests.browser import exceptions_on_page, nav_titles, open_path, screenshot, wait_idle
+from tests.conftest import scope_for
+
+pytestmark = pytest.mark.browser
+
+
+def test_caseworker_signs_in_and_sees_mine_resultater(served_demo, page, demo_engine):
+    open_path(page, served_demo.url)
+    page.get_by_label("Brugernavn").fill("sagsbehandler")
+    page.get_by_label("Adgangskode", exact=True).fill("demo")
+    page.get_by_role("button", name="Log ind").click()
+    wait_idle(page)
+    assert "Mine resultater" in nav_titles(page)
+    assert "Fidelitet" not in nav_titles(page)
+
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Mine resultater").click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Mine resultater", exact=True)).to_be_visible()
+    assert page.url.endswith("/mine-resultater")
+
+    own = my_results(demo_engine, scope_for(demo_engine, "sagsbehandler")).own
+    forlob = page.locator('[data-testid="stMetric"]', has_text="Forløb").first
+    expect(forlob).to_contain_text(str(own.courses))
+    job = page.locator('[data-testid="stMetric"]', has_text="Job eller uddannelse").first
+    expect(job).to_contain_text(
+        f"{fmt_pct(own.job_or_education_share)} ({own.job_or_education} af {own.ended_with_outcome})"
+    )
+    # The charts (SVG) compare own participants with the whole centre.
+    expect(page.get_by_text("Mine deltagere").first).to_be_visible()
+    expect(page.get_by_text("Hele jobcentret").first).to_be_visible()
+    assert page.get_by_text("Jens Jobkonsulent").count() == 0
+    assert exceptions_on_page(page) == 0
+    screenshot(page, "mine-resultater-sagsbehandler")
