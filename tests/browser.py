@@ -58,7 +58,14 @@ def sign_out(page: Page) -> None:
 
 
 def nav_titles(page: Page) -> list[str]:
-    return [t.strip() for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+    # A long menu is collapsed behind "View more"; open it to see every entry.
+    more = page.locator('[data-testid="stSidebarNavViewButton"]')
+    if more.count() and "more" in more.inner_text().lower():
+        more.click()
+        page.wait_for_timeout(300)
+    # Each link holds the icon ligature (e.g. "dashboard") and then the title.
+    texts = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    return [t.strip().splitlines()[-1].strip() for t in texts if t.strip()]
 
 
 def exceptions_on_page(page: Page) -> int:
