@@ -36,6 +36,25 @@ PAGES = [
     PageSpec(
         "views/overblik.py", "Overblik", "overblik", ":material/dashboard:", EVERYONE, "Overblik"
     ),
+    PageSpec(
+        "views/opfolgning.py",
+        "Opfølgning",
+        "opfolgning",
+        ":material/event_available:",
+        EVERYONE,
+        "Overblik",
+    ),
+    PageSpec(
+        "views/progression.py",
+        "Progression",
+        "progression",
+        ":material/trending_up:",
+        EVERYONE,
+        "Overblik",
+    ),
+    PageSpec(
+        "views/resultater.py", "Resultater", "resultater", ":material/flag:", EVERYONE, "Overblik"
+    ),
     PageSpec("views/forlob.py", "Forløb", "forlob", ":material/group:", EVERYONE, "Registrering"),
     PageSpec("views/plan.py", "Plan", "plan", ":material/assignment:", EVERYONE, "Registrering"),
     PageSpec(

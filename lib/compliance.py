@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import pandas as pd
 from sqlalchemy import Engine, and_, case, func, select
 
 from db.models import (
@@ -26,6 +27,7 @@ from db.models import (
 )
 from lib import rules
 from lib.filters import Filters, enrolment_filter, overlaps_period
+from lib.format import fmt_date, fmt_int, fmt_pct
 from lib.rules import DueItem, Tally
 from lib.scope import Scope, enrolment_clause
 
@@ -346,4 +348,95 @@ def _deliverable_counts(ids, f: Filters, as_of: dt.date):
             Deliverable.due_on <= as_of,
         )
         .group_by(Deliverable.enrolment_id)
+    )
+
+
+HELP_HAS_PLAN = (
+    "Andel af deltagerne i aktive forløb i dag, der har en første plan (baseline). "
+    "n = deltagere i aktive forløb."
+)
+
+
+def plan_coverage(engine: Engine, scope: Scope, f: Filters) -> tuple[int, int]:
+    """(active courses with a baseline plan, active courses), counted in SQL."""
+    has_plan = Enrolment.id.in_(select(Plan.enrolment_id).where(Plan.version_no == 1))
+    stmt = select(_sum(has_plan), func.count()).where(
+        Enrolment.status == "active", enrolment_clause(scope), enrolment_filter(f)
+    )
+    with engine.connect() as conn:
+        with_plan, active = conn.execute(stmt).one()
+    return int(with_plan), int(active)
+
+
+MEASURES = {
+    "plans": "Planer",
+    "evaluations": "Evalueringer",
+    "deliverables": "Leverancer",
+}
+
+
+def status_frame(groups: list[GroupCompliance], measure: str) -> pd.DataFrame:
+    """Long frame for a stacked status chart: Gruppe, Status, Rækkefølge, Antal, Andel, n."""
+    records = []
+    for g in groups:
+        t: Tally = getattr(g, measure)
+        if not t.n:
+            continue
+        for order, (status, count) in enumerate(
+            ((rules.ON_TIME, t.on_time), (rules.LATE, t.late), (rules.MISSING, t.missing))
+        ):
+            records.append(
+                {
+                    "Gruppe": f"{g.label} (n = {t.n})",
+                    "Status": status,
+                    "Rækkefølge": order,
+                    "Antal": count,
+                    "Andel": count / t.n,
+                    "n": t.n,
+                }
+            )
+    return pd.DataFrame(records)
+
+
+def _x_of_n(part: int, n: int) -> str:
+    return f"{fmt_pct(part / n)} ({fmt_int(part)} af {fmt_int(n)})" if n else "–"
+
+
+def group_table(groups: list[GroupCompliance], label: str) -> pd.DataFrame:
+    """One row per group with each measure as 'share (x of n)' in Danish."""
+    return pd.DataFrame(
+        {
+            label: [g.label for g in groups],
+            "Planer til tiden": [_x_of_n(g.plans.on_time, g.plans.n) for g in groups],
+            "Evalueringer til tiden": [
+                _x_of_n(g.evaluations.on_time, g.evaluations.n) for g in groups
+            ],
+            "Evalueringer for sent": [_x_of_n(g.evaluations.late, g.evaluations.n) for g in groups],
+            "Evalueringer mangler": [
+                _x_of_n(g.evaluations.missing, g.evaluations.n) for g in groups
+            ],
+            "Møder holdt": [_x_of_n(g.meetings_held, g.evaluations_held) for g in groups],
+            "Sagsbehandler deltog": [
+                _x_of_n(g.caseworker_present, g.evaluations_held) for g in groups
+            ],
+            "Leverancer til tiden": [
+                _x_of_n(g.deliverables.on_time, g.deliverables.n) for g in groups
+            ],
+            "Leverancer mangler": [
+                _x_of_n(g.deliverables.missing, g.deliverables.n) for g in groups
+            ],
+        }
+    )
+
+
+def open_items_table(items: list[OpenItem], days_label: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Deltager": [i.case_code for i in items],
+            "Samarbejdsaftale": [i.agreement for i in items],
+            "Sagsbehandler": [i.caseworker for i in items],
+            "Hvad": [i.kind for i in items],
+            "Frist": [fmt_date(i.due) for i in items],
+            days_label: [i.days for i in items],
+        }
     )

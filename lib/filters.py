@@ -6,10 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, or_, select, true
+from sqlalchemy import ColumnElement, Engine, and_, or_, select, true
 
-from db.models import Enrolment, Participant, Plan, PlanSubGoal
+from db.models import (
+    Agreement,
+    Enrolment,
+    Participant,
+    Plan,
+    PlanSubGoal,
+    SubGoal,
+    TargetGroup,
+)
 from lib.rules import add_months
+from lib.scope import Scope, agreement_clause
 
 
 @dataclass(frozen=True)
@@ -59,3 +68,31 @@ def overlaps_period(f: Filters, today: dt.date | None = None) -> ColumnElement[b
         Enrolment.start_date <= f.as_of(today),
         or_(Enrolment.end_date.is_(None), Enrolment.end_date >= f.start),
     )
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    agreements: dict[int, str]
+    target_groups: dict[int, str]
+    sub_goals: dict[int, str]
+
+
+def filter_options(engine: Engine, scope: Scope) -> FilterOptions:
+    """What the sidebar offers: the agreements the user works with, the catalogues."""
+    with engine.connect() as conn:
+        agreements = dict(
+            conn.execute(
+                select(Agreement.id, Agreement.name)
+                .where(agreement_clause(scope))
+                .order_by(Agreement.id)
+            ).all()
+        )
+        groups = dict(
+            conn.execute(
+                select(TargetGroup.id, TargetGroup.label).order_by(TargetGroup.sort_order)
+            ).all()
+        )
+        goals = dict(
+            conn.execute(select(SubGoal.id, SubGoal.label).order_by(SubGoal.sort_order)).all()
+        )
+    return FilterOptions(agreements, groups, goals)

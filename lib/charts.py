@@ -1,0 +1,307 @@
+"""Altair chart builders for the dashboards: plain functions from a DataFrame to a chart
+with Danish titles. Apply `lib.chart_style.danish()` when drawing (the views do) so the
+Danish number and date locale is in the spec. Colours: Okabe–Ito, one per agreement (by
+position in the agreement list) and one per parameter (PARAMETER_COLORS) on every page."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from lib.chart_style import OKABE_ITO, PARAMETER_COLORS, STATUS_COLORS, agreement_color
+
+PCT = ".1~%"
+
+
+def agreement_scale(names: list[str]) -> alt.Scale:
+    return alt.Scale(domain=names, range=[agreement_color(i) for i in range(len(names))])
+
+
+def parameter_scale(labels_by_code: dict[str, str]) -> alt.Scale:
+    return alt.Scale(
+        domain=list(labels_by_code.values()),
+        range=[PARAMETER_COLORS.get(code, OKABE_ITO[-1]) for code in labels_by_code],
+    )
+
+
+def occupancy_month_chart(frame: pd.DataFrame, agreements: list[str]) -> alt.Chart:
+    """Columns: Måned (date), Samarbejdsaftale, Belægning (0..1), I brug (slot-days)."""
+    base = alt.Chart(frame, title="Belægning pr. måned, seneste 12 måneder")
+    line = base.mark_line(point=True, strokeWidth=2.5).encode(
+        x=alt.X("Måned:T", timeUnit="yearmonth", title=None, axis=alt.Axis(format="%b %Y")),
+        y=alt.Y(
+            "Belægning:Q",
+            title="Gennemsnitlig belægning",
+            axis=alt.Axis(format="%"),
+            scale=alt.Scale(domain=[0, max(1.0, float(frame["Belægning"].max() or 0))]),
+        ),
+        color=alt.Color(
+            "Samarbejdsaftale:N",
+            scale=agreement_scale(agreements),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=[
+            alt.Tooltip("Samarbejdsaftale:N"),
+            alt.Tooltip("Måned:T", format="%B %Y"),
+            alt.Tooltip("Belægning:Q", format=PCT),
+        ],
+    )
+    full = (
+        alt.Chart(pd.DataFrame({"y": [1.0]}))
+        .mark_rule(strokeDash=[4, 4], color="#666")
+        .encode(y="y:Q")
+    )
+    return (line + full).properties(height=300)
+
+
+def status_share_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
+    """Stacked shares on time / late / missing. Columns: Gruppe, Status, Antal, Andel, n."""
+    order = list(STATUS_COLORS)
+    return (
+        alt.Chart(frame, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Gruppe:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
+            x=alt.X("Andel:Q", title="Andel", axis=alt.Axis(format="%"), stack="normalize"),
+            color=alt.Color(
+                "Status:N",
+                scale=alt.Scale(domain=order, range=[STATUS_COLORS[s] for s in order]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            order=alt.Order("Rækkefølge:Q"),
+            tooltip=[
+                alt.Tooltip("Gruppe:N"),
+                alt.Tooltip("Status:N"),
+                alt.Tooltip("Antal:Q", format=",d"),
+                alt.Tooltip("Andel:Q", format=PCT),
+                alt.Tooltip("n:Q", format=",d"),
+            ],
+        )
+        .properties(height=alt.Step(28))
+    )
+
+
+def distribution_chart(
+    frame: pd.DataFrame, levels: dict[int, str], order: list[str] | None = None
+) -> alt.Chart:
+    """Baseline vs latest score counts per parameter. Columns: Parameter, Tidspunkt
+    (Baseline/Seneste), Score, Label, Deltagere."""
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "Score:O",
+                title="Score",
+                scale=alt.Scale(domain=list(levels)),
+                axis=alt.Axis(labelAngle=0),
+            ),
+            xOffset=alt.XOffset("Tidspunkt:N", sort=["Baseline", "Seneste"]),
+            y=alt.Y("Deltagere:Q", title="Deltagere", axis=alt.Axis(format="d", tickMinStep=1)),
+            color=alt.Color(
+                "Tidspunkt:N",
+                scale=alt.Scale(domain=["Baseline", "Seneste"], range=["#BBBBBB", "#0072B2"]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            tooltip=[
+                "Parameter:N",
+                "Tidspunkt:N",
+                "Label:N",
+                alt.Tooltip("Deltagere:Q", format=",d"),
+            ],
+        )
+        .properties(width=230, height=170)
+        .facet(facet=alt.Facet("Parameter:N", title=None, sort=order), columns=2)
+        .properties(title="Fordeling af scorer: baseline og seneste evaluering")
+    )
+
+
+def mean_change_chart(frame: pd.DataFrame, parameters: dict[str, str]) -> alt.Chart:
+    """Mean change per parameter with n. Columns: Parameter, Ændring, n."""
+    base = alt.Chart(frame, title="Gennemsnitlig ændring fra baseline (skala 1–5)")
+    bars = base.mark_bar().encode(
+        y=alt.Y("Parameter:N", title=None, sort=list(parameters.values())),
+        x=alt.X("Ændring:Q", title="Point", axis=alt.Axis(format=".1f")),
+        color=alt.Color("Parameter:N", scale=parameter_scale(parameters), legend=None),
+        tooltip=["Parameter:N", alt.Tooltip("Ændring:Q", format="+.2f"), alt.Tooltip("n:Q")],
+    )
+    text = base.mark_text(align="left", dx=4).encode(
+        y=alt.Y("Parameter:N", sort=list(parameters.values())),
+        x="Ændring:Q",
+        text="Tekst:N",
+    )
+    return (bars + text).properties(height=alt.Step(34))
+
+
+def trajectory_chart(frame: pd.DataFrame, levels: dict[int, str], color: str) -> alt.Chart:
+    """A line per participant over time. Columns: Deltager, Dato, Score, Tidspunkt; a
+    small fixed offset per participant (Placering) keeps overlapping lines apart."""
+    lo, hi = min(levels), max(levels)
+    return (
+        alt.Chart(frame, title="Forløb pr. deltager over tid")
+        .mark_line(point=True, opacity=0.45, color=color, strokeWidth=1.5)
+        .encode(
+            x=alt.X("Dato:T", title=None, axis=alt.Axis(format="%b %Y")),
+            y=alt.Y(
+                "Placering:Q",
+                title=None,
+                scale=alt.Scale(domain=[lo - 0.2, hi + 0.2], nice=False),
+                axis=alt.Axis(values=list(levels), labelExpr=_label_expr(levels), labelLimit=140),
+            ),
+            detail="Deltager:N",
+            tooltip=[
+                "Deltager:N",
+                alt.Tooltip("Dato:T", format="%-d. %b %Y"),
+                "Tidspunkt:N",
+                alt.Tooltip("Score:Q", format="d"),
+                "Label:N",
+            ],
+        )
+        .properties(height=280)
+    )
+
+
+def star_frame(rows: list[tuple[str, str, int | None, int | None]]) -> pd.DataFrame:
+    """Polar coordinates for the star chart: one axis per parameter, radius = score."""
+    n = len(rows)
+    records = []
+    for moment, index in (("Baseline", 2), ("Nu", 3)):
+        for k, row in enumerate(rows):
+            score = row[index]
+            if score is None:
+                continue
+            angle = 2 * math.pi * k / n
+            records.append(
+                {
+                    "Tidspunkt": moment,
+                    "Parameter": row[1],
+                    "Score": score,
+                    "x": score * math.sin(angle),
+                    "y": score * math.cos(angle),
+                    "Rækkefølge": k,
+                }
+            )
+    frame = pd.DataFrame(records)
+    if frame.empty:
+        return frame
+    # Close each polygon by repeating its first point.
+    closing = frame.sort_values("Rækkefølge").groupby("Tidspunkt").head(1).assign(Rækkefølge=n)
+    return pd.concat([frame, closing], ignore_index=True)
+
+
+def star_chart(rows: list[tuple[str, str, int | None, int | None]], top: int = 5) -> alt.Chart:
+    """Star (radar) chart of one participant's parameter scores, baseline against now,
+    on a 1..top scale: grid rings, one spoke per parameter, a polygon per moment."""
+    n = len(rows)
+    rings = pd.DataFrame(
+        [
+            {
+                "ring": r,
+                "k": k,
+                "x": r * math.sin(2 * math.pi * k / n),
+                "y": r * math.cos(2 * math.pi * k / n),
+            }
+            for r in range(1, top + 1)
+            for k in range(n + 1)
+        ]
+    )
+    spokes = pd.DataFrame(
+        [
+            {
+                "Parameter": row[1],
+                "x": top * math.sin(a),
+                "y": top * math.cos(a),
+                "lx": (top + 0.9) * math.sin(a),
+                "ly": (top + 0.6) * math.cos(a),
+            }
+            for k, row in enumerate(rows)
+            for a in [2 * math.pi * k / n]
+        ]
+    )
+    xs = dict(axis=None, scale=alt.Scale(domain=[-top - 4, top + 4]))
+    ys = dict(axis=None, scale=alt.Scale(domain=[-top - 1.5, top + 1.5]))
+    grid = (
+        alt.Chart(rings)
+        .mark_line(color="#DDDDDD", strokeWidth=1)
+        .encode(x=alt.X("x:Q", **xs), y=alt.Y("y:Q", **ys), detail="ring:N", order="k:Q")
+    )
+    ends = pd.DataFrame(
+        [{"Parameter": r["Parameter"], "x": 0.0, "y": 0.0, "k": 0} for _, r in spokes.iterrows()]
+        + [
+            {"Parameter": r["Parameter"], "x": r["x"], "y": r["y"], "k": 1}
+            for _, r in spokes.iterrows()
+        ]
+    )
+    spoke = (
+        alt.Chart(ends)
+        .mark_line(color="#CCCCCC")
+        .encode(x=alt.X("x:Q", **xs), y=alt.Y("y:Q", **ys), detail="Parameter:N", order="k:Q")
+    )
+    labels = (
+        alt.Chart(spokes)
+        .mark_text(fontSize=12, fontWeight="bold")
+        .encode(x=alt.X("lx:Q", **xs), y=alt.Y("ly:Q", **ys), text="Parameter:N")
+    )
+    frame = star_frame(rows)
+    layers = [grid, spoke, labels]
+    if not frame.empty:
+        color = alt.Color(
+            "Tidspunkt:N",
+            scale=alt.Scale(domain=["Baseline", "Nu"], range=["#999999", "#0072B2"]),
+            legend=alt.Legend(orient="bottom", title=None),
+        )
+        shape = alt.Chart(frame).encode(
+            x=alt.X("x:Q", **xs), y=alt.Y("y:Q", **ys), color=color, order="Rækkefølge:Q"
+        )
+        layers += [
+            shape.mark_line(strokeWidth=2.5, opacity=0.9),
+            shape.mark_point(filled=True, size=70).encode(
+                tooltip=["Tidspunkt:N", "Parameter:N", alt.Tooltip("Score:Q", format="d")]
+            ),
+        ]
+    return alt.layer(*layers).properties(width=480, height=380, title="Stjerne: baseline og nu")
+
+
+def outcome_chart(frame: pd.DataFrame, by: str, agreements: list[str] | None = None) -> alt.Chart:
+    """Ended courses by outcome, split by `by` (Samarbejdsaftale or Målgruppe).
+    Columns: Resultat, <by>, Forløb."""
+    color = (
+        alt.Color(f"{by}:N", scale=agreement_scale(agreements), legend=alt.Legend(orient="bottom"))
+        if agreements
+        else alt.Color(
+            f"{by}:N",
+            scale=alt.Scale(range=OKABE_ITO),
+            legend=alt.Legend(orient="bottom", labelLimit=400, title=None, columns=2),
+        )
+    )
+    return (
+        alt.Chart(frame, title=f"Afsluttede forløb efter resultat og {by.lower()}")
+        .mark_bar()
+        .encode(
+            y=alt.Y("Resultat:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+            x=alt.X(
+                "Forløb:Q", title="Afsluttede forløb", axis=alt.Axis(format="d", tickMinStep=1)
+            ),
+            color=color,
+            tooltip=["Resultat:N", f"{by}:N", alt.Tooltip("Forløb:Q", format=",d")],
+        )
+        .properties(height=alt.Step(26))
+    )
+
+
+def _label_expr(levels: dict[int, str]) -> str:
+    cases = " : ".join(f"datum.value == {v} ? '{v} {label}'" for v, label in levels.items())
+    return f"{cases} : ''"
+
+
+def spread(codes: pd.Series, width: float = 0.3) -> pd.Series:
+    """A fixed offset in [-width/2, width/2] per participant code, evenly spread in code
+    order, so lines on the same score level stay apart."""
+    unique = sorted(codes.unique())
+    if len(unique) < 2:
+        return codes.map(lambda _: 0.0)
+    step = width / (len(unique) - 1)
+    offsets = {code: -width / 2 + i * step for i, code in enumerate(unique)}
+    return codes.map(offsets)
