@@ -1,0 +1,100 @@
+"""AppTest of the four dashboard pages: demo data as manager and caseworker, an empty
+database, filters from the URL."""
+
+import json
+
+import pytest
+
+from tests.conftest import make_app_test, page_errors
+
+PAGES = ["views/overblik.py", "views/opfolgning.py", "views/progression.py", "views/resultater.py"]
+
+
+def _open(at, path):
+    at.switch_page(path)
+    at.run()
+    return at
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overblik_manager_demo_figures(app_for):
+    at = _open(app_for("leder"), "views/overblik.py")
+    assert page_errors(at) == []
+    metrics = {m.label: (m.value, m.proto.delta) for m in at.metric}
+    agreement_1 = next(v for k, v in metrics.items() if k.startswith("Samarbejdsaftale 1"))
+    agreement_2 = next(v for k, v in metrics.items() if k.startswith("Samarbejdsaftale 2"))
+    assert agreement_1 == ("5 af 6 i brug", "83,3 %")
+    assert agreement_2 == ("8 af 10 i brug", "80,0 %")
+    assert metrics["Deltagere med plan"][0] == "100,0 %"
+    assert all(m.help for m in at.metric)  # every figure has its definition
+    charts = at.get("vega_lite_chart")
+    spec = json.loads(charts[0].proto.spec)
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+
+
+@pytest.mark.parametrize("path", PAGES[1:])
+def test_pages_render_for_manager(app_for, path):
+    at = _open(app_for("leder"), path)
+    assert page_errors(at) == []
+    assert at.get("vega_lite_chart")
+
+
+def test_opfolgning_shows_lagging_agreement_1(app_for):
+    at = _open(app_for("leder"), "views/opfolgning.py")
+    table = at.dataframe[0].value
+    rates = dict(zip(table["Samarbejdsaftale"], table["Møder holdt"], strict=True))
+    # Demo story: agreement 2 holds every meeting, agreement 1 lags.
+    assert next(v for k, v in rates.items() if k.startswith("Samarbejdsaftale 2")).startswith(
+        "100,0 %"
+    )
+    assert not next(v for k, v in rates.items() if k.startswith("Samarbejdsaftale 1")).startswith(
+        "100,0 %"
+    )
+
+
+def test_caseworker_sees_only_own_participants(app_for):
+    at = _open(app_for("sagsbehandler"), "views/opfolgning.py")
+    assert page_errors(at) == []
+    by_caseworker = at.dataframe[1].value
+    assert list(by_caseworker["Sagsbehandler"]) == ["Sara Sagsbehandler"]
+    at = _open(at, "views/progression.py")
+    assert page_errors(at) == []
+    participants = at.selectbox(key="progression_participant").options
+    leder = _open(app_for("leder"), "views/progression.py")
+    everyone = leder.selectbox(key="progression_participant").options
+    assert 0 < len(participants) < len(everyone)
+
+
+def test_filters_from_query_params(demo_url, monkeypatch):
+    """A copied link: the filters come from the URL on the first run of the page."""
+    at = make_app_test(demo_url, monkeypatch, "leder")
+    at.query_params["aftale"] = "2"
+    at.query_params["fra"] = "2000-01-01"
+    at.switch_page("views/resultater.py")
+    at.run()
+    assert page_errors(at) == []
+    assert at.multiselect(key="flt_agreements").value == [2]
+    metrics = _metrics(at)
+    # Agreement 2's eight ended courses over its whole history.
+    assert metrics["Afsluttede forløb"] == "8"
+    assert metrics["I job eller uddannelse"] == "62,5 %"
+    assert at.query_params["aftale"] in ("2", ["2"])  # still in the URL
+
+
+def test_empty_database_friendly(app_for, sqlite_url, monkeypatch):
+    from db.engine import make_engine, write_session
+    from db.models import User
+
+    engine = make_engine(sqlite_url)
+    with write_session(engine, "test", audit_log=False) as s:
+        s.add(User(username="chef", display_name="Chef", password_hash="x", role="leder"))
+    engine.dispose()
+    monkeypatch.setenv("FORLOB_COOKIE_KEY", "k" * 40)  # not demo mode: a real key
+    at = app_for("chef", sqlite_url)
+    for path in PAGES:
+        at = _open(at, path)
+        assert page_errors(at) == [], path
+        assert at.info, path  # a friendly empty state, not a blank page
