@@ -57,8 +57,8 @@ for col, title, tally_, help_text in (
         border=True,
     )
 for col, title, part in (
-    (c3, "Opfølgningsmøder holdt", t.meetings_held),
-    (c4, "Sagsbehandler deltog", t.caseworker_present),
+    (c3, "Møder holdt", t.meetings_held),
+    (c4, "Sagsbeh. deltog", t.caseworker_present),
 ):
     col.metric(
         title,
