@@ -125,10 +125,22 @@ def pages_for(role: str) -> dict[str, list[st.Page]]:
                     no_access_page, title=spec.title, url_path=spec.url_path, visibility="hidden"
                 )
             )
-    if sections and refused:
+    if sections:
         first = next(iter(sections))
-        sections[first] = sections[first] + refused
+        # Streamlit serves the default page at "/" only; a hidden start page takes that
+        # place so every real page keeps its own address (/overblik works as a link).
+        start = st.Page(
+            start_page, title="Start", url_path="start", default=True, visibility="hidden"
+        )
+        sections[first] = [start, *sections[first], *refused]
     return sections
+
+
+def start_page() -> None:
+    user = st.session_state.get("user")
+    first = next((s for s in PAGES if user and user.role in s.roles), None)
+    if first is not None:
+        st.switch_page(first.path)
 
 
 def signed_out_pages() -> list[st.Page]:
