@@ -53,6 +53,7 @@ from lib.entry_queries import (
     week_start,
 )
 from lib.format import fmt_date
+from lib.occupancy import in_use_count
 from lib.scope import AccessDenied, Scope, enrolment_clause, participant_clause
 
 JOB_CENTRE = ("admin", "leder", "sagsbehandler")
@@ -180,14 +181,6 @@ def _require_job_centre(scope: Scope, what: str) -> None:
         raise AccessDenied(f"{what} er jobcentrets opgave.")
 
 
-def _active_count(session: Session, agreement_id: int) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(Enrolment)
-        .where(Enrolment.agreement_id == agreement_id, Enrolment.status == "active")
-    )
-
-
 def _lock_agreement(session: Session, agreement_id: int) -> Agreement | None:
     # PostgreSQL: lock the agreement row so two enrolments cannot both take the last slot.
     # SQLite: the whole database is already write-locked by BEGIN IMMEDIATE.
@@ -286,7 +279,7 @@ def enrol(engine: Engine, scope: Scope, data: EnrolmentInput, today: dt.date | N
                 errors["caseworker_id"] = "Du kan kun indskrive dine egne borgere."
 
         if agreement is not None and data.status == "active" and "status" not in errors:
-            in_use = _active_count(s, agreement.id)
+            in_use = in_use_count(s, agreement.id)
             if in_use >= agreement.slots:
                 errors["status"] = _no_free_slot(agreement, in_use)
         if errors:
@@ -361,7 +354,7 @@ def start_enrolment(
             today=today,
         )
         agreement = _lock_agreement(s, e.agreement_id)
-        in_use = _active_count(s, e.agreement_id)
+        in_use = in_use_count(s, e.agreement_id)
         if "status" not in errors and in_use >= agreement.slots:
             errors["status"] = _no_free_slot(agreement, in_use).split(" Indskriv")[0] + (
                 " Forløbet bliver i visitation, til en plads bliver ledig."

@@ -8,7 +8,6 @@ see. Catalogues are not personal data and are read unscoped.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from db.models import (
     OutcomeType,
     Parameter,
     Participant,
+    Pause,
     Plan,
     PlanScore,
     PlanSubGoal,
@@ -41,6 +41,8 @@ from db.models import (
     User,
     WeeklyHours,
 )
+from lib import rules
+from lib.occupancy import AgreementOccupancy, occupancy_by_agreement
 from lib.scope import AccessDenied, Scope, enrolment_clause, participant_clause
 
 STATUS_LABELS = {"referral": "Visitation", "active": "Aktiv", "ended": "Afsluttet"}
@@ -54,26 +56,6 @@ DELIVERABLE_LABELS = {
     "plan": "Plan",
     "evaluation_invitation": "Invitation til evaluering",
 }
-
-# Due-date rules (domain.md). The dashboards issue owns lib/rules.py; until it exists
-# these two small functions give the same answers for the entry forms.
-PLAN_DUE_DAYS = {13: 7, 52: 28}
-
-
-def plan_due_date(start_date: dt.date, planned_weeks: int) -> dt.date:
-    """The baseline plan is due 1 week into a 13-week course, 4 weeks into a 52-week one."""
-    return start_date + dt.timedelta(days=PLAN_DUE_DAYS.get(planned_weeks, 28))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def evaluation_due_date(last: dt.date, interval_months: int) -> dt.date:
-    """The next evaluation is due `interval_months` after the last evaluation (or plan)."""
-    return add_months(last, interval_months)
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -153,29 +135,11 @@ def caseworkers(engine: Engine, scope: Scope) -> dict[int, str]:
         return {r.id: r.display_name for r in conn.execute(stmt.order_by(User.display_name))}
 
 
-@dataclass(frozen=True)
-class AgreementChoice:
-    id: int
-    name: str
-    slots: int
-    in_use: int
-    in_referral: int
-
-    @property
-    def free(self) -> int:
-        return max(self.slots - self.in_use, 0)
-
-
-def agreements_for_enrolment(engine: Engine, scope: Scope) -> list[AgreementChoice]:
+def agreements_for_enrolment(engine: Engine, scope: Scope) -> list[AgreementOccupancy]:
     """Agreements the job centre can enrol on, with free slots (counts, not persons)."""
     if scope.role not in ("admin", "leder", "sagsbehandler"):
         return []
-    from lib.occupancy import occupancy_by_agreement
-
-    return [
-        AgreementChoice(r.agreement_id, r.agreement, r.slots, r.in_use, r.in_referral)
-        for r in occupancy_by_agreement(engine, scope)
-    ]
+    return occupancy_by_agreement(engine, scope)
 
 
 def participants_for(engine: Engine, scope: Scope) -> dict[int, str]:
@@ -529,7 +493,8 @@ class EvaluationContext:
     plan: PlanView | None
     last: EvaluationView | None
     last_scores: dict[int, int]  # prefill: the last evaluation's, else the plan's
-    due_on: dt.date | None
+    due_on: dt.date | None  # the next evaluation (lib.rules; None before the first plan)
+    plan_due_on: dt.date | None = None  # the baseline plan (lib.rules)
 
 
 def evaluation_context(engine: Engine, scope: Scope, enrolment_id: int) -> EvaluationContext:
@@ -537,14 +502,34 @@ def evaluation_context(engine: Engine, scope: Scope, enrolment_id: int) -> Evalu
         row = enrolment_in(conn, scope, enrolment_id)
         plan_list = plans_in(conn, enrolment_id)
         evals = evaluations_in(conn, [enrolment_id])
+        pauses = pauses_in(conn, enrolment_id)
     plan = plan_list[-1] if plan_list else None
     last = evals[0] if evals else None
     scores = dict(plan.scores) if plan else {}
     if last:
         scores.update(last.scores)
-    anchor = last.evaluated_on if last else (plan_list[0].created_on if plan_list else None)
-    due = evaluation_due_date(anchor, row.interval_months) if anchor else None
-    return EvaluationContext(row, plan, last, scores, due)
+    due = None
+    if plan_list:
+        due = rules.next_evaluation_due(
+            plan_list[0].created_on,
+            [e.evaluated_on for e in evals],
+            row.interval_months or rules.DEFAULT_EVALUATION_INTERVAL,
+            pauses,
+        )
+    plan_due = rules.plan_due(row.start_date, row.planned_weeks, pauses)
+    return EvaluationContext(row, plan, last, scores, due, plan_due)
+
+
+def pauses_in(conn: Connection, enrolment_id: int) -> list[tuple[dt.date, dt.date]]:
+    """A course's paused periods (first, last day): they move its due dates (lib.rules)."""
+    return [
+        (r.start_date, r.end_date)
+        for r in conn.execute(
+            select(Pause.start_date, Pause.end_date)
+            .where(Pause.enrolment_id == enrolment_id)
+            .order_by(Pause.start_date)
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- hours

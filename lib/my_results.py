@@ -7,8 +7,8 @@ A manager (leder, admin) gets the same per caseworker.
 
 Counted per caseworker in SQL where it is counting (outcomes, meetings, score changes);
 the date rules (plan due, evaluation due, mentor intervals) are pure functions applied to
-the rows. The due-date rules come from lib/entry_queries.py until the dashboards' lib/rules.py
-exists.
+the rows. The due-date rules are lib/rules.py's (pauses move due dates; an evaluation
+within rules.EVALUATION_GRACE_DAYS of its due date is on time), the same as the dashboards'.
 
 No Streamlit here.
 """
@@ -32,11 +32,12 @@ from db.models import (
     OutcomeType,
     Parameter,
     Participant,
+    Pause,
     Plan,
     PlanScore,
     User,
 )
-from lib.entry_queries import evaluation_due_date, plan_due_date
+from lib import rules
 from lib.quality import mentor_intervals, share
 from lib.scope import AccessDenied, Scope
 
@@ -50,20 +51,30 @@ JOB_OR_EDUCATION = ("job", "education")
 
 
 def plan_on_time(
-    start: dt.date, planned_weeks: int, plan_created: dt.date | None, today: dt.date
+    start: dt.date,
+    planned_weeks: int,
+    plan_created: dt.date | None,
+    today: dt.date,
+    pauses: rules.Pauses = (),
 ) -> bool | None:
     """True: the baseline plan was made by its due date; False: made late, or missing
-    after the due date; None: not due yet and not made (does not count)."""
-    due = plan_due_date(start, planned_weeks)
-    if plan_created is not None:
-        return plan_created <= due
-    return False if today > due else None
+    after the due date; None: not due yet and not made (does not count). lib.rules."""
+    item = rules.plan_item(start, planned_weeks, plan_created, today, pauses)
+    return None if item.status == rules.PENDING else item.status == rules.ON_TIME
 
 
-def evaluation_current(last: dt.date, interval_months: int, today: dt.date) -> bool:
-    """An active course is up to date while the next evaluation is not past its due date
-    (interval months after the last evaluation, or after the plan or start)."""
-    return today <= evaluation_due_date(last, interval_months)
+def evaluation_current(
+    baseline_on: dt.date | None,
+    evaluated_on: list[dt.date],
+    interval_months: int,
+    today: dt.date,
+    pauses: rules.Pauses = (),
+) -> bool:
+    """An active course is up to date while no evaluation is missing by lib.rules (the
+    next one is due N months after the last evaluation or the baseline plan, with the
+    grace days; before the first plan no evaluation is due)."""
+    items = rules.evaluation_items(baseline_on, evaluated_on, interval_months, today, pauses=pauses)
+    return not any(i.status == rules.MISSING for i in items)
 
 
 @dataclass
@@ -266,41 +277,55 @@ def _outcomes(conn, groups) -> None:
 
 def _courses_and_due_dates(conn, groups, today: dt.date) -> None:
     baseline = select(Plan.enrolment_id, Plan.created_on).where(Plan.version_no == 1).subquery()
-    last_eval = (
-        select(Evaluation.enrolment_id, func.max(Evaluation.evaluated_on).label("last"))
-        .group_by(Evaluation.enrolment_id)
-        .subquery()
-    )
     stmt = (
         select(
+            Enrolment.id,
             Participant.caseworker_id,
             Enrolment.status,
             Enrolment.start_date,
             Enrolment.planned_weeks,
             baseline.c.created_on,
-            last_eval.c.last,
             Agreement.evaluation_interval_months,
         )
         .join(Participant, Participant.id == Enrolment.participant_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
         .outerjoin(baseline, baseline.c.enrolment_id == Enrolment.id)
-        .outerjoin(last_eval, last_eval.c.enrolment_id == Enrolment.id)
         .where(Enrolment.status.in_(STARTED))
     )
+    started = select(Enrolment.id).where(Enrolment.status.in_(STARTED))
+    evaluations: dict[int, list[dt.date]] = {}
+    for enrolment_id, day in conn.execute(
+        select(Evaluation.enrolment_id, Evaluation.evaluated_on).where(
+            Evaluation.enrolment_id.in_(started), Evaluation.evaluated_on <= today
+        )
+    ):
+        evaluations.setdefault(enrolment_id, []).append(day)
+    pauses: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for enrolment_id, first, last in conn.execute(
+        select(Pause.enrolment_id, Pause.start_date, Pause.end_date).where(
+            Pause.enrolment_id.in_(started)
+        )
+    ):
+        pauses.setdefault(enrolment_id, []).append((first, last))
     for r in conn.execute(stmt):
         g = groups(r.caseworker_id)
         g.courses += 1
-        on_time = plan_on_time(r.start_date, r.planned_weeks, r.created_on, today)
+        paused = pauses.get(r.id, [])
+        on_time = plan_on_time(r.start_date, r.planned_weeks, r.created_on, today, paused)
         if on_time is not None:
             g.plans_due += 1
             g.plans_on_time += 1 if on_time else 0
         if r.status == "active":
             g.active += 1
             g.evaluations_active += 1
-            last = r.last or r.created_on or r.start_date
-            g.evaluations_current += (
-                1 if evaluation_current(last, r.evaluation_interval_months, today) else 0
+            current = evaluation_current(
+                r.created_on,
+                evaluations.get(r.id, []),
+                r.evaluation_interval_months,
+                today,
+                paused,
             )
+            g.evaluations_current += 1 if current else 0
 
 
 def _meetings(conn, groups, today: dt.date) -> None:

@@ -17,6 +17,21 @@ from db.models import Agreement, Enrolment, Enterprise
 from lib.rules import add_months
 from lib.scope import Scope, agreement_clause
 
+IN_USE = "active"  # an enrolment holds a slot while active; a referral waits for one
+IN_REFERRAL = "referral"
+
+
+def in_use_count(conn, agreement_id: int) -> int:
+    """Slots in use on one agreement now (a Connection or a Session: the entry forms count
+    inside their write transaction, with the agreement row locked)."""
+    return int(
+        conn.scalar(
+            select(func.count())
+            .select_from(Enrolment)
+            .where(Enrolment.agreement_id == agreement_id, Enrolment.status == IN_USE)
+        )
+    )
+
 
 @dataclass(frozen=True)
 class AgreementOccupancy:
@@ -40,8 +55,8 @@ class AgreementOccupancy:
 def occupancy_by_agreement(
     engine: Engine, scope: Scope, agreement_ids: list[int] | None = None
 ) -> list[AgreementOccupancy]:
-    in_use = func.coalesce(func.sum(case((Enrolment.status == "active", 1), else_=0)), 0)
-    in_referral = func.coalesce(func.sum(case((Enrolment.status == "referral", 1), else_=0)), 0)
+    in_use = func.coalesce(func.sum(case((Enrolment.status == IN_USE, 1), else_=0)), 0)
+    in_referral = func.coalesce(func.sum(case((Enrolment.status == IN_REFERRAL, 1), else_=0)), 0)
     stmt = (
         select(
             Agreement.id,

@@ -73,8 +73,17 @@ def test_due_date_rules():
     assert mr.plan_on_time(D(2026, 1, 5), 13, D(2026, 1, 13), TODAY) is False
     assert mr.plan_on_time(D(2026, 2, 2), 52, None, TODAY) is None  # due 2 Mar
     assert mr.plan_on_time(D(2026, 1, 5), 52, None, TODAY) is False  # due 2 Feb
-    assert mr.evaluation_current(D(2026, 1, 1), 2, TODAY) is True  # due 1 Mar
-    assert mr.evaluation_current(D(2025, 12, 31), 2, TODAY) is False  # due 28 Feb
+    assert mr.evaluation_current(D(2026, 1, 1), [], 2, TODAY) is True  # due 1 Mar
+    # lib.rules' 7-day grace: due 28 Feb, 1 day over is still on time; 9 days is not.
+    assert mr.evaluation_current(D(2025, 12, 31), [], 2, TODAY) is True
+    assert mr.evaluation_current(D(2025, 12, 20), [], 2, TODAY) is False  # due 20 Feb
+    assert mr.evaluation_current(D(2025, 10, 1), [D(2025, 12, 31)], 2, TODAY) is True
+    assert mr.evaluation_current(None, [], 2, TODAY) is True  # no plan: nothing due yet
+    # A pause (illness) moves the due date: 10 paused days make 20 Feb 2 Mar.
+    assert mr.evaluation_current(D(2025, 12, 20), [], 2, TODAY, [(D(2026, 1, 5), D(2026, 1, 14))])
+    assert mr.plan_on_time(
+        D(2026, 1, 5), 13, D(2026, 1, 13), TODAY, [(D(2026, 1, 6), D(2026, 1, 6))]
+    )
 
 
 def test_caseworker_sees_own_figures_and_the_centre(world):

@@ -71,7 +71,7 @@ else:
 def enrol_form() -> None:
     form = "enrol"
     agreements = cached_query(agreements_for_enrolment, scope)
-    by_id = {a.id: a for a in agreements}
+    by_id = {a.agreement_id: a for a in agreements}
     kind = st.radio(
         "Deltager",
         ["new", "existing"],
@@ -84,7 +84,9 @@ def enrol_form() -> None:
         agreement_id = st.selectbox(
             "Samarbejdsaftale",
             list(by_id),
-            format_func=lambda i: f"{by_id[i].name} – {by_id[i].free} ledige af {by_id[i].slots}",
+            format_func=lambda i: (
+                f"{by_id[i].agreement} – {by_id[i].free} ledige af {by_id[i].slots}"
+            ),
             key=form_key(form, "agreement_id"),
         )
         field_error(form, "agreement_id")

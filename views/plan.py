@@ -11,7 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from lib import entry
-from lib.entry_queries import catalogue, evaluation_context, plan_due_date, plans
+from lib.entry_queries import catalogue, evaluation_context, plans
 from lib.format import fmt_date
 from views.common import cached_query, get_engine, page_header, require_scope
 from views.entry_ui import (
@@ -39,13 +39,14 @@ if row is None:
 versions = cached_query(plans, scope, row.id)
 current = versions[-1] if versions else None
 # A revision starts from the latest known score (last evaluation, else the plan's).
-last_scores = cached_query(evaluation_context, scope, row.id).last_scores
+ctx = cached_query(evaluation_context, scope, row.id)
+last_scores = ctx.last_scores
 form = f"plan_{row.id}"
 
 if current is None:
     due_caption(
         f"Baseline-plan ({'1 uge' if row.planned_weeks == 13 else '4 uger'} inde i forløbet)",
-        plan_due_date(row.start_date, row.planned_weeks),
+        ctx.plan_due_on,
     )
     st.subheader("Ny baseline-plan")
 else:
