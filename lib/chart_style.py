@@ -36,6 +36,11 @@ DANISH_LOCALE = {
     "time": vlc.get_time_format_locale("da-DK"),
 }
 
+# Fit the width to the container and keep the height as the plotting area. Streamlit
+# gives a layered chart drawn with width="stretch" autosize "fit", which squeezes axes,
+# titles and the legend into the given height and leaves the bars a few pixels.
+FIT_X = {"type": "fit-x", "contains": "padding"}
+
 
 def agreement_color(position: int) -> str:
     """Colour for the agreement at this position in the agreement list (by id)."""
@@ -44,6 +49,26 @@ def agreement_color(position: int) -> str:
 
 def color_scale(mapping: dict[str, str]) -> alt.Scale:
     return alt.Scale(domain=list(mapping), range=list(mapping.values()))
+
+
+def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """For a single or layered chart drawn with width="stretch": stretch the width only,
+    so the height stays what the chart asks for (not for facet or concat charts)."""
+    return chart.properties(autosize=FIT_X)
+
+
+def pct_axis(decimals: int = 0, **kwargs) -> alt.Axis:
+    """An axis of shares 0..1 labelled the Danish way, '80 %' (d3's '%' format gives
+    '80%'); the number is formatted in the chart's Danish locale, so '12,5 %'."""
+    return alt.Axis(labelExpr=f"format(datum.value * 100, ',.{decimals}f') + ' %'", **kwargs)
+
+
+def pct_text(share: float | None, decimals: int = 1) -> str:
+    """'83,3 %' for 0.8333: for tooltips and labels built in Python."""
+    if share is None or share != share:
+        return "–"
+    text = f"{share * 100:,.{decimals}f}".replace(",", "\x00").replace(".", ",")
+    return text.replace("\x00", ".") + " %"
 
 
 def danish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

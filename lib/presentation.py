@@ -20,6 +20,8 @@ from lib.chart_style import (
     agreement_color,
     color_scale,
     danish,
+    pct_axis,
+    pct_text,
 )
 from lib.exports import chart_png
 from lib.format import fmt_date
@@ -63,12 +65,21 @@ def _short(a: AgreementReport) -> str:
     return a.name.replace("Samarbejdsaftale", "Aftale")
 
 
-def _agreement_scale(report: Report) -> alt.Scale:
-    names = [_short(a) for a in report.agreements]
-    return alt.Scale(domain=names, range=[agreement_color(i) for i in range(len(names))])
+def _agreement_scale(
+    report: Report, agreements: list[AgreementReport], positions: dict[int, int] | None = None
+) -> alt.Scale:
+    """Only the agreements the chart covers, each in its own colour: by its position in
+    `positions` (the full agreement list, as on the dashboards) or else in the report."""
+    order = positions or {a.agreement_id: i for i, a in enumerate(report.agreements)}
+    return alt.Scale(
+        domain=[_short(a) for a in agreements],
+        range=[agreement_color(order.get(a.agreement_id, 0)) for a in agreements],
+    )
 
 
-def occupancy_chart(report: Report, agreements: list[AgreementReport]) -> PresentationChart:
+def occupancy_chart(
+    report: Report, agreements: list[AgreementReport], positions: dict[int, int] | None = None
+) -> PresentationChart:
     """Slots in use and free per agreement (slots are not people; 'in use' counts people
     and is suppressed like any count)."""
     rows = []
@@ -106,14 +117,24 @@ def occupancy_chart(report: Report, agreements: list[AgreementReport]) -> Presen
         order=alt.Order("Rækkefølge:Q"),
         tooltip=["Aftale:N", "Status:N", "Label:N"],
     )
-    labels = base.mark_text(color="white", fontWeight="bold", fontSize=22, dx=-18).encode(
+    # White on the blue bar, black on the light grey one (white on grey is unreadable).
+    labels = base.mark_text(fontWeight="bold", fontSize=22, dx=-18).encode(
         x=alt.X("sum(Pladser):Q", stack="zero"),
         text="Label:N",
+        color=alt.Color(
+            "Status:N",
+            scale=alt.Scale(domain=list(colors), range=["#FFFFFF", "#000000"]),
+            legend=None,
+        ),
         order=alt.Order("Rækkefølge:Q"),
         detail="Status:N",
     )
     slots = ", ".join(f"{_short(a)}: {a.facts['in_use_shown']} af {a.slots}" for a in agreements)
-    chart = (bars + labels).properties(width=WIDTH, height=90 * len(agreements) + 40)
+    chart = (
+        (bars + labels)
+        .resolve_scale(color="independent")
+        .properties(width=WIDTH, height=90 * len(agreements) + 40)
+    )
     return PresentationChart(
         "belaegning",
         "belaegning",
@@ -170,7 +191,9 @@ def _share_rows(a: AgreementReport, threshold: int) -> tuple[list[dict], list[st
     return rows, withheld
 
 
-def compliance_chart(report: Report, agreements: list[AgreementReport]) -> PresentationChart:
+def compliance_chart(
+    report: Report, agreements: list[AgreementReport], positions: dict[int, int] | None = None
+) -> PresentationChart:
     rows, withheld = [], []
     for a in agreements:
         r, w = _share_rows(a, report.threshold)
@@ -184,24 +207,22 @@ def compliance_chart(report: Report, agreements: list[AgreementReport]) -> Prese
     ]
     data = pd.DataFrame(rows, columns=["Aftale", "Mål", "Andel", "n"])
     data["Tekst"] = [
-        f"{round(v * 100, 1):.1f} %".replace(".", ",") + f" (n = {n})"
-        for v, n in zip(data["Andel"], data["n"], strict=True)
+        f"{pct_text(v)} (n = {n})" for v, n in zip(data["Andel"], data["n"], strict=True)
     ]
+    data["Andel (tekst)"] = [pct_text(v) for v in data["Andel"]]
     base = alt.Chart(data).encode(
         y=alt.Y("Mål:N", title=None, sort=measures),
         yOffset=alt.YOffset("Aftale:N", sort=[_short(a) for a in agreements]),
     )
     bars = base.mark_bar().encode(
-        x=alt.X(
-            "Andel:Q", title="Andel", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")
-        ),
+        x=alt.X("Andel:Q", title="Andel", scale=alt.Scale(domain=[0, 1]), axis=pct_axis()),
         color=alt.Color(
             "Aftale:N",
-            scale=_agreement_scale(report),
+            scale=_agreement_scale(report, agreements, positions),
             title=None,
             legend=alt.Legend(orient="bottom"),
         ),
-        tooltip=["Aftale:N", "Mål:N", alt.Tooltip("Andel:Q", format=".1%"), "n:Q"],
+        tooltip=["Aftale:N", "Mål:N", alt.Tooltip("Andel (tekst):N", title="Andel"), "n:Q"],
     )
     text = base.mark_text(align="left", dx=6, fontSize=16).encode(x="Andel:Q", text="Tekst:N")
     subtitle = f"Periode {report.period.label}."
@@ -226,7 +247,9 @@ def compliance_chart(report: Report, agreements: list[AgreementReport]) -> Prese
     )
 
 
-def progression_chart(report: Report, agreements: list[AgreementReport]) -> PresentationChart:
+def progression_chart(
+    report: Report, agreements: list[AgreementReport], positions: dict[int, int] | None = None
+) -> PresentationChart:
     rows, withheld = [], []
     for a in agreements:
         for p in a.facts["progression"]:
@@ -246,8 +269,9 @@ def progression_chart(report: Report, agreements: list[AgreementReport]) -> Pres
                         "Tidspunkt": when,
                         "Score": value,
                         "n": p["n"],
+                        # '|' splits the axis label over two lines (labelExpr below).
                         "Række": f"{p['label']} (n = {p['n']})"
-                        + (f" – {_short(a)}" if len(agreements) > 1 else ""),
+                        + (f"|{_short(a)}" if len(agreements) > 1 else ""),
                     }
                 )
     data = pd.DataFrame(rows, columns=["Aftale", "Parameter", "Tidspunkt", "Score", "n", "Række"])
@@ -256,7 +280,7 @@ def progression_chart(report: Report, agreements: list[AgreementReport]) -> Pres
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("Række:N", title=None),
+            y=alt.Y("Række:N", title=None, axis=alt.Axis(labelExpr="split(datum.label, '|')")),
             yOffset=alt.YOffset("Tidspunkt:N", sort=["Baseline", "Seneste"]),
             x=alt.X("Score:Q", title="Gennemsnitlig score (1–5)", scale=alt.Scale(domain=[0, 5])),
             color=alt.Color(
@@ -289,7 +313,9 @@ def progression_chart(report: Report, agreements: list[AgreementReport]) -> Pres
     )
 
 
-def outcomes_chart(report: Report, agreements: list[AgreementReport]) -> PresentationChart:
+def outcomes_chart(
+    report: Report, agreements: list[AgreementReport], positions: dict[int, int] | None = None
+) -> PresentationChart:
     rows = []
     for a in agreements:
         q7 = a.question("q7")
@@ -307,12 +333,14 @@ def outcomes_chart(report: Report, agreements: list[AgreementReport]) -> Present
                     "Resultat": label,
                     "Deltagere": 0 if hidden else value,
                     "Label": marker(report.threshold) if hidden else str(value),
+                    "Skjult": hidden,
                 }
             )
-    data = pd.DataFrame(rows, columns=["Aftale", "Resultat", "Deltagere", "Label"])
+    data = pd.DataFrame(rows, columns=["Aftale", "Resultat", "Deltagere", "Label", "Skjult"])
+    shown = [_short(a) for a in agreements]
     base = alt.Chart(data).encode(
         y=alt.Y("Resultat:N", title=None),
-        yOffset=alt.YOffset("Aftale:N"),
+        yOffset=alt.YOffset("Aftale:N", sort=shown, scale=alt.Scale(domain=shown)),
     )
     bars = base.mark_bar().encode(
         x=alt.X(
@@ -323,13 +351,23 @@ def outcomes_chart(report: Report, agreements: list[AgreementReport]) -> Present
         ),
         color=alt.Color(
             "Aftale:N",
-            scale=_agreement_scale(report),
+            scale=_agreement_scale(report, agreements, positions),
             title=None,
             legend=alt.Legend(orient="bottom"),
         ),
+        tooltip=["Resultat:N", "Aftale:N", alt.Tooltip("Label:N", title="Deltagere")],
     )
-    text = base.mark_text(align="left", dx=6, fontSize=18).encode(x="Deltagere:Q", text="Label:N")
-    chart = (bars + text).properties(width=WIDTH - 260, height=max(120, 55 * max(1, len(data))))
+    # A withheld count has no bar; a short mark in the agreement's colour says whose it is.
+    stub = (
+        base.transform_filter(alt.datum.Skjult)
+        .mark_tick(thickness=6, bandSize=22)
+        .encode(x="Deltagere:Q", color=alt.Color("Aftale:N", legend=None))
+    )
+    text = base.mark_text(align="left", dx=8, fontSize=18).encode(x="Deltagere:Q", text="Label:N")
+    results = max(1, data["Resultat"].nunique())
+    chart = (bars + stub + text).properties(
+        width=WIDTH - 260, height=max(120, 46 * results * len(agreements))
+    )
     subtitle = f"Forløb afsluttet i perioden {report.period.label}."
     if any(r["Label"].startswith("<") for r in rows):
         subtitle += (
@@ -358,23 +396,33 @@ BUILDERS = {
 }
 
 
-def presentation_charts(report: Report, kinds: list[str] | None = None) -> list[PresentationChart]:
-    """The chosen chart kinds across the report's agreements, in CHART_KINDS order."""
+def presentation_charts(
+    report: Report, kinds: list[str] | None = None, positions: dict[int, int] | None = None
+) -> list[PresentationChart]:
+    """The chosen chart kinds across the report's agreements, in CHART_KINDS order.
+    `positions` (agreement id -> position in the full agreement list) keeps each
+    agreement's colour when only some are chosen."""
     if not report.agreements:
         return []
-    return [BUILDERS[k](report, report.agreements) for k in CHART_KINDS if not kinds or k in kinds]
+    return [
+        BUILDERS[k](report, report.agreements, positions)
+        for k in CHART_KINDS
+        if not kinds or k in kinds
+    ]
 
 
-def report_charts(report: Report) -> list[PresentationChart]:
+def report_charts(
+    report: Report, positions: dict[int, int] | None = None
+) -> list[PresentationChart]:
     """Charts for the Word report: occupancy across agreements for the introduction, then
-    per agreement the charts that go with questions 4, 6 and 7."""
+    per agreement the charts that go with questions 4, 6 and 7 (legend: that agreement)."""
     if not report.agreements:
         return []
-    charts = [occupancy_chart(report, report.agreements)]
+    charts = [occupancy_chart(report, report.agreements, positions)]
     charts[0].question = None
     for a in report.agreements:
         for builder in (compliance_chart, progression_chart, outcomes_chart):
-            chart = builder(report, [a])
+            chart = builder(report, [a], positions)
             chart.title = f"{chart.title} – {_short(a)}"
             charts.append(chart)
     return charts

@@ -8,6 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
+from lib.chart_style import fit_width
 from lib.exports import presentation_chart
 from lib.format import fmt_date
 from lib.occupancy import occupancy_by_agreement
@@ -39,6 +40,9 @@ if not agreements:
     st.stop()
 
 names = {a.agreement_id: a.agreement for a in agreements}
+# Each agreement keeps its dashboard colour (its place in the full list) when only some
+# are chosen; legends list only the chosen ones.
+positions = {agreement_id: i for i, agreement_id in enumerate(sorted(names))}
 default = default_period()
 with st.sidebar:
     st.subheader("Præsentation")
@@ -76,7 +80,7 @@ threshold = suppression_threshold(engine)
 report = cached_query(
     build_report, scope, period, tuple(sorted(chosen)), threshold=threshold, today=dt.date.today()
 )
-charts = presentation_charts(report, kinds)
+charts = presentation_charts(report, kinds, positions)
 
 index = min(st.session_state.get("praes_index", 0), len(charts) - 1)
 
@@ -87,7 +91,9 @@ def _step(delta: int) -> None:
 
 current = charts[index]
 st.markdown(f'<div class="fm-slide-title">{current.title}</div>', unsafe_allow_html=True)
-st.altair_chart(presentation_chart(current.chart), theme=None, width="stretch")
+# fit-x: stretch the width only. Streamlit's default for a layered chart ("fit") squeezes
+# axis, legend and title into the given height, so the bars got a few pixels.
+st.altair_chart(fit_width(presentation_chart(current.chart)), theme=None, width="stretch")
 st.markdown(f'<div class="fm-slide-sub">{current.subtitle}</div>', unsafe_allow_html=True)
 st.markdown(
     f'<div class="fm-slide-source">{current.source}. Tal under {threshold} vises som '
