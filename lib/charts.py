@@ -10,9 +10,15 @@ import math
 import altair as alt
 import pandas as pd
 
-from lib.chart_style import OKABE_ITO, PARAMETER_COLORS, STATUS_COLORS, agreement_color
-
-PCT = ".1~%"
+from lib.chart_style import (
+    OKABE_ITO,
+    PARAMETER_COLORS,
+    STATUS_COLORS,
+    agreement_color,
+    fit_width,
+    pct_axis,
+    pct_text,
+)
 
 
 def agreement_scale(names: list[str]) -> alt.Scale:
@@ -28,13 +34,14 @@ def parameter_scale(labels_by_code: dict[str, str]) -> alt.Scale:
 
 def occupancy_month_chart(frame: pd.DataFrame, agreements: list[str]) -> alt.Chart:
     """Columns: Måned (date), Samarbejdsaftale, Belægning (0..1), I brug (slot-days)."""
+    frame = frame.assign(**{"Belægning (tekst)": [pct_text(v) for v in frame["Belægning"]]})
     base = alt.Chart(frame, title="Belægning pr. måned, seneste 12 måneder")
     line = base.mark_line(point=True, strokeWidth=2.5).encode(
         x=alt.X("Måned:T", timeUnit="yearmonth", title=None, axis=alt.Axis(format="%b %Y")),
         y=alt.Y(
             "Belægning:Q",
             title="Gennemsnitlig belægning",
-            axis=alt.Axis(format="%"),
+            axis=pct_axis(),
             scale=alt.Scale(domain=[0, max(1.0, float(frame["Belægning"].max() or 0))]),
         ),
         color=alt.Color(
@@ -45,7 +52,7 @@ def occupancy_month_chart(frame: pd.DataFrame, agreements: list[str]) -> alt.Cha
         tooltip=[
             alt.Tooltip("Samarbejdsaftale:N"),
             alt.Tooltip("Måned:T", format="%B %Y"),
-            alt.Tooltip("Belægning:Q", format=PCT),
+            alt.Tooltip("Belægning (tekst):N", title="Belægning"),
         ],
     )
     full = (
@@ -53,18 +60,19 @@ def occupancy_month_chart(frame: pd.DataFrame, agreements: list[str]) -> alt.Cha
         .mark_rule(strokeDash=[4, 4], color="#666")
         .encode(y="y:Q")
     )
-    return (line + full).properties(height=300)
+    return fit_width((line + full).properties(height=300))
 
 
 def status_share_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
     """Stacked shares on time / late / missing. Columns: Gruppe, Status, Antal, Andel, n."""
     order = list(STATUS_COLORS)
+    frame = frame.assign(**{"Andel (tekst)": [pct_text(v) for v in frame["Andel"]]})
     return (
         alt.Chart(frame, title=title)
         .mark_bar()
         .encode(
             y=alt.Y("Gruppe:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
-            x=alt.X("Andel:Q", title="Andel", axis=alt.Axis(format="%"), stack="normalize"),
+            x=alt.X("Andel:Q", title="Andel", axis=pct_axis(), stack="normalize"),
             color=alt.Color(
                 "Status:N",
                 scale=alt.Scale(domain=order, range=[STATUS_COLORS[s] for s in order]),
@@ -75,7 +83,7 @@ def status_share_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
                 alt.Tooltip("Gruppe:N"),
                 alt.Tooltip("Status:N"),
                 alt.Tooltip("Antal:Q", format=",d"),
-                alt.Tooltip("Andel:Q", format=PCT),
+                alt.Tooltip("Andel (tekst):N", title="Andel"),
                 alt.Tooltip("n:Q", format=",d"),
             ],
         )
@@ -135,31 +143,89 @@ def mean_change_chart(frame: pd.DataFrame, parameters: dict[str, str]) -> alt.Ch
     return (bars + text).properties(height=alt.Step(34))
 
 
-def trajectory_chart(frame: pd.DataFrame, levels: dict[int, str], color: str) -> alt.Chart:
-    """A line per participant over time. Columns: Deltager, Dato, Score, Tidspunkt; a
-    small fixed offset per participant (Placering) keeps overlapping lines apart."""
+def trajectory_frames(
+    frame: pd.DataFrame, step_months: int = 2
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Align each participant's scores on months since their own baseline, and the mean
+    per evaluation step (every `step_months`, the evaluation cadence) with its n.
+    In: Deltager, Dato, Score (and Placering, Label, Tidspunkt). Out: the points with
+    'Måneder' added, and Måneder, Gennemsnit, n, Tekst for the mean line."""
+    points = frame.copy()
+    points["Dato"] = pd.to_datetime(points["Dato"])
+    first = points.groupby("Deltager")["Dato"].transform("min")
+    points["Måneder"] = ((points["Dato"] - first).dt.days / 30.44).round(1)
+    points["Trin"] = (points["Måneder"] / step_months).round().astype(int) * step_months
+    # One point per participant and step (the latest), so a fast evaluator counts once.
+    last = points.sort_values("Dato").groupby(["Deltager", "Trin"], as_index=False).last()
+    means = last.groupby("Trin", as_index=False).agg(
+        Gennemsnit=("Score", "mean"), n=("Deltager", "nunique")
+    )
+    means = means.rename(columns={"Trin": "Måneder"})
+    means["Tekst"] = [
+        f"{m:.1f}".replace(".", ",") + f" (n = {n})"
+        for m, n in zip(means["Gennemsnit"], means["n"], strict=True)
+    ]
+    return points, means
+
+
+def trajectory_chart(
+    frame: pd.DataFrame, levels: dict[int, str], color: str, step_months: int = 2
+) -> alt.Chart:
+    """Each participant as a thin grey line, months since their own baseline on x, and
+    the mean per evaluation step as one strong line in the parameter's colour.
+    Columns: Deltager, Dato, Score, Tidspunkt, Label, Placering (Score plus a small fixed
+    offset per participant, so overlapping lines stay apart)."""
     lo, hi = min(levels), max(levels)
-    return (
-        alt.Chart(frame, title="Forløb pr. deltager over tid")
-        .mark_line(point=True, opacity=0.45, color=color, strokeWidth=1.5)
+    points, means = trajectory_frames(frame, step_months)
+    points["Linje"] = "Den enkelte deltager"
+    means["Linje"] = "Gennemsnit"
+    y_scale = alt.Scale(domain=[lo - 0.2, hi + 0.2], nice=False)
+    y_axis = alt.Axis(values=list(levels), labelExpr=_label_expr(levels), labelLimit=160)
+    x = alt.X(
+        "Måneder:Q",
+        title="Måneder efter baseline",
+        axis=alt.Axis(format="d", tickMinStep=1, grid=False),
+        scale=alt.Scale(nice=False, padding=8),
+    )
+    legend = alt.Color(
+        "Linje:N",
+        scale=alt.Scale(domain=["Den enkelte deltager", "Gennemsnit"], range=["#B5B5B5", color]),
+        legend=alt.Legend(orient="bottom", title=None),
+    )
+    people = (
+        alt.Chart(points)
+        .mark_line(point=alt.OverlayMarkDef(size=18, filled=True), strokeWidth=1, opacity=0.7)
         .encode(
-            x=alt.X("Dato:T", title=None, axis=alt.Axis(format="%b %Y")),
-            y=alt.Y(
-                "Placering:Q",
-                title=None,
-                scale=alt.Scale(domain=[lo - 0.2, hi + 0.2], nice=False),
-                axis=alt.Axis(values=list(levels), labelExpr=_label_expr(levels), labelLimit=140),
-            ),
+            x=x,
+            y=alt.Y("Placering:Q", title=None, scale=y_scale, axis=y_axis),
+            color=legend,
             detail="Deltager:N",
             tooltip=[
-                "Deltager:N",
+                alt.Tooltip("Deltager:N", title="Deltager (kode)"),
                 alt.Tooltip("Dato:T", format="%-d. %b %Y"),
                 "Tidspunkt:N",
                 alt.Tooltip("Score:Q", format="d"),
                 "Label:N",
             ],
         )
-        .properties(height=280)
+    )
+    mean = (
+        alt.Chart(means)
+        .mark_line(point=alt.OverlayMarkDef(size=90, filled=True), strokeWidth=4)
+        .encode(
+            x=x,
+            y=alt.Y("Gennemsnit:Q", scale=y_scale),
+            color=legend,
+            tooltip=[
+                alt.Tooltip("Måneder:Q", title="Måneder efter baseline", format="d"),
+                alt.Tooltip("Tekst:N", title="Gennemsnit"),
+            ],
+        )
+    )
+    return fit_width(
+        alt.layer(people, mean)
+        .properties(height=300, title="Udvikling fra baseline, pr. deltager og i gennemsnit")
+        .resolve_scale(y="shared")
     )
 
 
