@@ -6,8 +6,11 @@ the pages of the signed-in role: a page that is not passed cannot be opened by i
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
+import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 
@@ -218,6 +221,34 @@ def sign_in_page() -> None:
             )
 
 
+def persist_session_cookie(authenticator: stauth.Authenticate, user, key: str) -> None:
+    """Set the signed session cookie after a sign-in, the way streamlit-authenticator
+    reads it back. The browser component that sets it can be dropped by a rerun (the
+    start page switches away at once), so it is drawn on every run, with the same
+    arguments, until it reports that the cookie is set."""
+    pending = st.session_state.get("set_cookie_pending")
+    if not pending:
+        return
+    if pending is True:
+        expires = dt.datetime.now() + dt.timedelta(days=COOKIE_EXPIRY_DAYS)
+        token = jwt.encode(
+            {"username": user.username, "exp_date": expires.timestamp()}, key, algorithm="HS256"
+        )
+        pending = {"token": token, "expires": expires.isoformat()}
+        st.session_state["set_cookie_pending"] = pending
+    component = authenticator.cookie_controller.cookie_model.cookie_manager.cookie_manager
+    done = component(
+        method="set",
+        cookie=COOKIE_NAME,
+        value=pending["token"],
+        options={"path": "/", "expires": pending["expires"], "sameSite": "strict"},
+        key=f"set_session_cookie_{hashlib.sha256(pending['token'].encode()).hexdigest()[:12]}",
+        default=False,
+    )
+    if done:
+        del st.session_state["set_cookie_pending"]
+
+
 def resolve_user(engine, authenticator: stauth.Authenticate):
     """The signed-in user for this run: from the session, else from the session cookie.
     Re-read from the database so a deactivated user is signed out at once."""
@@ -294,8 +325,7 @@ def main() -> None:
 
     navigation = st.navigation(pages_for(user.role))
 
-    if st.session_state.pop("set_cookie_pending", False):
-        authenticator.cookie_controller.set_cookie()
+    persist_session_cookie(authenticator, user, key)
     with st.sidebar:
         st.markdown(f"**{user.display_name}**  \n{ROLE_LABELS.get(user.role, user.role)}")
         st.button(

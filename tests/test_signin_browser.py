@@ -48,8 +48,17 @@ def test_each_demo_user_signs_in_and_sees_the_pages_of_the_role(username, served
         assert nav_titles(page) == expected
     assert exceptions_on_page(page) == 0
     screenshot(page, f"forside-{username}")
+    # The session survives opening another page by its address (a new browser session).
+    last = next(s for s in reversed(PAGES) if ROLE_OF[username] in s.roles)
+    open_path(page, served_demo.url, last.url_path)
+    expect(page.get_by_role("button", name="Log ud")).to_be_visible()
+    expect(page.get_by_role("heading", name=last.title, exact=True).first).to_be_visible()
     sign_out(page)
     assert nav_titles(page) == []
+    # Signed out for good: the page's address now shows the sign-in form.
+    open_path(page, served_demo.url, last.url_path)
+    expect(page.get_by_role("button", name="Log ind")).to_be_visible()
+    assert page.get_by_role("button", name="Log ud").count() == 0
 
 
 def test_wrong_password_gets_a_danish_message(served_demo, page):
