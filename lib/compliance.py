@@ -332,12 +332,13 @@ def _meeting_counts(ids, f: Filters, as_of: dt.date):
     )
 
 
-def _deliverable_counts(ids, f: Filters, as_of: dt.date):
-    """Per course: deliverables due in the period, received on time / late / missing."""
+def _deliverable_counts(ids, f: Filters, as_of: dt.date, key=Deliverable.enrolment_id):
+    """Per course (or per `key`): deliverables due in the period, received on time / late /
+    missing."""
     received = and_(Deliverable.received_on.is_not(None), Deliverable.received_on <= as_of)
     return (
         select(
-            Deliverable.enrolment_id,
+            key,
             _sum(and_(received, Deliverable.received_on <= Deliverable.due_on)),
             _sum(and_(received, Deliverable.received_on > Deliverable.due_on)),
             _sum(and_(~received, Deliverable.due_on < as_of)),
@@ -347,8 +348,22 @@ def _deliverable_counts(ids, f: Filters, as_of: dt.date):
             Deliverable.due_on >= f.start,
             Deliverable.due_on <= as_of,
         )
-        .group_by(Deliverable.enrolment_id)
+        .group_by(key)
     )
+
+
+def deliverables_by_kind(
+    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+) -> dict[str, Tally]:
+    """The dashboard's deliverable tally split by kind (same courses, same rules): the
+    kinds' tallies add up to Compliance.total.deliverables."""
+    as_of = f.as_of(today)
+    ids = select(Enrolment.id).where(
+        enrolment_clause(scope), enrolment_filter(f), overlaps_period(f, today)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(_deliverable_counts(ids, f, as_of, Deliverable.kind)).all()
+    return {kind: Tally(int(a), int(b), int(c)) for kind, a, b, c in rows}
 
 
 HELP_HAS_PLAN = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Date, Engine, and_, case, func, literal, select
+from sqlalchemy import Date, Engine, and_, case, func, literal, or_, select
 
 from db.models import Agreement, Enrolment, Enterprise
 from lib.rules import add_months
@@ -76,6 +76,51 @@ def occupancy_by_agreement(
         stmt = stmt.where(Agreement.id.in_(agreement_ids))
     with engine.connect() as conn:
         return [AgreementOccupancy(*row) for row in conn.execute(stmt)]
+
+
+def occupancy_on(
+    engine: Engine,
+    scope: Scope,
+    day: dt.date,
+    agreement_ids: list[int] | None = None,
+    today: dt.date | None = None,
+) -> list[AgreementOccupancy]:
+    """Occupancy on a day. From today on it is occupancy_by_agreement (the live count the
+    dashboards show); on an earlier day, courses started by then and not ended before it
+    are in use, and courses referred by then but not started are in referral."""
+    if day >= (today or dt.date.today()):
+        return occupancy_by_agreement(engine, scope, agreement_ids)
+    used = and_(
+        Enrolment.status != IN_REFERRAL,
+        Enrolment.start_date <= day,
+        or_(Enrolment.end_date.is_(None), Enrolment.end_date >= day),
+    )
+    referred = and_(
+        or_(Enrolment.referred_on.is_(None), Enrolment.referred_on <= day),
+        or_(
+            Enrolment.status == IN_REFERRAL,
+            and_(Enrolment.status != IN_REFERRAL, Enrolment.start_date > day),
+        ),
+    )
+    stmt = (
+        select(
+            Agreement.id,
+            Agreement.name,
+            Enterprise.name,
+            Agreement.slots,
+            func.coalesce(func.sum(case((used, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((referred, 1), else_=0)), 0),
+        )
+        .join(Enterprise, Enterprise.id == Agreement.enterprise_id)
+        .outerjoin(Enrolment, Enrolment.agreement_id == Agreement.id)
+        .where(agreement_clause(scope))
+        .group_by(Agreement.id, Agreement.name, Enterprise.name, Agreement.slots)
+        .order_by(Agreement.id)
+    )
+    if agreement_ids:
+        stmt = stmt.where(Agreement.id.in_(agreement_ids))
+    with engine.connect() as conn:
+        return [AgreementOccupancy(*r[:4], int(r[4]), int(r[5])) for r in conn.execute(stmt)]
 
 
 def occupancy_totals(rows: list[AgreementOccupancy]) -> AgreementOccupancy:

@@ -86,6 +86,23 @@ def outcome_counts(
         return [(r[0], r[1], r[2], r[3], int(r[4])) for r in conn.execute(stmt)]
 
 
+def outcome_totals(engine: Engine, scope: Scope, f: Filters) -> list[tuple[str, int]]:
+    """(outcome label, ended courses) in catalogue order, NO_OUTCOME last: the same
+    courses and counts as outcome_counts, summed over agreements and target groups."""
+    label = func.coalesce(OutcomeType.label, NO_OUTCOME)
+    stmt = (
+        select(label, func.count())
+        .select_from(Enrolment)
+        .outerjoin(Outcome, Outcome.enrolment_id == Enrolment.id)
+        .outerjoin(OutcomeType, OutcomeType.id == Outcome.outcome_type_id)
+        .where(_ended(scope, f))
+        .group_by(OutcomeType.id, OutcomeType.sort_order, label)
+        .order_by(OutcomeType.sort_order.is_(None), OutcomeType.sort_order)
+    )
+    with engine.connect() as conn:
+        return [(r[0], int(r[1])) for r in conn.execute(stmt)]
+
+
 @dataclass(frozen=True)
 class LengthSummary:
     agreement_id: int

@@ -192,6 +192,48 @@ def parameter_changes(
     return out
 
 
+@dataclass(frozen=True)
+class OverallChange:
+    n: int
+    mean_baseline: float | None
+    mean_latest: float | None
+    mean_change: float | None
+
+
+def overall_change(
+    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+) -> OverallChange:
+    """All parameters together: each participant's own mean over their parameter-level
+    pairs first, so one scored on three parameters weighs as much as one scored on one;
+    then the mean over participants (n), from the same pairs as parameter_changes."""
+    pairs = _pairs(scope, f, today)
+    per_person = (
+        select(
+            pairs.c.enrolment_id,
+            func.avg(pairs.c.baseline * 1.0).label("b"),
+            func.avg(pairs.c.latest * 1.0).label("l"),
+        )
+        .where(pairs.c.sub_key == 0)
+        .group_by(pairs.c.enrolment_id)
+        .subquery()
+    )
+    stmt = select(
+        func.count(per_person.c.enrolment_id),
+        func.avg(per_person.c.b),
+        func.avg(per_person.c.l),
+        func.avg(per_person.c.l - per_person.c.b),
+    )
+    with engine.connect() as conn:
+        n, b, latest, change = conn.execute(stmt).one()
+    n = int(n or 0)
+    return OverallChange(
+        n,
+        float(b) if n else None,
+        float(latest) if n else None,
+        float(change) if n else None,
+    )
+
+
 def score_distribution(
     engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
 ) -> list[tuple[str, str, str, int, int]]:

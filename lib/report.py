@@ -6,21 +6,23 @@ agreement, period and section). Every count of people goes through lib/suppressi
 before it is put in a table, a sentence or a chart, so no builder can publish a small
 count. Documents: Word (.docx) and PowerPoint (.pptx).
 
-Counts are aggregated in SQL. The follow-up rules (plan due 1/4 weeks after the start;
-evaluation every N months, chained from the previous one) are plain functions here,
-applied to dates only.
+The figures that the dashboards also show come from the same functions, filtered to the
+agreement and the period, so the report and the dashboards agree: occupancy from
+lib.occupancy, plans, evaluations, meetings and deliverables from lib.compliance (rules in
+lib.rules), progression from lib.progression, outcomes and certificates from lib.outcomes.
+The rest (plan coverage and ownership on the day of counting, starts and extensions in
+the period) is counted here in SQL.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, literal, or_, select
+from sqlalchemy import Engine, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,23 +30,22 @@ from db.engine import write_session
 from db.models import (
     Agreement,
     AgreementTargetGroup,
-    Certificate,
-    Deliverable,
     Enrolment,
     Enterprise,
     Evaluation,
-    EvaluationScore,
     Extension,
-    FollowUpMeeting,
-    Outcome,
-    OutcomeType,
-    Parameter,
     Plan,
-    PlanScore,
     ReportText,
     TargetGroup,
 )
+from lib import rules
+from lib.compliance import compliance, deliverables_by_kind
+from lib.filters import Filters, overlaps_period
 from lib.format import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed
+from lib.occupancy import occupancy_on
+from lib.outcomes import certificates, outcome_totals
+from lib.progression import overall_change, parameter_changes, parameters
+from lib.rules import add_months
 from lib.scope import Scope, agreement_clause, enrolment_clause
 from lib.suppression import (
     SuppressedTable,
@@ -58,7 +59,7 @@ from lib.suppression import (
 )
 
 SOURCE = "Kilde: Forløbsmonitor (jobcentrets registreringer)"
-EVALUATION_GRACE_DAYS = 7  # an evaluation within a week of its due date counts as on time
+EVALUATION_GRACE_DAYS = rules.EVALUATION_GRACE_DAYS
 
 QUESTIONS: dict[str, str] = {
     "q1": "Er forløbene i brug?",
@@ -79,7 +80,7 @@ SECTIONS: tuple[str, ...] = ("intro", *QUESTIONS, "what_works", "development_poi
 # Sections written once for the whole report (agreement_id NULL), the rest per agreement.
 REPORT_WIDE = ("intro", "what_works", "development_points")
 
-STATUS_ON_TIME, STATUS_LATE, STATUS_MISSING = "Til tiden", "For sent", "Mangler"
+STATUS_ON_TIME, STATUS_LATE, STATUS_MISSING = rules.ON_TIME, rules.LATE, rules.MISSING
 DELIVERABLE_LABELS = {
     "meeting_plan": "Mødeplan",
     "plan": "Plan",
@@ -107,11 +108,9 @@ class Period:
     def label(self) -> str:
         return f"{fmt_date(self.start)} – {fmt_date(self.end)}"
 
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    def filters(self, agreement_id: int) -> Filters:
+        """The dashboards' filter for one agreement over this period."""
+        return Filters(self.start, self.end, (agreement_id,))
 
 
 def default_period(today: dt.date | None = None, cadence: str = "half_yearly") -> Period:
@@ -119,44 +118,6 @@ def default_period(today: dt.date | None = None, cadence: str = "half_yearly") -
     today = today or dt.date.today()
     months = 12 if cadence == "yearly" else 6
     return Period(add_months(today, -months) + dt.timedelta(days=1), today)
-
-
-# --------------------------------------------------------------------------- rules
-
-
-def plan_due(start: dt.date, planned_weeks: int) -> dt.date:
-    """The baseline plan is due 1 week into a 13-week course, 4 weeks into a 52-week one."""
-    return start + dt.timedelta(weeks=1 if planned_weeks == 13 else 4)
-
-
-def plan_status(due: dt.date, made_on: dt.date | None, as_of: dt.date) -> str | None:
-    """On time / late / missing for a plan due on `due`, seen on `as_of` (None: not due)."""
-    if made_on is not None and made_on <= as_of:
-        return STATUS_ON_TIME if made_on <= due else STATUS_LATE
-    return STATUS_MISSING if due < as_of else None
-
-
-def evaluation_statuses(
-    baseline: dt.date,
-    evaluated_on: Iterable[dt.date],
-    interval_months: int,
-    until: dt.date,
-    grace_days: int = EVALUATION_GRACE_DAYS,
-) -> list[tuple[dt.date, str]]:
-    """(due date, status) for each evaluation due up to `until` (the course's last day or
-    the day of counting). The first is due `interval_months` after the baseline plan, each
-    next one that long after the previous evaluation."""
-    out: list[tuple[dt.date, str]] = []
-    previous = baseline
-    for day in sorted(d for d in evaluated_on if d <= until):
-        due = add_months(previous, interval_months)
-        late = (day - due).days > grace_days
-        out.append((due, STATUS_LATE if late else STATUS_ON_TIME))
-        previous = day
-    due = add_months(previous, interval_months)
-    if (until - due).days > grace_days:
-        out.append((due, STATUS_MISSING))
-    return out
 
 
 # --------------------------------------------------------------------------- report data
@@ -234,6 +195,10 @@ def _table(
     return ReportTable(title, frame, definition, list(suppressed.notes), suppressed)
 
 
+def _status_counts(t: rules.Tally) -> dict[str, int]:
+    return {STATUS_ON_TIME: t.on_time, STATUS_LATE: t.late, STATUS_MISSING: t.missing}
+
+
 def _lc(label: str) -> str:
     """Lower-case the first letter only, so 'Uddannelse (fx VUC)' keeps its VUC."""
     return label[:1].lower() + label[1:]
@@ -278,42 +243,6 @@ def _agreements(engine: Engine, scope: Scope, agreement_ids: list[int] | None):
     return [(a, enterprise, by_agreement.get(a.id, [])) for a, enterprise in rows]
 
 
-def _active_on(day) -> object:
-    """Enrolment in use on `day`: started, not referral, not ended before the day."""
-    return and_(
-        Enrolment.status != "referral",
-        Enrolment.start_date <= day,
-        or_(Enrolment.end_date.is_(None), Enrolment.end_date >= day),
-    )
-
-
-def _overlaps(period: Period, as_of: dt.date) -> object:
-    return and_(
-        Enrolment.status != "referral",
-        Enrolment.start_date <= as_of,
-        or_(Enrolment.end_date.is_(None), Enrolment.end_date >= period.start),
-    )
-
-
-def occupancy_on(engine: Engine, scope: Scope, agreement_id: int, day: dt.date) -> dict:
-    """Slots in use and in referral on a day, counted in SQL."""
-    in_use = func.coalesce(func.sum(case((_active_on(day), 1), else_=0)), 0)
-    referral = and_(
-        or_(Enrolment.referred_on.is_(None), Enrolment.referred_on <= day),
-        or_(
-            Enrolment.status == "referral",
-            and_(Enrolment.status != "referral", Enrolment.start_date > day),
-        ),
-    )
-    in_referral = func.coalesce(func.sum(case((referral, 1), else_=0)), 0)
-    stmt = select(in_use, in_referral).where(
-        Enrolment.agreement_id == agreement_id, enrolment_clause(scope)
-    )
-    with engine.connect() as conn:
-        used, referred = conn.execute(stmt).one()
-    return {"in_use": int(used), "in_referral": int(referred)}
-
-
 def _course_dates(engine: Engine, scope: Scope, agreement_id: int, period: Period, as_of):
     """Per course overlapping the period: start, weeks, end, baseline plan day and
     whether it was made with the participant, number of plan versions."""
@@ -343,26 +272,11 @@ def _course_dates(engine: Engine, scope: Scope, agreement_id: int, period: Perio
         .where(
             Enrolment.agreement_id == agreement_id,
             enrolment_clause(scope),
-            _overlaps(period, as_of),
+            overlaps_period(period.filters(agreement_id), as_of),
         )
     )
     with engine.connect() as conn:
         return conn.execute(stmt).all()
-
-
-def _evaluation_dates(engine: Engine, enrolment_ids: list[int], as_of: dt.date):
-    if not enrolment_ids:
-        return {}
-    stmt = (
-        select(Evaluation.enrolment_id, Evaluation.evaluated_on)
-        .where(Evaluation.enrolment_id.in_(enrolment_ids), Evaluation.evaluated_on <= as_of)
-        .order_by(Evaluation.enrolment_id, Evaluation.evaluated_on)
-    )
-    out: dict[int, list[dt.date]] = {}
-    with engine.connect() as conn:
-        for enrolment_id, day in conn.execute(stmt):
-            out.setdefault(enrolment_id, []).append(day)
-    return out
 
 
 def _in_period(period: Period, as_of: dt.date, column):
@@ -378,8 +292,9 @@ def _scoped_enrolments(scope: Scope, agreement_id: int):
 # --------------------------------------------------------------------------- questions
 
 
-def _q1(engine, scope, a: Agreement, period: Period, as_of, threshold) -> tuple[Question, dict]:
-    occ = occupancy_on(engine, scope, a.id, as_of)
+def _q1(engine, scope, a: Agreement, period: Period, as_of, threshold, today):
+    (row,) = occupancy_on(engine, scope, as_of, [a.id], today)
+    occ = {"in_use": row.in_use, "in_referral": row.in_referral}
     with engine.connect() as conn:
         started = conn.scalar(
             select(func.count()).where(
@@ -389,7 +304,7 @@ def _q1(engine, scope, a: Agreement, period: Period, as_of, threshold) -> tuple[
                 _in_period(period, as_of, Enrolment.start_date),
             )
         )
-    free = max(a.slots - occ["in_use"], 0)
+    free = row.free
     in_use = count_value(occ["in_use"], threshold)
     referral = count_value(occ["in_referral"], threshold)
     frame = pd.DataFrame(
@@ -427,23 +342,15 @@ def _q1(engine, scope, a: Agreement, period: Period, as_of, threshold) -> tuple[
     return Question("q1", QUESTIONS["q1"], summary, [table]), facts
 
 
-def _q2_q3_q4(engine, scope, a: Agreement, period: Period, as_of, threshold):
+def _q2_q3_q4(engine, scope, a: Agreement, period: Period, as_of, threshold, today):
     courses = _course_dates(engine, scope, a.id, period, as_of)
-    ids = [c[0] for c in courses]
-    evaluations = _evaluation_dates(engine, ids, as_of)
+    follow_up = compliance(engine, scope, period.filters(a.id), today).total
 
     # Q2: plans of the participants in a course on the day of counting, and plans due
-    # in the period by the 1/4-week rule.
+    # in the period by the 1/4-week rule (the Opfølgning dashboard's tally).
     active = [c for c in courses if c[1] <= as_of and (c[3] is None or c[3] >= as_of)]
     with_plan = sum(1 for c in active if c[4] is not None and c[4] <= as_of)
-    plan_counts = {STATUS_ON_TIME: 0, STATUS_LATE: 0, STATUS_MISSING: 0}
-    for _id, start, weeks, end, made_on, _with, _n_versions in courses:
-        due = plan_due(start, weeks)
-        if not (period.start <= due <= as_of) or (end is not None and end < due):
-            continue
-        status = plan_status(due, made_on, as_of)
-        if status:
-            plan_counts[status] += 1
+    plan_counts = _status_counts(follow_up.plans)
     have = _table(
         "Deltagere med plan",
         pd.DataFrame(
@@ -458,7 +365,8 @@ def _q2_q3_q4(engine, scope, a: Agreement, period: Period, as_of, threshold):
         pd.DataFrame({"Planer": list(plan_counts.values())}, index=list(plan_counts)),
         threshold,
         "Planen skal foreligge 1 uge inde i et 13-ugers forløb og 4 uger inde i et "
-        "52-ugers forløb. Til tiden: lavet senest på fristen. Mangler: ikke lavet endnu.",
+        "52-ugers forløb; registreret pause rykker fristen. Til tiden: lavet senest på "
+        "fristen. Mangler: fristen er overskredet, og der er ingen plan.",
         row_totals=False,
     )
     h = have.counts
@@ -519,48 +427,24 @@ def _q2_q3_q4(engine, scope, a: Agreement, period: Period, as_of, threshold):
     q3 = Question("q3", QUESTIONS["q3"], summary3, [own, written])
 
     # Q4: evaluations due in the period and the follow-up meetings held with them.
-    eval_counts = {STATUS_ON_TIME: 0, STATUS_LATE: 0, STATUS_MISSING: 0}
-    for enrolment_id, _start, _w, end, made_on, _with, _nv in courses:
-        if made_on is None or made_on > as_of:
-            continue
-        until = min(end, as_of) if end else as_of
-        for due, status in evaluation_statuses(
-            made_on, evaluations.get(enrolment_id, []), a.evaluation_interval_months, until
-        ):
-            if period.start <= due <= as_of:
-                eval_counts[status] += 1
-    with engine.connect() as conn:
-        held, present, meetings = conn.execute(
-            select(
-                func.coalesce(func.sum(case((FollowUpMeeting.held, 1), else_=0)), 0),
-                func.coalesce(
-                    func.sum(
-                        case(
-                            (and_(FollowUpMeeting.held, FollowUpMeeting.caseworker_present), 1),
-                            else_=0,
-                        )
-                    ),
-                    0,
-                ),
-                func.count(),
-            )
-            .join(Evaluation, Evaluation.id == FollowUpMeeting.evaluation_id)
-            .where(
-                FollowUpMeeting.enrolment_id.in_(_scoped_enrolments(scope, a.id)),
-                _in_period(period, as_of, Evaluation.evaluated_on),
-            )
-        ).one()
+    eval_counts = _status_counts(follow_up.evaluations)
+    held, present, meetings = (
+        follow_up.meetings_held,
+        follow_up.caseworker_present,
+        follow_up.evaluations_held,
+    )
+
     evals = _table(
         "Evalueringer med frist i perioden",
         pd.DataFrame({"Evalueringer": list(eval_counts.values())}, index=list(eval_counts)),
         threshold,
         f"Evaluering hver {a.evaluation_interval_months}. måned efter den første plan, "
-        "derefter regnet fra forrige evaluering. Til tiden: senest "
+        "derefter regnet fra forrige evaluering; registreret pause rykker fristen. Til "
+        "tiden: senest "
         f"{EVALUATION_GRACE_DAYS} dage efter fristen. Mangler: fristen er overskredet, "
         "og der er ingen evaluering.",
         row_totals=False,
     )
-    held, present, meetings = int(held), int(present), int(meetings)
     meets = _table(
         "Opfølgningsmøder ved evalueringerne i perioden",
         pd.DataFrame(
@@ -572,7 +456,8 @@ def _q2_q3_q4(engine, scope, a: Agreement, period: Period, as_of, threshold):
             ],
         ),
         threshold,
-        "Et opfølgningsmøde skal holdes ved hver evaluering; sagsbehandleren kan deltage.",
+        "Et opfølgningsmøde skal holdes ved hver evaluering; sagsbehandleren kan deltage. "
+        "Tæller evalueringer dateret i perioden.",
         row_totals=False,
     )
     e, m = evals.counts, meets.counts
@@ -596,28 +481,13 @@ def _q2_q3_q4(engine, scope, a: Agreement, period: Period, as_of, threshold):
     return q2, q3, q4, facts
 
 
-def _q5(engine, scope, a: Agreement, period: Period, as_of, threshold) -> Question:
-    on_time = and_(
-        Deliverable.received_on.is_not(None), Deliverable.received_on <= Deliverable.due_on
-    )
-    late = and_(Deliverable.received_on.is_not(None), Deliverable.received_on > Deliverable.due_on)
-    stmt = (
-        select(
-            Deliverable.kind,
-            func.coalesce(func.sum(case((on_time, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((late, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((Deliverable.received_on.is_(None), 1), else_=0)), 0),
-        )
-        .where(
-            Deliverable.enrolment_id.in_(_scoped_enrolments(scope, a.id)),
-            _in_period(period, as_of, Deliverable.due_on),
-        )
-        .group_by(Deliverable.kind)
-    )
-    with engine.connect() as conn:
-        found = {kind: (int(x), int(y), int(z)) for kind, x, y, z in conn.execute(stmt)}
+def _q5(engine, scope, a: Agreement, period: Period, threshold, today) -> Question:
+    found = deliverables_by_kind(engine, scope, period.filters(a.id), today)
     counts = pd.DataFrame(
-        [found.get(kind, (0, 0, 0)) for kind in DELIVERABLE_LABELS],
+        [
+            (t.on_time, t.late, t.missing)
+            for t in (found.get(kind, rules.Tally()) for kind in DELIVERABLE_LABELS)
+        ],
         index=list(DELIVERABLE_LABELS.values()),
         columns=["Modtaget til tiden", "Modtaget for sent", "Ikke modtaget"],
     )
@@ -626,7 +496,7 @@ def _q5(engine, scope, a: Agreement, period: Period, as_of, threshold) -> Questi
         counts,
         threshold,
         "Det aftalte: mødeplan, plan og indkaldelser til evaluering. Til tiden: modtaget "
-        "senest på fristen.",
+        "senest på fristen. Ikke modtaget: fristen er overskredet, og intet er modtaget.",
     )
     t = table.counts
     summary = [
@@ -639,140 +509,47 @@ def _q5(engine, scope, a: Agreement, period: Period, as_of, threshold) -> Questi
 
 
 def progression_by_parameter(
-    engine: Engine, scope: Scope, agreement_id: int, period: Period, as_of: dt.date
+    engine: Engine, scope: Scope, agreement_id: int, period: Period, today: dt.date
 ) -> list[dict]:
     """Per parameter: n participants with a baseline score and a later evaluation score
-    by the day of counting, mean baseline, mean latest and mean change (all in SQL); then
-    a last row 'Alle parametre' over participants. Courses that overlap the period count."""
-    baseline = (
-        select(
-            Plan.enrolment_id.label("enrolment_id"),
-            Plan.created_on.label("baseline_on"),
-            PlanScore.parameter_id.label("parameter_id"),
-            PlanScore.score.label("score"),
+    by the day of counting, mean baseline, mean latest and mean change; then a last row
+    'Alle parametre' over participants. The Progression dashboard's figures
+    (lib.progression) for the agreement and period."""
+    f = period.filters(agreement_id)
+    found = {
+        c.parameter_id: c
+        for c in parameter_changes(engine, scope, f, today)
+        if c.sub_element_id is None
+    }
+    rows = []
+    for parameter_id, code, label in parameters(engine):
+        c = found.get(parameter_id)
+        rows.append(
+            {
+                "code": code,
+                "label": label,
+                "n": c.n if c else 0,
+                "baseline": c.mean_baseline if c else None,
+                "latest": c.mean_latest if c else None,
+                "change": c.mean_change if c else None,
+            }
         )
-        .join(PlanScore, PlanScore.plan_id == Plan.id)
-        .where(Plan.version_no == 1, PlanScore.sub_element_id.is_(None))
-        .subquery("baseline")
-    )
-    courses = select(Enrolment.id).where(
-        Enrolment.agreement_id == agreement_id,
-        enrolment_clause(scope),
-        _overlaps(period, as_of),
-    )
-    latest_day = (
-        select(
-            Evaluation.enrolment_id.label("enrolment_id"),
-            EvaluationScore.parameter_id.label("parameter_id"),
-            func.max(Evaluation.evaluated_on).label("day"),
-        )
-        .join(EvaluationScore, EvaluationScore.evaluation_id == Evaluation.id)
-        .join(
-            baseline,
-            and_(
-                baseline.c.enrolment_id == Evaluation.enrolment_id,
-                baseline.c.parameter_id == EvaluationScore.parameter_id,
-            ),
-        )
-        .where(
-            Evaluation.evaluated_on <= as_of,
-            Evaluation.evaluated_on > baseline.c.baseline_on,
-            EvaluationScore.sub_element_id.is_(None),
-            Evaluation.enrolment_id.in_(courses),
-        )
-        .group_by(Evaluation.enrolment_id, EvaluationScore.parameter_id)
-        .subquery("latest_day")
-    )
-    latest = (
-        select(
-            latest_day.c.enrolment_id,
-            latest_day.c.parameter_id,
-            func.max(EvaluationScore.score).label("score"),
-        )
-        .join(
-            Evaluation,
-            and_(
-                Evaluation.enrolment_id == latest_day.c.enrolment_id,
-                Evaluation.evaluated_on == latest_day.c.day,
-            ),
-        )
-        .join(
-            EvaluationScore,
-            and_(
-                EvaluationScore.evaluation_id == Evaluation.id,
-                EvaluationScore.parameter_id == latest_day.c.parameter_id,
-                EvaluationScore.sub_element_id.is_(None),
-            ),
-        )
-        .group_by(latest_day.c.enrolment_id, latest_day.c.parameter_id)
-        .subquery("latest")
-    )
-    pairs = (
-        select(
-            latest.c.enrolment_id,
-            latest.c.parameter_id,
-            (baseline.c.score * literal(1.0)).label("b"),
-            (latest.c.score * literal(1.0)).label("l"),
-        )
-        .join(
-            baseline,
-            and_(
-                baseline.c.enrolment_id == latest.c.enrolment_id,
-                baseline.c.parameter_id == latest.c.parameter_id,
-            ),
-        )
-        .subquery("pairs")
-    )
-    stmt = (
-        select(
-            Parameter.code,
-            Parameter.label,
-            func.count(pairs.c.enrolment_id),
-            func.avg(pairs.c.b),
-            func.avg(pairs.c.l),
-            func.avg(pairs.c.l - pairs.c.b),
-        )
-        .select_from(Parameter)
-        .outerjoin(pairs, pairs.c.parameter_id == Parameter.id)
-        .group_by(Parameter.id, Parameter.code, Parameter.label, Parameter.sort_order)
-        .order_by(Parameter.sort_order)
-    )
-    # All parameters: each participant's own mean first, so a participant scored on
-    # three parameters weighs as much as one scored on one.
-    per_person = (
-        select(
-            pairs.c.enrolment_id,
-            func.avg(pairs.c.b).label("b"),
-            func.avg(pairs.c.l).label("l"),
-        )
-        .group_by(pairs.c.enrolment_id)
-        .subquery("per_person")
-    )
-    overall = select(
-        literal("all"),
-        literal("Alle parametre"),
-        func.count(per_person.c.enrolment_id),
-        func.avg(per_person.c.b),
-        func.avg(per_person.c.l),
-        func.avg(per_person.c.l - per_person.c.b),
-    )
-    with engine.connect() as conn:
-        rows = [*conn.execute(stmt).all(), conn.execute(overall).one()]
-    return [
+    overall = overall_change(engine, scope, f, today)
+    rows.append(
         {
-            "code": code,
-            "label": label,
-            "n": int(n),
-            "baseline": float(b) if b is not None else None,
-            "latest": float(lt) if lt is not None else None,
-            "change": float(ch) if ch is not None else None,
+            "code": "all",
+            "label": "Alle parametre",
+            "n": overall.n,
+            "baseline": overall.mean_baseline,
+            "latest": overall.mean_latest,
+            "change": overall.mean_change,
         }
-        for code, label, n, b, lt, ch in rows
-    ]
+    )
+    return rows
 
 
-def _q6(engine, scope, a: Agreement, period: Period, as_of, threshold):
-    rows = progression_by_parameter(engine, scope, a.id, period, as_of)
+def _q6(engine, scope, a: Agreement, period: Period, threshold, today):
+    rows = progression_by_parameter(engine, scope, a.id, period, today)
     published = []
     for r in rows:
         published.append(
@@ -798,16 +575,7 @@ def _q6(engine, scope, a: Agreement, period: Period, as_of, threshold):
         "ændringen (seneste minus baseline).",
         notes,
     )
-    with engine.connect() as conn:
-        certs = conn.execute(
-            select(Certificate.name, func.count())
-            .where(
-                Certificate.enrolment_id.in_(_scoped_enrolments(scope, a.id)),
-                _in_period(period, as_of, Certificate.obtained_on),
-            )
-            .group_by(Certificate.name)
-            .order_by(Certificate.name)
-        ).all()
+    certs = [(name, n) for _a, name, n in certificates(engine, scope, period.filters(a.id))]
     tables = [progression]
     summary = []
     shown = [r for r in rows if r["n"] >= threshold and r["change"] is not None]
@@ -845,20 +613,8 @@ def _q6(engine, scope, a: Agreement, period: Period, as_of, threshold):
 
 
 def _q7(engine, scope, a: Agreement, period: Period, as_of, threshold):
+    found = outcome_totals(engine, scope, period.filters(a.id))
     with engine.connect() as conn:
-        found = conn.execute(
-            select(OutcomeType.label, func.count(Outcome.id))
-            .join(Outcome, Outcome.outcome_type_id == OutcomeType.id)
-            .join(Enrolment, Enrolment.id == Outcome.enrolment_id)
-            .where(
-                Enrolment.agreement_id == a.id,
-                enrolment_clause(scope),
-                Enrolment.status == "ended",
-                _in_period(period, as_of, Enrolment.end_date),
-            )
-            .group_by(OutcomeType.id, OutcomeType.label, OutcomeType.sort_order)
-            .order_by(OutcomeType.sort_order)
-        ).all()
         extended = conn.scalar(
             select(func.count(func.distinct(Extension.enrolment_id))).where(
                 Extension.enrolment_id.in_(_scoped_enrolments(scope, a.id)),
@@ -874,7 +630,8 @@ def _q7(engine, scope, a: Agreement, period: Period, as_of, threshold):
                 {"Deltagere": [int(n) for _, n in found]}, index=[label for label, _ in found]
             ),
             threshold,
-            "Forløb afsluttet i perioden efter registreret resultat.",
+            "Forløb afsluttet i perioden efter registreret resultat (som på siden "
+            "Resultater); forløb uden registreret resultat tæller med.",
             row_totals=False,
             label="Resultat",
         )
@@ -915,10 +672,10 @@ def build_report(
     as_of = period.as_of(today)
     agreements = []
     for a, enterprise, groups in _agreements(engine, scope, agreement_ids):
-        q1, occ = _q1(engine, scope, a, period, as_of, threshold)
-        q2, q3, q4, follow = _q2_q3_q4(engine, scope, a, period, as_of, threshold)
-        q5 = _q5(engine, scope, a, period, as_of, threshold)
-        q6, progression = _q6(engine, scope, a, period, as_of, threshold)
+        q1, occ = _q1(engine, scope, a, period, as_of, threshold, today)
+        q2, q3, q4, follow = _q2_q3_q4(engine, scope, a, period, as_of, threshold, today)
+        q5 = _q5(engine, scope, a, period, threshold, today)
+        q6, progression = _q6(engine, scope, a, period, threshold, today)
         q7, outcomes = _q7(engine, scope, a, period, as_of, threshold)
         agreements.append(
             AgreementReport(

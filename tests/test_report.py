@@ -7,6 +7,9 @@ import pytest
 from docx import Document
 from pptx import Presentation
 
+from lib import rules
+from lib.compliance import compliance, deliverables_by_kind
+from lib.occupancy import occupancy_by_agreement
 from lib.presentation import presentation_charts, report_charts, to_document_charts
 from lib.report import (
     QUESTIONS,
@@ -16,9 +19,7 @@ from lib.report import (
     build_pptx,
     build_report,
     default_period,
-    evaluation_statuses,
     load_texts,
-    plan_due,
     save_text,
 )
 from tests.conftest import scope_for
@@ -32,20 +33,72 @@ def report_setup(demo_engine):
 
 
 def test_plan_and_evaluation_rules():
+    """The report uses lib.rules (its own copy is gone); the same examples hold there."""
     start = dt.date(2024, 2, 1)
-    assert plan_due(start, 13) == dt.date(2024, 2, 8)
-    assert plan_due(start, 52) == dt.date(2024, 2, 29)  # leap year
-    statuses = evaluation_statuses(
+    assert rules.plan_due(start, 13) == dt.date(2024, 2, 8)
+    assert rules.plan_due(start, 52) == dt.date(2024, 2, 29)  # leap year
+
+    def statuses(baseline, done, interval, as_of, **kw):
+        items = rules.evaluation_items(baseline, done, interval, as_of, **kw)
+        return [(i.due, i.status) for i in items if i.status in rules.COUNTED]
+
+    found = statuses(
         dt.date(2024, 1, 31), [dt.date(2024, 3, 29), dt.date(2024, 6, 15)], 2, dt.date(2024, 9, 1)
     )
     # Due 31 Mar, done 29 Mar: on time; next due 29 May, done 15 Jun (17 days): late;
     # next due 15 Aug, not done by 1 Sep (17 days): missing.
-    assert [s for _, s in statuses] == ["Til tiden", "For sent", "Mangler"]
+    assert [s for _, s in found] == ["Til tiden", "For sent", "Mangler"]
     # One month after 31 Jan in a leap year is 29 Feb.
-    leap = evaluation_statuses(dt.date(2024, 1, 31), [], 1, dt.date(2024, 3, 15))
+    leap = statuses(dt.date(2024, 1, 31), [], 1, dt.date(2024, 3, 15))
     assert leap == [(dt.date(2024, 2, 29), "Mangler")]
-    on_due = evaluation_statuses(dt.date(2024, 1, 1), [dt.date(2024, 3, 1)], 2, dt.date(2024, 3, 2))
+    on_due = statuses(dt.date(2024, 1, 1), [dt.date(2024, 3, 1)], 2, dt.date(2024, 3, 2))
     assert on_due == [(dt.date(2024, 3, 1), "Til tiden")]
+    # Where the report's copy disagreed, lib.rules wins: an evaluation due 3 days before
+    # the course ended and never written is missing (the copy only counted it once the
+    # grace had run out before the end), and a pause moves the due date.
+    ended = statuses(
+        dt.date(2024, 1, 1), [], 2, dt.date(2024, 4, 1), course_end=dt.date(2024, 3, 4)
+    )
+    assert ended == [(dt.date(2024, 3, 1), "Mangler")]
+    paused = statuses(
+        dt.date(2024, 1, 1),
+        [],
+        2,
+        dt.date(2024, 3, 10),
+        pauses=[(dt.date(2024, 1, 10), dt.date(2024, 1, 19))],
+    )
+    assert paused == []  # due 11 Mar after 10 paused days: not yet
+
+
+def test_report_figures_equal_the_dashboards(report_setup):
+    """The same agreement and period give the same numbers in the report and on the
+    dashboards (Overblik's occupancy, Opfølgning's tallies)."""
+    engine, scope, period = report_setup
+    report = build_report(engine, scope, period)
+    live = {o.agreement_id: o for o in occupancy_by_agreement(engine, scope)}
+    for a in report.agreements:
+        f = period.filters(a.agreement_id)
+        total = compliance(engine, scope, f).total
+        assert a.facts["in_use"] == live[a.agreement_id].in_use
+        assert a.facts["in_referral"] == live[a.agreement_id].in_referral
+        assert a.facts["free"] == live[a.agreement_id].free
+        assert a.facts["plans"] == {
+            "Til tiden": total.plans.on_time,
+            "For sent": total.plans.late,
+            "Mangler": total.plans.missing,
+        }
+        assert a.facts["evaluations"] == {
+            "Til tiden": total.evaluations.on_time,
+            "For sent": total.evaluations.late,
+            "Mangler": total.evaluations.missing,
+        }
+        assert a.facts["meetings"] == {
+            "held": total.meetings_held,
+            "present": total.caseworker_present,
+            "total": total.evaluations_held,
+        }
+        kinds = deliverables_by_kind(engine, scope, f)
+        assert sum((t for t in kinds.values()), rules.Tally()) == total.deliverables
 
 
 def test_demo_figures(report_setup):
