@@ -55,6 +55,21 @@ def test_opfolgning_shows_lagging_agreement_1(app_for):
     )
 
 
+def test_opfolgning_shows_mentor_follow_up(app_for, demo_engine):
+    from lib import quality
+    from lib.format import fmt_pct
+    from tests.conftest import scope_for
+
+    at = _open(app_for("leder"), "views/opfolgning.py")
+    assert page_errors(at) == []
+    assert "Mentoropfølgning" in [h.value for h in at.subheader]
+    # The section's cards are the quality lib's figures for the same agreements.
+    mentor = quality.mentor_compliance(demo_engine, scope_for(demo_engine, "leder"))
+    metrics = _metrics(at)
+    for g in mentor.by_agreement:
+        assert metrics[g.label] == fmt_pct(g.share)
+
+
 def test_caseworker_sees_only_own_participants(app_for):
     at = _open(app_for("sagsbehandler"), "views/opfolgning.py")
     assert page_errors(at) == []

@@ -1,5 +1,6 @@
 """Opfølgning: plans, evaluations, meetings and deliverables on time, per agreement and
-per caseworker; what is overdue now and what falls due in the next 14 days."""
+per caseworker; what is overdue now and what falls due in the next 14 days; mentor
+follow-up against the agreed frequency (issue 6: mentor compliance belongs here)."""
 
 import datetime as dt
 
@@ -23,6 +24,7 @@ from lib.format import fmt_date, fmt_int, fmt_pct
 from lib.rules import ON_TIME
 from views.common import cached_query, empty_state, page_header, require_scope
 from views.filters import sidebar_filters
+from views.quality_ui import mentor_compliance_section
 
 scope = require_scope()
 filters = sidebar_filters(scope)
@@ -109,3 +111,6 @@ else:
     empty_state(f"Intet forfalder de næste {DUE_SOON_DAYS} dage.")
 if filters.end < dt.date.today():
     st.caption("Listerne over frister vises kun, når perioden går til og med i dag.")
+
+# Mentor follow-up is compliance too: the quality pages' section, for the same agreements.
+mentor_compliance_section(scope, filters)
