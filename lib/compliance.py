@@ -164,7 +164,9 @@ def _courses(conn, scope: Scope, f: Filters, today: dt.date) -> list[CourseRow]:
     return out
 
 
-def _dates_by_course(conn, column_stmt) -> dict[int, list]:
+def dates_by_course(conn, column_stmt) -> dict[int, list]:
+    """enrolment id -> its dates (or tuples of them) from a select whose first column is
+    the enrolment id."""
     out: dict[int, list] = {}
     for enrolment_id, *rest in conn.execute(column_stmt):
         out.setdefault(enrolment_id, []).append(rest[0] if len(rest) == 1 else tuple(rest))
@@ -204,13 +206,13 @@ def compliance(
         ids = select(Enrolment.id).where(
             enrolment_clause(scope), enrolment_filter(f), overlaps_period(f, today)
         )
-        evaluations = _dates_by_course(
+        evaluations = dates_by_course(
             conn,
             select(Evaluation.enrolment_id, Evaluation.evaluated_on)
             .where(Evaluation.enrolment_id.in_(ids), Evaluation.evaluated_on <= as_of)
             .order_by(Evaluation.evaluated_on),
         )
-        pauses = _dates_by_course(
+        pauses = dates_by_course(
             conn,
             select(Pause.enrolment_id, Pause.start_date, Pause.end_date).where(
                 Pause.enrolment_id.in_(ids)

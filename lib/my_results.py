@@ -38,6 +38,7 @@ from db.models import (
     User,
 )
 from lib import rules
+from lib.compliance import dates_by_course
 from lib.quality import mentor_intervals, share
 from lib.scope import AccessDenied, Scope
 
@@ -293,20 +294,18 @@ def _courses_and_due_dates(conn, groups, today: dt.date) -> None:
         .where(Enrolment.status.in_(STARTED))
     )
     started = select(Enrolment.id).where(Enrolment.status.in_(STARTED))
-    evaluations: dict[int, list[dt.date]] = {}
-    for enrolment_id, day in conn.execute(
+    evaluations = dates_by_course(
+        conn,
         select(Evaluation.enrolment_id, Evaluation.evaluated_on).where(
             Evaluation.enrolment_id.in_(started), Evaluation.evaluated_on <= today
-        )
-    ):
-        evaluations.setdefault(enrolment_id, []).append(day)
-    pauses: dict[int, list[tuple[dt.date, dt.date]]] = {}
-    for enrolment_id, first, last in conn.execute(
+        ),
+    )
+    pauses = dates_by_course(
+        conn,
         select(Pause.enrolment_id, Pause.start_date, Pause.end_date).where(
             Pause.enrolment_id.in_(started)
-        )
-    ):
-        pauses.setdefault(enrolment_id, []).append((first, last))
+        ),
+    )
     for r in conn.execute(stmt):
         g = groups(r.caseworker_id)
         g.courses += 1

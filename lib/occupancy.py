@@ -57,15 +57,13 @@ def occupancy_by_agreement(
 ) -> list[AgreementOccupancy]:
     in_use = func.coalesce(func.sum(case((Enrolment.status == IN_USE, 1), else_=0)), 0)
     in_referral = func.coalesce(func.sum(case((Enrolment.status == IN_REFERRAL, 1), else_=0)), 0)
+    return _per_agreement(engine, scope, agreement_ids, in_use, in_referral)
+
+
+def _per_agreement(engine, scope, agreement_ids, in_use, in_referral):
+    """One AgreementOccupancy per agreement in scope, with the two counts given."""
     stmt = (
-        select(
-            Agreement.id,
-            Agreement.name,
-            Enterprise.name,
-            Agreement.slots,
-            in_use,
-            in_referral,
-        )
+        select(Agreement.id, Agreement.name, Enterprise.name, Agreement.slots, in_use, in_referral)
         .join(Enterprise, Enterprise.id == Agreement.enterprise_id)
         .outerjoin(Enrolment, Enrolment.agreement_id == Agreement.id)
         .where(agreement_clause(scope))
@@ -75,7 +73,7 @@ def occupancy_by_agreement(
     if agreement_ids:
         stmt = stmt.where(Agreement.id.in_(agreement_ids))
     with engine.connect() as conn:
-        return [AgreementOccupancy(*row) for row in conn.execute(stmt)]
+        return [AgreementOccupancy(*r[:4], int(r[4]), int(r[5])) for r in conn.execute(stmt)]
 
 
 def occupancy_on(
@@ -102,25 +100,13 @@ def occupancy_on(
             and_(Enrolment.status != IN_REFERRAL, Enrolment.start_date > day),
         ),
     )
-    stmt = (
-        select(
-            Agreement.id,
-            Agreement.name,
-            Enterprise.name,
-            Agreement.slots,
-            func.coalesce(func.sum(case((used, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((referred, 1), else_=0)), 0),
-        )
-        .join(Enterprise, Enterprise.id == Agreement.enterprise_id)
-        .outerjoin(Enrolment, Enrolment.agreement_id == Agreement.id)
-        .where(agreement_clause(scope))
-        .group_by(Agreement.id, Agreement.name, Enterprise.name, Agreement.slots)
-        .order_by(Agreement.id)
+    return _per_agreement(
+        engine,
+        scope,
+        agreement_ids,
+        func.coalesce(func.sum(case((used, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((referred, 1), else_=0)), 0),
     )
-    if agreement_ids:
-        stmt = stmt.where(Agreement.id.in_(agreement_ids))
-    with engine.connect() as conn:
-        return [AgreementOccupancy(*r[:4], int(r[4]), int(r[5])) for r in conn.execute(stmt)]
 
 
 def occupancy_totals(rows: list[AgreementOccupancy]) -> AgreementOccupancy:
