@@ -43,7 +43,23 @@ def candidates() -> dict[str, Callable]:
 
 
 def extra_candidates() -> dict[str, Callable]:
-    return {}
+    from lib.compliance import compliance
+    from lib.filters import Filters, default_period
+    from lib.my_results import my_results
+    from lib.occupancy import monthly_occupancy
+    from lib.outcomes import outcome_counts
+    from lib.progression import parameter_changes, trajectories
+
+    start, end = default_period()
+    year = Filters(start=start, end=end)
+    return {
+        "monthly_occupancy (12 months)": lambda e, s: monthly_occupancy(e, s),
+        "compliance (12 months)": lambda e, s: compliance(e, s, year),
+        "parameter_changes (12 months)": lambda e, s: parameter_changes(e, s, year),
+        "trajectories (12 months)": lambda e, s: trajectories(e, s, year, 1),
+        "outcome_counts (12 months)": lambda e, s: outcome_counts(e, s, year),
+        "my_results": lambda e, s: my_results(e, s),
+    }
 
 
 def measure(fn: Callable, engine: Engine, scope: Scope) -> tuple[float, int]:

@@ -81,36 +81,29 @@ def _pairs(scope: Scope, f: Filters, today: dt.date | None):
         .subquery()
     )
     esub = func.coalesce(EvaluationScore.sub_element_id, 0)
-    last_day = (
+    # The latest score per course and (sub-)parameter in one pass: rank by evaluation date,
+    # newest first (the highest score on that day wins a tie). A join back on the latest
+    # date made SQLite walk every score of the parameter for each course.
+    ranked = (
         select(
             Evaluation.enrolment_id.label("enrolment_id"),
             EvaluationScore.parameter_id.label("parameter_id"),
             esub.label("sub_key"),
-            func.max(Evaluation.evaluated_on).label("day"),
+            EvaluationScore.score.label("score"),
+            func.row_number()
+            .over(
+                partition_by=(Evaluation.enrolment_id, EvaluationScore.parameter_id, esub),
+                order_by=(Evaluation.evaluated_on.desc(), EvaluationScore.score.desc()),
+            )
+            .label("rank"),
         )
         .join(Evaluation, Evaluation.id == EvaluationScore.evaluation_id)
         .where(Evaluation.enrolment_id.in_(courses), Evaluation.evaluated_on <= as_of)
-        .group_by(Evaluation.enrolment_id, EvaluationScore.parameter_id, esub)
         .subquery()
     )
     latest = (
-        select(
-            last_day.c.enrolment_id,
-            last_day.c.parameter_id,
-            last_day.c.sub_key,
-            func.max(EvaluationScore.score).label("score"),
-        )
-        .join(Evaluation, Evaluation.enrolment_id == last_day.c.enrolment_id)
-        .join(
-            EvaluationScore,
-            and_(
-                EvaluationScore.evaluation_id == Evaluation.id,
-                EvaluationScore.parameter_id == last_day.c.parameter_id,
-                func.coalesce(EvaluationScore.sub_element_id, 0) == last_day.c.sub_key,
-            ),
-        )
-        .where(Evaluation.evaluated_on == last_day.c.day)
-        .group_by(last_day.c.enrolment_id, last_day.c.parameter_id, last_day.c.sub_key)
+        select(ranked.c.enrolment_id, ranked.c.parameter_id, ranked.c.sub_key, ranked.c.score)
+        .where(ranked.c.rank == 1)
         .subquery()
     )
     return (
