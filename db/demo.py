@@ -399,6 +399,9 @@ class _Builder:
         self.rng = random.Random(DEMO_SEED)
         self.users: dict[str, User] = {}
         self.case_no = 1000
+        # Extra parameters for active participants come from a generator of their own per
+        # participant, so every draw of self.rng (and the seed's story) stays as it was.
+        self.extras: dict[int, tuple[random.Random, set[str]]] = {}
 
     def day(self, offset: int) -> dt.date:
         return self.today + dt.timedelta(days=offset)
@@ -527,6 +530,8 @@ class _Builder:
             chosen[code] = list(options[: rng.randint(1, 2)])
         params = sorted({p for ps in chosen.values() for p in ps}, key=cat.parameter_id)
         scores = {p: rng.choice((1, 2, 2, 2, 3)) for p in params}
+        if c.status == "active":
+            scores = self.more_parameters(enrolment, participant.case_code, chosen, scores)
         made_with = not (c.plan_delay and not systematic)  # the late plan: mentor alone
         goals = LONG_TERM_GOALS_2 if systematic else LONG_TERM_GOALS_1
         long_term = rng.choice(goals)
@@ -573,6 +578,40 @@ class _Builder:
                     note=enrolment.final_summary,
                 )
             )
+
+    def more_parameters(
+        self,
+        enrolment: Enrolment,
+        case_code: str,
+        chosen: dict[str, list[str]],
+        scores: dict[str, int],
+    ) -> dict[str, int]:
+        """Give an active participant 2–4 parameters across the chosen sub-goals (a plan
+        usually works on more than one), so the star chart has a shape. The sub-goal's own
+        second parameter comes first, then any parameter not yet chosen."""
+        xr = random.Random(f"{DEMO_SEED}:parameters:{case_code}")
+        target = xr.choice((2, 3, 3, 4, 4))
+        extras: set[str] = set()
+        preferred = [p for code in chosen for p in SUB_GOAL_PARAMETERS[code]]
+        others = [p["code"] for p in sorted(cat.PARAMETERS, key=lambda p: p["id"])]
+        for p in preferred + others:
+            if len(scores) + len(extras) >= target:
+                break
+            if p in scores or p in extras:
+                continue
+            home = next(
+                (code for code in chosen if p in SUB_GOAL_PARAMETERS[code]),
+                min(chosen, key=lambda code: len(chosen[code])),
+            )
+            chosen[home].append(p)
+            extras.add(p)
+        self.extras[enrolment.id] = (xr, extras)
+        new = {p: xr.choice((1, 2, 2, 3)) for p in sorted(extras, key=cat.parameter_id)}
+        return dict(sorted({**scores, **new}.items(), key=lambda item: cat.parameter_id(item[0])))
+
+    def _rng_for(self, enrolment: Enrolment, parameter: str) -> random.Random:
+        xr, extras = self.extras.get(enrolment.id, (self.rng, set()))
+        return xr if parameter in extras else self.rng
 
     def extensions(self, enrolment: Enrolment, c: Course, horizon: dt.date) -> None:
         # Extensions are common: extend in steps until the planned end covers the course,
@@ -633,9 +672,8 @@ class _Builder:
                     PlanSubGoalParameter(plan_sub_goal_id=psg.id, parameter_id=cat.parameter_id(p))
                 )
                 elements = cat.sub_element_ids(p)
-                for element_id in sorted(
-                    self.rng.sample(elements, min(len(elements), self.rng.randint(1, 2)))
-                ):
+                r = self._rng_for(enrolment, p)
+                for element_id in sorted(r.sample(elements, min(len(elements), r.randint(1, 2)))):
                     self.s.add(
                         PlanSubGoalSubElement(plan_sub_goal_id=psg.id, sub_element_id=element_id)
                     )
@@ -685,6 +723,8 @@ class _Builder:
         n = 0
         revised = False
         scores = dict(scores)
+        extras = self.extras.get(enrolment.id, (None, set()))[1]
+        original = [p for p in scores if p not in extras]
         while True:
             due = add_months(previous, 2)
             if c.eval_delays is not None:
@@ -702,14 +742,17 @@ class _Builder:
             n += 1
             before = dict(scores)
             for p in scores:
+                r = self._rng_for(enrolment, p)
                 if c.profile == "flat":
-                    step = 1 if rng.random() < 0.15 else 0
+                    step = 1 if r.random() < 0.15 else 0
                 elif c.profile == "dip" and n == 2:
                     step = -1
                 else:
-                    step = rng.choice((0, 1, 1)) if n > 1 or systematic else rng.choice((0, 1))
+                    step = r.choice((0, 1, 1)) if n > 1 or systematic else r.choice((0, 1))
                 scores[p] = max(1, min(5, scores[p] + step))
-            total = sum(scores.values()) - sum(before.values())
+            # The note and the verdict follow the plan's first parameters, as before the
+            # extra ones were added (keeps the seed's story and every later draw).
+            total = sum(scores[p] - before[p] for p in original)
             progress = "closer" if total > 0 else ("further" if total < 0 else "unchanged")
             notes = NOTES_UP if total > 0 else (NOTES_DOWN if total < 0 else NOTES_FLAT)
             note = rng.choice(notes)
@@ -748,12 +791,12 @@ class _Builder:
                 candidates = [
                     g
                     for g in SUB_GOAL_PARAMETERS
-                    if g not in chosen and any(p in scores for p in SUB_GOAL_PARAMETERS[g])
+                    if g not in chosen and any(p in original for p in SUB_GOAL_PARAMETERS[g])
                 ]
                 extra = candidates[0] if candidates else None
                 new_chosen = dict(chosen)
                 if extra is not None and len(chosen) < 3:
-                    new_chosen[extra] = [p for p in SUB_GOAL_PARAMETERS[extra] if p in scores][:1]
+                    new_chosen[extra] = [p for p in SUB_GOAL_PARAMETERS[extra] if p in original][:1]
                 took_part = "Deltager, jobkonsulent, leder" if systematic else "Deltager, mentor"
                 self.plan(
                     enrolment, 2, when, new_chosen, dict(scores), True, took_part, long_term, author
