@@ -71,13 +71,25 @@ else:
         table = pd.DataFrame(
             {
                 "Parameter": [c.label for c in whole],
-                "Baseline (gns.)": [fmt_number(c.mean_baseline, 2) for c in whole],
-                "Seneste (gns.)": [fmt_number(c.mean_latest, 2) for c in whole],
+                "Baseline": [fmt_number(c.mean_baseline, 2) for c in whole],
+                "Seneste": [fmt_number(c.mean_latest, 2) for c in whole],
                 "Ændring": [fmt_signed(c.mean_change, 2) for c in whole],
                 "n": [c.n for c in whole],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch")
+        # Short headers so all five columns fit the half-width column without scrolling.
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Baseline": st.column_config.TextColumn(help="Gennemsnitlig score ved baseline"),
+                "Seneste": st.column_config.TextColumn(
+                    help="Gennemsnitlig score ved seneste evaluering"
+                ),
+                "n": st.column_config.NumberColumn(help="Deltagere med baseline og evaluering"),
+            },
+        )
     with right:
         dist = cached_query(score_distribution, scope, filters)
         dframe = pd.DataFrame(
@@ -147,8 +159,11 @@ if choice:
             theme=None,
         )
         st.caption(
-            f"En linje pr. deltager (n = {fmt_int(tframe['Deltager'].nunique())}), "
-            "fra baseline gennem hver evaluering."
+            f"Grå: én tynd linje pr. deltager (n = {fmt_int(tframe['Deltager'].nunique())}), "
+            "fra egen baseline (måned 0) gennem hver evaluering, så forløb, der er startet "
+            "på forskellige tidspunkter, kan sammenlignes. Farvet: gennemsnittet ved hver "
+            "evaluering (hver 2. måned), hvor mindst 3 deltagere har en score; antal i tooltip. Hold musen over en "
+            "grå linje for at se deltagerens kode."
         )
     else:
         empty_state(f"Ingen scorer på {labels_by_code[choice]} med de valgte filtre.")
@@ -160,12 +175,23 @@ if not people:
     empty_state("Ingen deltagere med en baseline med de valgte filtre.")
 else:
     codes = dict(people)
+
+    def _scored(enrolment_id: int) -> tuple[int, int]:
+        """(parameters scored now, at baseline): the fullest star is the default."""
+        rows = cached_query(star_scores, scope, enrolment_id, filters.as_of())
+        if rows is None:
+            return (0, 0)
+        return (sum(r[3] is not None for r in rows.rows), sum(r[2] is not None for r in rows.rows))
+
+    fullest = max(range(len(codes)), key=lambda i: _scored(list(codes)[i]))
     picked = st.selectbox(
         "Deltager",
         list(codes),
+        index=fullest,
         format_func=lambda i: codes[i],
         key="progression_participant",
-        help="Deltagerens kode (pseudonym). Navne og CPR-numre vises aldrig.",
+        help="Deltagerens kode (pseudonym). Navne og CPR-numre vises aldrig. Forvalgt: "
+        "deltageren med flest scorede parametre.",
     )
     star = cached_query(star_scores, scope, picked, filters.as_of())
     if star is not None:
