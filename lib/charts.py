@@ -20,6 +20,10 @@ from lib.chart_style import (
     pct_text,
 )
 
+# Target groups and other splits start after the agreements' blue and orange, so an
+# orange bar never means agreement 2 on one chart and a target group on the next.
+GROUP_COLORS = [OKABE_ITO[i] for i in (4, 5, 2, 3, 6, 7)]
+
 
 def agreement_scale(names: list[str]) -> alt.Scale:
     return alt.Scale(domain=names, range=[agreement_color(i) for i in range(len(names))])
@@ -47,7 +51,7 @@ def occupancy_month_chart(frame: pd.DataFrame, agreements: list[str]) -> alt.Cha
         color=alt.Color(
             "Samarbejdsaftale:N",
             scale=agreement_scale(agreements),
-            legend=alt.Legend(orient="bottom"),
+            legend=alt.Legend(orient="bottom", labelLimit=400),
         ),
         tooltip=[
             alt.Tooltip("Samarbejdsaftale:N"),
@@ -143,13 +147,17 @@ def mean_change_chart(frame: pd.DataFrame, parameters: dict[str, str]) -> alt.Ch
     return (bars + text).properties(height=alt.Step(34))
 
 
+MIN_MEAN_N = 3  # a mean of one or two participants is one story, not a trend
+
+
 def trajectory_frames(
-    frame: pd.DataFrame, step_months: int = 2
+    frame: pd.DataFrame, step_months: int = 2, min_n: int = MIN_MEAN_N
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Align each participant's scores on months since their own baseline, and the mean
     per evaluation step (every `step_months`, the evaluation cadence) with its n.
     In: Deltager, Dato, Score (and Placering, Label, Tidspunkt). Out: the points with
-    'Måneder' added, and Måneder, Gennemsnit, n, Tekst for the mean line."""
+    'Måneder' added, and Måneder, Gennemsnit, n, Tekst for the mean line (steps with at
+    least `min_n` participants)."""
     points = frame.copy()
     points["Dato"] = pd.to_datetime(points["Dato"])
     first = points.groupby("Deltager")["Dato"].transform("min")
@@ -160,7 +168,7 @@ def trajectory_frames(
     means = last.groupby("Trin", as_index=False).agg(
         Gennemsnit=("Score", "mean"), n=("Deltager", "nunique")
     )
-    means = means.rename(columns={"Trin": "Måneder"})
+    means = means[means["n"] >= min_n].rename(columns={"Trin": "Måneder"})
     means["Tekst"] = [
         f"{m:.1f}".replace(".", ",") + f" (n = {n})"
         for m, n in zip(means["Gennemsnit"], means["n"], strict=True)
@@ -334,11 +342,15 @@ def outcome_chart(frame: pd.DataFrame, by: str, agreements: list[str] | None = N
     """Ended courses by outcome, split by `by` (Samarbejdsaftale or Målgruppe).
     Columns: Resultat, <by>, Forløb."""
     color = (
-        alt.Color(f"{by}:N", scale=agreement_scale(agreements), legend=alt.Legend(orient="bottom"))
+        alt.Color(
+            f"{by}:N",
+            scale=agreement_scale(agreements),
+            legend=alt.Legend(orient="bottom", labelLimit=400),
+        )
         if agreements
         else alt.Color(
             f"{by}:N",
-            scale=alt.Scale(range=OKABE_ITO),
+            scale=alt.Scale(range=GROUP_COLORS),
             legend=alt.Legend(orient="bottom", labelLimit=400, title=None, columns=2),
         )
     )
