@@ -76,3 +76,34 @@ def test_a_caseworker_cannot_reach_another_caseworkers_course_by_id(demo_engine)
         for enrolment_id in foreign:
             with pytest.raises(AccessDenied):
                 require_enrolment_access(conn, sara, enrolment_id)
+
+
+@pytest.mark.parametrize("page", ["views/evaluering.py", "views/plan.py", "views/timer.py"])
+def test_a_caseworker_cannot_open_another_caseworkers_course_by_its_address(
+    page, demo_url, demo_engine, monkeypatch
+):
+    """The page is given a foreign course id in the URL (?forlob=), as a copied link
+    would: it offers only the caseworker's own courses and shows nothing of the other."""
+    from tests.conftest import make_app_test, page_errors
+
+    with demo_engine.connect() as conn:
+        foreign_id, foreign_code = conn.execute(
+            select(Enrolment.id, Participant.case_code)
+            .join(Participant)
+            .join(User, User.id == Participant.caseworker_id)
+            .where(User.username == "jobkonsulent", Enrolment.status == "active")
+        ).first()
+    at = make_app_test(demo_url, monkeypatch, "sagsbehandler")
+    at.run()
+    at.switch_page(page)
+    at.query_params["forlob"] = str(foreign_id)
+    at.run()
+    assert not page_errors(at)
+    own = _own_codes(demo_engine, "sagsbehandler")
+    picker = at.selectbox[0]
+    assert picker.options, "the caseworker's own courses are offered"
+    for label in picker.options:
+        assert label.split(" ")[0] in own, label
+    assert picker.value is not None and picker.value != foreign_id
+    rendered = " ".join(str(getattr(e, "value", "")) for e in at.main)
+    assert foreign_code not in rendered
