@@ -1,5 +1,7 @@
 """Præsentation and Evalueringsrapport under AppTest, signed in through session state."""
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -53,6 +55,20 @@ def test_report_page_shows_figures_and_saves_text(app_for, demo_url):
             select(ReportText.agreement_id, ReportText.section, ReportText.body)
         ).all()
     assert (1, "q8", "Samarbejdet er tæt og fleksibelt.") in rows
+
+
+def test_report_page_shows_the_word_charts_in_dashboard_colours(app_for):
+    at = app_for("leder")
+    at.switch_page("views/evalueringsrapport.py").run()
+    # Occupancy in the introduction, then questions 4, 6 and 7 for each of two agreements.
+    assert len(at.get("vega_lite_chart")) == 7
+    at.multiselect(key="rap_agr").set_value([2]).run()
+    assert not page_errors(at)
+    specs = [json.dumps(json.loads(c.proto.spec)) for c in at.get("vega_lite_chart")]
+    assert len(specs) == 4
+    # Agreement 2 keeps its dashboard orange when chosen alone, never agreement 1's blue.
+    compliance = next(s for s in specs if "Opfølgning til tiden" in s or "Andel" in s)
+    assert "#E69F00" in compliance and "Aftale 2" in compliance
 
 
 @pytest.mark.parametrize("username", ["sagsbehandler", "mentor"])

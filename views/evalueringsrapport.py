@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib.exports import MIME
+from lib.chart_style import fit_width
+from lib.exports import MIME, presentation_chart
 from lib.format import fmt_number
 from lib.occupancy import occupancy_by_agreement
 from lib.presentation import presentation_charts, report_charts, to_document_charts
@@ -48,6 +49,9 @@ if not agreements:
     empty_state("Der er endnu ingen samarbejdsaftaler at evaluere.")
     st.stop()
 names = {a.agreement_id: a.agreement for a in agreements}
+# Each agreement keeps its dashboard colour (its place in the full list) when only some
+# are chosen, on screen and in Word and PowerPoint alike.
+positions = {agreement_id: i for i, agreement_id in enumerate(sorted(names))}
 default = default_period()
 
 left, right = st.columns([1, 2])
@@ -70,6 +74,8 @@ report = cached_query(
     build_report, scope, period, tuple(sorted(chosen)), threshold=threshold, today=dt.date.today()
 )
 versions = load_texts(engine, period, sorted(chosen))
+# The charts the Word file embeds, shown where the document puts them.
+charts = report_charts(report, positions)
 period_key = f"{period.start.isoformat()}_{period.end.isoformat()}"
 
 
@@ -135,11 +141,20 @@ def show_table(table) -> None:
     st.caption(" ".join([table.definition, *table.notes]))
 
 
+def show_charts(agreement_id: int | None, question: str | None) -> None:
+    for chart in charts:
+        if chart.agreement_id == agreement_id and chart.question == question:
+            st.markdown(f"**{chart.title}**")
+            st.altair_chart(fit_width(presentation_chart(chart.chart)), theme=None, width="stretch")
+            st.caption(chart.subtitle)
+
+
 st.subheader("Introduktion")
 with st.form("rap_intro"):
     text_field(None, "intro", "Introduktion (vises efter tallene om aftalerne)")
     if st.form_submit_button("Gem introduktion", icon=":material/save:"):
         save_sections([(None, "intro")])
+show_charts(None, None)
 
 for agreement in report.agreements:
     st.header(f"Status i {agreement.name}")
@@ -154,6 +169,7 @@ for agreement in report.agreements:
                 st.markdown(line.replace("<", "&lt;"))
             for table in q.tables:
                 show_table(table)
+            show_charts(agreement.agreement_id, q.key)
             text_field(agreement.agreement_id, q.key, f"Vurdering: {q.title}")
         if st.form_submit_button(
             f"Gem vurderinger for {agreement.name}", icon=":material/save:", type="primary"
@@ -178,8 +194,10 @@ if st.button("Lav Word og PowerPoint", icon=":material/description:", key="rap_m
         fresh = build_report(
             engine, scope, period, sorted(chosen), threshold=threshold, today=dt.date.today()
         )
-        docx = build_docx(fresh, to_document_charts(report_charts(fresh)))
-        pptx = build_pptx(fresh, to_document_charts(presentation_charts(fresh)))
+        docx = build_docx(fresh, to_document_charts(report_charts(fresh, positions)))
+        pptx = build_pptx(
+            fresh, to_document_charts(presentation_charts(fresh, positions=positions))
+        )
     st.session_state[doc_key] = (docx, pptx)
 if doc_key in st.session_state:
     docx, pptx = st.session_state[doc_key]
