@@ -34,8 +34,8 @@ HOURS_SERIES = {
 ROUND_COLORS = {"Nulpunkt": "#56B4E9", "Midtvejs": "#0072B2", "Slut": "#000000"}
 
 
-def _pct_axis(title: str | None = None) -> alt.Axis:
-    return alt.Axis(title=title, **PCT_AXIS)
+def _pct_axis(title: str | None = None, **kwargs) -> alt.Axis:
+    return alt.Axis(title=title, **PCT_AXIS, **kwargs)
 
 
 # --------------------------------------------------------------------------- work agreements
@@ -266,28 +266,54 @@ def share_bars(rows: list[dict], title: str, color: str = OKABE_ITO[0]) -> alt.T
     return danish(alt.layer(bars, text).properties(height=alt.Step(30)))
 
 
+# "Mine" against "hele jobcentret": black and grey, never the agreements' colours (blue,
+# orange, ...), so the comparison is not read as agreement 1 against agreement 2. Grey
+# #888888 keeps 3.5:1 against white; the two differ in lightness, not hue.
+COMPARE_COLORS = ["#000000", "#888888"]
+# Room to the right of the longest bar for its label ("100,0 % (295 af 321)"): at least
+# LABEL_PX pixels, however narrow the chart is drawn, else labels at the right edge are
+# clipped. The domain's upper end is an expression of the chart's width.
+LABEL_PX = 120
+SHARE_TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1]
+
+
+def value_scale(values, domain: tuple[float, float] | None = None) -> alt.Scale:
+    """An x scale for bars labelled at their right end: the data range (or `domain`) with
+    LABEL_PX pixels added on the right (at most the right half of the chart)."""
+    numbers = [float(v) for v in values if v is not None and v == v]
+    lo, hi = domain if domain else (min([0.0, *numbers]), max([0.0, *numbers]))
+    span = (hi - lo) or 1
+    # x(hi) = width * (hi - lo) / (max - lo) must leave LABEL_PX: max = lo + span * w / (w - L)
+    top = f"{lo} + {span} * width / max(width - {LABEL_PX}, width / 2)"
+    return alt.Scale(domainMin=lo, domainMax=alt.ExprRef(top), nice=False, zero=False)
+
+
 def compare_bars(rows: list[dict], title: str, domain: tuple[float, float] | None = (0, 1),
                  percent: bool = True) -> alt.TopLevelMixin:  # fmt: skip
     """Own figures against the centre: rows of {Mål, Gruppe, Værdi, Tekst}. The first
-    group is orange, the second (the centre) blue."""
+    group (mine) is black, the second (the centre) grey."""
     data = pd.DataFrame(rows, columns=["Mål", "Gruppe", "Værdi", "Tekst"])
+    # A negative change is drawn left of zero; its label starts at zero.
+    data["Placering"] = data["Værdi"].clip(lower=0)
     measures = list(dict.fromkeys(data["Mål"]))
     groups = list(dict.fromkeys(data["Gruppe"]))
-    palette = [OKABE_ITO[1], OKABE_ITO[0], *OKABE_ITO[2:]]
+    palette = [*COMPARE_COLORS, *OKABE_ITO[2:]]
     colors = [palette[i % len(palette)] for i in range(len(groups))]
-    axis = _pct_axis(title) if percent else alt.Axis(title=title)
-    scale = alt.Scale(domain=list(domain)) if domain else alt.Scale()
-    base = alt.Chart(data).encode(
-        y=alt.Y("Mål:N", sort=measures, title=None, axis=alt.Axis(labelLimit=300)),
-        yOffset=alt.YOffset("Gruppe:N", sort=groups),
-        x=alt.X("Værdi:Q", axis=axis, scale=scale),
-    )
-    bars = base.mark_bar().encode(
+    axis = _pct_axis(title, values=SHARE_TICKS) if percent else alt.Axis(title=title)
+    y = alt.Y("Mål:N", sort=measures, title=None, axis=alt.Axis(labelLimit=300))
+    offset = alt.YOffset("Gruppe:N", sort=groups)
+    bars = alt.Chart(data).mark_bar().encode(
+        y=y, yOffset=offset,
+        x=alt.X("Værdi:Q", axis=axis, scale=value_scale(data["Værdi"], domain)),
         color=alt.Color("Gruppe:N", scale=alt.Scale(domain=groups, range=colors),
-                        legend=alt.Legend(orient="bottom", title=None)),
+                        legend=alt.Legend(orient="bottom", title=None, labelLimit=400)),
         tooltip=[alt.Tooltip("Mål:N"), alt.Tooltip("Gruppe:N"), alt.Tooltip("Tekst:N", title=title)],
     )  # fmt: skip
-    text = base.mark_text(align="left", dx=4, fontSize=11).encode(text="Tekst:N")
+    text = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=4, fontSize=11)
+        .encode(y=y, yOffset=offset, x="Placering:Q", text="Tekst:N")
+    )
     return danish(alt.layer(bars, text).properties(height=alt.Step(16)))
 
 

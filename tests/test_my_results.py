@@ -137,3 +137,21 @@ def test_a_caseworker_without_courses_gets_zeros_not_errors(sqlite_engine):
 def test_enterprise_staff_have_no_results_page(world):
     with pytest.raises(AccessDenied):
         mr.my_results(world.engine, world.scope("staff"), TODAY)
+
+
+def test_compare_bars_use_non_agreement_colours_and_leave_room_for_labels():
+    from lib.chart_style import OKABE_ITO
+    from lib.quality_charts import compare_bars
+
+    rows = [
+        {"Mål": "Plan til tiden", "Gruppe": "Mine deltagere", "Værdi": 1.0, "Tekst": "100,0 %"},
+        {"Mål": "Plan til tiden", "Gruppe": "Hele jobcentret", "Værdi": 0.5, "Tekst": "50,0 %"},
+    ]
+    spec = compare_bars(rows, "Andel").to_dict()
+    bars, _text = spec["layer"]
+    colours = bars["encoding"]["color"]["scale"]["range"]
+    # Mine/centre must not read as agreement 1/agreement 2 (blue, orange, ...).
+    assert colours == ["#000000", "#888888"]
+    assert not set(colours) & set(OKABE_ITO[:7])
+    # The x scale reaches past the longest bar by the width of a label.
+    assert "width" in bars["encoding"]["x"]["scale"]["domainMax"]["expr"]
