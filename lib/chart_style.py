@@ -57,10 +57,15 @@ def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart.properties(autosize=FIT_X)
 
 
+def pct_label_expr(decimals: int = 0) -> str:
+    """A Vega label expression for shares 0..1, '80 %', for axes and legends."""
+    return f"format(datum.value * 100, ',.{decimals}f') + ' %'"
+
+
 def pct_axis(decimals: int = 0, **kwargs) -> alt.Axis:
     """An axis of shares 0..1 labelled the Danish way, '80 %' (d3's '%' format gives
     '80%'); the number is formatted in the chart's Danish locale, so '12,5 %'."""
-    return alt.Axis(labelExpr=f"format(datum.value * 100, ',.{decimals}f') + ' %'", **kwargs)
+    return alt.Axis(labelExpr=pct_label_expr(decimals), **kwargs)
 
 
 def pct_text(share: float | None, decimals: int = 1) -> str:

@@ -10,9 +10,9 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from lib.chart_style import OKABE_ITO, agreement_color, danish
+from lib.chart_style import OKABE_ITO, agreement_color, danish, pct_axis, pct_label_expr, pct_text
 from lib.fidelity import Comparison, fmt_pp
-from lib.format import fmt_date, fmt_number, fmt_pct
+from lib.format import fmt_date, fmt_number
 from lib.quality import (
     STV_LABEL,
     STV_MIDPOINT_ELEMENT_RANGE,
@@ -22,7 +22,6 @@ from lib.quality import (
     written_share,
 )
 
-PCT_AXIS = {"format": ".0%", "labelExpr": "replace(datum.label, '%', ' %')"}
 ELEMENT_ORDER = [label for _, label in WORK_AGREEMENT_ELEMENTS]
 WRITTEN_LABEL = "Skriftlig arbejdsaftale"
 HOURS_SERIES = {
@@ -33,9 +32,24 @@ HOURS_SERIES = {
 }
 ROUND_COLORS = {"Nulpunkt": "#56B4E9", "Midtvejs": "#0072B2", "Slut": "#000000"}
 
+# Room to the right of the longest bar for its label ("100,0 % (295 af 321)"): at least
+# LABEL_PX pixels, however narrow the chart is drawn, else labels at the right edge are
+# clipped. The domain's upper end is an expression of the chart's width.
+LABEL_PX = 120
+SHARE_TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1]
 
-def _pct_axis(title: str | None = None, **kwargs) -> alt.Axis:
-    return alt.Axis(title=title, **PCT_AXIS, **kwargs)
+
+def value_scale(values, domain: tuple[float, float] | None = None, labels=()) -> alt.Scale:
+    """An x scale for bars labelled at their right end: the data range (or `domain`) with
+    room on the right for the longest of `labels` (about 6.5 px a character at font size
+    11), at least LABEL_PX and at most the right half of the chart."""
+    label_px = max([LABEL_PX, *(int(len(str(t)) * 6.5) + 8 for t in labels)])
+    numbers = [float(v) for v in values if v is not None and v == v]
+    lo, hi = domain if domain else (min([0.0, *numbers]), max([0.0, *numbers]))
+    span = (hi - lo) or 1
+    # x(hi) = width * (hi - lo) / (max - lo) must leave LABEL_PX: max = lo + span * w / (w - L)
+    top = f"{lo} + {span} * width / max(width - {label_px}, width / 2)"
+    return alt.Scale(domainMin=lo, domainMax=alt.ExprRef(top), nice=False, zero=False)
 
 
 # --------------------------------------------------------------------------- work agreements
@@ -50,7 +64,7 @@ def element_frame(by_agreement: list[tuple[int, str, ElementCounts]]) -> pd.Data
                     "Element": e.label,
                     "Samarbejdsaftale": name,
                     "Andel": e.share,
-                    "Tekst": f"{fmt_pct(e.share, 0)} ({e.count} af {e.n})",
+                    "Tekst": f"{pct_text(e.share, 0)} ({e.count} af {e.n})",
                     "color": agreement_color(position),
                 }
             )
@@ -70,7 +84,9 @@ def element_chart(by_agreement: list[tuple[int, str, ElementCounts]]) -> alt.Top
             y=alt.Y("Element:N", sort=ELEMENT_ORDER, title=None, axis=alt.Axis(labelLimit=260)),
             yOffset=alt.YOffset("Samarbejdsaftale:N", sort=names),
             x=alt.X(
-                "Andel:Q", scale=alt.Scale(domain=[0, 1]), axis=_pct_axis("Andel af aftalerne")
+                "Andel:Q",
+                scale=value_scale(data["Andel"], (0, 1)),
+                axis=pct_axis(title="Andel af aftalerne", values=SHARE_TICKS),
             ),
             color=alt.Color(
                 "Samarbejdsaftale:N",
@@ -91,7 +107,7 @@ def element_chart(by_agreement: list[tuple[int, str, ElementCounts]]) -> alt.Top
                 "lo": lo,
                 "hi": hi,
                 "Reference": f"{STV_LABEL}: "
-                + (fmt_pct(lo, 0) if lo == hi else f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)}"),
+                + (pct_text(lo, 0) if lo == hi else f"{pct_text(lo, 0)}–{pct_text(hi, 0)}"),
             }
             for key, (lo, hi) in STV_MIDPOINT_ELEMENT_RANGE.items()
         ]
@@ -133,10 +149,10 @@ def element_time_frame(by_quarter: list[tuple[dt.date, str, ElementCounts]]) -> 
         column = f"{label} (n = {counts.written})"
         for e in element_shares(counts):
             rows.append({"Kvartal": column, "start": start, "Element": e.label, "Andel": e.share,
-                         "Tekst": fmt_pct(e.share, 0), "Antal": f"{e.count} af {e.n}"})  # fmt: skip
+                         "Tekst": pct_text(e.share, 0), "Antal": f"{e.count} af {e.n}"})  # fmt: skip
         w = written_share(counts)
         rows.append({"Kvartal": column, "start": start, "Element": WRITTEN_LABEL, "Andel": w,
-                     "Tekst": fmt_pct(w, 0),
+                     "Tekst": pct_text(w, 0),
                      "Antal": f"{counts.written} af {counts.enrolments} forløb"})  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -155,7 +171,7 @@ def element_time_chart(by_quarter: list[tuple[dt.date, str, ElementCounts]]) -> 
         color=alt.Color(
             "Andel:Q",
             scale=alt.Scale(domain=[0, 1], scheme="blues"),
-            legend=alt.Legend(title="Andel", orient="bottom", **PCT_AXIS),
+            legend=alt.Legend(title="Andel", orient="bottom", labelExpr=pct_label_expr()),
         ),
         tooltip=[
             alt.Tooltip("Kvartal:N"),
@@ -218,7 +234,7 @@ def monthly_share_chart(series: dict[str, list[tuple[dt.date, float | None, str]
     """A share per month per agreement (lines). `series`: agreement -> (month, share, n text)."""
     rows = [
         {"Måned": pd.Timestamp(month), "Samarbejdsaftale": name, "Andel": value,
-         "Tekst": fmt_pct(value), "n": n_text}
+         "Tekst": pct_text(value), "n": n_text}
         for name, points in series.items()
         for month, value, n_text in points
         if value is not None
@@ -230,7 +246,7 @@ def monthly_share_chart(series: dict[str, list[tuple[dt.date, float | None, str]
         .mark_line(point=True)
         .encode(
             x=alt.X("Måned:T", title=None, axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("Andel:Q", axis=_pct_axis(title), scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("Andel:Q", axis=pct_axis(title=title), scale=alt.Scale(domain=[0, 1])),
             color=alt.Color(
                 "Samarbejdsaftale:N",
                 scale=alt.Scale(domain=agreement_order, range=colors),
@@ -257,7 +273,11 @@ def share_bars(rows: list[dict], title: str, color: str = OKABE_ITO[0]) -> alt.T
     order = list(data["Gruppe"])
     base = alt.Chart(data).encode(
         y=alt.Y("Gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
-        x=alt.X("Andel:Q", scale=alt.Scale(domain=[0, 1]), axis=_pct_axis(title)),
+        x=alt.X(
+            "Andel:Q",
+            scale=value_scale(data["Andel"], (0, 1), data["Tekst"]),
+            axis=pct_axis(title=title, values=SHARE_TICKS),
+        ),
     )
     bars = base.mark_bar(color=color).encode(
         tooltip=[alt.Tooltip("Gruppe:N"), alt.Tooltip("Tekst:N", title=title)]
@@ -270,22 +290,6 @@ def share_bars(rows: list[dict], title: str, color: str = OKABE_ITO[0]) -> alt.T
 # orange, ...), so the comparison is not read as agreement 1 against agreement 2. Grey
 # #888888 keeps 3.5:1 against white; the two differ in lightness, not hue.
 COMPARE_COLORS = ["#000000", "#888888"]
-# Room to the right of the longest bar for its label ("100,0 % (295 af 321)"): at least
-# LABEL_PX pixels, however narrow the chart is drawn, else labels at the right edge are
-# clipped. The domain's upper end is an expression of the chart's width.
-LABEL_PX = 120
-SHARE_TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1]
-
-
-def value_scale(values, domain: tuple[float, float] | None = None) -> alt.Scale:
-    """An x scale for bars labelled at their right end: the data range (or `domain`) with
-    LABEL_PX pixels added on the right (at most the right half of the chart)."""
-    numbers = [float(v) for v in values if v is not None and v == v]
-    lo, hi = domain if domain else (min([0.0, *numbers]), max([0.0, *numbers]))
-    span = (hi - lo) or 1
-    # x(hi) = width * (hi - lo) / (max - lo) must leave LABEL_PX: max = lo + span * w / (w - L)
-    top = f"{lo} + {span} * width / max(width - {LABEL_PX}, width / 2)"
-    return alt.Scale(domainMin=lo, domainMax=alt.ExprRef(top), nice=False, zero=False)
 
 
 def compare_bars(rows: list[dict], title: str, domain: tuple[float, float] | None = (0, 1),
@@ -299,12 +303,12 @@ def compare_bars(rows: list[dict], title: str, domain: tuple[float, float] | Non
     groups = list(dict.fromkeys(data["Gruppe"]))
     palette = [*COMPARE_COLORS, *OKABE_ITO[2:]]
     colors = [palette[i % len(palette)] for i in range(len(groups))]
-    axis = _pct_axis(title, values=SHARE_TICKS) if percent else alt.Axis(title=title)
+    axis = pct_axis(title=title, values=SHARE_TICKS) if percent else alt.Axis(title=title)
     y = alt.Y("Mål:N", sort=measures, title=None, axis=alt.Axis(labelLimit=300))
     offset = alt.YOffset("Gruppe:N", sort=groups)
     bars = alt.Chart(data).mark_bar().encode(
         y=y, yOffset=offset,
-        x=alt.X("Værdi:Q", axis=axis, scale=value_scale(data["Værdi"], domain)),
+        x=alt.X("Værdi:Q", axis=axis, scale=value_scale(data["Værdi"], domain, data["Tekst"])),
         color=alt.Color("Gruppe:N", scale=alt.Scale(domain=groups, range=colors),
                         legend=alt.Legend(orient="bottom", title=None, labelLimit=400)),
         tooltip=[alt.Tooltip("Mål:N"), alt.Tooltip("Gruppe:N"), alt.Tooltip("Tekst:N", title=title)],
@@ -336,7 +340,7 @@ def fidelity_frame(comparison: Comparison) -> pd.DataFrame:
             if value is None:
                 continue
             rows.append({"Rolle": r.label, "Måling": label, "Andel": value,
-                         "Tekst": fmt_pct(value, 0),
+                         "Tekst": pct_text(value, 0),
                          "Runde": f"{rnd.name} ({fmt_date(rnd.held_on)})" if rnd else "",
                          "n": "–" if n is None else str(n)})  # fmt: skip
     return pd.DataFrame(rows, columns=["Rolle", "Måling", "Andel", "Tekst", "Runde", "n"])
@@ -351,7 +355,7 @@ def fidelity_chart(comparison: Comparison) -> alt.TopLevelMixin:
     base = alt.Chart(data).encode(
         x=alt.X("Rolle:N", sort=roles, title=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
         xOffset=alt.XOffset("Måling:N", sort=kinds),
-        y=alt.Y("Andel:Q", scale=alt.Scale(domain=[0, 1.08]), axis=_pct_axis("Andel enige")),
+        y=alt.Y("Andel:Q", scale=alt.Scale(domain=[0, 1.08]), axis=pct_axis(title="Andel enige")),
     )
     bars = base.mark_bar().encode(
         color=alt.Color("Måling:N", scale=alt.Scale(domain=kinds, range=colors),

@@ -262,3 +262,19 @@ def test_mentor_and_contact_writes(world):
     mc = q.mentor_compliance(world.engine, scope, as_of=today)
     row = next(r for r in mc.rows if r.assignment_id == mid)
     assert (row.contacts, row.intervals.due, row.intervals.on_time) == (1, 1, 1)
+
+
+def test_element_chart_leaves_room_for_labels_and_uses_danish_percent():
+    import json
+
+    from lib.chart_style import pct_label_expr
+    from lib.quality_charts import element_chart
+
+    counts = q.ElementCounts(
+        written=5, enrolments=5, elements={key: 5 for key, _ in q.WORK_AGREEMENT_ELEMENTS}
+    )
+    spec = element_chart([(1, "Samarbejdsaftale 1", counts)]).to_dict()
+    x = spec["layer"][0]["encoding"]["x"]
+    assert x["axis"]["labelExpr"] == pct_label_expr()
+    assert "width" in x["scale"]["domainMax"]["expr"]  # past 100 % by a label's width
+    assert "100 % (5 af 5)" in json.dumps(spec, ensure_ascii=False)
