@@ -419,11 +419,16 @@ def _x_of_n(part: int, n: int) -> str:
     return f"{fmt_pct(part / n)} ({fmt_int(part)} af {fmt_int(n)})" if n else "–"
 
 
-def group_table(groups: list[GroupCompliance], label: str) -> pd.DataFrame:
-    """One row per group with each measure as 'share (x of n)' in Danish."""
-    return pd.DataFrame(
+def group_tables(
+    groups: list[GroupCompliance], label: str
+) -> list[tuple[str, pd.DataFrame, dict[str, str]]]:
+    """Per group each measure as 'share (x of n)' in Danish, in two tables that each fit
+    a manager's screen without scrolling sideways (eight measures in one did not):
+    (title, frame, column -> definition for the column's help)."""
+    names = {label: [g.label for g in groups]}
+    plans_evaluations = pd.DataFrame(
         {
-            label: [g.label for g in groups],
+            **names,
             "Planer til tiden": [_x_of_n(g.plans.on_time, g.plans.n) for g in groups],
             "Evalueringer til tiden": [
                 _x_of_n(g.evaluations.on_time, g.evaluations.n) for g in groups
@@ -432,10 +437,13 @@ def group_table(groups: list[GroupCompliance], label: str) -> pd.DataFrame:
             "Evalueringer mangler": [
                 _x_of_n(g.evaluations.missing, g.evaluations.n) for g in groups
             ],
+        }
+    )
+    meetings_deliverables = pd.DataFrame(
+        {
+            **names,
             "Møder holdt": [_x_of_n(g.meetings_held, g.evaluations_held) for g in groups],
-            "Sagsbehandler deltog": [
-                _x_of_n(g.caseworker_present, g.evaluations_held) for g in groups
-            ],
+            "Sagsbeh. deltog": [_x_of_n(g.caseworker_present, g.evaluations_held) for g in groups],
             "Leverancer til tiden": [
                 _x_of_n(g.deliverables.on_time, g.deliverables.n) for g in groups
             ],
@@ -444,6 +452,27 @@ def group_table(groups: list[GroupCompliance], label: str) -> pd.DataFrame:
             ],
         }
     )
+    help_texts = {
+        "Planer til tiden": HELP_PLAN,
+        "Evalueringer til tiden": HELP_EVALUATION,
+        "Evalueringer for sent": HELP_EVALUATION,
+        "Evalueringer mangler": HELP_EVALUATION,
+        "Møder holdt": HELP_MEETING,
+        "Sagsbeh. deltog": "Sagsbehandleren deltog i opfølgningsmødet. " + HELP_MEETING,
+        "Leverancer til tiden": HELP_DELIVERABLE,
+        "Leverancer mangler": HELP_DELIVERABLE,
+    }
+    return [
+        (
+            title,
+            frame,
+            {c: help_texts[c] for c in frame.columns if c in help_texts},
+        )
+        for title, frame in (
+            ("Planer og evalueringer", plans_evaluations),
+            ("Opfølgningsmøder og leverancer", meetings_deliverables),
+        )
+    ]
 
 
 def open_items_table(items: list[OpenItem], days_label: str) -> pd.DataFrame:

@@ -44,7 +44,9 @@ def test_pages_render_for_manager(app_for, path):
 
 def test_opfolgning_shows_lagging_agreement_1(app_for):
     at = _open(app_for("leder"), "views/opfolgning.py")
-    table = at.dataframe[0].value
+    # Per agreement: plans and evaluations [0], then meetings and deliverables [1].
+    table = at.dataframe[1].value
+    assert "Evalueringer mangler" in at.dataframe[0].value.columns
     rates = dict(zip(table["Samarbejdsaftale"], table["Møder holdt"], strict=True))
     # Demo story: agreement 2 holds every meeting, agreement 1 lags.
     assert next(v for k, v in rates.items() if k.startswith("Samarbejdsaftale 2")).startswith(
@@ -73,7 +75,7 @@ def test_opfolgning_shows_mentor_follow_up(app_for, demo_engine):
 def test_caseworker_sees_only_own_participants(app_for):
     at = _open(app_for("sagsbehandler"), "views/opfolgning.py")
     assert page_errors(at) == []
-    by_caseworker = at.dataframe[1].value
+    by_caseworker = at.dataframe[2].value  # after the two per-agreement tables
     assert list(by_caseworker["Sagsbehandler"]) == ["Sara Sagsbehandler"]
     at = _open(at, "views/progression.py")
     assert page_errors(at) == []

@@ -16,7 +16,7 @@ from lib.compliance import (
     HELP_PLAN,
     MEASURES,
     compliance,
-    group_table,
+    group_tables,
     open_items_table,
     status_frame,
 )
@@ -78,7 +78,18 @@ for tab, groups, label in (
     (tab_caseworker, data.by_caseworker, "Sagsbehandler"),
 ):
     with tab:
-        st.dataframe(group_table(groups, label), hide_index=True, width="stretch")
+        # Two tables of five columns: all visible at once on a manager's screen.
+        for title, frame, help_texts in group_tables(groups, label):
+            st.markdown(f"**{title}**")
+            st.dataframe(
+                frame,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    column: st.column_config.TextColumn(column, help=text)
+                    for column, text in help_texts.items()
+                },
+            )
         for measure, title in MEASURES.items():
             frame = status_frame(groups, measure)
             if frame.empty:
