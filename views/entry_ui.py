@@ -21,8 +21,9 @@ from lib.entry import ConfirmationNeeded, StaleEdit, ValidationError
 from lib.entry_queries import EnrolmentRow, my_enrolments
 from lib.format import fmt_date
 from lib.scope import AccessDenied, Scope
-from views.common import cached_query, empty_state
+from views.common import cached_query, empty_state, get_engine, page_header, require_scope
 
+ENTRY_ROLES = ("admin", "leder", "sagsbehandler", "virksomhed")
 DATE_FORMAT = "DD.MM.YYYY"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 
@@ -31,6 +32,29 @@ def escape_text(value: str) -> str:
     """User text for st.markdown: HTML and Markdown are shown as typed, never rendered."""
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", value).replace("\n", "  \n")
+
+
+# --------------------------------------------------------------------------- page opening
+
+
+def entry_page(
+    title: str, intro: str | Callable[[Scope], str], roles: tuple[str, ...] = ENTRY_ROLES
+):
+    """How every entry page opens: the role check (stops the page for anyone else), the
+    header (`intro` may depend on the user's scope) and the last save's confirmation.
+    Returns the scope and the engine."""
+    scope = require_scope(*roles)
+    page_header(title, intro(scope) if callable(intro) else intro)
+    flash()
+    return scope, get_engine()
+
+
+def picked_course(scope: Scope, key: str) -> EnrolmentRow:
+    """The participant picker; the page stops here until a course is picked."""
+    row = participant_picker(scope, key)
+    if row is None:
+        st.stop()
+    return row
 
 
 # --------------------------------------------------------------------------- form state

@@ -20,32 +20,28 @@ from lib.entry_queries import (
     evaluations,
 )
 from lib.format import fmt_date, fmt_datetime
-from views.common import cached_query, get_engine, page_header, require_scope
+from views.common import cached_query
 from views.entry_ui import (
     confirm_box,
     date_input,
     due_caption,
+    entry_page,
     errors_of,
     escape_text,
     field_error,
-    flash,
     form_key,
     form_notices,
     opened_version,
-    participant_picker,
+    picked_course,
     run_save,
     score_input,
 )
 
-scope = require_scope("admin", "leder", "sagsbehandler", "virksomhed")
-engine = get_engine()
-page_header("Evaluering", "Den løbende evaluering hver 2. måned – skrevet sammen med deltageren.")
-flash()
-
+scope, engine = entry_page(
+    "Evaluering", "Den løbende evaluering hver 2. måned – skrevet sammen med deltageren."
+)
 cat = cached_query(catalogue)
-row = participant_picker(scope, "evaluering_forlob")
-if row is None:
-    st.stop()
+row = picked_course(scope, "evaluering_forlob")
 ctx: EvaluationContext = cached_query(evaluation_context, scope, row.id)
 
 

@@ -18,11 +18,11 @@ from lib.entry_queries import (
     participants_for,
 )
 from lib.format import fmt_date
-from views.common import cached_query, empty_state, get_engine, page_header, require_scope
+from views.common import cached_query, empty_state
 from views.entry_ui import (
     date_input,
+    entry_page,
     field_error,
-    flash,
     form_key,
     form_notices,
     opened_version,
@@ -30,16 +30,15 @@ from views.entry_ui import (
     run_save,
 )
 
-scope = require_scope("admin", "leder", "sagsbehandler", "virksomhed")
-engine = get_engine()
-job_centre = scope.role in entry.JOB_CENTRE
-page_header(
+scope, engine = entry_page(
     "Forløb",
-    "Indskrivning, forlængelse og afslutning af forløb."
-    if job_centre
-    else "Din virksomheds forløb. Indskrivning og forlængelse sker i jobcentret.",
+    lambda scope: (
+        "Indskrivning, forlængelse og afslutning af forløb."
+        if scope.role in entry.JOB_CENTRE
+        else "Din virksomheds forløb. Indskrivning og forlængelse sker i jobcentret."
+    ),
 )
-flash()
+job_centre = scope.role in entry.JOB_CENTRE
 cat = cached_query(catalogue)
 
 # --------------------------------------------------------------------------- the list

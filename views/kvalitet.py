@@ -36,16 +36,13 @@ from lib.quality_charts import (
 from views.common import (
     cached_query,
     empty_state,
-    get_engine,
-    page_header,
     query_param_ints,
-    require_scope,
     set_query_params,
 )
 from views.entry_ui import (
     date_input,
+    entry_page,
     field_error,
-    flash,
     form_key,
     form_notices,
     opened_version,
@@ -53,15 +50,15 @@ from views.entry_ui import (
 )
 from views.quality_ui import mentor_compliance_section
 
-scope = require_scope("admin", "leder", "sagsbehandler")
-engine = get_engine()
-page_header(
+scope, engine = entry_page(
     "Kvalitet",
-    "Kvaliteten i forløbene (STV-evalueringen): arbejdsaftaler, timer mod ordinær "
-    "beskæftigelse og mentoropfølgning."
-    + (" Kun dine egne deltagere." if scope.role == "sagsbehandler" else ""),
+    lambda scope: (
+        "Kvaliteten i forløbene (STV-evalueringen): arbejdsaftaler, timer mod "
+        "ordinær beskæftigelse og mentoropfølgning."
+        + (" Kun dine egne deltagere." if scope.role == "sagsbehandler" else "")
+    ),
+    roles=("admin", "leder", "sagsbehandler"),
 )
-flash()
 
 agreements = cached_query(agreements_in_scope, scope)
 if not agreements:

@@ -13,29 +13,25 @@ import streamlit as st
 from lib import entry
 from lib.entry_queries import catalogue, evaluation_context, plans
 from lib.format import fmt_date
-from views.common import cached_query, get_engine, page_header, require_scope
+from views.common import cached_query
 from views.entry_ui import (
     date_input,
     due_caption,
+    entry_page,
     escape_text,
     field_error,
-    flash,
     form_key,
     form_notices,
-    participant_picker,
+    picked_course,
     run_save,
     score_input,
 )
 
-scope = require_scope("admin", "leder", "sagsbehandler", "virksomhed")
-engine = get_engine()
-page_header("Plan", "Planen laves sammen med deltageren. Den første plan er baseline.")
-flash()
-
+scope, engine = entry_page(
+    "Plan", "Planen laves sammen med deltageren. Den første plan er baseline."
+)
 cat = cached_query(catalogue)
-row = participant_picker(scope, "plan_forlob")
-if row is None:
-    st.stop()
+row = picked_course(scope, "plan_forlob")
 versions = cached_query(plans, scope, row.id)
 current = versions[-1] if versions else None
 # A revision starts from the latest known score (last evaluation, else the plan's).

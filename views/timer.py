@@ -9,27 +9,21 @@ import streamlit as st
 from lib import entry
 from lib.entry_queries import hours
 from lib.format import fmt_date
-from views.common import cached_query, get_engine, page_header, require_scope
+from views.common import cached_query
 from views.entry_ui import (
+    entry_page,
     errors_of,
-    flash,
     form_counter,
     form_key,
     form_notices,
-    participant_picker,
+    picked_course,
     run_save,
 )
 
-scope = require_scope("admin", "leder", "sagsbehandler", "virksomhed")
-engine = get_engine()
-page_header(
+scope, engine = entry_page(
     "Timer", "Timer og fremmøde pr. uge. Ret direkte i tabellen, og gem alle uger på én gang."
 )
-flash()
-
-row = participant_picker(scope, "timer_forlob")
-if row is None:
-    st.stop()
+row = picked_course(scope, "timer_forlob")
 form = f"timer_{row.id}"
 weeks = st.segmented_control(
     "Vis uger", [4, 8, 13], default=8, format_func=lambda n: f"{n} uger", key="timer_weeks"
