@@ -265,6 +265,16 @@ def star_frame(rows: list[tuple[str, str, int | None, int | None]]) -> pd.DataFr
     return pd.concat([frame, closing], ignore_index=True)
 
 
+def _wrap_label(text: str, limit: int = 14) -> str:
+    """A long parameter name on two lines at the space nearest its middle, so a side
+    label of the star fits beside the outer ring."""
+    if len(text) <= limit or " " not in text:
+        return text
+    middle = len(text) / 2
+    cut = min((i for i, ch in enumerate(text) if ch == " "), key=lambda i: abs(i - middle))
+    return text[:cut] + "\n" + text[cut + 1 :]
+
+
 def star_chart(rows: list[tuple[str, str, int | None, int | None]], top: int = 5) -> alt.Chart:
     """Star (radar) chart of one participant's parameter scores, baseline against now,
     on a 1..top scale: grid rings, one spoke per parameter, a polygon per moment."""
@@ -285,16 +295,24 @@ def star_chart(rows: list[tuple[str, str, int | None, int | None]], top: int = 5
         [
             {
                 "Parameter": row[1],
+                "Etiket": _wrap_label(row[1]),
                 "x": top * math.sin(a),
                 "y": top * math.cos(a),
-                "lx": (top + 0.9) * math.sin(a),
+                "lx": (top + 0.4) * math.sin(a),
                 "ly": (top + 0.6) * math.cos(a),
+                # Side labels start at the outer ring and run outwards, so a long
+                # parameter name never lies across a score of 5.
+                "align": "left"
+                if math.sin(a) > 0.1
+                else "right"
+                if math.sin(a) < -0.1
+                else "center",
             }
             for k, row in enumerate(rows)
             for a in [2 * math.pi * k / n]
         ]
     )
-    xs = dict(axis=None, scale=alt.Scale(domain=[-top - 4, top + 4]))
+    xs = dict(axis=None, scale=alt.Scale(domain=[-top - 4.5, top + 4.5]))
     ys = dict(axis=None, scale=alt.Scale(domain=[-top - 1.5, top + 1.5]))
     grid = (
         alt.Chart(rings)
@@ -313,13 +331,15 @@ def star_chart(rows: list[tuple[str, str, int | None, int | None]], top: int = 5
         .mark_line(color="#CCCCCC")
         .encode(x=alt.X("x:Q", **xs), y=alt.Y("y:Q", **ys), detail="Parameter:N", order="k:Q")
     )
-    labels = (
-        alt.Chart(spokes)
-        .mark_text(fontSize=12, fontWeight="bold")
-        .encode(x=alt.X("lx:Q", **xs), y=alt.Y("ly:Q", **ys), text="Parameter:N")
-    )
+    labels = [
+        alt.Chart(spokes[spokes["align"] == align])
+        .mark_text(fontSize=12, fontWeight="bold", align=align, lineBreak="\n")
+        .encode(x=alt.X("lx:Q", **xs), y=alt.Y("ly:Q", **ys), text="Etiket:N")
+        for align in ("left", "right", "center")
+        if (spokes["align"] == align).any()
+    ]
     frame = star_frame(rows)
-    layers = [grid, spoke, labels]
+    layers = [grid, spoke, *labels]
     if not frame.empty:
         color = alt.Color(
             "Tidspunkt:N",

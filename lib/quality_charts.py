@@ -122,22 +122,29 @@ def element_chart(by_agreement: list[tuple[int, str, ElementCounts]]) -> alt.Top
             text="Tekst:N",
         )
     )
+    # A light band over the element's whole row, thin edges and labels on top: the
+    # reference stays visible without hiding the bars' own labels (ticks used to).
     band = (
         alt.Chart(reference)
-        .mark_tick(color="#555555", thickness=3, size=26, opacity=0.8)
+        .mark_rect(color="#000000", opacity=0.12)
         .encode(
             y=alt.Y("Element:N", sort=ELEMENT_ORDER),
             x="lo:Q",
+            x2="hi:Q",
             tooltip=[alt.Tooltip("Reference:N")],
         )
     )
-    band_hi = band.encode(x="hi:Q")
-    span = (
+    edges = [
         alt.Chart(reference)
-        .mark_rule(color="#555555", strokeWidth=2, strokeDash=[3, 2])
-        .encode(y=alt.Y("Element:N", sort=ELEMENT_ORDER), x="lo:Q", x2="hi:Q")
-    )
-    chart = alt.layer(bars, labels, span, band, band_hi).properties(
+        .mark_tick(color="#555555", thickness=1.5, opacity=0.9)
+        .encode(
+            y=alt.Y("Element:N", sort=ELEMENT_ORDER),
+            x=f"{edge}:Q",
+            tooltip=[alt.Tooltip("Reference:N")],
+        )
+        for edge in ("lo", "hi")
+    ]
+    chart = alt.layer(bars, band, *edges, labels).properties(
         height=alt.Step(12 * max(len(names), 1) + 8)
     )
     return danish(chart)

@@ -126,9 +126,7 @@ with tab1:
                 "progression; for ordinære løntimer giver evalueringen intet tal.",
             )
             st.altair_chart(element_chart(summary.by_agreement), theme=None, width="stretch")
-            st.caption(
-                f"Grå stiplet streg: {STV_LABEL} til sammenligning – ikke jobcentrets egne tal."
-            )
+            st.caption(f"Gråt felt: {STV_LABEL} til sammenligning – ikke jobcentrets egne tal.")
             st.markdown(
                 "**Over tid – efter kvartalet, forløbet startede**",
                 help="Samme andele, opdelt efter det kvartal, forløbet startede. n i "

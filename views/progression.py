@@ -82,12 +82,19 @@ else:
             table,
             hide_index=True,
             width="stretch",
+            # Fixed narrow widths for the numbers: auto-sizing clipped the n column.
             column_config={
-                "Baseline": st.column_config.TextColumn(help="Gennemsnitlig score ved baseline"),
-                "Seneste": st.column_config.TextColumn(
-                    help="Gennemsnitlig score ved seneste evaluering"
+                "Parameter": st.column_config.TextColumn(width=172),
+                "Baseline": st.column_config.TextColumn(
+                    help="Gennemsnitlig score ved baseline", width=58
                 ),
-                "n": st.column_config.NumberColumn(help="Deltagere med baseline og evaluering"),
+                "Seneste": st.column_config.TextColumn(
+                    help="Gennemsnitlig score ved seneste evaluering", width=58
+                ),
+                "Ændring": st.column_config.TextColumn(width=62),
+                "n": st.column_config.NumberColumn(
+                    help="Deltagere med baseline og evaluering", width=36
+                ),
             },
         )
     with right:
