@@ -904,8 +904,8 @@ class _Builder:
         planned = 6.0 if not systematic else 8.0
         ceiling = rng.choice((15.0, 20.0) if not systematic else (22.0, 25.0, 30.0))
         n = 0
-        total_weeks = (this_week - week).days // 7
-        while week <= this_week:
+        total_weeks = (this_week - week).days // 7 - 1
+        while week < this_week:  # completed weeks only: this week is still running
             if n and n % 4 == 0:
                 planned = min(ceiling, planned + rng.choice((2.0, 3.0, 4.0)))
             paused = any(a <= week + dt.timedelta(days=4) and week <= b for a, b in pauses)
