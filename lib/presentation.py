@@ -54,6 +54,8 @@ class PresentationChart:
     chart: alt.TopLevelMixin
     question: str | None = None
     agreement_id: int | None = None
+    # False when every figure is withheld or there is none: the chart would be bare axes.
+    has_data: bool = True
 
     @property
     def source(self) -> str:
@@ -244,6 +246,7 @@ def compliance_chart(
         danish(chart),
         question="q4",
         agreement_id=only,
+        has_data=not data.empty,
     )
 
 
@@ -310,6 +313,7 @@ def progression_chart(
         danish(chart),
         question="q6",
         agreement_id=only,
+        has_data=not data.empty,
     )
 
 
@@ -385,6 +389,7 @@ def outcomes_chart(
         danish(chart),
         question="q7",
         agreement_id=only,
+        has_data=not data.empty,
     )
 
 
@@ -424,7 +429,9 @@ def report_charts(
         for builder in (compliance_chart, progression_chart, outcomes_chart):
             chart = builder(report, [a], positions)
             chart.title = f"{chart.title} – {_short(a)}"
-            charts.append(chart)
+            # The question's text already says why nothing is shown; bare axes would not.
+            if chart.has_data:
+                charts.append(chart)
     return charts
 
 
@@ -434,6 +441,7 @@ def to_document_charts(charts: list[PresentationChart], scale: float = 2.0) -> l
             c.key, c.question, c.agreement_id, c.title, c.subtitle, chart_png(c.chart, scale)
         )
         for c in charts
+        if c.has_data
     ]
 
 

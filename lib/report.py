@@ -843,7 +843,7 @@ def _agreement_facts(a: AgreementReport) -> list[tuple[str, str]]:
     ]
 
 
-def _cell_text(value) -> str:
+def cell_text(value) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–"
     if isinstance(value, bool):
@@ -888,7 +888,7 @@ def build_docx(report: Report, charts: list[DocumentChart] | None = None) -> byt
         for record in frame.itertuples(index=False):
             cells = t.add_row().cells
             for cell, value in zip(cells, record, strict=True):
-                cell.text = _cell_text(value)
+                cell.text = cell_text(value)
         note = doc.add_paragraph()
         run = note.add_run(" ".join([table.definition, *table.notes]))
         run.italic = True

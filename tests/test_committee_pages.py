@@ -57,11 +57,30 @@ def test_report_page_shows_figures_and_saves_text(app_for, demo_url):
     assert (1, "q8", "Samarbejdet er tæt og fleksibelt.") in rows
 
 
+def test_presentation_says_so_when_every_figure_of_a_slide_is_withheld(app_for):
+    at = app_for("leder")
+    at.switch_page("views/praesentation.py").run()
+    # Agreement 1 alone: each parameter's change rests on fewer than 5 participants.
+    at.multiselect(key="praes_agreements").set_value([1]).run()
+    at.multiselect(key="praes_kinds").set_value(["progression"]).run()
+    assert not page_errors(at)
+    text = markdown_text(at)
+    assert "Ingen tal at vise" in text and "Ikke vist (færre end 5 deltagere)" in text
+    assert len(at.get("vega_lite_chart")) == 0
+    # With both agreements the slide has figures again (agreement 2's).
+    at.multiselect(key="praes_agreements").set_value([1, 2]).run()
+    assert len(at.get("vega_lite_chart")) == 1
+    assert "Ingen tal at vise" not in markdown_text(at)
+
+
 def test_report_page_shows_the_word_charts_in_dashboard_colours(app_for):
     at = app_for("leder")
     at.switch_page("views/evalueringsrapport.py").run()
-    # Occupancy in the introduction, then questions 4, 6 and 7 for each of two agreements.
-    assert len(at.get("vega_lite_chart")) == 7
+    # Occupancy in the introduction, then questions 4, 6 and 7 for each agreement where
+    # they have figures: agreement 1's progression (all n < 5) and outcomes (none ended in
+    # the period) are left out rather than drawn as empty axes, as in the Word file.
+    assert len(at.get("vega_lite_chart")) == 5
+    assert "– Aftale 1" not in " ".join(m.value for m in at.markdown if "Progression" in m.value)
     at.multiselect(key="rap_agr").set_value([2]).run()
     assert not page_errors(at)
     specs = [json.dumps(json.loads(c.proto.spec)) for c in at.get("vega_lite_chart")]

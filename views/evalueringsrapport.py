@@ -4,12 +4,10 @@ downloads as Word and PowerPoint. Suppression applies to every number shown here
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from lib.chart_style import fit_width
 from lib.exports import MIME, presentation_chart
-from lib.format import fmt_number
 from lib.occupancy import occupancy_by_agreement
 from lib.presentation import presentation_charts, report_charts, to_document_charts
 from lib.report import (
@@ -19,6 +17,7 @@ from lib.report import (
     build_docx,
     build_pptx,
     build_report,
+    cell_text,
     default_period,
     load_texts,
     report_filename,
@@ -129,13 +128,8 @@ def save_sections(sections: list[tuple[int | None, str]]) -> None:
 
 
 def show_table(table) -> None:
-    frame = table.frame.copy()
-    for col in frame.columns:
-        if frame[col].map(lambda v: isinstance(v, float)).any():
-            frame[col] = frame[col].map(
-                lambda v: fmt_number(v, 1) if isinstance(v, float) and pd.notna(v) else "–"
-            )
-    frame = frame.astype(str).replace({"None": "–", "nan": "–"})
+    # The Word table's cell text, so page and document read alike ("–" where withheld).
+    frame = table.frame.map(cell_text)
     st.markdown(f"**{table.title}**")
     st.dataframe(frame, hide_index=True, width="content")
     st.caption(" ".join([table.definition, *table.notes]))

@@ -93,7 +93,14 @@ current = charts[index]
 st.markdown(f'<div class="fm-slide-title">{current.title}</div>', unsafe_allow_html=True)
 # fit-x: stretch the width only. Streamlit's default for a layered chart ("fit") squeezes
 # axis, legend and title into the given height, so the bars got a few pixels.
-st.altair_chart(fit_width(presentation_chart(current.chart)), theme=None, width="stretch")
+if current.has_data:
+    st.altair_chart(fit_width(presentation_chart(current.chart)), theme=None, width="stretch")
+else:
+    st.markdown(
+        '<div class="fm-slide-sub">Ingen tal at vise for det valgte: de bygger på for få '
+        "deltagere, eller der er ingen i perioden.</div>",
+        unsafe_allow_html=True,
+    )
 st.markdown(f'<div class="fm-slide-sub">{current.subtitle}</div>', unsafe_allow_html=True)
 st.markdown(
     f'<div class="fm-slide-source">{current.source}. Tal under {threshold} vises som '
@@ -127,5 +134,6 @@ next_col.button(
     type="primary",
 )
 
-with st.expander("Hent diagrammet"):
-    chart_downloads(current.chart, current.title, key=f"praes_dl_{current.key}")
+if current.has_data:
+    with st.expander("Hent diagrammet"):
+        chart_downloads(current.chart, current.title, key=f"praes_dl_{current.key}")
