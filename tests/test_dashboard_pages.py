@@ -68,8 +68,10 @@ def test_opfolgning_shows_mentor_follow_up(app_for, demo_engine):
     # The section's cards are the quality lib's figures for the same agreements.
     mentor = quality.mentor_compliance(demo_engine, scope_for(demo_engine, "leder"))
     metrics = _metrics(at)
+    deltas = {m.label: m.delta for m in at.metric}
     for g in mentor.by_agreement:
         assert metrics[g.label] == fmt_pct(g.share)
+        assert deltas[g.label] == f"{g.on_time} af {g.due} intervaller"  # its n
 
 
 def test_caseworker_sees_only_own_participants(app_for):

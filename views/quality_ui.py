@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.format import fmt_date, fmt_pct
+from lib.format import fmt_date, fmt_int, fmt_pct
 from lib.quality import (
     FREQUENCY_LABELS,
     MENTOR_GRACE_DAYS,
@@ -67,6 +67,9 @@ def mentor_compliance_section(scope: Scope, filters=None, *, heading: bool = Tru
         col.metric(
             g.label,
             fmt_pct(g.share),
+            f"{fmt_int(g.on_time)} af {fmt_int(g.due)} intervaller",
+            delta_color="off",
+            delta_arrow="off",
             help=f"{MENTOR_RULE} n = {g.due} intervaller i {g.assignments} mentorforløb; "
             f"{g.on_time} overholdt.",
             border=True,
