@@ -55,9 +55,19 @@ def value_scale(values, domain: tuple[float, float] | None = None, labels=()) ->
 # --------------------------------------------------------------------------- work agreements
 
 
-def element_frame(by_agreement: list[tuple[int, str, ElementCounts]]) -> pd.DataFrame:
+def _colors(shown: list[str], agreement_order: list[str] | None) -> list[str]:
+    """Each shown agreement's dashboard colour: its position among all agreements in
+    scope, so agreement 2 stays orange when it is shown alone."""
+    order = agreement_order or shown
+    return [agreement_color(order.index(n) if n in order else i) for i, n in enumerate(shown)]
+
+
+def element_frame(
+    by_agreement: list[tuple[int, str, ElementCounts]], agreement_order: list[str] | None = None
+) -> pd.DataFrame:
     rows = []
-    for position, (_, name, counts) in enumerate(by_agreement):
+    colors = _colors([name for _, name, _ in by_agreement], agreement_order)
+    for (_, name, counts), color in zip(by_agreement, colors, strict=True):
         for e in element_shares(counts):
             rows.append(
                 {
@@ -65,18 +75,20 @@ def element_frame(by_agreement: list[tuple[int, str, ElementCounts]]) -> pd.Data
                     "Samarbejdsaftale": name,
                     "Andel": e.share,
                     "Tekst": f"{pct_text(e.share, 0)} ({e.count} af {e.n})",
-                    "color": agreement_color(position),
+                    "color": color,
                 }
             )
     return pd.DataFrame(rows)
 
 
-def element_chart(by_agreement: list[tuple[int, str, ElementCounts]]) -> alt.TopLevelMixin:
+def element_chart(
+    by_agreement: list[tuple[int, str, ElementCounts]], agreement_order: list[str] | None = None
+) -> alt.TopLevelMixin:
     """Share of written work agreements containing each element, per agreement, with the
     national STV midpoint as a grey reference band."""
-    data = element_frame(by_agreement)
+    data = element_frame(by_agreement, agreement_order)
     names = [name for _, name, _ in by_agreement]
-    colors = [agreement_color(i) for i in range(len(names))]
+    colors = _colors(names, agreement_order)
     bars = (
         alt.Chart(data)
         .mark_bar()
@@ -247,7 +259,8 @@ def monthly_share_chart(series: dict[str, list[tuple[dt.date, float | None, str]
         if value is not None
     ]  # fmt: skip
     data = pd.DataFrame(rows, columns=["Måned", "Samarbejdsaftale", "Andel", "Tekst", "n"])
-    colors = [agreement_color(i) for i in range(len(agreement_order))]
+    shown = [n for n in agreement_order if n in series] or agreement_order
+    colors = _colors(shown, agreement_order)
     chart = (
         alt.Chart(data)
         .mark_line(point=True)
@@ -256,7 +269,7 @@ def monthly_share_chart(series: dict[str, list[tuple[dt.date, float | None, str]
             y=alt.Y("Andel:Q", axis=pct_axis(title=title), scale=alt.Scale(domain=[0, 1])),
             color=alt.Color(
                 "Samarbejdsaftale:N",
-                scale=alt.Scale(domain=agreement_order, range=colors),
+                scale=alt.Scale(domain=shown, range=colors),
                 legend=alt.Legend(orient="bottom", title=None, labelLimit=400),
             ),
             tooltip=[

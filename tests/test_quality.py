@@ -278,3 +278,21 @@ def test_element_chart_leaves_room_for_labels_and_uses_danish_percent():
     assert x["axis"]["labelExpr"] == pct_label_expr()
     assert "width" in x["scale"]["domainMax"]["expr"]  # past 100 % by a label's width
     assert "100 % (5 af 5)" in json.dumps(spec, ensure_ascii=False)
+
+
+def test_quality_charts_keep_an_agreements_colour_when_it_is_shown_alone():
+    import datetime as dt
+    import json
+
+    from lib.chart_style import agreement_color
+    from lib.quality_charts import element_chart, monthly_share_chart
+
+    order = ["Samarbejdsaftale 1", "Samarbejdsaftale 2"]
+    counts = q.ElementCounts(written=2, enrolments=2, elements={"working_hours": 2})
+    alone = json.dumps(element_chart([(2, "Samarbejdsaftale 2", counts)], order).to_dict())
+    assert agreement_color(1) in alone and agreement_color(0) not in alone
+    series = {"Samarbejdsaftale 2": [(dt.date(2026, 10, 1), 0.5, "1 af 2")]}
+    spec = monthly_share_chart(series, "Fremmøde", order).to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    # Only the agreement shown is in the legend, in its dashboard colour.
+    assert scale == {"domain": ["Samarbejdsaftale 2"], "range": [agreement_color(1)]}

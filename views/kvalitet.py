@@ -48,6 +48,7 @@ from views.entry_ui import (
     opened_version,
     run_save,
 )
+from views.filters import agreement_names
 from views.quality_ui import mentor_compliance_section
 
 scope, engine = entry_page(
@@ -121,11 +122,15 @@ with tab1:
             st.markdown(
                 "**Hvilke elementer indeholder aftalerne?**",
                 help="Andel af de skriftlige arbejdsaftaler, der indeholder elementet. "
-                "n = antal skriftlige aftaler i aftalen (står ved hver søjle). Grå streg: "
+                "n = antal skriftlige aftaler i aftalen (står ved hver søjle). Gråt felt: "
                 f"{STV_LABEL} – 83–91 % for de første fem elementer, 63 % for delmål og "
                 "progression; for ordinære løntimer giver evalueringen intet tal.",
             )
-            st.altair_chart(element_chart(summary.by_agreement), theme=None, width="stretch")
+            st.altair_chart(
+                element_chart(summary.by_agreement, agreement_names(scope)),
+                theme=None,
+                width="stretch",
+            )
             st.caption(f"Gråt felt: {STV_LABEL} til sammenligning – ikke jobcentrets egne tal.")
             st.markdown(
                 "**Over tid – efter kvartalet, forløbet startede**",
@@ -219,7 +224,6 @@ with tab2:
                 f"Seneste: {fmt_pct(trend.recent)} (n = {trend.recent_n}); før: "
                 f"{fmt_pct(trend.earlier)} (n = {trend.earlier_n}).",
             )
-        names = [n for _, n, _ in hours.by_agreement]
         attendance = {
             name: [
                 (m, t.attendance_rate, f"{fmt_number(t.planned)} planlagte timer")
@@ -241,7 +245,9 @@ with tab2:
                 help="Fremmødte ÷ planlagte timer i ugerne, der begynder i måneden.",
             )
             st.altair_chart(
-                monthly_share_chart(attendance, "Fremmøde", names), theme=None, width="stretch"
+                monthly_share_chart(attendance, "Fremmøde", agreement_names(scope)),
+                theme=None,
+                width="stretch",
             )
         with right:
             st.markdown(
@@ -250,7 +256,7 @@ with tab2:
                 "timer i måneden. n i værktøjstippet.",
             )
             st.altair_chart(
-                monthly_share_chart(ordinary, "Med ordinære løntimer", names),
+                monthly_share_chart(ordinary, "Med ordinære løntimer", agreement_names(scope)),
                 theme=None,
                 width="stretch",
             )
