@@ -112,7 +112,6 @@ by_agreement = {g.key: g for g in follow_up.by_agreement}
 table = pd.DataFrame(
     {
         "Samarbejdsaftale": [r.agreement for r in rows],
-        "Virksomhed": [r.enterprise for r in rows],
         "Pladser": [r.slots for r in rows],
         "I brug": [r.in_use for r in rows],
         "I visitation": [r.in_referral for r in rows],
@@ -126,7 +125,12 @@ st.dataframe(
     table,
     hide_index=True,
     width="stretch",
+    # The enterprise is in the agreement's help, so all eight columns fit a projector
+    # without scrolling sideways (meetings held was hidden at 1400 px).
     column_config={
+        "Samarbejdsaftale": st.column_config.TextColumn(
+            help="Virksomhed: " + "; ".join(f"{r.agreement}: {r.enterprise}" for r in rows)
+        ),
         "Belægning": st.column_config.TextColumn(help=HELP_OCCUPANCY),
         "Evalueringer til tiden": st.column_config.TextColumn(help=HELP_EVALUATION),
         "Møder holdt": st.column_config.TextColumn(help=HELP_MEETING),
