@@ -47,6 +47,13 @@ def agreement_color(position: int) -> str:
     return OKABE_ITO[position % len(OKABE_ITO)]
 
 
+def agreement_colors(shown: list[str], order: list[str] | None = None) -> list[str]:
+    """Colours for the agreements shown, each by its position in `order` (all agreements
+    in scope), so agreement 2 stays orange when it is shown alone."""
+    order = order or shown
+    return [agreement_color(order.index(n) if n in order else i) for i, n in enumerate(shown)]
+
+
 def color_scale(mapping: dict[str, str]) -> alt.Scale:
     return alt.Scale(domain=list(mapping), range=list(mapping.values()))
 

@@ -14,7 +14,7 @@ from lib.chart_style import (
     OKABE_ITO,
     PARAMETER_COLORS,
     STATUS_COLORS,
-    agreement_color,
+    agreement_colors,
     fit_width,
     pct_axis,
     pct_text,
@@ -26,7 +26,7 @@ GROUP_COLORS = [OKABE_ITO[i] for i in (4, 5, 2, 3, 6, 7)]
 
 
 def agreement_scale(names: list[str]) -> alt.Scale:
-    return alt.Scale(domain=names, range=[agreement_color(i) for i in range(len(names))])
+    return alt.Scale(domain=names, range=agreement_colors(names, names))
 
 
 def parameter_scale(labels_by_code: dict[str, str]) -> alt.Scale:
@@ -331,15 +331,13 @@ def star_chart(rows: list[tuple[str, str, int | None, int | None]], top: int = 5
         .mark_line(color="#CCCCCC")
         .encode(x=alt.X("x:Q", **xs), y=alt.Y("y:Q", **ys), detail="Parameter:N", order="k:Q")
     )
-    labels = [
-        alt.Chart(spokes[spokes["align"] == align])
-        .mark_text(fontSize=12, fontWeight="bold", align=align, lineBreak="\n")
+    labels = (
+        alt.Chart(spokes)
+        .mark_text(fontSize=12, fontWeight="bold", align=alt.expr("datum.align"), lineBreak="\n")
         .encode(x=alt.X("lx:Q", **xs), y=alt.Y("ly:Q", **ys), text="Etiket:N")
-        for align in ("left", "right", "center")
-        if (spokes["align"] == align).any()
-    ]
+    )
     frame = star_frame(rows)
-    layers = [grid, spoke, *labels]
+    layers = [grid, spoke, labels]
     if not frame.empty:
         color = alt.Color(
             "Tidspunkt:N",

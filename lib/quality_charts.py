@@ -10,7 +10,7 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from lib.chart_style import OKABE_ITO, agreement_color, danish, pct_axis, pct_label_expr, pct_text
+from lib.chart_style import OKABE_ITO, agreement_colors, danish, pct_axis, pct_label_expr, pct_text
 from lib.fidelity import Comparison, fmt_pp
 from lib.format import fmt_date, fmt_number
 from lib.quality import (
@@ -55,19 +55,9 @@ def value_scale(values, domain: tuple[float, float] | None = None, labels=()) ->
 # --------------------------------------------------------------------------- work agreements
 
 
-def _colors(shown: list[str], agreement_order: list[str] | None) -> list[str]:
-    """Each shown agreement's dashboard colour: its position among all agreements in
-    scope, so agreement 2 stays orange when it is shown alone."""
-    order = agreement_order or shown
-    return [agreement_color(order.index(n) if n in order else i) for i, n in enumerate(shown)]
-
-
-def element_frame(
-    by_agreement: list[tuple[int, str, ElementCounts]], agreement_order: list[str] | None = None
-) -> pd.DataFrame:
+def element_frame(by_agreement: list[tuple[int, str, ElementCounts]]) -> pd.DataFrame:
     rows = []
-    colors = _colors([name for _, name, _ in by_agreement], agreement_order)
-    for (_, name, counts), color in zip(by_agreement, colors, strict=True):
+    for _, name, counts in by_agreement:
         for e in element_shares(counts):
             rows.append(
                 {
@@ -75,7 +65,6 @@ def element_frame(
                     "Samarbejdsaftale": name,
                     "Andel": e.share,
                     "Tekst": f"{pct_text(e.share, 0)} ({e.count} af {e.n})",
-                    "color": color,
                 }
             )
     return pd.DataFrame(rows)
@@ -86,9 +75,9 @@ def element_chart(
 ) -> alt.TopLevelMixin:
     """Share of written work agreements containing each element, per agreement, with the
     national STV midpoint as a grey reference band."""
-    data = element_frame(by_agreement, agreement_order)
+    data = element_frame(by_agreement)
     names = [name for _, name, _ in by_agreement]
-    colors = _colors(names, agreement_order)
+    colors = agreement_colors(names, agreement_order)
     bars = (
         alt.Chart(data)
         .mark_bar()
@@ -260,7 +249,7 @@ def monthly_share_chart(series: dict[str, list[tuple[dt.date, float | None, str]
     ]  # fmt: skip
     data = pd.DataFrame(rows, columns=["Måned", "Samarbejdsaftale", "Andel", "Tekst", "n"])
     shown = [n for n in agreement_order if n in series] or agreement_order
-    colors = _colors(shown, agreement_order)
+    colors = agreement_colors(shown, agreement_order)
     chart = (
         alt.Chart(data)
         .mark_line(point=True)

@@ -83,6 +83,8 @@ chosen = st.multiselect(
 )
 set_query_params(aftale=sorted(chosen) or None)
 ids = tuple(sorted(chosen))
+# All agreements in scope, in the dashboards' order: each keeps its colour when filtered.
+colour_order = agreement_names(scope)
 
 tab1, tab2, tab3, tab4 = st.tabs(
     ["1. Arbejdsaftaler", "2. Timer mod ordinær beskæftigelse", "3. Mentoropfølgning", "Registrér"]
@@ -127,7 +129,7 @@ with tab1:
                 "progression; for ordinære løntimer giver evalueringen intet tal.",
             )
             st.altair_chart(
-                element_chart(summary.by_agreement, agreement_names(scope)),
+                element_chart(summary.by_agreement, colour_order),
                 theme=None,
                 width="stretch",
             )
@@ -245,7 +247,7 @@ with tab2:
                 help="Fremmødte ÷ planlagte timer i ugerne, der begynder i måneden.",
             )
             st.altair_chart(
-                monthly_share_chart(attendance, "Fremmøde", agreement_names(scope)),
+                monthly_share_chart(attendance, "Fremmøde", colour_order),
                 theme=None,
                 width="stretch",
             )
@@ -256,7 +258,7 @@ with tab2:
                 "timer i måneden. n i værktøjstippet.",
             )
             st.altair_chart(
-                monthly_share_chart(ordinary, "Med ordinære løntimer", agreement_names(scope)),
+                monthly_share_chart(ordinary, "Med ordinære løntimer", colour_order),
                 theme=None,
                 width="stretch",
             )
