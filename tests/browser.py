@@ -7,6 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from lib.settings import COOKIE_NAME
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
@@ -49,6 +51,20 @@ def sign_in(page: Page, username: str, password: str = "demo") -> None:
     page.get_by_label("Adgangskode", exact=True).fill(password)
     page.get_by_role("button", name="Log ind").click()
     wait_idle(page)
+    if page.get_by_role("button", name="Log ud").count():
+        wait_for_session_cookie(page)
+
+
+def wait_for_session_cookie(page: Page, timeout: float = 15) -> None:
+    """The session cookie is set by a browser component a moment after sign-in; a test
+    that opens another address at once (a new Streamlit session) must wait for it, as a
+    person's next click does. Fails if the app never sets it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(c["name"] == COOKIE_NAME for c in page.context.cookies()):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"no {COOKIE_NAME} cookie {timeout:.0f} s after sign-in")
 
 
 def sign_out(page: Page) -> None:

@@ -8,7 +8,14 @@ from playwright.sync_api import expect
 
 from lib.format import fmt_pct
 from lib.my_results import my_results
-from tests.browser import exceptions_on_page, nav_titles, open_path, screenshot, wait_idle
+from tests.browser import (
+    exceptions_on_page,
+    nav_titles,
+    open_path,
+    screenshot,
+    sign_in,
+    wait_idle,
+)
 from tests.conftest import scope_for
 
 pytestmark = pytest.mark.browser
@@ -16,10 +23,7 @@ pytestmark = pytest.mark.browser
 
 def test_caseworker_signs_in_and_sees_mine_resultater(served_demo, page, demo_engine):
     open_path(page, served_demo.url)
-    page.get_by_label("Brugernavn").fill("sagsbehandler")
-    page.get_by_label("Adgangskode", exact=True).fill("demo")
-    page.get_by_role("button", name="Log ind").click()
-    wait_idle(page)
+    sign_in(page, "sagsbehandler")
     assert "Mine resultater" in nav_titles(page)
     assert "Fidelitet" not in nav_titles(page)
 
