@@ -15,14 +15,15 @@ import streamlit as st
 import streamlit_authenticator as stauth
 
 from db.engine import DatabaseUnavailable, check_connection
-from lib.auth import authenticator_credentials, load_user, sign_in
-from lib.scope import ROLE_LABELS
-from lib.settings import COOKIE_EXPIRY_DAYS, COOKIE_NAME, ConfigError, cookie_key, is_demo
-from views.common import get_engine
+from lib.domain.enums import JOB_CENTRE_ROLES, MANAGER_ROLES, Role
+from lib.queries.settings import is_demo
+from lib.security.config import COOKIE_EXPIRY_DAYS, COOKIE_NAME, ConfigError, cookie_key
+from lib.security.sign_in import authenticator_credentials, load_user, sign_in
+from views.components.runtime import get_engine
 
-MANAGERS = ("admin", "leder")
-STAFF = ("admin", "leder", "sagsbehandler")
-EVERYONE = ("admin", "leder", "sagsbehandler", "virksomhed")
+MANAGERS = MANAGER_ROLES
+STAFF = JOB_CENTRE_ROLES
+EVERYONE = tuple(Role)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ PAGES = [
         "Mine resultater",
         "mine-resultater",
         ":material/insights:",
-        ("sagsbehandler", "leder"),
+        (Role.CASEWORKER, Role.MANAGER),
         "Overblik",
     ),
     PageSpec("views/kvalitet.py", "Kvalitet", "kvalitet", ":material/verified:", STAFF, "Kvalitet"),
@@ -107,7 +108,7 @@ PAGES = [
         "Revisionslog",
         "revisionslog",
         ":material/history:",
-        ("admin",),
+        (Role.ADMIN,),
         "Administration",
     ),
 ]
@@ -327,7 +328,7 @@ def main() -> None:
 
     persist_session_cookie(authenticator, user, key)
     with st.sidebar:
-        st.markdown(f"**{user.display_name}**  \n{ROLE_LABELS.get(user.role, user.role)}")
+        st.markdown(f"**{user.display_name}**  \n{Role.label_of(user.role, user.role)}")
         st.button(
             "Log ud",
             key="sign_out_button",

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, text
 from bench.scaled_data import build_scaled
 from db.engine import make_engine
 from db.migrate import upgrade
-from lib.scope import Scope
+from lib.domain.access import Scope
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REPEAT = 7
@@ -35,7 +35,7 @@ def floor(engine: Engine, _scope: Scope):
 
 def candidates() -> dict[str, Callable]:
     """The dashboard queries to measure, as (engine, scope) -> result."""
-    from lib.occupancy import occupancy_by_agreement
+    from lib.queries.occupancy import occupancy_by_agreement
 
     out: dict[str, Callable] = {"occupancy_by_agreement": occupancy_by_agreement}
     out.update(extra_candidates())
@@ -43,12 +43,12 @@ def candidates() -> dict[str, Callable]:
 
 
 def extra_candidates() -> dict[str, Callable]:
-    from lib.compliance import compliance
-    from lib.filters import Filters, default_period
-    from lib.my_results import my_results
-    from lib.occupancy import monthly_occupancy
-    from lib.outcomes import outcome_counts
-    from lib.progression import parameter_changes, trajectories
+    from lib.domain.period import Filters, default_period
+    from lib.queries.compliance import compliance
+    from lib.queries.my_results import my_results
+    from lib.queries.occupancy import monthly_occupancy
+    from lib.queries.outcomes import outcome_counts
+    from lib.queries.progression import parameter_changes, trajectories
 
     start, end = default_period()
     year = Filters(start=start, end=end)

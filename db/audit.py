@@ -18,7 +18,7 @@ REDACTED_COLUMNS = {"password_hash"}
 NOT_AUDITED_TABLES = {"audit_log", "app_setting"}
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -26,9 +26,9 @@ def _jsonable(value):
     return value
 
 
-def _values(obj, *, before: bool) -> dict:
+def _values(obj: object, *, before: bool) -> dict[str, object]:
     state = inspect(obj)
-    out = {}
+    out: dict[str, object] = {}
     for attr in state.mapper.column_attrs:
         key = attr.key
         if key in REDACTED_COLUMNS:
@@ -47,7 +47,7 @@ def _values(obj, *, before: bool) -> dict:
     return out
 
 
-def _record_id(obj) -> str:
+def _record_id(obj: object) -> str:
     identity = inspect(obj).identity
     if identity is None:
         pk = inspect(obj).mapper.primary_key
@@ -55,12 +55,12 @@ def _record_id(obj) -> str:
     return "/".join(str(v) for v in identity)
 
 
-def _dump(values: dict | None) -> str | None:
+def _dump(values: dict[str, object] | None) -> str | None:
     return None if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True)
 
 
 @event.listens_for(Session, "before_flush")
-def _capture_before(session: Session, _ctx, _instances) -> None:
+def _capture_before(session: Session, _ctx: object, _instances: object) -> None:
     # Before-values of updates must be read before the flush resets attribute history.
     pending = session.info.setdefault("_audit_pending", [])
     if not session.info.get("audit", True):
@@ -80,7 +80,7 @@ def _capture_before(session: Session, _ctx, _instances) -> None:
 
 
 @event.listens_for(Session, "after_flush")
-def _write_audit(session: Session, _ctx) -> None:
+def _write_audit(session: Session, _ctx: object) -> None:
     pending = session.info.pop("_audit_pending", [])
     if not pending:
         return

@@ -16,7 +16,8 @@ TARGET_GROUPS: list[dict] = [
     {"id": 4, "code": "spouse_supported", "label": "Ægtefælleforsørgede"},
 ]
 
-# The 11 sub-goals (delmål) from seed 1, in the seed's order.
+# The 11 sub-goals (delmål) from the job centre's evaluation of its cooperation
+# agreements, in that evaluation's order.
 SUB_GOALS: list[dict] = [
     {"id": 1, "code": "social_relations", "label": "Opnå større evne til at indgå i sociale relationer"},
     {"id": 2, "code": "cooperation", "label": "Styrke evnen til at samarbejde med andre i en arbejdsrelation"},
@@ -31,7 +32,7 @@ SUB_GOALS: list[dict] = [
     {"id": 11, "code": "calm_self_awareness", "label": "Styrke evnen til at finde \"ro\" og mærke sig selv"},
 ]  # fmt: skip
 
-# The four progression parameters, each with its sub-elements in the seed's order.
+# The four progression parameters, each with its sub-elements in the same evaluation's order.
 PARAMETERS: list[dict] = [
     {
         "id": 1,
@@ -127,7 +128,7 @@ OUTCOME_TYPES: list[dict] = [
     {"id": 9, "code": "stopped_other", "label": "Stoppet – andet", "category": "other"},
 ]
 
-# Minimum requirements from the STV evaluation (seed 2).
+# Minimum requirements from the STV project's mid-term evaluation.
 FIDELITY_REQUIREMENTS: list[dict] = [
     {"id": 1, "code": "2", "label": "Sagsbehandlere og teamledere skal kunne se resultatet af deres arbejde"},
     {"id": 2, "code": "3c", "label": "Løbende opfølgning med mentorstøtte"},

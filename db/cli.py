@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from db.engine import (
@@ -23,7 +24,7 @@ from db.engine import (
 EXIT_UNAVAILABLE = 2
 
 
-def _connect(url: str):
+def _connect(url: str) -> Engine:
     engine = make_engine(url)
     check_connection(engine)
     return engine

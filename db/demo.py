@@ -1,4 +1,6 @@
-"""Demo data: the story of seed 000 (two cooperation agreements) in a database.
+"""Demo data: the story of the municipal evaluation the product starts from (two
+cooperation agreements with social-economy enterprises, evaluated for the committee after
+six months) in a database.
 
 `build_demo()` wipes every non-catalogue row and rebuilds the story deterministically
 (a private random.Random with a fixed seed), with dates relative to `today` so the
@@ -11,7 +13,6 @@ without the caseworker, one late plan. Agreement 2 (Motalavej) is systematic.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -53,8 +54,9 @@ from db.models import (
     WeeklyHours,
     WorkAgreement,
 )
+from lib.domain.rules import add_months
 
-DEMO_SEED = 20160215  # the date on seed 000
+DEMO_SEED = 20160215  # the date on the municipal evaluation
 DEMO_PASSWORD = "demo"
 DEMO_BCRYPT_ROUNDS = 10  # low on purpose: demo accounts, and tests build the demo often
 
@@ -83,10 +85,10 @@ AGREEMENT_2 = "Samarbejdsaftale 2 – Motalavej"
 
 CERTIFICATES = ("Hygiejnebevis", "Førstehjælpsbevis")
 
-# Illness pauses in agreement 1 (seed: "en lille gruppe er syg"): initials -> (offset, days).
+# Illness pauses in agreement 1 (the evaluation: "en lille gruppe er syg"): initials -> (offset, days).
 PAUSES: dict[str, tuple[int, int]] = {"MH": (-200, 21), "AN": (-60, 14)}
 
-# Fidelity for requirement 3c, seed 2: role -> (baseline, midpoint, respondents base, mid).
+# Fidelity for requirement 3c (mentor follow-up) in the STV project's mid-term evaluation: role -> (baseline, midpoint, respondents base, mid).
 FIDELITY_3C: dict[str, tuple[float, float, int, int]] = {
     "leder": (0.66, 0.73, 12, 11),
     "projektleder": (0.52, 0.58, 10, 10),
@@ -134,7 +136,8 @@ COURSES_1: list[Course] = [
     Course("SK", "resource_course", "referral", 14, None, 13, "sagsbehandler"),
 ]
 
-# Agreement 2 (10 slots): 8 active, 2 referral, 8 ended with the seed's outcomes.
+# Agreement 2 (10 slots): 8 active, 2 referral, 8 ended with the outcomes the evaluation
+# reports.
 COURSES_2: list[Course] = [
     Course("AH", "integration_act", "ended", -390, -200, 13, "jobkonsulent", "wage_subsidy_job"),
     Course("FM", "integration_act", "ended", -388, -230, 13, "sagsbehandler", "wage_subsidy_job"),
@@ -327,12 +330,6 @@ FINAL_SUMMARIES: dict[str, str] = {
 # --------------------------------------------------------------------------- helpers
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _plan_due_days(weeks: int) -> int:
     return 7 if weeks == 13 else 28
 
@@ -400,7 +397,7 @@ class _Builder:
         self.users: dict[str, User] = {}
         self.case_no = 1000
         # Extra parameters for active participants come from a generator of their own per
-        # participant, so every draw of self.rng (and the seed's story) stays as it was.
+        # participant, so every draw of self.rng (and the evaluation's story) stays as it was.
         self.extras: dict[int, tuple[random.Random, set[str]]] = {}
 
     def day(self, offset: int) -> dt.date:
@@ -751,7 +748,7 @@ class _Builder:
                     step = r.choice((0, 1, 1)) if n > 1 or systematic else r.choice((0, 1))
                 scores[p] = max(1, min(5, scores[p] + step))
             # The note and the verdict follow the plan's first parameters, as before the
-            # extra ones were added (keeps the seed's story and every later draw).
+            # extra ones were added (keeps the evaluation's story and every later draw).
             total = sum(scores[p] - before[p] for p in original)
             progress = "closer" if total > 0 else ("further" if total < 0 else "unchanged")
             notes = NOTES_UP if total > 0 else (NOTES_DOWN if total < 0 else NOTES_FLAT)
@@ -807,7 +804,7 @@ class _Builder:
         if systematic:
             held, caseworker = True, True
         else:
-            # Seed 1: ongoing dialogue has replaced the systematic meetings.
+            # The evaluation found that ongoing dialogue had replaced the systematic meetings.
             held = self.rng.random() < 0.4
             caseworker = held and self.rng.random() < 0.4
         self.s.add(

@@ -8,12 +8,13 @@ and on SQLite an immediate write lock so concurrent writers queue instead of fai
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -35,7 +36,7 @@ def is_embedded(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # Python's sqlite3 opens its own transactions; we issue BEGIN ourselves (see _begin).
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
@@ -46,7 +47,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
-def _sqlite_begin(conn) -> None:
+def _sqlite_begin(conn: Connection) -> None:
     # Writers take the write lock up front: a deferred transaction that reads and then
     # writes can fail with "database is locked" instead of waiting its turn.
     if conn.get_execution_options().get("sqlite_write"):
@@ -82,7 +83,7 @@ def make_engine(url: str | None = None) -> Engine:
         ) from None
 
 
-def _pg_args(parsed) -> dict:
+def _pg_args(parsed: URL) -> dict[str, int]:
     return {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
 
 

@@ -8,6 +8,7 @@ every writer (the app, a script, a psql session) is held to them.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -20,11 +21,24 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from lib.domain.enums import (
+    DeliverableKind,
+    EnrolmentStatus,
+    FidelityRole,
+    GoalProgress,
+    MentorType,
+    OutcomeCategory,
+    ReviewCadence,
+    Role,
+    SurveyRoundKind,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -34,22 +48,16 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ROLES = ("admin", "leder", "sagsbehandler", "virksomhed")
-ENROLMENT_STATUSES = ("referral", "active", "ended")
-REVIEW_CADENCES = ("half_yearly", "yearly")
-DELIVERABLE_KINDS = ("meeting_plan", "plan", "evaluation_invitation")
-GOAL_PROGRESS = ("closer", "unchanged", "further")
-OUTCOME_CATEGORIES = ("job", "education", "continues", "other")
-MENTOR_TYPES = ("enterprise", "jobcentre", "social", "external")
-SURVEY_ROUND_KINDS = ("baseline", "midpoint", "final")
-FIDELITY_ROLES = (
-    "leder",
-    "projektleder",
-    "sagsbehandler",
-    "virksomhedskonsulent",
-    "mentor",
-    "total",
-)
+# CHECK constraints list the stored codes of the domain's named values.
+ROLES = tuple(Role)
+ENROLMENT_STATUSES = tuple(EnrolmentStatus)
+REVIEW_CADENCES = tuple(ReviewCadence)
+DELIVERABLE_KINDS = tuple(DeliverableKind)
+GOAL_PROGRESS = tuple(GoalProgress)
+OUTCOME_CATEGORIES = tuple(OutcomeCategory)
+MENTOR_TYPES = tuple(MentorType)
+SURVEY_ROUND_KINDS = tuple(SurveyRoundKind)
+FIDELITY_ROLES = tuple(FidelityRole)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -59,6 +67,9 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every model here is declared with __tablename__, so it is mapped to a Table (which
+    # insert() and update() take); DeclarativeBase allows any FromClause.
+    __table__: ClassVar[Table]
 
 
 # --------------------------------------------------------------------------- catalogues
@@ -521,7 +532,8 @@ class Outcome(Base):
 
 
 class WorkAgreement(Base):
-    """Arbejdsaftale (seed 2): which of the seven elements the written agreement holds."""
+    """Arbejdsaftale: which of the seven elements the written agreement holds (the STV
+    evaluation counts the share of agreements holding each)."""
 
     __tablename__ = "work_agreement"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -575,7 +587,7 @@ class MentorContact(Base):
 
 
 class FidelityRequirement(Base):
-    """Minimumskrav (seed 2), e.g. 3c 'Løbende opfølgning med mentorstøtte'."""
+    """Minimumskrav of the STV project, e.g. 3c 'Løbende opfølgning med mentorstøtte'."""
 
     __tablename__ = "fidelity_requirement"
     id: Mapped[int] = mapped_column(primary_key=True)

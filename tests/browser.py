@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from lib.settings import COOKIE_NAME
+from lib.security.config import COOKIE_NAME
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# How long a run of the app may take before a helper gives up: generous, because the test
+# processes share two cores with the served apps and Chromium.
+RUN_TIMEOUT_MS = 30_000
 
 
 def wait_idle(page: Page, quiet: float = 0.6, timeout: float = 30) -> None:
@@ -42,43 +47,73 @@ def wait_idle(page: Page, quiet: float = 0.6, timeout: float = 30) -> None:
 
 
 def open_path(page: Page, base_url: str, path: str = "") -> None:
+    """Open an address as a person types or pastes it: a new page load and a new Streamlit
+    session (signed in again from the session cookie, if there is one)."""
     page.goto(f"{base_url}/{path}")
     wait_idle(page)
 
 
+def open_from_menu(page: Page, url_path: str) -> None:
+    """Open a page by its link in the sidebar menu, as a signed-in person does: a page
+    switch within the session, no new page load."""
+    link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{url_path}"]')
+    if not link.is_visible():
+        _expand_menu(page)
+    link.click()
+    page.wait_for_url(f"**/{url_path}")
+    wait_idle(page)
+
+
 def sign_in(page: Page, username: str, password: str = "demo") -> None:
+    """Fill in and submit the sign-in form. On success, wait until the session cookie is
+    set, as a person's next action would (a test may open another address at once)."""
     page.get_by_label("Brugernavn").fill(username)
     page.get_by_label("Adgangskode", exact=True).fill(password)
     page.get_by_role("button", name="Log ind").click()
+    signed_in = page.get_by_role("button", name="Log ud")
+    refused = page.get_by_test_id("stAlertContentError")
+    expect(signed_in.or_(refused).first).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    if signed_in.count():
+        _wait_for_session_cookie(page, present=True)
     wait_idle(page)
-    if page.get_by_role("button", name="Log ud").count():
-        wait_for_session_cookie(page)
-
-
-def wait_for_session_cookie(page: Page, timeout: float = 15) -> None:
-    """The session cookie is set by a browser component a moment after sign-in; a test
-    that opens another address at once (a new Streamlit session) must wait for it, as a
-    person's next click does. Fails if the app never sets it."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(c["name"] == COOKIE_NAME for c in page.context.cookies()):
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"no {COOKIE_NAME} cookie {timeout:.0f} s after sign-in")
 
 
 def sign_out(page: Page) -> None:
+    """Sign out and wait until the browser has forgotten the session cookie: until then,
+    opening an address would sign the user in again from it."""
     page.get_by_role("button", name="Log ud").click()
+    expect(page.get_by_role("button", name="Log ind")).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    _wait_for_session_cookie(page, present=False)
     wait_idle(page)
-    expect(page.get_by_role("button", name="Log ind")).to_be_visible()
 
 
-def nav_titles(page: Page) -> list[str]:
+def _wait_for_session_cookie(page: Page, present: bool, timeout: float = 15) -> None:
+    """The app sets and deletes the session cookie from a browser component, a moment
+    after the run that signed the user in or out. Fails if that never happens."""
+    try:
+        page.wait_for_function(
+            """([name, present]) => document.cookie.split('; ')
+                .some(c => c.startsWith(name + '=')) === present""",
+            arg=[COOKIE_NAME, present],
+            timeout=timeout * 1000,
+        )
+    except PlaywrightTimeoutError:
+        what = "set after sign-in" if present else "deleted after sign-out"
+        raise AssertionError(
+            f"the app had not {what} the {COOKIE_NAME} cookie {timeout:.0f} s later"
+        ) from None
+
+
+def _expand_menu(page: Page) -> None:
     # A long menu is collapsed behind "View more"; open it to see every entry.
     more = page.locator('[data-testid="stSidebarNavViewButton"]')
     if more.count() and "more" in more.inner_text().lower():
         more.click()
-        page.wait_for_timeout(300)
+        expect(more).to_contain_text(re.compile("less", re.IGNORECASE))
+
+
+def nav_titles(page: Page) -> list[str]:
+    _expand_menu(page)
     # Each link holds the icon ligature (e.g. "dashboard") and then the title.
     texts = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
     return [t.strip().splitlines()[-1].strip() for t in texts if t.strip()]

@@ -1,5 +1,6 @@
-"""Shared fixtures: real databases (SQLite files and PostgreSQL databases made and dropped
-per test), the demo data, AppTest sign-in, and a served app for the browser.
+"""Shared fixtures: real databases (SQLite files and PostgreSQL databases, a copy per test
+of a template made once per test process), the demo data, AppTest sign-in, and a served
+app for the browser.
 
 Under CI=true nothing may skip: a missing PostgreSQL or Chromium fails the test instead.
 """
@@ -17,7 +18,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 
 from db.engine import make_engine
 from db.migrate import upgrade
@@ -47,18 +49,45 @@ def skip_or_fail(reason: str) -> None:
 
 
 # --------------------------------------------------------------------------- databases
+# Migrating and building the demo take seconds; copying a finished database takes
+# milliseconds. So each test process builds one migrated and one demo database per kind
+# (on first use) and every test gets a copy: SQLite by copying the file, PostgreSQL with
+# CREATE DATABASE ... TEMPLATE.
 
 
 def migrated_sqlite_url(directory: Path, name: str = "test.db") -> str:
+    """Migrate a new SQLite file (the schema and the catalogues) and return its URL."""
     url = f"sqlite:///{directory / name}"
     upgrade(url)
     return url
 
 
+def _close_sqlite_file(url: str) -> None:
+    """Fold the write-ahead log into the file, so copying the file copies everything."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+
+
+def _copy_sqlite(template: Path, target: Path) -> str:
+    shutil.copy(template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """The migrated schema and catalogues, no demo data, made once per test process."""
+    directory = tmp_path_factory.mktemp("sqlite_template")
+    url = migrated_sqlite_url(directory, "migrated.db")
+    _close_sqlite_file(url)
+    return directory / "migrated.db"
+
+
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     """A fresh SQLite file with the migrated schema and catalogues, no demo data."""
-    return migrated_sqlite_url(tmp_path)
+    return _copy_sqlite(sqlite_template, tmp_path / "test.db")
 
 
 @pytest.fixture
@@ -86,57 +115,112 @@ def pg_server() -> str:
     return PG_ADMIN_URL
 
 
-@pytest.fixture
-def pg_empty_url(pg_server: str):
-    """A new, empty PostgreSQL database, dropped after the test."""
+def _pg_url_of(server_url: str, name: str) -> str:
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _create_pg_database(server_url: str, template_url: str | None = None) -> str:
+    """A new database, empty or a copy of `template_url` (which must have no open
+    connection: PostgreSQL copies only an idle database). Returns its URL."""
     name = f"fm_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
+    copy_of = f' TEMPLATE "{make_url(template_url).database}"' if template_url else ""
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = pg_server.rsplit("/", 1)[0] + f"/{name}"
-    yield url
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
+    admin.dispose()
+    return _pg_url_of(server_url, name)
+
+
+def _drop_pg_database(server_url: str, url: str) -> None:
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def pg_migrated_template(pg_server: str):
+    """A migrated PostgreSQL database (schema and catalogues), made once per test process
+    and only copied, never opened, by the tests."""
+    url = _create_pg_database(pg_server)
+    upgrade(url)
+    yield url
+    _drop_pg_database(pg_server, url)
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_server: str, pg_migrated_template: str):
+    """The demo data on PostgreSQL, built once per test process; tests get copies."""
+    from db.demo import build_demo
+
+    url = _create_pg_database(pg_server, pg_migrated_template)
+    engine = make_engine(url)
+    build_demo(engine)
+    engine.dispose()
+    yield url
+    _drop_pg_database(pg_server, url)
+
+
 @pytest.fixture
-def pg_url(pg_empty_url: str) -> str:
-    upgrade(pg_empty_url)
-    return pg_empty_url
+def pg_empty_url(pg_server: str):
+    """A new, empty PostgreSQL database, dropped after the test."""
+    url = _create_pg_database(pg_server)
+    yield url
+    _drop_pg_database(pg_server, url)
+
+
+@pytest.fixture
+def pg_url(pg_server: str, pg_migrated_template: str):
+    """A new PostgreSQL database with the migrated schema and catalogues, dropped after."""
+    url = _create_pg_database(pg_server, pg_migrated_template)
+    yield url
+    _drop_pg_database(pg_server, url)
+
+
+@pytest.fixture
+def pg_demo_url(pg_server: str, pg_demo_template: str):
+    """A new PostgreSQL database holding the demo data, dropped after the test."""
+    url = _create_pg_database(pg_server, pg_demo_template)
+    yield url
+    _drop_pg_database(pg_server, url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_db_url(request) -> str:
-    """The same test on both databases."""
+    """The same test on both databases (migrated, no demo data)."""
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_url")
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_demo_url(request) -> str:
+    """The same test on the demo data in both databases."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("demo_url")
+    return request.getfixturevalue("pg_demo_url")
 
 
 # --------------------------------------------------------------------------- demo data
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
+def demo_template(sqlite_template: Path, tmp_path_factory) -> Path:
     """The demo database built once per test process; tests get a copy of the file."""
     from db.demo import build_demo
 
     directory = tmp_path_factory.mktemp("demo_template")
-    url = migrated_sqlite_url(directory, "demo.db")
+    url = _copy_sqlite(sqlite_template, directory / "demo.db")
     engine = make_engine(url)
     build_demo(engine)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
+    _close_sqlite_file(url)
     return directory / "demo.db"
 
 
 @pytest.fixture
 def demo_url(demo_template: Path, tmp_path: Path) -> str:
-    target = tmp_path / "demo.db"
-    shutil.copy(demo_template, target)
-    return f"sqlite:///{target}"
+    return _copy_sqlite(demo_template, tmp_path / "demo.db")
 
 
 @pytest.fixture
@@ -148,11 +232,22 @@ def demo_engine(demo_url: str):
 
 def scope_for(engine, username: str):
     """The Scope of a demo user, as the app builds it after sign-in."""
-    from lib.auth import load_user
+    from lib.security.sign_in import load_user
 
     user = load_user(engine, username)
     assert user is not None, f"no user {username}"
     return user.scope
+
+
+def occupancy_as_shown(engine, username: str = "leder") -> list[tuple[str, str]]:
+    """Each agreement's occupancy in the user's scope as the pages show it, e.g.
+    ("5 af 6 i brug", "83,3 %"), from lib's query. The demo's own figures are asserted in
+    one place (tests/test_demo.py); page tests check that a page shows these."""
+    from lib.domain.format import fmt_pct
+    from lib.queries.occupancy import occupancy_by_agreement
+
+    rows = occupancy_by_agreement(engine, scope_for(engine, username))
+    return [(f"{r.in_use} af {r.slots} i brug", fmt_pct(r.occupancy)) for r in rows]
 
 
 # --------------------------------------------------------------------------- AppTest
@@ -166,7 +261,7 @@ def make_app_test(db_url: str, monkeypatch, username: str | None = None):
     monkeypatch.setenv("DATABASE_URL", db_url)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     if username:
-        from lib.auth import load_user
+        from lib.security.sign_in import load_user
 
         user = load_user(make_engine(db_url), username)
         assert user is not None
@@ -257,9 +352,11 @@ class ServedApp:
         self.log.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def served_demo(demo_template: Path, tmp_path_factory):
-    """The app served by Streamlit on a copy of the demo database (one per test module)."""
+    """The app served by Streamlit on a copy of the demo database, one per test process
+    (starting it takes seconds). Browser tests share it: a test that saves data must not
+    change what another asserts (the demo figures stay as they are)."""
     directory = tmp_path_factory.mktemp("served")
     target = directory / "demo.db"
     shutil.copy(demo_template, target)
@@ -268,7 +365,7 @@ def served_demo(demo_template: Path, tmp_path_factory):
     app.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
         skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
@@ -280,9 +377,20 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
+@pytest.fixture(scope="session")
+def browser_context(browser):
+    """One browser context per test process: its cache keeps the app's scripts compiled,
+    so only the first page load pays for that (about 2 s of CPU each time otherwise)."""
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="da-DK")
-    pg = context.new_page()
-    yield pg
+    yield context
     context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    """A new tab for each test, signed out: no cookie is left from an earlier test."""
+    browser_context.clear_cookies()
+    pg = browser_context.new_page()
+    yield pg
+    pg.close()
+    browser_context.clear_cookies()

@@ -9,7 +9,7 @@ import datetime as dt
 from db import catalogue as cat
 from db.engine import write_session
 from db.models import Agreement, Enrolment, Enterprise, Participant, User
-from lib.scope import Scope
+from lib.domain.access import Scope
 
 D = dt.date
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app import PAGES
-from tests.conftest import make_app_test, page_errors
+from tests.conftest import make_app_test, occupancy_as_shown, page_errors
 
 DEMO_ROLES = {
     "admin": "admin",
@@ -64,7 +64,10 @@ def test_wrong_password_gets_a_danish_message(demo_url, monkeypatch):
     at.run()
     _fill_sign_in(at, "leder", "forkert")
     assert any("Forkert brugernavn eller adgangskode" in str(e.value) for e in at.error)
-    assert at.session_state["user"] is None if "user" in at.session_state else True
+    # Still signed out, with the form to try again.
+    assert "user" not in at.session_state or at.session_state["user"] is None
+    assert [t.label for t in at.text_input] == ["Brugernavn", "Adgangskode"]
+    assert [b.label for b in at.button] == ["Log ind"]
 
 
 def test_sign_out_returns_to_the_form(app_for):
@@ -76,11 +79,13 @@ def test_sign_out_returns_to_the_form(app_for):
         at.switch_page("views/overblik.py")
 
 
-def test_manager_sees_occupancy_of_both_demo_agreements(app_for):
+def test_manager_sees_occupancy_of_both_demo_agreements(app_for, demo_engine):
     at = app_for("leder")
     text = _texts(at)
-    assert "5 af 6 i brug" in text and "83,3 %" in text
-    assert "8 af 10 i brug" in text and "80,0 %" in text
+    shown = occupancy_as_shown(demo_engine)
+    assert len(shown) == 2
+    for in_use, share in shown:
+        assert in_use in text and share in text
     assert not page_errors(at)
 
 
@@ -111,7 +116,7 @@ def test_empty_database_shows_a_friendly_first_page(sqlite_url, monkeypatch):
     # A database with the schema but no agreements, and one manager to sign in.
     from db.engine import make_engine, write_session
     from db.models import User
-    from lib.auth import hash_password
+    from lib.security.sign_in import hash_password
 
     with write_session(make_engine(sqlite_url), "test") as s:
         s.add(

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from db.engine import make_engine, write_session
 from db.models import Enterprise, User
-from lib.auth import (
+from lib.security.config import DEMO_COOKIE_KEY, ConfigError, cookie_key
+from lib.security.sign_in import (
     LOCKOUT,
     MAX_FAILURES,
     PASSWORD_TOO_LONG,
@@ -22,7 +23,6 @@ from lib.auth import (
     load_user,
     sign_in,
 )
-from lib.settings import DEMO_COOKIE_KEY, ConfigError, cookie_key
 from tests.conftest import ROOT
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)

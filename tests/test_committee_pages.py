@@ -1,5 +1,6 @@
 """Præsentation and Evalueringsrapport under AppTest, signed in through session state."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -7,6 +8,9 @@ from sqlalchemy import select
 
 from db.engine import make_engine
 from db.models import ReportText
+from lib.commands.report_texts import save_text
+from lib.domain.period import default_review_period
+from lib.domain.questions import COMMON_SECTIONS
 from tests.conftest import page_errors
 
 
@@ -96,3 +100,64 @@ def test_committee_pages_are_for_managers_only(app_for, username):
     for page in ("views/praesentation.py", "views/evalueringsrapport.py"):
         with pytest.raises(ValueError):
             at.switch_page(page)
+
+
+def report_texts(demo_url: str) -> list[tuple]:
+    engine = make_engine(demo_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(ReportText.agreement_id, ReportText.section, ReportText.body)
+        ).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def test_report_saves_the_introduction(app_for, demo_url):
+    at = app_for("leder")
+    at.switch_page("views/evalueringsrapport.py").run()
+    area = next(t for t in at.text_area if t.label.startswith("Introduktion"))
+    area.input("Aftalerne er i drift.")
+    next(b for b in at.button if b.label == "Gem introduktion").click().run()
+    assert not page_errors(at)
+    assert [t.value for t in at.toast] == ["Gemt (1 afsnit)."]
+    assert (None, "intro", "Aftalerne er i drift.") in report_texts(demo_url)
+
+
+def test_report_refuses_to_overwrite_a_colleagues_newer_text(app_for, demo_url):
+    at = app_for("leder")
+    at.switch_page("views/evalueringsrapport.py").run()
+    # A colleague saves the same section after this page opened it.
+    engine = make_engine(demo_url)
+    save_text(
+        engine,
+        "admin",
+        agreement_id=None,
+        period=default_review_period(),
+        section="what_works",
+        body="Kollegaens tekst",
+        expected_version=None,
+    )
+    engine.dispose()
+    area = next(t for t in at.text_area if t.label == COMMON_SECTIONS["what_works"])
+    area.input("Min tekst")
+    next(b for b in at.button if b.label == "Gem status").click().run()
+    assert any("ændret af en anden" in e.value for e in at.error)
+    assert (None, "what_works", "Kollegaens tekst") in report_texts(demo_url)
+    assert (None, "what_works", "Min tekst") not in report_texts(demo_url)
+
+
+def test_presentation_waits_for_the_end_date_and_keeps_the_chart_choice(app_for):
+    at = app_for("leder")
+    at.switch_page("views/praesentation.py").run()
+    at.multiselect(key="praes_kinds").set_value(["progression"]).run()
+    at.date_input(key="praes_period").set_value((dt.date.today(),)).run()
+    assert not page_errors(at)
+    assert "Vælg både start- og slutdato for perioden." in [i.value for i in at.info]
+    assert len(at.get("vega_lite_chart")) == 0
+    # The sidebar is still drawn: the chart choice survives until the end date is chosen.
+    assert at.multiselect(key="praes_kinds").value == ["progression"]
+    period = default_review_period()
+    at.date_input(key="praes_period").set_value((period.start, period.end))
+    at.multiselect(key="praes_kinds").set_value([]).run()
+    assert any("mindst én samarbejdsaftale og ét diagram" in i.value for i in at.info)
+    assert len(at.get("vega_lite_chart")) == 0

@@ -24,13 +24,13 @@ from db.models import (
     PlanScore,
     User,
 )
-from lib.compliance import compliance, plan_coverage
-from lib.filters import Filters
-from lib.occupancy import monthly_occupancy, occupancy_by_agreement
-from lib.outcomes import certificates, course_lengths, outcome_counts, outcomes_in_year
-from lib.progression import parameter_changes, score_distribution, star_scores, trajectories
-from lib.rules import Tally
-from lib.scope import Scope
+from lib.domain.access import Scope
+from lib.domain.period import Filters
+from lib.domain.rules import Tally
+from lib.queries.compliance import compliance, compliance_by_caseworker, plan_coverage
+from lib.queries.occupancy import monthly_occupancy, occupancy_by_agreement
+from lib.queries.outcomes import certificates, course_lengths, outcome_counts, outcomes_in_year
+from lib.queries.progression import parameter_changes, score_distribution, star_scores, trajectories
 
 D = dt.date
 TODAY = D(2026, 6, 30)
@@ -311,3 +311,36 @@ def test_outcomes_lengths_and_certificates(small_any):
         ("Aftale B", "Hygiejnebevis", 1)
     ]
     assert outcomes_in_year(small_any.engine, small_any.cw1, 2026) == (1, 1)
+
+
+def test_outcomes_in_year_counts_every_course_ended_in_the_year(small):
+    """I job eller uddannelse over the calendar year: courses ended in the year, with or
+    without an outcome, whatever day the outcome is dated."""
+    with write_session(small.engine, "test", audit_log=False) as s:
+        for code, start, end, outcome_on in (
+            ("A-5", D(2026, 2, 1), D(2026, 5, 1), None),  # no outcome yet: counts in n
+            ("A-6", D(2025, 9, 1), D(2025, 12, 1), D(2026, 1, 15)),  # ended in 2025
+        ):
+            p = Participant(case_code=code, initials="XX", target_group_id=1)
+            s.add(p)
+            s.flush()
+            e = Enrolment(participant_id=p.id, agreement_id=small.a, status="ended",
+                          start_date=start, planned_weeks=13, end_date=end)  # fmt: skip
+            s.add(e)
+            s.flush()
+            if outcome_on:
+                s.add(Outcome(enrolment_id=e.id, outcome_type_id=1, outcome_on=outcome_on))
+    assert outcomes_in_year(small.engine, small.manager, 2026) == (3, 1)  # E4, E6, A-5
+    assert outcomes_in_year(small.engine, small.manager, 2025) == (1, 1)  # A-6
+
+
+def test_compliance_by_caseworker_is_the_managers_split(small):
+    """Mine resultater's per-caseworker compliance is the dashboards' by_caseworker for a
+    manager, keyed by the caseworker's user id."""
+    manager = compliance(small.engine, small.manager, PERIOD, TODAY).by_caseworker
+    assert {g.key for g in manager} == {small.cw1.user_id, small.cw2.user_id}
+    assert compliance_by_caseworker(small.engine, PERIOD, TODAY) == {g.key: g for g in manager}
+    assert {g.label: g.courses for g in manager} == {
+        "Karin Sagsbehandler": 2,  # E1, E4
+        "Ole Sagsbehandler": 3,  # E2, E5, E6
+    }

@@ -1,8 +1,14 @@
-"""The demo database tells the story of seed 000; counts are computed here with SQL."""
+"""The demo database tells the story of the municipal evaluation the product is built on
+(two agreements: one that lags, one that is systematic); counts are computed here with SQL.
+
+The demo's figures as pages show them ("5 af 6 i brug", "83,3 %") are asserted here and
+nowhere else: page and browser tests check that a page shows what lib computes
+(tests.conftest.occupancy_as_shown)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import bcrypt
 import pytest
@@ -10,20 +16,17 @@ from sqlalchemy import text
 
 from db import demo
 from db.engine import make_engine
-from db.migrate import upgrade
+from tests.conftest import occupancy_as_shown
 
 TODAY = dt.date(2026, 3, 31)  # a month end, to exercise month arithmetic
 
 
-def _fresh(path) -> object:
-    url = f"sqlite:///{path}/t.db"
-    upgrade(url)
-    return make_engine(url)
-
-
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    eng = _fresh(tmp_path_factory.mktemp("demo"))
+def engine(sqlite_template, tmp_path_factory):
+    """The demo built on a fixed day, once for this module."""
+    target = tmp_path_factory.mktemp("demo") / "t.db"
+    shutil.copy(sqlite_template, target)
+    eng = make_engine(f"sqlite:///{target}")
     demo.build_demo(eng, TODAY)
     yield eng
     eng.dispose()
@@ -69,6 +72,14 @@ def test_slot_use(engine, name, active, referral, ended):
         )
     )
     assert counts == {"active": active, "referral": referral, "ended": ended}
+
+
+def test_occupancy_as_the_pages_show_it(demo_engine):
+    # The demo database every page and browser test gets a copy of.
+    assert occupancy_as_shown(demo_engine) == [
+        ("5 af 6 i brug", "83,3 %"),
+        ("8 af 10 i brug", "80,0 %"),
+    ]
 
 
 def test_every_active_enrolment_has_a_baseline_plan_with_scores(engine):
@@ -292,15 +303,11 @@ def test_occupancy_never_above_slots(engine):
     _occupancy_ok(engine, TODAY)
 
 
-def test_occupancy_with_default_today(tmp_path):
-    eng = _fresh(tmp_path)
-    try:
-        assert demo.is_empty(eng)
-        assert demo.seed_if_empty(eng) is True
-        assert demo.seed_if_empty(eng) is False
-        _occupancy_ok(eng, dt.date.today())
-    finally:
-        eng.dispose()
+def test_occupancy_with_default_today(sqlite_engine):
+    assert demo.is_empty(sqlite_engine)
+    assert demo.seed_if_empty(sqlite_engine) is True
+    assert demo.seed_if_empty(sqlite_engine) is False
+    _occupancy_ok(sqlite_engine, dt.date.today())
 
 
 def _snapshot(engine) -> tuple:
@@ -325,17 +332,14 @@ def _snapshot(engine) -> tuple:
     )
 
 
-def test_deterministic_and_rebuild_wipes(engine, tmp_path):
+def test_deterministic_and_rebuild_wipes(engine, sqlite_engine):
     first = _snapshot(engine)
-    other = _fresh(tmp_path)
-    try:
-        demo.build_demo(other, TODAY)
-        version = scalar(other, "SELECT MAX(id) FROM audit_log")
-        demo.build_demo(other, TODAY)  # a rebuild replaces, it does not add
-        assert _snapshot(other) == first
-        # The data version (max audit id) keeps rising, so caches see the rebuild.
-        assert scalar(other, "SELECT MAX(id) FROM audit_log") > version
-        assert scalar(other, "SELECT COUNT(*) FROM app_user") == len(demo.DEMO_USERS)
-        assert scalar(other, "SELECT COUNT(*) FROM sub_goal") == 11
-    finally:
-        other.dispose()
+    other = sqlite_engine
+    demo.build_demo(other, TODAY)
+    version = scalar(other, "SELECT MAX(id) FROM audit_log")
+    demo.build_demo(other, TODAY)  # a rebuild replaces, it does not add
+    assert _snapshot(other) == first
+    # The data version (max audit id) keeps rising, so caches see the rebuild.
+    assert scalar(other, "SELECT MAX(id) FROM audit_log") > version
+    assert scalar(other, "SELECT COUNT(*) FROM app_user") == len(demo.DEMO_USERS)
+    assert scalar(other, "SELECT COUNT(*) FROM sub_goal") == 11

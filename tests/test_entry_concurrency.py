@@ -1,6 +1,8 @@
-"""8 processes each saving 50 evaluations at the same time, on SQLite and PostgreSQL:
-all 400 rows are there and the audit table has 400 evaluation entries (plus one per
-score, meeting and deliverable row). Each process has its own engine (spawn)."""
+"""8 processes each saving 50 evaluations at the same time, on the demo data in SQLite and
+in PostgreSQL: all 400 rows are there and the audit table has 400 evaluation entries (plus
+one per score, meeting and deliverable row). Each process has its own engine: the workers
+are forked from a fresh forkserver process that has imported this module (once, instead
+of once per worker) but never opened a database."""
 
 from __future__ import annotations
 
@@ -9,17 +11,16 @@ import multiprocessing as mp
 
 from sqlalchemy import func, select
 
-from db.demo import build_demo
 from db.engine import make_engine
 from db.models import AuditLog, Evaluation, EvaluationScore
-from lib.scope import Scope
+from lib.commands.evaluations import EvaluationInput, record_evaluation
+from lib.domain.access import Scope
 
 PROCESSES = 8
 PER_PROCESS = 50
 
 
 def _worker(url: str, user_id: int, username: str, enrolment_ids: list, params: dict, start):
-    from lib import entry
 
     engine = make_engine(url)
     scope = Scope(user_id, username, "admin")
@@ -27,37 +28,39 @@ def _worker(url: str, user_id: int, username: str, enrolment_ids: list, params: 
     saved = 0
     for n in range(PER_PROCESS):
         enrolment_id = enrolment_ids[n % len(enrolment_ids)]
-        data = entry.EvaluationInput(
+        data = EvaluationInput(
             evaluated_on=dt.date.today() - dt.timedelta(days=n % 5),
             scores=dict.fromkeys(params[enrolment_id], 1 + n % 5),
             notes=f"{username} #{n}",
             meeting_held=True,
             meeting_on=dt.date.today(),
         )
-        entry.record_evaluation(engine, scope, enrolment_id, data, confirm_close=True)
+        record_evaluation(engine, scope, enrolment_id, data, confirm_close=True)
         saved += 1
     engine.dispose()
     return saved
 
 
-def _run(url: str) -> None:
+def _writer_processes() -> mp.context.ForkServerContext:
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
+    return ctx
+
+
+def test_concurrent_evaluations(any_demo_url: str) -> None:
+    url = any_demo_url
     engine = make_engine(url)
-    build_demo(engine)
-    from lib.entry_queries import evaluation_context, my_enrolments
+    from lib.queries.courses import evaluation_context, my_enrolments
 
     admin = Scope(1, "admin", "admin")
-    enrolments = [r.id for r in my_enrolments(engine, admin)]
-    params = {
-        e: evaluation_context(engine, admin, e).plan.parameter_ids
-        for e in enrolments
-        if evaluation_context(engine, admin, e).plan
-    }
+    plans = (evaluation_context(engine, admin, r.id) for r in my_enrolments(engine, admin))
+    params = {ctx.enrolment.id: ctx.plan.parameter_ids for ctx in plans if ctx.plan}
     enrolments = list(params)
     with engine.connect() as conn:
         evals_before = conn.scalar(select(func.count()).select_from(Evaluation))
         max_audit = conn.scalar(select(func.max(AuditLog.id)))
 
-    ctx = mp.get_context("spawn")
+    ctx = _writer_processes()
     with ctx.Manager() as manager:
         start = manager.Event()
         with ctx.Pool(PROCESSES) as pool:
@@ -95,11 +98,3 @@ def _run(url: str) -> None:
     assert audit["deliverable"] == total
     assert audit["evaluation_score"] == scores
     assert writers == PROCESSES
-
-
-def test_concurrent_evaluations_sqlite(sqlite_url):
-    _run(sqlite_url)
-
-
-def test_concurrent_evaluations_postgresql(pg_url):
-    _run(pg_url)

@@ -9,30 +9,50 @@ import json
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+import lib.commands.evaluations as evaluation_commands
 from db.demo import build_demo
-from db.engine import make_engine
+from db.engine import make_engine, write_session
 from db.models import (
     AuditLog,
     Enrolment,
     Evaluation,
     EvaluationScore,
+    Extension,
     FollowUpMeeting,
     Plan,
     WeeklyHours,
 )
-from lib import entry
-from lib.entry_queries import (
-    evaluation,
-    evaluation_context,
-    evaluation_history,
-    hours,
-    my_enrolments,
+from lib.commands.enrolments import (
+    EnrolmentInput,
+    end_enrolment,
+    enrol,
+    extend_enrolment,
+    start_enrolment,
 )
-from lib.scope import AccessDenied
+from lib.commands.evaluations import EvaluationInput, record_evaluation, update_evaluation
+from lib.commands.hours import HoursInput, save_hours
+from lib.commands.kit import (
+    ConfirmationNeeded,
+    StaleEdit,
+    ValidationError,
+    check_date,
+    check_name,
+    check_text,
+    is_blank,
+    planned_end,
+)
+from lib.commands.plans import PlanInput, SubGoalInput, create_plan
+from lib.domain.access import AccessDenied
+from lib.domain.enums import EnrolmentStatus
+from lib.domain.rules import expected_end
+from lib.queries.audit import evaluation_history
+from lib.queries.courses import evaluation, evaluation_context, hours, my_enrolments
 from tests.conftest import scope_for
 
 TODAY = dt.date.today()
+D = dt.date
 
 
 @pytest.fixture
@@ -52,7 +72,7 @@ def _audit_count(engine) -> int:
     return _count(engine, AuditLog)
 
 
-def _eval_input(ctx, **overrides) -> entry.EvaluationInput:
+def _eval_input(ctx, **overrides) -> EvaluationInput:
     values = {
         "evaluated_on": TODAY,
         "scores": dict.fromkeys(ctx.plan.parameter_ids, 3),
@@ -62,7 +82,7 @@ def _eval_input(ctx, **overrides) -> entry.EvaluationInput:
         "invitation_received": True,
     }
     values.update(overrides)
-    return entry.EvaluationInput(**values)
+    return EvaluationInput(**values)
 
 
 def _own_active(engine, username: str):
@@ -83,7 +103,7 @@ def _own_active(engine, username: str):
 def test_evaluation_saves_scores_meeting_deliverable_and_audit_in_one_go(db):
     scope, row, ctx = _own_active(db, "sagsbehandler")
     audit_before = _audit_count(db)
-    eid = entry.record_evaluation(db, scope, row.id, _eval_input(ctx, notes="<script>x</script>"))
+    eid = record_evaluation(db, scope, row.id, _eval_input(ctx, notes="<script>x</script>"))
     saved = evaluation(db, scope, eid)
     assert saved.scores == dict.fromkeys(ctx.plan.parameter_ids, 3)
     assert saved.meeting_held and saved.meeting_on == TODAY and saved.caseworker_present
@@ -118,8 +138,8 @@ def test_evaluation_saves_scores_meeting_deliverable_and_audit_in_one_go(db):
 def test_evaluation_is_refused_with_a_danish_message_at_the_field(db, overrides, field, needle):
     scope, row, ctx = _own_active(db, "sagsbehandler")
     before = (_count(db, Evaluation), _audit_count(db))
-    with pytest.raises(entry.ValidationError) as caught:
-        entry.record_evaluation(db, scope, row.id, _eval_input(ctx, **overrides))
+    with pytest.raises(ValidationError) as caught:
+        record_evaluation(db, scope, row.id, _eval_input(ctx, **overrides))
     assert needle in caught.value.errors[field]
     assert (_count(db, Evaluation), _audit_count(db)) == before  # nothing half-written
 
@@ -127,25 +147,25 @@ def test_evaluation_is_refused_with_a_danish_message_at_the_field(db, overrides,
 def test_score_outside_the_scale_and_missing_score_are_refused(db):
     scope, row, ctx = _own_active(db, "sagsbehandler")
     first = ctx.plan.parameter_ids[0]
-    with pytest.raises(entry.ValidationError) as caught:
-        entry.record_evaluation(db, scope, row.id, _eval_input(ctx, scores={first: 6}))
+    with pytest.raises(ValidationError) as caught:
+        record_evaluation(db, scope, row.id, _eval_input(ctx, scores={first: 6}))
     assert "skalaen 1–5" in caught.value.errors[f"score_{first}"]
-    with pytest.raises(entry.ValidationError) as caught:
-        entry.record_evaluation(db, scope, row.id, _eval_input(ctx, scores={}))
+    with pytest.raises(ValidationError) as caught:
+        record_evaluation(db, scope, row.id, _eval_input(ctx, scores={}))
     assert "Giv en score" in caught.value.errors[f"score_{first}"]
 
 
 def test_second_evaluation_within_a_week_asks_for_confirmation(db):
     scope, row, ctx = _own_active(db, "sagsbehandler")
-    entry.record_evaluation(db, scope, row.id, _eval_input(ctx))
+    record_evaluation(db, scope, row.id, _eval_input(ctx))
     n = _count(db, Evaluation)
-    with pytest.raises(entry.ConfirmationNeeded) as caught:
-        entry.record_evaluation(
+    with pytest.raises(ConfirmationNeeded) as caught:
+        record_evaluation(
             db, scope, row.id, _eval_input(ctx, evaluated_on=TODAY - dt.timedelta(days=3))
         )
     assert "bekræft" in caught.value.errors["evaluated_on"]
     assert _count(db, Evaluation) == n
-    entry.record_evaluation(
+    record_evaluation(
         db,
         scope,
         row.id,
@@ -163,20 +183,20 @@ def test_caseworker_cannot_write_to_another_caseworkers_participant(db):
     other_scope, other_row, ctx = _own_active(db, "jobkonsulent")
     before = (_count(db, Evaluation), _audit_count(db))
     with pytest.raises(AccessDenied):
-        entry.record_evaluation(db, own_scope, other_row.id, _eval_input(ctx))
+        record_evaluation(db, own_scope, other_row.id, _eval_input(ctx))
     with pytest.raises(AccessDenied):
-        entry.save_hours(db, own_scope, other_row.id, [entry.HoursInput(TODAY, 10, 8, 0, 0)])
+        save_hours(db, own_scope, other_row.id, [HoursInput(TODAY, 10, 8, 0, 0)])
     with pytest.raises(AccessDenied):
-        entry.end_enrolment(db, own_scope, other_row.id, TODAY, 1, "", None)
+        end_enrolment(db, own_scope, other_row.id, TODAY, 1, "", None)
     with pytest.raises(AccessDenied):
-        entry.create_plan(
+        create_plan(
             db,
             own_scope,
             other_row.id,
-            entry.PlanInput(TODAY, [entry.SubGoalInput(1, [1])], {1: 2}),
+            PlanInput(TODAY, [SubGoalInput(1, [1])], {1: 2}),
         )
     assert (_count(db, Evaluation), _audit_count(db)) == before
-    entry.record_evaluation(db, other_scope, other_row.id, _eval_input(ctx))  # the owner can
+    record_evaluation(db, other_scope, other_row.id, _eval_input(ctx))  # the owner can
 
 
 def test_enterprise_staff_write_only_to_their_own_enterprise(db):
@@ -186,9 +206,9 @@ def test_enterprise_staff_write_only_to_their_own_enterprise(db):
     assert own and {r.agreement_id for r in own} == {2}
     ctx = evaluation_context(db, mentor, own[0].id)
     with pytest.raises(AccessDenied):
-        entry.record_evaluation(db, mentor1, own[0].id, _eval_input(ctx))
+        record_evaluation(db, mentor1, own[0].id, _eval_input(ctx))
     with pytest.raises(AccessDenied):
-        entry.enrol(db, mentor, entry.EnrolmentInput(2, "referral", TODAY, 13))
+        enrol(db, mentor, EnrolmentInput(2, "referral", TODAY, 13))
 
 
 # --------------------------------------------------------------------------- stale edits
@@ -196,13 +216,13 @@ def test_enterprise_staff_write_only_to_their_own_enterprise(db):
 
 def test_stale_correction_is_refused_with_the_newer_values(db):
     scope, row, ctx = _own_active(db, "sagsbehandler")
-    eid = entry.record_evaluation(db, scope, row.id, _eval_input(ctx))
+    eid = record_evaluation(db, scope, row.id, _eval_input(ctx))
     opened = evaluation(db, scope, eid)  # both sessions open version 1
     first = _eval_input(ctx, notes="Første rettelse")
-    entry.update_evaluation(db, scope, eid, opened.version, first, confirm_close=True)
+    update_evaluation(db, scope, eid, opened.version, first, confirm_close=True)
     second = _eval_input(ctx, notes="Anden rettelse")
-    with pytest.raises(entry.StaleEdit) as caught:
-        entry.update_evaluation(db, scope, eid, opened.version, second, confirm_close=True)
+    with pytest.raises(StaleEdit) as caught:
+        update_evaluation(db, scope, eid, opened.version, second, confirm_close=True)
     assert caught.value.current["Noter"] == "Første rettelse"
     assert caught.value.version == opened.version + 1
     assert evaluation(db, scope, eid).notes == "Første rettelse"  # not overwritten
@@ -214,9 +234,9 @@ def test_orm_version_column_catches_a_save_between_read_and_write(pg_url, monkey
     db = make_engine(pg_url)
     build_demo(db)
     scope, row, ctx = _own_active(db, "sagsbehandler")
-    eid = entry.record_evaluation(db, scope, row.id, _eval_input(ctx))
+    eid = record_evaluation(db, scope, row.id, _eval_input(ctx))
     version = evaluation(db, scope, eid).version
-    original = entry._validate_evaluation
+    original = evaluation_commands._validate_evaluation
 
     def sneak_in(*args, **kwargs):
         original(*args, **kwargs)
@@ -229,9 +249,9 @@ def test_orm_version_column_catches_a_save_between_read_and_write(pg_url, monkey
             )
         other.dispose()
 
-    monkeypatch.setattr(entry, "_validate_evaluation", sneak_in)
-    with pytest.raises(entry.StaleEdit) as caught:
-        entry.update_evaluation(
+    monkeypatch.setattr(evaluation_commands, "_validate_evaluation", sneak_in)
+    with pytest.raises(StaleEdit) as caught:
+        update_evaluation(
             db, scope, eid, version, _eval_input(ctx, notes="Min"), confirm_close=True
         )
     assert caught.value.current["Noter"] == "Samtidig"
@@ -240,10 +260,10 @@ def test_orm_version_column_catches_a_save_between_read_and_write(pg_url, monkey
 
 def test_correction_keeps_history_in_the_audit_log(db):
     scope, row, ctx = _own_active(db, "sagsbehandler")
-    eid = entry.record_evaluation(db, scope, row.id, _eval_input(ctx, notes="Før"))
+    eid = record_evaluation(db, scope, row.id, _eval_input(ctx, notes="Før"))
     pid = ctx.plan.parameter_ids[0]
     scores = dict.fromkeys(ctx.plan.parameter_ids, 3) | {pid: 4}
-    entry.update_evaluation(
+    update_evaluation(
         db, scope, eid, 1, _eval_input(ctx, notes="Efter", scores=scores), confirm_close=True
     )
     changes = evaluation_history(db, scope, eid)
@@ -254,7 +274,7 @@ def test_correction_keeps_history_in_the_audit_log(db):
     assert score_change.changed_fields()["score"] == (3, 4)
     # A score-only correction still moves the version, so it guards later edits too.
     version = evaluation(db, scope, eid).version
-    entry.update_evaluation(
+    update_evaluation(
         db,
         scope,
         eid,
@@ -274,34 +294,34 @@ def test_correction_keeps_history_in_the_audit_log(db):
 def test_plan_needs_a_sub_goal_and_parameters_and_stores_a_revision(db):
     scope, row, ctx = _own_active(db, "sagsbehandler")
     latest = ctx.plan.version_no
-    with pytest.raises(entry.ValidationError) as caught:
-        entry.create_plan(db, scope, row.id, entry.PlanInput(TODAY, [], {}), latest)
+    with pytest.raises(ValidationError) as caught:
+        create_plan(db, scope, row.id, PlanInput(TODAY, [], {}), latest)
     assert caught.value.errors["sub_goals"] == "Vælg mindst ét delmål."
-    bad = entry.PlanInput(
+    bad = PlanInput(
         TODAY + dt.timedelta(days=2),
-        [entry.SubGoalInput(1, [], [99], rationale="x" * 1001)],
+        [SubGoalInput(1, [], [99], rationale="x" * 1001)],
         {},
         took_part="y" * 301,
     )
-    with pytest.raises(entry.ValidationError) as caught:
-        entry.create_plan(db, scope, row.id, bad, latest)
+    with pytest.raises(ValidationError) as caught:
+        create_plan(db, scope, row.id, bad, latest)
     errors = caught.value.errors
     assert "fremtiden" in errors["created_on"]
     assert "mindst én" in errors["goal_1_parameters"]
     assert "højst 1000" in errors["goal_1_rationale"]
     assert "højst 300" in errors["took_part"]
-    good = entry.PlanInput(
+    good = PlanInput(
         TODAY,
-        [entry.SubGoalInput(9, [4], [15], "Fremmøde", "Møde kl. 9"), entry.SubGoalInput(1, [3])],
+        [SubGoalInput(9, [4], [15], "Fremmøde", "Møde kl. 9"), SubGoalInput(1, [3])],
         {4: 2, 3: 1},
         took_part="Deltager, mentor",
     )
-    plan_id = entry.create_plan(db, scope, row.id, good, latest)
+    plan_id = create_plan(db, scope, row.id, good, latest)
     with db.connect() as conn:
         assert conn.scalar(select(Plan.version_no).where(Plan.id == plan_id)) == latest + 1
     # A second save from the same (now old) screen is refused, not stacked.
-    with pytest.raises(entry.StaleEdit):
-        entry.create_plan(db, scope, row.id, good, latest)
+    with pytest.raises(StaleEdit):
+        create_plan(db, scope, row.id, good, latest)
     ctx2 = evaluation_context(db, scope, row.id)
     assert ctx2.plan.parameter_ids == [4, 3]
 
@@ -313,30 +333,26 @@ def test_full_agreement_refuses_active_enrolment_but_queues_a_referral(db):
     scope = scope_for(db, "sagsbehandler")
     me = scope.user_id
     # Fill agreement 1 (6 slots, 5 active in the demo).
-    entry.enrol(db, scope, entry.EnrolmentInput(1, "active", TODAY, 13, None, "T-1", "AA", 1, me))
+    enrol(db, scope, EnrolmentInput(1, "active", TODAY, 13, None, "T-1", "AA", 1, me))
     before = (_count(db, Enrolment), _audit_count(db))
-    with pytest.raises(entry.ValidationError) as caught:
-        entry.enrol(
-            db, scope, entry.EnrolmentInput(1, "active", TODAY, 13, None, "T-2", "BB", 1, me)
-        )
+    with pytest.raises(ValidationError) as caught:
+        enrol(db, scope, EnrolmentInput(1, "active", TODAY, 13, None, "T-2", "BB", 1, me))
     assert "ingen ledig plads" in caught.value.errors["status"]
     assert (_count(db, Enrolment), _audit_count(db)) == before
-    eid = entry.enrol(
-        db, scope, entry.EnrolmentInput(1, "referral", TODAY, 52, None, "T-2", "BB", 1, me)
-    )
-    with pytest.raises(entry.ValidationError) as caught:
-        entry.start_enrolment(db, scope, eid, TODAY, 1)
+    eid = enrol(db, scope, EnrolmentInput(1, "referral", TODAY, 52, None, "T-2", "BB", 1, me))
+    with pytest.raises(ValidationError) as caught:
+        start_enrolment(db, scope, eid, TODAY, 1)
     assert "ingen ledig plads" in caught.value.errors["status"]
 
 
 def test_enrolment_validation_messages(db):
     scope = scope_for(db, "sagsbehandler")
     other = scope_for(db, "jobkonsulent").user_id
-    with pytest.raises(entry.ValidationError) as caught:
-        entry.enrol(
+    with pytest.raises(ValidationError) as caught:
+        enrol(
             db,
             scope,
-            entry.EnrolmentInput(
+            EnrolmentInput(
                 2, "active", TODAY + dt.timedelta(days=3), 26, None, "0101901234", "", None, other
             ),
         )
@@ -351,25 +367,25 @@ def test_enrolment_validation_messages(db):
 
 def test_extend_and_end_with_outcome(db):
     scope, row, _ctx = _own_active(db, "sagsbehandler")
-    with pytest.raises(entry.ValidationError) as caught:
-        entry.extend_enrolment(db, scope, row.id, row.planned_end, "", row.version)
+    with pytest.raises(ValidationError) as caught:
+        extend_enrolment(db, scope, row.id, row.planned_end, "", row.version)
     assert "efter den nuværende" in caught.value.errors["new_end_date"]
     assert "hvorfor" in caught.value.errors["reason"]
     new_end = row.planned_end + dt.timedelta(weeks=13)
-    entry.extend_enrolment(db, scope, row.id, new_end, "Mere tid", row.version)
+    extend_enrolment(db, scope, row.id, new_end, "Mere tid", row.version)
     # The same screen again (old version): refused with the newer values.
-    with pytest.raises(entry.StaleEdit) as caught:
-        entry.extend_enrolment(db, scope, row.id, new_end, "Mere tid", row.version)
+    with pytest.raises(StaleEdit) as caught:
+        extend_enrolment(db, scope, row.id, new_end, "Mere tid", row.version)
     assert caught.value.current["Planlagt slut"]
     current = next(r for r in my_enrolments(db, scope) if r.id == row.id)
     assert current.planned_end == new_end
-    with pytest.raises(entry.ValidationError) as caught:
-        entry.end_enrolment(
+    with pytest.raises(ValidationError) as caught:
+        end_enrolment(
             db, scope, row.id, row.start_date - dt.timedelta(days=1), None, "", current.version
         )
     assert "før forløbets start" in caught.value.errors["end_date"]
     assert "resultatet" in caught.value.errors["outcome_type_id"]
-    entry.end_enrolment(db, scope, row.id, TODAY, 2, "Løntilskudsjob", current.version)
+    end_enrolment(db, scope, row.id, TODAY, 2, "Løntilskudsjob", current.version)
     assert all(r.id != row.id for r in my_enrolments(db, scope))
 
 
@@ -379,16 +395,16 @@ def test_extend_and_end_with_outcome(db):
 def test_hours_grid_saves_several_weeks_and_refuses_bad_rows(db):
     scope, row, _ctx = _own_active(db, "sagsbehandler")
     grid = hours(db, scope, row.id, weeks=3)
-    rows = [entry.HoursInput(h.week_start, 20, 15, 5, 2, h.version) for h in grid]
+    rows = [HoursInput(h.week_start, 20, 15, 5, 2, h.version) for h in grid]
     bad = list(rows)
-    bad[0] = entry.HoursInput(grid[0].week_start, 10, 9, 5, 0, grid[0].version)
-    bad[1] = entry.HoursInput(grid[1].week_start, 90, 0, 0, 0, grid[1].version)
-    with pytest.raises(entry.ValidationError) as caught:
-        entry.save_hours(db, scope, row.id, bad)
+    bad[0] = HoursInput(grid[0].week_start, 10, 9, 5, 0, grid[0].version)
+    bad[1] = HoursInput(grid[1].week_start, 90, 0, 0, 0, grid[1].version)
+    with pytest.raises(ValidationError) as caught:
+        save_hours(db, scope, row.id, bad)
     messages = list(caught.value.errors.values())
     assert any("flere end de planlagte" in m for m in messages)
     assert any("mellem 0 og 80" in m for m in messages)
-    assert entry.save_hours(db, scope, row.id, rows) == 3
+    assert save_hours(db, scope, row.id, rows) == 3
     with db.connect() as conn:
         saved = conn.execute(
             select(WeeklyHours.planned_hours, WeeklyHours.version).where(
@@ -398,11 +414,11 @@ def test_hours_grid_saves_several_weeks_and_refuses_bad_rows(db):
         ).all()
     assert {p for p, _ in saved} == {20.0}
     # The old grid again: the weeks changed since it was opened.
-    with pytest.raises(entry.StaleEdit):
-        entry.save_hours(db, scope, row.id, rows)
-    future = entry.HoursInput(TODAY + dt.timedelta(days=14), 1, 1, 0, 0)
-    with pytest.raises(entry.ValidationError) as caught:
-        entry.save_hours(db, scope, row.id, [future])
+    with pytest.raises(StaleEdit):
+        save_hours(db, scope, row.id, rows)
+    future = HoursInput(TODAY + dt.timedelta(days=14), 1, 1, 0, 0)
+    with pytest.raises(ValidationError) as caught:
+        save_hours(db, scope, row.id, [future])
     assert "fremtiden" in next(iter(caught.value.errors.values()))
 
 
@@ -415,17 +431,17 @@ def test_a_failed_save_writes_nothing(db):
         _count(db, FollowUpMeeting),
         _audit_count(db),
     )
-    original = entry._write_evaluation_children
+    original = evaluation_commands._write_evaluation_children
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    entry._write_evaluation_children = boom
+    evaluation_commands._write_evaluation_children = boom
     try:
         with pytest.raises(RuntimeError):
-            entry.record_evaluation(db, scope, row.id, _eval_input(ctx))
+            record_evaluation(db, scope, row.id, _eval_input(ctx))
     finally:
-        entry._write_evaluation_children = original
+        evaluation_commands._write_evaluation_children = original
     after = (
         _count(db, Evaluation),
         _count(db, EvaluationScore),
@@ -437,8 +453,8 @@ def test_a_failed_save_writes_nothing(db):
 
 def test_audit_rows_hold_before_and_after_json(db):
     scope, row, ctx = _own_active(db, "sagsbehandler")
-    eid = entry.record_evaluation(db, scope, row.id, _eval_input(ctx, notes="a"))
-    entry.update_evaluation(db, scope, eid, 1, _eval_input(ctx, notes="b"), confirm_close=True)
+    eid = record_evaluation(db, scope, row.id, _eval_input(ctx, notes="a"))
+    update_evaluation(db, scope, eid, 1, _eval_input(ctx, notes="b"), confirm_close=True)
     with db.connect() as conn:
         before, after = conn.execute(
             select(AuditLog.before, AuditLog.after).where(
@@ -448,3 +464,92 @@ def test_audit_rows_hold_before_and_after_json(db):
             )
         ).one()
     assert json.loads(before)["notes"] == "a" and json.loads(after)["notes"] == "b"
+
+
+# --------------------------------------------------------------------------- the write kit
+
+
+def test_one_expected_end_for_the_course_list_the_write_path_and_the_rules(db):
+    """Every course's expected end is the same in the course list (lib.queries.courses),
+    in the write path's stale-edit values (kit.planned_end) and by the definition
+    (lib.domain.rules.expected_end), extended or not."""
+    scope = scope_for(db, "leder")
+    rows = my_enrolments(db, scope, tuple(EnrolmentStatus))
+    # An extension that ends before the planned end (as imported data may hold) does not
+    # shorten the course: the definition takes the later date.
+    odd = next(
+        r
+        for r in rows
+        if r.status == EnrolmentStatus.ACTIVE
+        and r.planned_end == r.start_date + dt.timedelta(weeks=r.planned_weeks)
+    )
+    with write_session(db, "test") as s:
+        s.add(
+            Extension(
+                enrolment_id=odd.id,
+                extended_on=odd.start_date,
+                new_end_date=odd.start_date + dt.timedelta(days=1),
+                reason="Import",
+            )
+        )
+    rows = my_enrolments(db, scope, tuple(EnrolmentStatus))
+    assert next(r for r in rows if r.id == odd.id).planned_end == odd.planned_end
+    with Session(db) as s:
+        ends: dict[int, list[dt.date]] = {}
+        for enrolment_id, new_end in s.execute(
+            select(Extension.enrolment_id, Extension.new_end_date)
+        ):
+            ends.setdefault(enrolment_id, []).append(new_end)
+        for row in rows:
+            definition = expected_end(row.start_date, row.planned_weeks, ends.get(row.id, []))
+            assert row.planned_end == definition, row.case_code
+            assert planned_end(s, s.get_one(Enrolment, row.id)) == definition, row.case_code
+    extended = [r for r in rows if r.id in ends]
+    assert extended and len(extended) < len(rows)  # both kinds are compared
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "message"),
+    [
+        (None, {}, "Vælg en dato."),
+        (None, {"required": False}, None),
+        (D(2026, 4, 21), {}, "Datoen ligger i fremtiden (21. apr. 2026). Vælg i dag eller før."),
+        (D(2026, 4, 21), {"today": None}, None),  # a date ahead allowed (a survey round)
+        (
+            D(2026, 4, 1),
+            {"not_before": D(2026, 4, 6)},
+            "Datoen ligger før forløbets start (6. apr. 2026). Vælg en dato i forløbet.",
+        ),
+        (
+            D(2026, 4, 1),
+            {"not_before": D(2026, 4, 6), "not_before_text": "mentorens start", "advice": ""},
+            "Datoen ligger før mentorens start (6. apr. 2026).",
+        ),
+        (D(2026, 4, 6), {"not_before": D(2026, 4, 6)}, None),
+    ],
+)
+def test_check_date_messages(value, kwargs, message):
+    errors: dict[str, str] = {}
+    check_date(errors, "on", value, **({"today": D(2026, 4, 20)} | kwargs))
+    assert errors.get("on") == message
+
+
+def test_check_name_text_and_blank_cells():
+    errors: dict[str, str] = {}
+    check_name(errors, "optional", "", 5)
+    check_name(errors, "required", "", 5, missing="Giv runden et navn.")
+    check_name(errors, "long", "abcdef", 5)
+    check_text(errors, "notes", "x" * 4000)
+    check_text(errors, "note", "x" * 2001, "mentor_contact_note")
+    assert errors == {
+        "required": "Giv runden et navn.",
+        "long": "Navnet er for langt: højst 5 tegn.",
+        "note": "Teksten er for lang: 2001 tegn, højst 2000.",
+    }
+    assert [is_blank(v) for v in (None, float("nan"), 0.0, 0, "")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]

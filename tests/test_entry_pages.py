@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Enrolment, Evaluation, Plan, WeeklyHours
+from db.models import Enrolment, Evaluation, Participant, Plan, WeeklyHours
 from tests.conftest import page_errors
 
 TODAY = dt.date.today()
@@ -234,6 +234,29 @@ def test_enterprise_staff_cannot_enrol_but_can_end_with_outcome(app_for, demo_en
     assert any("afsluttet" in str(s.value) for s in at.success), _errors(at)
 
 
+def test_job_centre_starts_a_referral_from_forlob(app_for, demo_engine):
+    with demo_engine.connect() as conn:  # the demo's referral on an agreement with a free slot
+        referral = conn.scalar(
+            select(Enrolment.id).join(Participant).where(Participant.case_code == "D-1007")
+        )
+    at = _open(app_for, "sagsbehandler", "forlob")
+    at.selectbox(key="forlob_change").select(referral)
+    at.run()
+    # A referral's first action is Start; a date ahead is refused at the field.
+    start_date = f"start_{referral}__0__start_date"  # the enrolment form has a Startdato too
+    at.date_input(key=start_date).set_value(TODAY + dt.timedelta(days=2))
+    at = _submit(at, "Start forløbet")
+    assert any("fremtiden" in e for e in _errors(at))
+    at.date_input(key=start_date).set_value(TODAY)
+    at = _submit(at, "Start forløbet")
+    assert any("er startet" in str(s.value) for s in at.success), _errors(at)
+    with demo_engine.connect() as conn:
+        started = conn.execute(
+            select(Enrolment.status, Enrolment.start_date).where(Enrolment.id == referral)
+        ).one()
+    assert tuple(started) == ("active", TODAY)
+
+
 def test_extend_refuses_an_earlier_end_date(app_for):
     at = _open(app_for, "sagsbehandler", "forlob")
     # The job centre's default action on an active course is Forlæng.
@@ -257,3 +280,8 @@ def test_revisionslog_is_admin_only_and_lists_a_new_evaluation(app_for):
     log = admin.dataframe[0].value
     assert set(log["Bruger"]) == {"sagsbehandler"}
     assert "evaluation" in set(log["Tabel"]) or "Til revisionsloggen" in " ".join(log["Ændring"])
+    admin.text_input(key="audit_record").input("999999")
+    admin.run()
+    assert "0 ændringer" in " ".join(str(c.value) for c in admin.caption)
+    assert [str(i.value) for i in admin.info] == ["Ingen ændringer med disse filtre."]
+    assert not admin.dataframe

@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 from PIL import Image
 
-from lib.chart_style import danish
-from lib.exports import (
+from lib.charts.style import danish
+from lib.documents.exports import (
     chart_png,
     chart_spec,
     chart_svg,
@@ -18,7 +18,7 @@ from lib.exports import (
     table_csv,
     table_xlsx,
 )
-from lib.suppression import suppress_frame
+from lib.domain.suppression import suppress_frame
 
 
 def sample_chart() -> alt.Chart:

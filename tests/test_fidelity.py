@@ -1,5 +1,5 @@
 """Fidelity surveys: change in percentage points, grid saves, spreadsheet import with
-validation, manager-only access, and the seed's requirement 3c in the demo data."""
+validation, manager-only access, and the STV evaluation's requirement 3c (mentor follow-up) in the demo data."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ import io
 import pandas as pd
 import pytest
 
-from lib import fidelity as f
-from lib.entry import ValidationError
-from lib.scope import AccessDenied
+from lib.commands.fidelity import create_round, import_results, save_round_results
+from lib.commands.kit import ValidationError
+from lib.documents.fidelity_sheet import parse_import, template_xlsx
+from lib.domain.access import AccessDenied
+from lib.domain.fidelity import fmt_pp, parse_share
+from lib.domain.quality import change_pp
+from lib.queries.fidelity import comparisons, grid_rows, requirements, results, rounds
 from tests.quality_world import World
 
 D = dt.date
@@ -23,17 +27,17 @@ def world(sqlite_engine):
 
 
 def req_3c(world) -> int:
-    return next(r.id for r in f.requirements(world.engine, world.scope("boss")) if r.code == "3c")
+    return next(r.id for r in requirements(world.engine, world.scope("boss")) if r.code == "3c")
 
 
 def test_change_in_percentage_points_and_its_text():
-    assert f.change_pp(0.62, 0.69) == 7.0
-    assert f.change_pp(0.52, 0.61) == 9.0
-    assert f.change_pp(0.7, 0.685) == -1.5
-    assert f.change_pp(None, 0.5) is None
-    assert f.fmt_pp(7.0) == "+7 %-point"
-    assert f.fmt_pp(-1.5) == "−1,5 %-point"
-    assert f.fmt_pp(0.0) == "±0 %-point"
+    assert change_pp(0.62, 0.69) == 7.0
+    assert change_pp(0.52, 0.61) == 9.0
+    assert change_pp(0.7, 0.685) == -1.5
+    assert change_pp(None, 0.5) is None
+    assert fmt_pp(7.0) == "+7 %-point"
+    assert fmt_pp(-1.5) == "−1,5 %-point"
+    assert fmt_pp(0.0) == "±0 %-point"
 
 
 @pytest.mark.parametrize(
@@ -42,66 +46,66 @@ def test_change_in_percentage_points_and_its_text():
      ("", None), (100, 1.0), (0, 0.0)],
 )  # fmt: skip
 def test_parse_share(raw, expected):
-    assert f.parse_share(raw) == (pytest.approx(expected) if expected is not None else None)
+    assert parse_share(raw) == (pytest.approx(expected) if expected is not None else None)
 
 
 @pytest.mark.parametrize("raw", ["mange", 120, "-5", "101 %"])
 def test_parse_share_refuses(raw):
     with pytest.raises(ValueError):
-        f.parse_share(raw)
+        parse_share(raw)
 
 
 def test_grid_save_inserts_updates_deletes_and_compares(world):
     boss = world.scope("boss")
-    base = f.create_round(world.engine, boss, "Nul", "baseline", D(2025, 10, 1))
-    mid = f.create_round(world.engine, boss, "Midt", "midpoint", D(2026, 10, 1))
+    base = create_round(world.engine, boss, "Nul", "baseline", D(2025, 10, 1))
+    mid = create_round(world.engine, boss, "Midt", "midpoint", D(2026, 10, 1))
     req = req_3c(world)
-    f.save_round_results(world.engine, boss, base, req, [
+    save_round_results(world.engine, boss, base, req, [
         {"role": "leder", "Andel enige (%)": 66, "Besvarelser": 12},
         {"role": "total", "Andel enige (%)": 62, "Besvarelser": 154},
         {"role": "mentor", "Andel enige (%)": 50, "Besvarelser": None},
     ])  # fmt: skip
-    saved = f.save_round_results(world.engine, boss, mid, req, [
+    saved = save_round_results(world.engine, boss, mid, req, [
         {"role": "leder", "Andel enige (%)": 73, "Besvarelser": 11},
         {"role": "total", "Andel enige (%)": 69.5, "Besvarelser": 155},
     ])  # fmt: skip
     assert saved == 2
     # Clearing a share deletes the role's result in that round.
-    assert f.save_round_results(world.engine, boss, base, req, [
+    assert save_round_results(world.engine, boss, base, req, [
         {"role": "mentor", "Andel enige (%)": None, "Besvarelser": None}
     ]) == 2  # fmt: skip
-    comp = next(c for c in f.comparisons(world.engine, boss) if c.requirement.id == req)
+    comp = next(c for c in comparisons(world.engine, boss) if c.requirement.id == req)
     assert (comp.before.name, comp.after.name) == ("Nul", "Midt")
     by_role = {r.role: r for r in comp.roles}
     assert by_role["leder"].change_pp == 7.0
     assert by_role["total"].change_pp == 7.5
     assert (by_role["total"].before_n, by_role["total"].after_n) == (154, 155)
     assert by_role["mentor"].before is None and by_role["mentor"].change_pp is None
-    grid = {r["role"]: r for r in f.grid_rows(world.engine, boss, mid, req)}
+    grid = {r["role"]: r for r in grid_rows(world.engine, boss, mid, req)}
     assert grid["total"]["Andel enige (%)"] == 69.5 and grid["sagsbehandler"]["Besvarelser"] is None
 
 
 def test_grid_refuses_bad_values_and_writes_nothing(world):
     boss = world.scope("boss")
-    rnd = f.create_round(world.engine, boss, "Nul", "baseline", D(2025, 10, 1))
+    rnd = create_round(world.engine, boss, "Nul", "baseline", D(2025, 10, 1))
     req = req_3c(world)
     with pytest.raises(ValidationError) as exc:
-        f.save_round_results(world.engine, boss, rnd, req, [
+        save_round_results(world.engine, boss, rnd, req, [
             {"role": "leder", "Andel enige (%)": 66, "Besvarelser": 12},
             {"role": "mentor", "Andel enige (%)": 140, "Besvarelser": 3},
             {"role": "total", "Andel enige (%)": 50, "Besvarelser": 2.5},
         ])  # fmt: skip
     assert set(exc.value.errors) == {"mentor", "total:n"}
-    assert f.results(world.engine, boss) == []
+    assert results(world.engine, boss) == []
     with pytest.raises(ValidationError):
-        f.create_round(world.engine, boss, "Nul", "midpoint", D(2026, 1, 1))  # duplicate name
+        create_round(world.engine, boss, "Nul", "midpoint", D(2026, 1, 1))  # duplicate name
 
 
 def test_only_managers_see_and_write_fidelity(world):
     with pytest.raises(AccessDenied):
-        f.rounds(world.engine, world.scope("cw1"))
+        rounds(world.engine, world.scope("cw1"))
     with pytest.raises(AccessDenied):
-        f.create_round(world.engine, world.scope("staff"), "X", "baseline", D(2026, 1, 1))
+        create_round(world.engine, world.scope("staff"), "X", "baseline", D(2026, 1, 1))
 
 
 CSV = """Runde;Type;Dato;Minimumskrav;Rolle;Andel enige;Besvarelser
@@ -114,16 +118,16 @@ Midt 2026;Midt;2026-10-01;3c;I alt;0,69;155
 
 def test_import_csv_creates_rounds_and_results(world):
     boss = world.scope("boss")
-    check = f.parse_import(CSV.encode(), "fidelitet.csv", ["2", "3c"])
+    check = parse_import(CSV.encode(), "fidelitet.csv", ["2", "3c"])
     assert check.ok, check.errors
     assert [(r.role, r.share) for r in check.rows] == [
         ("leder", 0.66), ("total", 0.62), ("leder", 0.73), ("total", 0.69),
     ]  # fmt: skip
-    summary = f.import_results(world.engine, boss, check)
+    summary = import_results(world.engine, boss, check)
     assert (summary.rounds_created, summary.inserted, summary.updated) == (2, 4, 0)
-    again = f.import_results(world.engine, boss, check)  # idempotent
+    again = import_results(world.engine, boss, check)  # idempotent
     assert (again.rounds_created, again.inserted, again.updated) == (0, 0, 0)
-    comp = next(c for c in f.comparisons(world.engine, boss) if c.requirement.code == "3c")
+    comp = next(c for c in comparisons(world.engine, boss) if c.requirement.code == "3c")
     assert {r.role: r.change_pp for r in comp.roles if r.change_pp is not None} == {
         "leder": 7.0, "total": 7.0,
     }  # fmt: skip
@@ -142,7 +146,7 @@ def test_import_xlsx_reports_every_bad_row_and_writes_nothing(world):
     )  # fmt: skip
     out = io.BytesIO()
     frame.to_excel(out, index=False)
-    check = f.parse_import(out.getvalue(), "svar.xlsx", ["2", "3c"])
+    check = parse_import(out.getvalue(), "svar.xlsx", ["2", "3c"])
     assert not check.ok
     assert len(check.errors) == 2
     assert check.errors[0].startswith("Række 3:")
@@ -151,24 +155,24 @@ def test_import_xlsx_reports_every_bad_row_and_writes_nothing(world):
     )
     assert "Række 4:" in check.errors[1] and "række 2" in check.errors[1]
     with pytest.raises(ValidationError):
-        f.import_results(world.engine, world.scope("boss"), check)
-    assert f.rounds(world.engine, world.scope("boss")) == []
+        import_results(world.engine, world.scope("boss"), check)
+    assert rounds(world.engine, world.scope("boss")) == []
 
 
 def test_import_refuses_missing_columns_and_non_sheets(world):
-    assert f.parse_import(b"Runde;Rolle\nA;Leder\n", "x.csv", ["3c"]).errors == [
+    assert parse_import(b"Runde;Rolle\nA;Leder\n", "x.csv", ["3c"]).errors == [
         "Kolonnen mangler: Type, Minimumskrav, Andel enige."
     ]
-    assert "regneark" in f.parse_import(b"hello", "x.pdf", ["3c"]).errors[0]
-    assert f.parse_import(b"not a zip", "x.xlsx", ["3c"]).errors
-    template = f.parse_import(f.template_xlsx(), "skabelon.xlsx", ["3c"])
+    assert "regneark" in parse_import(b"hello", "x.pdf", ["3c"]).errors[0]
+    assert parse_import(b"not a zip", "x.xlsx", ["3c"]).errors
+    template = parse_import(template_xlsx(), "skabelon.xlsx", ["3c"])
     assert template.ok and len(template.rows) == 2
 
 
 def test_demo_requirement_3c_has_the_seed_figures(demo_engine):
     from tests.conftest import scope_for
 
-    comps = f.comparisons(demo_engine, scope_for(demo_engine, "leder"))
+    comps = comparisons(demo_engine, scope_for(demo_engine, "leder"))
     c = next(c for c in comps if c.requirement.code == "3c")
     got = {r.role: (round(r.before * 100), round(r.after * 100), r.change_pp) for r in c.roles}
     assert got == {

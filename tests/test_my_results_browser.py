@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from lib.format import fmt_pct
-from lib.my_results import my_results
+from lib.domain.format import fmt_pct
+from lib.domain.measures import JOB_OR_EDUCATION
+from lib.queries.my_results import my_results
 from tests.browser import (
     exceptions_on_page,
     nav_titles,
@@ -32,13 +33,16 @@ def test_caseworker_signs_in_and_sees_mine_resultater(served_demo, page, demo_en
     expect(page.get_by_role("heading", name="Mine resultater", exact=True)).to_be_visible()
     assert page.url.endswith("/mine-resultater")
 
-    own = my_results(demo_engine, scope_for(demo_engine, "sagsbehandler")).own
+    results = my_results(demo_engine, scope_for(demo_engine, "sagsbehandler"))
+    own = results.own
     forlob = page.locator('[data-testid="stMetric"]', has_text="Forløb").first
     expect(forlob).to_contain_text(str(own.courses))
-    job = page.locator('[data-testid="stMetric"]', has_text="Job eller uddannelse").first
+    job = page.locator('[data-testid="stMetric"]', has_text=JOB_OR_EDUCATION.label).first
     expect(job).to_contain_text(
-        f"{fmt_pct(own.job_or_education_share)} ({own.job_or_education} af {own.ended_with_outcome})"
+        f"{fmt_pct(own.job_or_education_share)} ({own.job_or_education} af {own.ended})"
     )
+    # Counted over the dashboards' default period, and the page says so.
+    expect(page.get_by_text(results.period.label, exact=False).first).to_be_visible()
     # The charts (SVG) compare own participants with the whole centre.
     expect(page.get_by_text("Mine deltagere").first).to_be_visible()
     expect(page.get_by_text("Hele jobcentret").first).to_be_visible()

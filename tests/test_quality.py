@@ -1,4 +1,4 @@
-"""Quality measures (seed 2) against hand-worked figures on a fresh database:
+"""Quality measures (from the STV project's mid-term evaluation) against hand-worked figures on a fresh database:
 work-agreement element shares, hours, the ordinary-hours trend, mentor intervals, the
 scope on every query, and the writes of the quality page."""
 
@@ -10,14 +10,29 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditLog, MentorAssignment, MentorContact, WeeklyHours, WorkAgreement
-from lib import quality as q
-from lib import quality_entry as qe
-from lib.entry import StaleEdit, ValidationError
-from lib.scope import AccessDenied
+from lib.commands import quality as qe
+from lib.commands.kit import StaleEdit, ValidationError
+from lib.domain.access import AccessDenied
+from lib.domain.quality import (
+    WORK_AGREEMENT_ELEMENTS,
+    ElementCounts,
+    element_shares,
+    mentor_intervals,
+    pooled_trend,
+    step_up,
+    written_share,
+)
+from lib.queries.quality import (
+    hours_summary,
+    mentor_compliance,
+    participant_hours,
+    work_agreement_rows,
+    work_agreement_summary,
+)
 from tests.quality_world import World
 
 D = dt.date
-ALL_TRUE = {key: True for key, _ in q.WORK_AGREEMENT_ELEMENTS}
+ALL_TRUE = {key: True for key, _ in WORK_AGREEMENT_ELEMENTS}
 
 
 def wa(enrolment_id: int, **elements) -> WorkAgreement:
@@ -67,14 +82,14 @@ def world(sqlite_engine):
 
 
 def shares_by_label(counts):
-    return {e.label: (e.count, e.n) for e in q.element_shares(counts)}
+    return {e.label: (e.count, e.n) for e in element_shares(counts)}
 
 
 def test_element_shares_over_written_agreements_and_written_share(world):
-    s = q.work_agreement_summary(world.engine, world.scope("boss"))
+    s = work_agreement_summary(world.engine, world.scope("boss"))
     # Started: e1..e4 (e5 is in referral). Written: e1, e2, e4.
     assert (s.total.enrolments, s.total.written) == (4, 3)
-    assert q.written_share(s.total) == pytest.approx(0.75)
+    assert written_share(s.total) == pytest.approx(0.75)
     assert shares_by_label(s.total) == {
         "Arbejdstid": (3, 3),
         "Arbejdsopgaver": (2, 3),
@@ -84,12 +99,12 @@ def test_element_shares_over_written_agreements_and_written_share(world):
         "Delmål og progression": (2, 3),
         "Ordinære løntimer": (1, 3),
     }
-    shares = {e.label: e.share for e in q.element_shares(s.total)}
+    shares = {e.label: e.share for e in element_shares(s.total)}
     assert shares["Arbejdsopgaver"] == pytest.approx(2 / 3)
 
 
 def test_element_shares_per_agreement_and_per_quarter(world):
-    s = q.work_agreement_summary(world.engine, world.scope("boss"))
+    s = work_agreement_summary(world.engine, world.scope("boss"))
     by_name = {name: c for _, name, c in s.by_agreement}
     assert (by_name["Aftale A"].enrolments, by_name["Aftale A"].written) == (3, 2)
     assert shares_by_label(by_name["Aftale A"])["Arbejdstid"] == (2, 2)
@@ -102,28 +117,28 @@ def test_element_shares_per_agreement_and_per_quarter(world):
 
 
 def test_work_agreements_follow_the_scope(world):
-    mine = q.work_agreement_summary(world.engine, world.scope("cw1"))
+    mine = work_agreement_summary(world.engine, world.scope("cw1"))
     assert (mine.total.enrolments, mine.total.written) == (3, 2)  # e1, e3, e4
     assert shares_by_label(mine.total)["Arbejdsopgaver"] == (1, 2)
-    staff = q.work_agreement_summary(world.engine, world.scope("staff"))  # enterprise B
+    staff = work_agreement_summary(world.engine, world.scope("staff"))  # enterprise B
     assert (staff.total.enrolments, staff.total.written) == (1, 1)
-    rows = q.work_agreement_rows(world.engine, world.scope("cw2"))
+    rows = work_agreement_rows(world.engine, world.scope("cw2"))
     assert [r.enrolment_id for r in rows] == [world.e2]
     assert rows[0].element_count == 7
 
 
 def test_no_agreements_gives_no_share_rather_than_zero(sqlite_engine):
     w = World(sqlite_engine)
-    s = q.work_agreement_summary(sqlite_engine, w.scope("boss"))
-    assert s.total.enrolments == 0 and q.written_share(s.total) is None
-    assert all(e.share is None for e in q.element_shares(s.total))
+    s = work_agreement_summary(sqlite_engine, w.scope("boss"))
+    assert s.total.enrolments == 0 and written_share(s.total) is None
+    assert all(e.share is None for e in element_shares(s.total))
 
 
 # --------------------------------------------------------------------------- hours
 
 
 def test_hours_totals_rates_and_agreement_split(world):
-    h = q.hours_summary(world.engine, world.scope("boss"))
+    h = hours_summary(world.engine, world.scope("boss"))
     t = h.total
     assert (t.participants, t.weeks, t.planned, t.attended, t.illness, t.ordinary) == (
         2, 4, 46, 36, 7, 4
@@ -143,30 +158,30 @@ def test_hours_totals_rates_and_agreement_split(world):
 
 
 def test_hours_scope_and_participant_series(world):
-    assert q.hours_summary(world.engine, world.scope("cw2")).total.weeks == 0
-    ph = q.participant_hours(world.engine, world.scope("cw1"), world.e1)
+    assert hours_summary(world.engine, world.scope("cw2")).total.weeks == 0
+    ph = participant_hours(world.engine, world.scope("cw1"), world.e1)
     assert [w.planned for w in ph.weeks] == [10, 10, 20]
     assert ph.recent(2).attendance_rate == pytest.approx(25 / 30)
     with pytest.raises(AccessDenied):
-        q.participant_hours(world.engine, world.scope("cw2"), world.e1)
+        participant_hours(world.engine, world.scope("cw2"), world.e1)
 
 
 def test_step_up_compares_first_and_latest_four_weeks():
-    su = q.step_up([4, 4, 4, 4, 6, 8, 10, 12])
+    su = step_up([4, 4, 4, 4, 6, 8, 10, 12])
     assert (su.first_planned, su.latest_planned, su.change) == (4, 9, 5)
-    short = q.step_up([10, 10, 20])
+    short = step_up([10, 10, 20])
     assert short.change is None and short.first_planned == pytest.approx(40 / 3)
-    assert q.step_up([]).first_planned is None
+    assert step_up([]).first_planned is None
 
 
 def test_pooled_trend_of_ordinary_hours_share():
     series = [(0, 2), (0, 2), (1, 2), (1, 2), (2, 2), (1, 2)]
-    t = q.pooled_trend(series, 3)
+    t = pooled_trend(series, 3)
     assert (t.earlier, t.recent) == (pytest.approx(1 / 6), pytest.approx(4 / 6))
     assert t.change_pp == 50.0 and t.direction == "stigende"
     assert (t.recent_n, t.earlier_n) == (6, 6)
-    assert q.pooled_trend(series[:5], 3).change_pp is None
-    assert q.pooled_trend([(1, 1)] * 3 + [(0, 1)] * 3).direction == "faldende"
+    assert pooled_trend(series[:5], 3).change_pp is None
+    assert pooled_trend([(1, 1)] * 3 + [(0, 1)] * 3).direction == "faldende"
 
 
 # --------------------------------------------------------------------------- mentors
@@ -174,19 +189,19 @@ def test_pooled_trend_of_ordinary_hours_share():
 
 def test_mentor_intervals_against_agreed_frequency():
     contacts = [D(2026, 1, 8), D(2026, 1, 20), D(2026, 2, 10), D(2026, 2, 10), D(2025, 12, 1)]
-    m = q.mentor_intervals(D(2026, 1, 1), None, contacts, 14, D(2026, 2, 20))
+    m = mentor_intervals(D(2026, 1, 1), None, contacts, 14, D(2026, 2, 20))
     # Gaps 7, 12, 21 days against 14 + 2 days' grace; the open gap of 10 days is not due.
     assert (m.due, m.on_time, m.overdue_now, m.longest_gap) == (3, 2, False, 21)
-    later = q.mentor_intervals(D(2026, 1, 1), None, contacts, 14, D(2026, 3, 1))
+    later = mentor_intervals(D(2026, 1, 1), None, contacts, 14, D(2026, 3, 1))
     assert (later.due, later.on_time, later.overdue_now, later.days_since_last) == (4, 2, True, 19)
-    ended = q.mentor_intervals(D(2026, 1, 1), D(2026, 2, 15), contacts, 14, D(2026, 3, 30))
+    ended = mentor_intervals(D(2026, 1, 1), D(2026, 2, 15), contacts, 14, D(2026, 3, 30))
     assert (ended.due, ended.on_time, ended.overdue_now) == (3, 2, False)
-    none_yet = q.mentor_intervals(D(2026, 1, 1), None, [], 7, D(2026, 1, 5))
+    none_yet = mentor_intervals(D(2026, 1, 1), None, [], 7, D(2026, 1, 5))
     assert (none_yet.due, none_yet.share) == (0, None)
 
 
 def test_mentor_compliance_per_agreement_and_type(world):
-    mc = q.mentor_compliance(world.engine, world.scope("boss"), as_of=D(2026, 3, 1))
+    mc = mentor_compliance(world.engine, world.scope("boss"), as_of=D(2026, 3, 1))
     # e1: gaps 7, 7, 32 (freq 14) -> 2 of 3. e4: gap 3, then open 45 days (freq 7) -> 1 of 2.
     agreements = {g.label: (g.on_time, g.due, g.overdue_now) for g in mc.by_agreement}
     assert agreements == {"Aftale A": (2, 3, 0), "Aftale B": (1, 2, 1)}
@@ -194,9 +209,9 @@ def test_mentor_compliance_per_agreement_and_type(world):
     assert types == {"enterprise": (2, 3), "social": (1, 2)}
     assert (mc.total.on_time, mc.total.due) == (3, 5)
     assert mc.total.share == pytest.approx(0.6)
-    only_a = q.mentor_compliance(world.engine, world.scope("boss"), (world.a1_id,), D(2026, 3, 1))
+    only_a = mentor_compliance(world.engine, world.scope("boss"), (world.a1_id,), D(2026, 3, 1))
     assert [r.enrolment_id for r in only_a.rows] == [world.e1]
-    assert q.mentor_compliance(world.engine, world.scope("cw2"), as_of=D(2026, 3, 1)).rows == []
+    assert mentor_compliance(world.engine, world.scope("cw2"), as_of=D(2026, 3, 1)).rows == []
 
 
 # --------------------------------------------------------------------------- writes
@@ -207,7 +222,7 @@ def test_save_work_agreement_creates_updates_and_refuses_stale(world):
     today = D(2026, 4, 20)
     wid = qe.save_work_agreement(world.engine, scope, world.e3, D(2026, 4, 7),
                                  {"has_tasks": True}, "Aftalt med borger", None, today)  # fmt: skip
-    rows = {r.enrolment_id: r for r in q.work_agreement_rows(world.engine, scope)}
+    rows = {r.enrolment_id: r for r in work_agreement_rows(world.engine, scope)}
     assert rows[world.e3].elements["has_tasks"] and rows[world.e3].element_count == 1
     version = rows[world.e3].version
     qe.save_work_agreement(
@@ -215,7 +230,7 @@ def test_save_work_agreement_creates_updates_and_refuses_stale(world):
     )
     with pytest.raises(StaleEdit):  # opened before the previous save
         qe.save_work_agreement(world.engine, scope, world.e3, D(2026, 4, 7), {}, "", version, today)
-    assert q.work_agreement_rows(world.engine, scope)[1].element_count == 7
+    assert work_agreement_rows(world.engine, scope)[1].element_count == 7
     with world.engine.connect() as conn:
         audited = conn.scalar(
             select(func.count()).where(AuditLog.table_name == "work_agreement",
@@ -259,7 +274,7 @@ def test_mentor_and_contact_writes(world):
         qe.log_mentor_contact(world.engine, world.scope("cw2"), mid, D(2026, 4, 10), "", today)
     # Enterprise staff may log contacts on their own enterprise's course (e4 on B).
     qe.log_mentor_contact(world.engine, world.scope("staff"), world.m4, D(2026, 1, 20), "", today)
-    mc = q.mentor_compliance(world.engine, scope, as_of=today)
+    mc = mentor_compliance(world.engine, scope, as_of=today)
     row = next(r for r in mc.rows if r.assignment_id == mid)
     assert (row.contacts, row.intervals.due, row.intervals.on_time) == (1, 1, 1)
 
@@ -267,11 +282,11 @@ def test_mentor_and_contact_writes(world):
 def test_element_chart_leaves_room_for_labels_and_uses_danish_percent():
     import json
 
-    from lib.chart_style import pct_label_expr
-    from lib.quality_charts import element_chart
+    from lib.charts.quality import element_chart
+    from lib.charts.style import pct_label_expr
 
-    counts = q.ElementCounts(
-        written=5, enrolments=5, elements={key: 5 for key, _ in q.WORK_AGREEMENT_ELEMENTS}
+    counts = ElementCounts(
+        written=5, enrolments=5, elements={key: 5 for key, _ in WORK_AGREEMENT_ELEMENTS}
     )
     spec = element_chart([(1, "Samarbejdsaftale 1", counts)]).to_dict()
     x = spec["layer"][0]["encoding"]["x"]
@@ -284,11 +299,11 @@ def test_quality_charts_keep_an_agreements_colour_when_it_is_shown_alone():
     import datetime as dt
     import json
 
-    from lib.chart_style import agreement_color
-    from lib.quality_charts import element_chart, monthly_share_chart
+    from lib.charts.quality import element_chart, monthly_share_chart
+    from lib.charts.style import agreement_color
 
     order = ["Samarbejdsaftale 1", "Samarbejdsaftale 2"]
-    counts = q.ElementCounts(written=2, enrolments=2, elements={"working_hours": 2})
+    counts = ElementCounts(written=2, enrolments=2, elements={"working_hours": 2})
     alone = json.dumps(element_chart([(2, "Samarbejdsaftale 2", counts)], order).to_dict())
     assert agreement_color(1) in alone and agreement_color(0) not in alone
     series = {"Samarbejdsaftale 2": [(dt.date(2026, 10, 1), 0.5, "1 af 2")]}

@@ -1,9 +1,11 @@
 """AppTest of the quality pages (Kvalitet, Fidelitet, Mine resultater) in the real app:
 who may open them, the figures they show against the lib on the same data, the entry
-forms writing through to the database, and friendly empty states."""
+forms writing through to the database (and refusing with the reason at the field),
+typed names shown as typed, and friendly empty states."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pyarrow as pa
@@ -11,9 +13,20 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import make_engine
-from db.models import FidelityResult, WorkAgreement
-from lib import fidelity, my_results, quality
-from lib.format import fmt_pct
+from db.models import (
+    FidelityRequirement,
+    FidelityResult,
+    MentorAssignment,
+    MentorContact,
+    SurveyRound,
+    WorkAgreement,
+)
+from lib.domain.enums import SurveyRoundKind
+from lib.domain.format import fmt_date, fmt_pct
+from lib.domain.quality import WORK_AGREEMENT_ELEMENTS, written_share
+from lib.queries import my_results
+from lib.queries.fidelity import requirements, rounds
+from lib.queries.quality import mentor_compliance, participant_hours_table, work_agreement_summary
 from tests.conftest import make_app_test, page_errors, scope_for
 from tests.quality_world import World
 
@@ -65,17 +78,17 @@ def test_roles_without_the_page_cannot_open_it(app_for, username, path):
 
 def test_kvalitet_for_a_manager_shows_the_lib_figures(app_for, demo_engine):
     at = open_page(app_for, "leder", KVALITET)
-    summary = quality.work_agreement_summary(demo_engine, scope_for(demo_engine, "leder"))
+    summary = work_agreement_summary(demo_engine, scope_for(demo_engine, "leder"))
     shown = metrics(at)
-    mc = quality.mentor_compliance(demo_engine, scope_for(demo_engine, "leder"))
+    mc = mentor_compliance(demo_engine, scope_for(demo_engine, "leder"))
     mentor_by_name = {g.label: g for g in mc.by_agreement}
     # Each agreement's card in section 1 (written share) and section 3 (mentor follow-up).
     for _, name, counts in summary.by_agreement:
         assert shown[name] == [
-            fmt_pct(quality.written_share(counts)),
+            fmt_pct(written_share(counts)),
             fmt_pct(mentor_by_name[name].share),
         ]
-    assert shown["Alle viste forløb"] == [fmt_pct(quality.written_share(summary.total))]
+    assert shown["Alle viste forløb"] == [fmt_pct(written_share(summary.total))]
     all_charts = chart_text(at)
     assert "STV-projektets midtvejsmåling" in all_charts and "83 %–91 %" in all_charts
     assert '"decimal": ","' in all_charts  # Danish chart locale
@@ -86,9 +99,9 @@ def test_kvalitet_for_a_manager_shows_the_lib_figures(app_for, demo_engine):
 def test_kvalitet_for_a_caseworker_lists_only_own_participants(app_for, demo_engine):
     at = open_page(app_for, "sagsbehandler", KVALITET)
     scope = scope_for(demo_engine, "sagsbehandler")
-    own = {r.enrolment_id for r in quality.participant_hours_table(demo_engine, scope)}
+    own = {r.enrolment_id for r in participant_hours_table(demo_engine, scope)}
     picker = at.selectbox(key="kvalitet_timer_deltager")
-    everyone = quality.participant_hours_table(demo_engine, scope_for(demo_engine, "leder"))
+    everyone = participant_hours_table(demo_engine, scope_for(demo_engine, "leder"))
     labels = {f"{r.case_code} ({r.initials}) – {r.agreement}": r.enrolment_id for r in everyone}
     assert {labels[o] for o in picker.options} == own
     assert len(own) < len(everyone)
@@ -98,7 +111,7 @@ def test_kvalitet_form_saves_a_work_agreement(app_for, demo_url):
     at = open_page(app_for, "sagsbehandler", KVALITET)
     enrolment_id = at.selectbox(key="kvalitet_forlob").value
     form = f"arbejdsaftale_{enrolment_id}"
-    for key, _ in quality.WORK_AGREEMENT_ELEMENTS:
+    for key, _ in WORK_AGREEMENT_ELEMENTS:
         at.checkbox(key=f"{form}__0__{key}").check()
     at.button(key=f"FormSubmitter:{form}__0__form-Gem arbejdsaftale").click()
     at.run()
@@ -109,7 +122,7 @@ def test_kvalitet_form_saves_a_work_agreement(app_for, demo_url):
         row = conn.execute(
             select(WorkAgreement).where(WorkAgreement.enrolment_id == enrolment_id)
         ).one()
-    assert all(getattr(row, key) for key, _ in quality.WORK_AGREEMENT_ELEMENTS)
+    assert all(getattr(row, key) for key, _ in WORK_AGREEMENT_ELEMENTS)
     engine.dispose()
 
 
@@ -138,8 +151,8 @@ def test_fidelitet_grid_saves_edits(app_for, demo_url):
     at = open_page(app_for, "leder", FIDELITET)
     engine = make_engine(demo_url)
     scope = scope_for(engine, "leder")
-    req = next(r.id for r in fidelity.requirements(engine, scope) if r.code == "3c")
-    mid = next(r.id for r in fidelity.rounds(engine, scope) if r.kind == "midpoint")
+    req = next(r.id for r in requirements(engine, scope) if r.code == "3c")
+    mid = next(r.id for r in rounds(engine, scope) if r.kind == "midpoint")
     at.selectbox(key="fidelitet_krav").set_value(req)
     at.selectbox(key="fidelitet_runde").set_value(mid)
     at.run()
@@ -173,8 +186,8 @@ def test_mine_resultater_for_a_caseworker(app_for, demo_engine):
     shown = metrics(at)
     assert shown["Forløb"] == [str(r.own.courses)]
     o = r.own
-    assert shown["Job eller uddannelse"] == [
-        f"{fmt_pct(o.job_or_education_share)} ({o.job_or_education} af {o.ended_with_outcome})"
+    assert shown["I job eller uddannelse"] == [
+        f"{fmt_pct(o.job_or_education_share)} ({o.job_or_education} af {o.ended})"
     ]
     # Own against the whole centre, never another caseworker's name.
     texts = chart_text(at)
@@ -195,3 +208,150 @@ def test_mine_resultater_for_a_manager_per_caseworker(app_for, demo_engine):
     at.selectbox(key="mine_resultater_sagsbehandler").set_value("Sara Sagsbehandler")
     at.run()
     assert [h.value for h in at.header] == ["Sara Sagsbehandler"]
+
+
+def rows_of(demo_url: str, model, *where) -> list:
+    """The rows of a table, read through a fresh engine (the page wrote through its own)."""
+    engine = make_engine(demo_url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(model).where(*where)).all()
+    engine.dispose()
+    return rows
+
+
+def course_with_a_mentor(at) -> tuple[int, int]:
+    """Kvalitet's registration tab on a course that has a mentor: (course id, mentor id)."""
+    enrolment_id = at.selectbox(key="kvalitet_forlob").value
+    mentor = at.selectbox(key=f"mentorkontakt_{enrolment_id}__0__assignment")
+    return enrolment_id, mentor.value
+
+
+def test_kvalitet_logs_a_mentor_contact(app_for, demo_url):
+    at = open_page(app_for, "leder", KVALITET)
+    enrolment_id, assignment_id = course_with_a_mentor(at)
+    form = f"mentorkontakt_{enrolment_id}"
+    day = dt.date.today() - dt.timedelta(days=1)
+    at.date_input(key=f"{form}__0__contact_on").set_value(day)
+    at.text_input(key=f"{form}__0__note").input("Talte om vagtplanen")
+    at.button(key=f"FormSubmitter:{form}__0__form-Registrér kontakt").click()
+    at.run()
+    assert not page_errors(at), page_errors(at)
+    assert f"Mentorkontakten {fmt_date(day)} er registreret." in [s.value for s in at.success]
+    contacts = rows_of(demo_url, MentorContact, MentorContact.mentor_assignment_id == assignment_id)
+    assert (day, "Talte om vagtplanen") in [(c.contact_on, c.note) for c in contacts]
+    # A clean form after the save: the next contact starts from an empty note.
+    assert at.text_input(key=f"{form}__1__note").value == ""
+
+
+def test_kvalitet_refuses_a_contact_in_the_future_and_keeps_the_note(app_for, demo_url):
+    at = open_page(app_for, "leder", KVALITET)
+    enrolment_id, assignment_id = course_with_a_mentor(at)
+    before = rows_of(demo_url, MentorContact, MentorContact.mentor_assignment_id == assignment_id)
+    form = f"mentorkontakt_{enrolment_id}"
+    at.date_input(key=f"{form}__0__contact_on").set_value(dt.date.today() + dt.timedelta(days=1))
+    at.text_input(key=f"{form}__0__note").input("Aftalt til i morgen")
+    at.button(key=f"FormSubmitter:{form}__0__form-Registrér kontakt").click()
+    at.run()
+    assert any("fremtiden" in e.value for e in at.error)
+    assert at.text_input(key=f"{form}__0__note").value == "Aftalt til i morgen"
+    after = rows_of(demo_url, MentorContact, MentorContact.mentor_assignment_id == assignment_id)
+    assert len(after) == len(before)
+
+
+def test_kvalitet_assigns_a_mentor_and_shows_the_name_as_typed(app_for, demo_url):
+    at = open_page(app_for, "leder", KVALITET)
+    enrolment_id = at.selectbox(key="kvalitet_forlob").value
+    form = f"mentor_{enrolment_id}"
+    at.text_input(key=f"{form}__0__name").input("Ole *Hansen*")
+    at.radio(key=f"{form}__0__frequency").set_value(7)
+    at.button(key=f"FormSubmitter:{form}__0__form-Tilknyt mentor").click()
+    at.run()
+    assert not page_errors(at), page_errors(at)
+    assert "Virksomhedsmentor er tilknyttet forløbet." in [s.value for s in at.success]
+    saved = rows_of(demo_url, MentorAssignment, MentorAssignment.enrolment_id == enrolment_id)
+    assert ("enterprise", "Ole *Hansen*", 7) in [
+        (m.mentor_type, m.mentor_name, m.frequency_days) for m in saved
+    ]
+    # The contact form's mentor picker renders Markdown in its options: the name is escaped.
+    options = at.selectbox(key=f"mentorkontakt_{enrolment_id}__0__assignment").options
+    assert any("Ole \\*Hansen\\*" in o for o in options)
+
+
+def test_fidelitet_creates_a_round_and_a_requirement(app_for, demo_url):
+    at = open_page(app_for, "leder", FIDELITET)
+    next(t for t in at.text_input if t.label == "Navn").input("Slutmåling 2027")
+    next(s for s in at.selectbox if s.label == "Type").set_value(SurveyRoundKind.FINAL)
+    at.button(key="FormSubmitter:fidelitet_ny_runde-Opret runde").click()
+    at.run()
+    assert not page_errors(at), page_errors(at)
+    assert "Runden 'Slutmåling 2027' er oprettet." in [s.value for s in at.success]
+    assert "Slutmåling 2027 (slut)" in at.selectbox(key="fidelitet_runde").options
+    assert [(r.kind, r.held_on) for r in rows_of(demo_url, SurveyRound)][-1] == (
+        "final",
+        dt.date.today(),
+    )
+
+    next(t for t in at.text_input if t.label == "Nummer").input("4")
+    next(t for t in at.text_input if t.label == "Tekst").input("Mentoren _følger_ op")
+    at.button(key="FormSubmitter:fidelitet_nyt_krav-Tilføj krav").click()
+    at.run()
+    assert not page_errors(at), page_errors(at)
+    assert "Minimumskrav 4 er tilføjet." in [s.value for s in at.success]
+    assert ("4", "Mentoren _følger_ op") in [
+        (r.code, r.label) for r in rows_of(demo_url, FidelityRequirement)
+    ]
+    # Without figures it is listed under the results, the typed text escaped (a caption
+    # renders Markdown).
+    without = next(c.value for c in at.caption if c.value.startswith("Uden målinger endnu"))
+    assert "Minimumskrav 4: Mentoren \\_følger\\_ op" in without
+
+
+def test_fidelitet_refuses_a_round_name_in_use(app_for, demo_url):
+    at = open_page(app_for, "leder", FIDELITET)
+    before = rows_of(demo_url, SurveyRound)
+    next(t for t in at.text_input if t.label == "Navn").input(before[0].name)
+    at.button(key="FormSubmitter:fidelitet_ny_runde-Opret runde").click()
+    at.run()
+    assert any("findes allerede" in e.value for e in at.error)
+    assert not at.success
+    assert len(rows_of(demo_url, SurveyRound)) == len(before)
+
+
+IMPORT_CSV = """Runde;Type;Dato;Minimumskrav;Rolle;Andel enige;Besvarelser
+Slutmåling 2027;Slut;2026-11-30;3c;Leder;75 %;12
+Slutmåling 2027;Slut;2026-11-30;3c;Total;0,71;150
+"""
+
+
+def test_fidelitet_imports_a_sheet_after_the_preview(app_for, demo_url):
+    at = open_page(app_for, "leder", FIDELITET)
+    at.file_uploader(key="fidelitet_fil").upload("svar.csv", IMPORT_CSV.encode(), "text/csv")
+    at.run()
+    assert not page_errors(at), page_errors(at)
+    preview = at.dataframe[-1].value
+    assert list(preview["Rolle"]) == ["Leder", "Total"]
+    assert list(preview["Andel enige"]) == [fmt_pct(0.75), fmt_pct(0.71)]
+    assert not [r for r in rows_of(demo_url, SurveyRound) if r.name == "Slutmåling 2027"]
+
+    at.button(key="fidelitet_importer").click()
+    at.run()
+    assert not page_errors(at), page_errors(at)
+    assert "Importeret: 2 nye og 0 opdaterede andele, 1 nye runder." in [
+        s.value for s in at.success
+    ]
+    (final,) = [r for r in rows_of(demo_url, SurveyRound) if r.name == "Slutmåling 2027"]
+    shares = rows_of(demo_url, FidelityResult, FidelityResult.survey_round_id == final.id)
+    assert sorted((r.role, r.share_agree) for r in shares) == [
+        ("leder", pytest.approx(0.75)),
+        ("total", pytest.approx(0.71)),
+    ]
+
+
+def test_fidelitet_import_with_errors_offers_no_import(app_for, demo_url):
+    at = open_page(app_for, "leder", FIDELITET)
+    bad = IMPORT_CSV.replace(";3c;Total;", ";9z;Total;")
+    at.file_uploader(key="fidelitet_fil").upload("svar.csv", bad.encode(), "text/csv")
+    at.run()
+    assert any("1 fejl – intet er importeret" in e.value for e in at.error)
+    assert "fidelitet_importer" not in [b.key for b in at.button]
+    assert not [r for r in rows_of(demo_url, SurveyRound) if r.name == "Slutmåling 2027"]

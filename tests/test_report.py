@@ -7,21 +7,30 @@ import pytest
 from docx import Document
 from pptx import Presentation
 
-from lib import rules
-from lib.compliance import compliance, deliverables_by_kind
-from lib.occupancy import occupancy_by_agreement
-from lib.presentation import presentation_charts, report_charts, to_document_charts
-from lib.report import (
-    QUESTIONS,
-    Period,
-    StaleText,
-    build_docx,
-    build_pptx,
+from lib.commands.report_texts import StaleText, save_text
+from lib.documents.powerpoint import build_pptx
+from lib.documents.presentation import presentation_charts, report_charts, to_document_charts
+from lib.documents.report import (
+    MEETINGS_HELD_LABEL,
+    ON_TIME_LABELS,
+    MeetingFacts,
     build_report,
-    default_period,
-    load_texts,
-    save_text,
 )
+from lib.documents.word import build_docx
+from lib.domain import rules
+from lib.domain.enums import COUNTED, DueStatus
+from lib.domain.measures import (
+    DELIVERABLES_ON_TIME,
+    EVALUATIONS_ON_TIME,
+    MEETINGS_HELD,
+    PLANS_ON_TIME,
+)
+from lib.domain.period import Period
+from lib.domain.period import default_review_period as default_period
+from lib.domain.questions import QUESTIONS
+from lib.queries.compliance import compliance, deliverables_by_kind
+from lib.queries.occupancy import occupancy_by_agreement
+from lib.queries.report_texts import load_texts
 from tests.conftest import scope_for
 
 
@@ -40,26 +49,26 @@ def test_plan_and_evaluation_rules():
 
     def statuses(baseline, done, interval, as_of, **kw):
         items = rules.evaluation_items(baseline, done, interval, as_of, **kw)
-        return [(i.due, i.status) for i in items if i.status in rules.COUNTED]
+        return [(i.due, i.status) for i in items if i.status in COUNTED]
 
     found = statuses(
         dt.date(2024, 1, 31), [dt.date(2024, 3, 29), dt.date(2024, 6, 15)], 2, dt.date(2024, 9, 1)
     )
     # Due 31 Mar, done 29 Mar: on time; next due 29 May, done 15 Jun (17 days): late;
     # next due 15 Aug, not done by 1 Sep (17 days): missing.
-    assert [s for _, s in found] == ["Til tiden", "For sent", "Mangler"]
+    assert [s for _, s in found] == [DueStatus.ON_TIME, DueStatus.LATE, DueStatus.MISSING]
     # One month after 31 Jan in a leap year is 29 Feb.
     leap = statuses(dt.date(2024, 1, 31), [], 1, dt.date(2024, 3, 15))
-    assert leap == [(dt.date(2024, 2, 29), "Mangler")]
+    assert leap == [(dt.date(2024, 2, 29), DueStatus.MISSING)]
     on_due = statuses(dt.date(2024, 1, 1), [dt.date(2024, 3, 1)], 2, dt.date(2024, 3, 2))
-    assert on_due == [(dt.date(2024, 3, 1), "Til tiden")]
+    assert on_due == [(dt.date(2024, 3, 1), DueStatus.ON_TIME)]
     # Where the report's copy disagreed, lib.rules wins: an evaluation due 3 days before
     # the course ended and never written is missing (the copy only counted it once the
     # grace had run out before the end), and a pause moves the due date.
     ended = statuses(
         dt.date(2024, 1, 1), [], 2, dt.date(2024, 4, 1), course_end=dt.date(2024, 3, 4)
     )
-    assert ended == [(dt.date(2024, 3, 1), "Mangler")]
+    assert ended == [(dt.date(2024, 3, 1), DueStatus.MISSING)]
     paused = statuses(
         dt.date(2024, 1, 1),
         [],
@@ -79,41 +88,90 @@ def test_report_figures_equal_the_dashboards(report_setup):
     for a in report.agreements:
         f = period.filters(a.agreement_id)
         total = compliance(engine, scope, f).total
-        assert a.facts["in_use"] == live[a.agreement_id].in_use
-        assert a.facts["in_referral"] == live[a.agreement_id].in_referral
-        assert a.facts["free"] == live[a.agreement_id].free
-        assert a.facts["plans"] == {
-            "Til tiden": total.plans.on_time,
-            "For sent": total.plans.late,
-            "Mangler": total.plans.missing,
+        occupancy, follow_up = a.facts.occupancy, a.facts.follow_up
+        assert occupancy.in_use == live[a.agreement_id].in_use
+        assert occupancy.in_referral == live[a.agreement_id].in_referral
+        assert occupancy.free == live[a.agreement_id].free
+        assert follow_up.plans == {
+            DueStatus.ON_TIME: total.plans.on_time,
+            DueStatus.LATE: total.plans.late,
+            DueStatus.MISSING: total.plans.missing,
         }
-        assert a.facts["evaluations"] == {
-            "Til tiden": total.evaluations.on_time,
-            "For sent": total.evaluations.late,
-            "Mangler": total.evaluations.missing,
+        assert follow_up.evaluations == {
+            DueStatus.ON_TIME: total.evaluations.on_time,
+            DueStatus.LATE: total.evaluations.late,
+            DueStatus.MISSING: total.evaluations.missing,
         }
-        assert a.facts["meetings"] == {
-            "held": total.meetings_held,
-            "present": total.caseworker_present,
-            "total": total.evaluations_held,
-        }
+        assert follow_up.meetings == MeetingFacts(
+            evaluations=total.evaluations_held,
+            held=total.meetings_held,
+            caseworker_present=total.caseworker_present,
+        )
         kinds = deliverables_by_kind(engine, scope, f)
         assert sum((t for t in kinds.values()), rules.Tally()) == total.deliverables
+        # The committee chart's shares: the dashboard's, or withheld.
+        dashboard = {
+            PLANS_ON_TIME.label: (total.plans.share(DueStatus.ON_TIME), total.plans.n),
+            EVALUATIONS_ON_TIME.label: (
+                total.evaluations.share(DueStatus.ON_TIME),
+                total.evaluations.n,
+            ),
+            MEETINGS_HELD_LABEL: (
+                total.meetings_held / total.evaluations_held if total.evaluations_held else None,
+                total.evaluations_held,
+            ),
+            DELIVERABLES_ON_TIME.label: (
+                total.deliverables.share(DueStatus.ON_TIME),
+                total.deliverables.n,
+            ),
+        }
+        assert tuple(s.label for s in a.facts.on_time) == ON_TIME_LABELS
+        for fact in a.facts.on_time:
+            share, n = dashboard[fact.label]
+            assert fact.n == n, fact.label
+            if n < report.threshold:
+                assert fact.share is None, fact.label
+            assert fact.share is None or fact.share == pytest.approx(share), fact.label
 
 
 def test_demo_figures(report_setup):
     engine, scope, period = report_setup
     report = build_report(engine, scope, period)
     a1, a2 = report.agreements
-    assert a1.facts["in_use"] == 5 and a1.slots == 6 and a1.facts["in_referral"] == 1
-    assert a2.facts["in_use"] == 8 and a2.slots == 10 and a2.facts["in_referral"] == 2
+    o1, o2 = a1.facts.occupancy, a2.facts.occupancy
+    assert o1.in_use == 5 and a1.slots == 6 and o1.in_referral == 1
+    assert o2.in_use == 8 and a2.slots == 10 and o2.in_referral == 2
     assert "5 af 6 i brug" in a1.question("q1").summary[0]
     assert "<5 er i visitation" in a1.question("q1").summary[0]  # 1 person: suppressed
     assert "8 af 10 i brug" in a2.question("q1").summary[0]
     assert [q.title for q in a1.questions] == list(QUESTIONS.values())
     # Agreement 2 is systematic: every meeting held with the caseworker.
-    assert a2.facts["meetings"]["held"] == a2.facts["meetings"]["total"] > 0
-    assert a1.facts["meetings"]["held"] < a1.facts["meetings"]["total"]
+    m1, m2 = a1.facts.follow_up.meetings, a2.facts.follow_up.meetings
+    assert m2.held == m2.evaluations > 0
+    assert m1.held < m1.evaluations
+    # Agreement 1's 7 evaluations due (4 on time, 3 late) are enough people, but the 3
+    # is hidden: its on-time share would give it away, so the chart leaves it out.
+    shares = {s.label: s for s in a1.facts.on_time}
+    assert a1.facts.follow_up.evaluations[DueStatus.LATE] == 3
+    assert shares[EVALUATIONS_ON_TIME.label].n == 7
+    assert shares[EVALUATIONS_ON_TIME.label].share is None
+    assert {s.label: s.share for s in a2.facts.on_time}[MEETINGS_HELD_LABEL] == 1.0
+
+
+def test_follow_up_tables_define_their_figures_as_the_dashboards_do(report_setup):
+    """A table showing a dashboard's measure carries that measure's one definition."""
+    engine, scope, period = report_setup
+    a1 = build_report(engine, scope, period).agreements[0]
+    definitions = {t.title: t.definition for q in a1.questions for t in q.tables}
+    assert definitions["Planer med frist i perioden"] == PLANS_ON_TIME.definition
+    assert definitions["Evalueringer med frist i perioden"].startswith(
+        EVALUATIONS_ON_TIME.definition
+    )
+    assert definitions["Opfølgningsmøder ved evalueringerne i perioden"] == (
+        MEETINGS_HELD.definition
+    )
+    deliverables = "Leverancer til jobkonsulent/sagsbehandler med frist i perioden"
+    assert definitions[deliverables] == DELIVERABLES_ON_TIME.definition
 
 
 def test_every_small_count_in_the_report_is_hidden(report_setup):

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from lib import rules
-from lib.rules import LATE, MISSING, ON_TIME, PENDING
+from lib.domain import rules
+from lib.domain.enums import DueStatus
 
 D = dt.date
 
@@ -17,11 +17,14 @@ D = dt.date
     ("day", "months", "expected"),
     [
         (D(2026, 1, 15), 2, D(2026, 3, 15)),
+        (D(2026, 1, 31), 1, D(2026, 2, 28)),  # 31 Jan + 1 month: the last day of February
+        (D(2028, 1, 31), 1, D(2028, 2, 29)),
         (D(2025, 12, 31), 2, D(2026, 2, 28)),  # month end, ordinary year
         (D(2023, 12, 31), 2, D(2024, 2, 29)),  # leap year
         (D(2024, 2, 29), 12, D(2025, 2, 28)),  # leap day + one year
         (D(2026, 11, 30), 3, D(2027, 2, 28)),  # across the new year
         (D(2026, 3, 31), -1, D(2026, 2, 28)),
+        (D(2026, 1, 31), -2, D(2025, 11, 30)),  # back across the new year
     ],
 )
 def test_add_months_calendar(day, months, expected):
@@ -39,20 +42,20 @@ def test_plan_due_one_week_for_13_four_weeks_for_52():
 
 def test_plan_on_due_date_on_time_a_day_after_late():
     start = D(2026, 3, 2)  # 13 weeks: due 9 March
-    assert rules.plan_item(start, 13, D(2026, 3, 9), D(2026, 6, 1)).status == ON_TIME
+    assert rules.plan_item(start, 13, D(2026, 3, 9), D(2026, 6, 1)).status == DueStatus.ON_TIME
     late = rules.plan_item(start, 13, D(2026, 3, 10), D(2026, 6, 1))
-    assert (late.status, late.days_late) == (LATE, 1)
+    assert (late.status, late.days_late) == (DueStatus.LATE, 1)
     # The same plan day is on time for a 52-week course (due 30 March).
-    assert rules.plan_item(start, 52, D(2026, 3, 10), D(2026, 6, 1)).status == ON_TIME
+    assert rules.plan_item(start, 52, D(2026, 3, 10), D(2026, 6, 1)).status == DueStatus.ON_TIME
 
 
 def test_plan_missing_only_after_its_due_date():
     start = D(2026, 3, 2)
-    assert rules.plan_item(start, 13, None, D(2026, 3, 9)).status == PENDING
+    assert rules.plan_item(start, 13, None, D(2026, 3, 9)).status == DueStatus.PENDING
     missing = rules.plan_item(start, 13, None, D(2026, 3, 12))
-    assert (missing.status, missing.days_late, missing.overdue) == (MISSING, 3, True)
+    assert (missing.status, missing.days_late, missing.overdue) == (DueStatus.MISSING, 3, True)
     # A plan dated after the day of counting is not there yet.
-    assert rules.plan_item(start, 13, D(2026, 3, 20), D(2026, 3, 12)).status == MISSING
+    assert rules.plan_item(start, 13, D(2026, 3, 20), D(2026, 3, 12)).status == DueStatus.MISSING
 
 
 def test_pause_moves_plan_due_date():
@@ -60,7 +63,10 @@ def test_pause_moves_plan_due_date():
     # Ill 4-6 March (3 days) inside the first week: due 9 -> 12 March.
     pauses = [(D(2026, 3, 4), D(2026, 3, 6))]
     assert rules.plan_due(start, 13, pauses) == D(2026, 3, 12)
-    assert rules.plan_item(start, 13, D(2026, 3, 11), D(2026, 4, 1), pauses).status == ON_TIME
+    assert (
+        rules.plan_item(start, 13, D(2026, 3, 11), D(2026, 4, 1), pauses).status
+        == DueStatus.ON_TIME
+    )
     # A pause starting on the moved-into days counts too: 9-10 March pushes 9 -> 11,
     # and a pause on 11 March (chained) pushes on to 12.
     chained = [(D(2026, 3, 9), D(2026, 3, 10)), (D(2026, 3, 11), D(2026, 3, 11))]
@@ -84,8 +90,8 @@ def test_evaluation_exactly_on_due_date_is_on_time():
         D(2026, 1, 15), [D(2026, 3, 15)], 2, as_of=D(2026, 4, 1), grace_days=0
     )
     assert [(i.due, i.status) for i in items] == [
-        (D(2026, 3, 15), ON_TIME),
-        (D(2026, 5, 15), PENDING),
+        (D(2026, 3, 15), DueStatus.ON_TIME),
+        (D(2026, 5, 15), DueStatus.PENDING),
     ]
 
 
@@ -94,8 +100,8 @@ def test_evaluations_late_with_days_and_missing():
     # due 10 Mar, done 25 Mar: 15 days late; next due 25 May, nothing by 10 June.
     items = rules.evaluation_items(baseline, [D(2026, 3, 25)], 2, as_of=D(2026, 6, 10))
     assert [(i.due, i.status, i.days_late) for i in items] == [
-        (D(2026, 3, 10), LATE, 15),
-        (D(2026, 5, 25), MISSING, 16),
+        (D(2026, 3, 10), DueStatus.LATE, 15),
+        (D(2026, 5, 25), DueStatus.MISSING, 16),
     ]
     assert rules.tally(items) == rules.Tally(on_time=0, late=1, missing=1)
 
@@ -104,10 +110,10 @@ def test_evaluation_grace_week():
     baseline = D(2026, 1, 10)  # due 10 March
     on_time = rules.evaluation_items(baseline, [D(2026, 3, 17)], 2, D(2026, 4, 1))[0]
     late = rules.evaluation_items(baseline, [D(2026, 3, 18)], 2, D(2026, 4, 1))[0]
-    assert (on_time.status, late.status, late.days_late) == (ON_TIME, LATE, 8)
+    assert (on_time.status, late.status, late.days_late) == (DueStatus.ON_TIME, DueStatus.LATE, 8)
     # Not done, 5 days past due: overdue but not yet counted as missing.
     waiting = rules.evaluation_items(baseline, [], 2, D(2026, 3, 15))[0]
-    assert (waiting.status, waiting.days_late, waiting.overdue) == (PENDING, 5, True)
+    assert (waiting.status, waiting.days_late, waiting.overdue) == (DueStatus.PENDING, 5, True)
 
 
 def test_evaluation_month_end_and_leap_year():
@@ -115,19 +121,19 @@ def test_evaluation_month_end_and_leap_year():
     items = rules.evaluation_items(
         D(2023, 12, 31), [D(2024, 2, 29)], 2, D(2024, 3, 1), grace_days=0
     )
-    assert (items[0].due, items[0].status) == (D(2024, 2, 29), ON_TIME)
+    assert (items[0].due, items[0].status) == (D(2024, 2, 29), DueStatus.ON_TIME)
     # Next is due 2 months after the evaluation: 29 April.
     assert items[1].due == D(2024, 4, 29)
     # The same in 2025: 28 Feb, so 1 March is a day late.
     items = rules.evaluation_items(
         D(2024, 12, 31), [D(2025, 3, 1)], 2, D(2025, 3, 2), grace_days=0
     )[0]
-    assert (items.due, items.status, items.days_late) == (D(2025, 2, 28), LATE, 1)
+    assert (items.due, items.status, items.days_late) == (D(2025, 2, 28), DueStatus.LATE, 1)
 
 
 def test_evaluation_interval_from_agreement():
     items = rules.evaluation_items(D(2026, 1, 10), [], 6, D(2026, 7, 1))
-    assert [(i.due, i.status) for i in items] == [(D(2026, 7, 10), PENDING)]
+    assert [(i.due, i.status) for i in items] == [(D(2026, 7, 10), DueStatus.PENDING)]
 
 
 def test_pause_does_not_count_as_late():
@@ -136,9 +142,9 @@ def test_pause_does_not_count_as_late():
     items = rules.evaluation_items(
         baseline, [D(2026, 3, 24)], 2, D(2026, 4, 1), pauses=pauses, grace_days=0
     )
-    assert (items[0].due, items[0].status) == (D(2026, 3, 24), ON_TIME)
+    assert (items[0].due, items[0].status) == (D(2026, 3, 24), DueStatus.ON_TIME)
     without = rules.evaluation_items(baseline, [D(2026, 3, 24)], 2, D(2026, 4, 1), grace_days=0)
-    assert (without[0].status, without[0].days_late) == (LATE, 14)
+    assert (without[0].status, without[0].days_late) == (DueStatus.LATE, 14)
 
 
 def test_no_evaluation_due_after_course_end_or_without_baseline():
@@ -146,7 +152,7 @@ def test_no_evaluation_due_after_course_end_or_without_baseline():
     ended = rules.evaluation_items(
         baseline, [D(2026, 3, 10)], 2, D(2026, 8, 1), course_end=D(2026, 4, 30)
     )
-    assert [i.status for i in ended] == [ON_TIME]  # 10 May is after the end: not due
+    assert [i.status for i in ended] == [DueStatus.ON_TIME]  # 10 May is after the end: not due
     assert rules.evaluation_items(None, [], 2, D(2026, 8, 1)) == []
 
 
@@ -161,8 +167,8 @@ def test_extension_moves_expected_end_and_keeps_evaluations_due():
         D(2026, 1, 12), [D(2026, 3, 12)], 2, D(2026, 6, 1), course_end=end
     )
     assert [(i.due, i.status) for i in items] == [
-        (D(2026, 3, 12), ON_TIME),
-        (D(2026, 5, 12), MISSING),
+        (D(2026, 3, 12), DueStatus.ON_TIME),
+        (D(2026, 5, 12), DueStatus.MISSING),
     ]
     short = rules.evaluation_items(
         D(2026, 1, 12), [D(2026, 3, 12)], 2, D(2026, 6, 1), course_end=rules.expected_end(start, 13)
@@ -181,12 +187,15 @@ def test_next_evaluation_due():
 def test_deliverables():
     as_of = D(2026, 5, 1)
     assert rules.deliverable_item("plan", None, None, as_of) is None
-    assert rules.deliverable_item("plan", D(2026, 4, 1), D(2026, 4, 1), as_of).status == ON_TIME
+    assert (
+        rules.deliverable_item("plan", D(2026, 4, 1), D(2026, 4, 1), as_of).status
+        == DueStatus.ON_TIME
+    )
     late = rules.deliverable_item("plan", D(2026, 4, 1), D(2026, 4, 4), as_of)
-    assert (late.status, late.days_late, late.kind) == (LATE, 3, "deliverable:plan")
+    assert (late.status, late.days_late, late.kind) == (DueStatus.LATE, 3, "deliverable:plan")
     missing = rules.deliverable_item("meeting_plan", D(2026, 4, 21), None, as_of)
-    assert (missing.status, missing.days_late) == (MISSING, 10)
-    assert rules.deliverable_item("plan", D(2026, 5, 8), None, as_of).status == PENDING
+    assert (missing.status, missing.days_late) == (DueStatus.MISSING, 10)
+    assert rules.deliverable_item("plan", D(2026, 5, 8), None, as_of).status == DueStatus.PENDING
 
 
 def test_meeting_status():
@@ -199,8 +208,8 @@ def test_meeting_status():
 def test_tally_shares():
     t = rules.Tally(on_time=5, late=1, missing=0) + rules.Tally(on_time=0, late=0, missing=2)
     assert t.n == 8
-    assert t.share(ON_TIME) == pytest.approx(5 / 8)
-    assert rules.Tally().share(ON_TIME) is None
+    assert t.share(DueStatus.ON_TIME) == pytest.approx(5 / 8)
+    assert rules.Tally().share(DueStatus.ON_TIME) is None
 
 
 # --------------------------------------------------------------------------- progression

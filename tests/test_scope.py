@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Agreement, Enrolment, Participant, User
-from lib.scope import (
-    AccessDenied,
+from lib.domain.access import AccessDenied
+from lib.queries.scope import (
     enrolment_clause,
     participant_clause,
     require_enrolment_access,

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from lib.suppression import (
+from lib.domain.suppression import (
     count_value,
     mean_value,
     share_value,

@@ -1,0 +1,228 @@
+"""Exports for committee material: charts as PNG/SVG, tables as Excel and CSV.
+
+Charts are rendered on the server with vl-convert, in the Danish locale and the
+presentation theme, applied to each chart with `chart.configure(...)` (never
+`alt.theme.enable`, which is process-global) and rendered with no theme on top.
+Tables keep real numbers and dates in Excel, with Danish headers and formats.
+Suppression is the caller's job: pass tables that went through lib.domain.suppression.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import json
+import re
+import unicodedata
+from typing import Any, TypeVar
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from lib.charts.style import DANISH_LOCALE, OKABE_ITO, TopLevelChart
+
+# The same kind of chart as was given; reading and replacing `config` needs the concrete
+# chart classes (TopLevelMixin alone has no `config` or `copy`).
+ThemedChart = TypeVar("ThemedChart", bound=TopLevelChart)
+
+# High contrast and large type: readable on a meeting-room projector and on paper.
+PRESENTATION_CONFIG: dict[str, Any] = {
+    "locale": DANISH_LOCALE,
+    "background": "#FFFFFF",
+    "font": "DejaVu Sans, Arial, sans-serif",
+    "padding": 16,
+    "title": {
+        "fontSize": 26,
+        "color": "#000000",
+        "anchor": "start",
+        "subtitleFontSize": 18,
+        "subtitleColor": "#222222",
+        "offset": 14,
+    },
+    "axis": {
+        "labelFontSize": 18,
+        "titleFontSize": 19,
+        "labelColor": "#000000",
+        "titleColor": "#000000",
+        "domainColor": "#000000",
+        "tickColor": "#000000",
+        "gridColor": "#CCCCCC",
+        "labelLimit": 360,
+    },
+    "legend": {
+        "labelFontSize": 18,
+        "titleFontSize": 18,
+        "labelColor": "#000000",
+        "titleColor": "#000000",
+        "symbolSize": 220,
+        "labelLimit": 360,
+    },
+    "header": {"labelFontSize": 18, "titleFontSize": 19},
+    "text": {"fontSize": 18, "color": "#000000"},
+    "range": {"category": OKABE_ITO},
+    "view": {"stroke": None},
+}
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def presentation_chart(chart: ThemedChart) -> ThemedChart:
+    """The chart with the Danish locale and the presentation theme, per chart. Existing
+    config is kept where the theme does not override it (configure() replaces config)."""
+    existing = chart.config.to_dict() if chart.config is not alt.Undefined else {}
+    themed = chart.copy(deep=False)
+    themed.config = alt.Undefined
+    return themed.configure(**_merge(existing, PRESENTATION_CONFIG))
+
+
+def chart_spec(chart: TopLevelChart) -> dict[str, Any]:
+    """The Vega-Lite spec, with data inlined (vl-convert runs without a data server)."""
+    with alt.data_transformers.disable_max_rows():
+        return presentation_chart(chart).to_dict()
+
+
+def chart_png(chart: TopLevelChart, scale: float = 2.0) -> bytes:
+    """PNG bytes. scale=2 gives crisp images in Word and on a projector."""
+    return spec_png(json.dumps(chart_spec(chart)), scale)
+
+
+def chart_svg(chart: TopLevelChart) -> bytes:
+    return spec_svg(json.dumps(chart_spec(chart)))
+
+
+def spec_png(spec_json: str, scale: float = 2.0) -> bytes:
+    """PNG from a themed spec (chart_spec) as JSON: cacheable by its text."""
+    return vlc.vegalite_to_png(spec_json, scale=scale)
+
+
+def spec_svg(spec_json: str) -> bytes:
+    return vlc.vegalite_to_svg(spec_json).encode("utf-8")
+
+
+HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
+
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+
+
+THIN = Side(style="thin", color="BFBFBF")
+
+
+HEADER_ROW = 4  # row 1 title, row 2 notes, row 3 empty
+
+
+def _excel_value(value: Any) -> Any:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().date() if value == value.normalize() else value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
+        return value.item()
+    return value
+
+
+def table_xlsx(
+    df: pd.DataFrame,
+    sheet: str = "Data",
+    *,
+    title: str | None = None,
+    notes: list[str] | None = None,
+    percent_columns: tuple[str, ...] = (),
+    decimals: dict[str, int] | None = None,
+) -> bytes:
+    """An .xlsx with real numbers and dates: a bold header row, widths that fit, frozen
+    header, Danish date format. Percent columns hold shares 0..1 shown as '83,3 %'
+    (Excel shows the separators of the reader's locale). The title (row 1) and the notes
+    (row 2) go above the table, whose header is always row HEADER_ROW, so a sheet read on
+    its own still says what it is and reads back with `read_xlsx_table`."""
+    decimals = decimals or {}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    ws.cell(row=1, column=1, value=title or sheet).font = Font(bold=True, size=14)
+    if notes:
+        ws.cell(row=2, column=1, value=" ".join(notes)).font = Font(italic=True, color="444444")
+    row = header_row = HEADER_ROW
+    for c, name in enumerate(df.columns, start=1):
+        cell = ws.cell(row=row, column=c, value=str(name))
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for record in df.itertuples(index=False):
+        row += 1
+        for c, (name, value) in enumerate(zip(df.columns, record, strict=True), start=1):
+            cell = ws.cell(row=row, column=c, value=_excel_value(value))
+            cell.border = Border(bottom=THIN)
+            v = cell.value
+            if isinstance(v, dt.datetime):
+                cell.number_format = "d. mmm yyyy hh:mm"
+            elif isinstance(v, dt.date):
+                cell.number_format = "d. mmm yyyy"
+            elif name in percent_columns and isinstance(v, int | float):
+                cell.number_format = "0.0 %"
+            elif isinstance(v, float):
+                cell.number_format = "#,##0." + "0" * decimals.get(name, 1)
+            elif isinstance(v, int) and not isinstance(v, bool):
+                cell.number_format = "#,##0"
+            elif isinstance(v, str) and v.startswith("<"):
+                cell.alignment = Alignment(horizontal="right")
+    for c, name in enumerate(df.columns, start=1):
+        longest = max([len(str(name))] + [len(str(v)) for v in df.iloc[:, c - 1].tolist()])
+        ws.column_dimensions[get_column_letter(c)].width = min(max(10, longest + 2), 60)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def read_xlsx_table(data: bytes) -> pd.DataFrame:
+    """Read a table written by table_xlsx back (for tests and re-imports)."""
+    return pd.read_excel(io.BytesIO(data), skiprows=HEADER_ROW - 1)
+
+
+def table_csv(df: pd.DataFrame) -> bytes:
+    """CSV as Danish Excel opens it: semicolon-separated, decimal comma, UTF-8 with BOM,
+    dates as ISO (2026-11-22) so any tool reads them."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    return out.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+
+
+_TRANSLIT = {"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"}
+
+
+def slug(text: str) -> str:
+    """'Belægning pr. aftale' -> 'belaegning_pr_aftale'."""
+    text = "".join(_TRANSLIT.get(ch, ch) for ch in text)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "eksport"
+
+
+def export_filename(what: str, extension: str, day: dt.date | None = None) -> str:
+    """File names that say what and when: belaegning_2026-11-22.xlsx."""
+    day = day or dt.date.today()
+    return f"{slug(what)}_{day.isoformat()}.{extension.lstrip('.')}"
+
+
+MIME = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}

@@ -1,0 +1,407 @@
+"""The committee chart set: aggregate-only charts for presentation mode, the Word report
+and the PowerPoint deck.
+
+Every chart is drawn from the typed facts of a Report (lib.documents.report), whose
+numbers have already been through suppression: a count below the threshold is never given
+a bar length, only the label '<5'; a share or mean that may not be published is left out
+and the subtitle says so. No participant code, initials or free text ever reaches a chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from lib.charts.style import (
+    TopLevelChart,
+    agreement_color,
+    color_scale,
+    danish,
+    pct_axis,
+    pct_text,
+)
+from lib.documents.document_chart import DocumentChart
+from lib.documents.exports import chart_png
+from lib.documents.report import (
+    ALL_PARAMETERS,
+    ON_TIME_LABELS,
+    SOURCE,
+    AgreementReport,
+    Report,
+)
+from lib.domain.format import fmt_date
+from lib.domain.suppression import marker
+
+CHART_KINDS: dict[str, str] = {
+    "belaegning": "Belægning pr. samarbejdsaftale",
+    "opfoelgning": "Opfølgning til tiden",
+    "progression": "Progression pr. parameter",
+    "resultater": "Resultat efter forløb",
+}
+
+
+WIDTH = 760
+
+
+@dataclass
+class PresentationChart:
+    key: str  # kind, or kind + agreement id
+    kind: str
+    title: str
+    subtitle: str  # period, n and any note on withheld figures
+    chart: TopLevelChart
+    question: str | None = None
+    agreement_id: int | None = None
+    # False when every figure is withheld or there is none: the chart would be bare axes.
+    has_data: bool = True
+
+    @property
+    def source(self) -> str:
+        return SOURCE
+
+
+def _short(a: AgreementReport) -> str:
+    """'Samarbejdsaftale 1 – Café Ringparken' -> 'Aftale 1 – Café Ringparken'."""
+    return a.name.replace("Samarbejdsaftale", "Aftale")
+
+
+def _agreement_scale(
+    report: Report, agreements: list[AgreementReport], positions: dict[int, int] | None = None
+) -> alt.Scale:
+    """Only the agreements the chart covers, each in its own colour: by its position in
+    `positions` (the full agreement list, as on the dashboards) or else in the report."""
+    order = positions or {a.agreement_id: i for i, a in enumerate(report.agreements)}
+    return alt.Scale(
+        domain=[_short(a) for a in agreements],
+        range=[agreement_color(order.get(a.agreement_id, 0)) for a in agreements],
+    )
+
+
+def occupancy_chart(
+    report: Report, agreements: list[AgreementReport], positions: dict[int, int] | None = None
+) -> PresentationChart:
+    """Slots in use and free per agreement (slots are not people; 'in use' counts people
+    and is suppressed like any count)."""
+    rows = []
+    for a in agreements:
+        occupancy = a.facts.occupancy
+        small = isinstance(occupancy.in_use_shown, str)
+        rows.append(
+            {
+                "Aftale": _short(a),
+                "Status": "I brug",
+                "Pladser": 0 if small else occupancy.in_use,
+                "Label": str(occupancy.in_use_shown),
+                "Rækkefølge": 0,
+            }
+        )
+        rows.append(
+            {
+                "Aftale": _short(a),
+                "Status": "Ledig",
+                "Pladser": 0 if small else occupancy.free,
+                "Label": "" if small else str(occupancy.free),
+                "Rækkefølge": 1,
+            }
+        )
+    data = pd.DataFrame(rows)
+    colors = {"I brug": "#0072B2", "Ledig": "#BBBBBB"}
+    base = alt.Chart(data).encode(
+        y=alt.Y("Aftale:N", title=None, sort=[_short(a) for a in agreements]),
+    )
+    bars = base.mark_bar(height=44).encode(
+        x=alt.X("sum(Pladser):Q", title="Pladser", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color(
+            "Status:N", scale=color_scale(colors), title=None, legend=alt.Legend(orient="bottom")
+        ),
+        order=alt.Order("Rækkefølge:Q"),
+        tooltip=["Aftale:N", "Status:N", "Label:N"],
+    )
+    # White on the blue bar, black on the light grey one (white on grey is unreadable).
+    labels = base.mark_text(fontWeight="bold", fontSize=22, dx=-18).encode(
+        x=alt.X("sum(Pladser):Q", stack="zero"),
+        text="Label:N",
+        color=alt.Color(
+            "Status:N",
+            scale=alt.Scale(domain=list(colors), range=["#FFFFFF", "#000000"]),
+            legend=None,
+        ),
+        order=alt.Order("Rækkefølge:Q"),
+        detail="Status:N",
+    )
+    slots = ", ".join(
+        f"{_short(a)}: {a.facts.occupancy.in_use_shown} af {a.slots}" for a in agreements
+    )
+    chart = (
+        (bars + labels)
+        .resolve_scale(color="independent")
+        .properties(width=WIDTH, height=90 * len(agreements) + 40)
+    )
+    return PresentationChart(
+        "belaegning",
+        "belaegning",
+        "Pladser i brug og ledige pr. samarbejdsaftale",
+        f"Opgjort {fmt_date(report.as_of)}. {slots}.",
+        danish(chart),
+        question="q1",
+    )
+
+
+def _share_rows(a: AgreementReport) -> tuple[list[dict[str, Any]], list[str]]:
+    """On-time shares for plans, evaluations, meetings and deliverables where the report
+    publishes them, and the labels of those it withholds."""
+    rows, withheld = [], []
+    for fact in a.facts.on_time:
+        if fact.share is None:
+            withheld.append(fact.label.lower())
+        else:
+            rows.append({"Aftale": _short(a), "Mål": fact.label, "Andel": fact.share, "n": fact.n})
+    return rows, withheld
+
+
+def compliance_chart(
+    report: Report, agreements: list[AgreementReport], positions: dict[int, int] | None = None
+) -> PresentationChart:
+    rows: list[dict[str, Any]] = []
+    withheld: list[str] = []
+    for a in agreements:
+        r, w = _share_rows(a)
+        rows += r
+        withheld += [f"{x} ({_short(a)})" if len(agreements) > 1 else x for x in w]
+    measures = list(ON_TIME_LABELS)
+    data = pd.DataFrame(rows, columns=["Aftale", "Mål", "Andel", "n"])
+    data["Tekst"] = [
+        f"{pct_text(v)} (n = {n})" for v, n in zip(data["Andel"], data["n"], strict=True)
+    ]
+    data["Andel (tekst)"] = [pct_text(v) for v in data["Andel"]]
+    base = alt.Chart(data).encode(
+        y=alt.Y("Mål:N", title=None, sort=measures),
+        yOffset=alt.YOffset("Aftale:N", sort=[_short(a) for a in agreements]),
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X("Andel:Q", title="Andel", scale=alt.Scale(domain=[0, 1]), axis=pct_axis()),
+        color=alt.Color(
+            "Aftale:N",
+            scale=_agreement_scale(report, agreements, positions),
+            title=None,
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=["Aftale:N", "Mål:N", alt.Tooltip("Andel (tekst):N", title="Andel"), "n:Q"],
+    )
+    text = base.mark_text(align="left", dx=6, fontSize=16).encode(x="Andel:Q", text="Tekst:N")
+    subtitle = f"Periode {report.period.label}."
+    if withheld:
+        subtitle += (
+            f" Ikke vist (færre end {report.threshold} eller et skjult tal): "
+            + ", ".join(withheld)
+            + "."
+        )
+    chart = (bars + text).properties(
+        width=WIDTH - 180, height=70 * len(measures) * max(1, len(agreements)) // 1.4
+    )
+    only = agreements[0].agreement_id if len(agreements) == 1 else None
+    return PresentationChart(
+        "opfoelgning" + (f"_{only}" if only else ""),
+        "opfoelgning",
+        "Opfølgning til tiden",
+        subtitle,
+        danish(chart),
+        question="q4",
+        agreement_id=only,
+        has_data=not data.empty,
+    )
+
+
+def progression_chart(
+    report: Report, agreements: list[AgreementReport], positions: dict[int, int] | None = None
+) -> PresentationChart:
+    rows: list[dict[str, Any]] = []
+    withheld: list[str] = []
+    for a in agreements:
+        for p in a.facts.progression:
+            if p.code == ALL_PARAMETERS:
+                continue
+            if p.n < report.threshold or p.baseline is None:
+                if p.n:
+                    withheld.append(
+                        p.label.lower() + (f" ({_short(a)})" if len(agreements) > 1 else "")
+                    )
+                continue
+            for when, value in (("Baseline", p.baseline), ("Seneste", p.latest)):
+                rows.append(
+                    {
+                        "Aftale": _short(a),
+                        "Parameter": p.label,
+                        "Tidspunkt": when,
+                        "Score": value,
+                        "n": p.n,
+                        # '|' splits the axis label over two lines (labelExpr below).
+                        "Række": f"{p.label} (n = {p.n})"
+                        + (f"|{_short(a)}" if len(agreements) > 1 else ""),
+                    }
+                )
+    data = pd.DataFrame(rows, columns=["Aftale", "Parameter", "Tidspunkt", "Score", "n", "Række"])
+    colors = {"Baseline": "#BBBBBB", "Seneste": "#0072B2"}
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Række:N", title=None, axis=alt.Axis(labelExpr="split(datum.label, '|')")),
+            yOffset=alt.YOffset("Tidspunkt:N", sort=["Baseline", "Seneste"]),
+            x=alt.X("Score:Q", title="Gennemsnitlig score (1–5)", scale=alt.Scale(domain=[0, 5])),
+            color=alt.Color(
+                "Tidspunkt:N",
+                scale=color_scale(colors),
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=["Række:N", "Tidspunkt:N", alt.Tooltip("Score:Q", format=".1f")],
+        )
+        .properties(width=WIDTH - 200, height=max(120, 70 * max(1, len(data) // 2)))
+    )
+    subtitle = (
+        f"Periode {report.period.label}. Deltagere med baseline og mindst én senere evaluering."
+    )
+    if withheld:
+        subtitle += (
+            f" Ikke vist (færre end {report.threshold} deltagere): " + ", ".join(withheld) + "."
+        )
+    only = agreements[0].agreement_id if len(agreements) == 1 else None
+    # Parameters are told apart by row, so colour marks baseline/latest (not PARAMETER_COLORS).
+    return PresentationChart(
+        "progression" + (f"_{only}" if only else ""),
+        "progression",
+        "Progression pr. parameter: baseline og seneste evaluering",
+        subtitle,
+        danish(chart),
+        question="q6",
+        agreement_id=only,
+        has_data=not data.empty,
+    )
+
+
+def outcomes_chart(
+    report: Report, agreements: list[AgreementReport], positions: dict[int, int] | None = None
+) -> PresentationChart:
+    rows: list[dict[str, Any]] = []
+    for a in agreements:
+        for outcome in a.facts.outcomes:
+            rows.append(
+                {
+                    "Aftale": _short(a),
+                    "Resultat": outcome.label,
+                    "Deltagere": 0 if outcome.hidden else outcome.n,
+                    "Label": marker(report.threshold) if outcome.hidden else str(outcome.n),
+                    "Skjult": outcome.hidden,
+                }
+            )
+    data = pd.DataFrame(rows, columns=["Aftale", "Resultat", "Deltagere", "Label", "Skjult"])
+    shown = [_short(a) for a in agreements]
+    base = alt.Chart(data).encode(
+        y=alt.Y("Resultat:N", title=None),
+        yOffset=alt.YOffset("Aftale:N", sort=shown, scale=alt.Scale(domain=shown)),
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X(
+            "Deltagere:Q",
+            title="Deltagere",
+            axis=alt.Axis(tickMinStep=1, format="d"),
+            scale=alt.Scale(domain=[0, max([report.threshold, *data["Deltagere"].tolist()])]),
+        ),
+        color=alt.Color(
+            "Aftale:N",
+            scale=_agreement_scale(report, agreements, positions),
+            title=None,
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=["Resultat:N", "Aftale:N", alt.Tooltip("Label:N", title="Deltagere")],
+    )
+    # A withheld count has no bar; a short mark in the agreement's colour says whose it is.
+    stub = (
+        base.transform_filter(alt.datum.Skjult)
+        .mark_tick(thickness=6, bandSize=22)
+        .encode(x="Deltagere:Q", color=alt.Color("Aftale:N", legend=None))
+    )
+    text = base.mark_text(align="left", dx=8, fontSize=18).encode(x="Deltagere:Q", text="Label:N")
+    results = max(1, data["Resultat"].nunique())
+    chart = (bars + stub + text).properties(
+        width=WIDTH - 260, height=max(120, 46 * results * len(agreements))
+    )
+    subtitle = f"Forløb afsluttet i perioden {report.period.label}."
+    if any(r["Label"].startswith("<") for r in rows):
+        subtitle += (
+            f" «{marker(report.threshold)}»: færre end {report.threshold} deltagere "
+            "(vises uden søjle)."
+        )
+    if data.empty:
+        subtitle += " Ingen forløb er afsluttet i perioden."
+    only = agreements[0].agreement_id if len(agreements) == 1 else None
+    return PresentationChart(
+        "resultater" + (f"_{only}" if only else ""),
+        "resultater",
+        "Resultat efter forløb",
+        subtitle,
+        danish(chart),
+        question="q7",
+        agreement_id=only,
+        has_data=not data.empty,
+    )
+
+
+ChartBuilder = Callable[[Report, list[AgreementReport], dict[int, int] | None], PresentationChart]
+
+
+BUILDERS: dict[str, ChartBuilder] = {
+    "belaegning": occupancy_chart,
+    "opfoelgning": compliance_chart,
+    "progression": progression_chart,
+    "resultater": outcomes_chart,
+}
+
+
+def presentation_charts(
+    report: Report, kinds: list[str] | None = None, positions: dict[int, int] | None = None
+) -> list[PresentationChart]:
+    """The chosen chart kinds across the report's agreements, in CHART_KINDS order.
+    `positions` (agreement id -> position in the full agreement list) keeps each
+    agreement's colour when only some are chosen."""
+    if not report.agreements:
+        return []
+    return [
+        BUILDERS[k](report, report.agreements, positions)
+        for k in CHART_KINDS
+        if not kinds or k in kinds
+    ]
+
+
+def report_charts(
+    report: Report, positions: dict[int, int] | None = None
+) -> list[PresentationChart]:
+    """Charts for the Word report: occupancy across agreements for the introduction, then
+    per agreement the charts that go with questions 4, 6 and 7 (legend: that agreement)."""
+    if not report.agreements:
+        return []
+    charts = [occupancy_chart(report, report.agreements, positions)]
+    charts[0].question = None
+    for a in report.agreements:
+        for builder in (compliance_chart, progression_chart, outcomes_chart):
+            chart = builder(report, [a], positions)
+            chart.title = f"{chart.title} – {_short(a)}"
+            # The question's text already says why nothing is shown; bare axes would not.
+            if chart.has_data:
+                charts.append(chart)
+    return charts
+
+
+def to_document_charts(charts: list[PresentationChart], scale: float = 2.0) -> list[DocumentChart]:
+    return [
+        DocumentChart(
+            c.key, c.question, c.agreement_id, c.title, c.subtitle, chart_png(c.chart, scale)
+        )
+        for c in charts
+        if c.has_data
+    ]

@@ -1,0 +1,400 @@
+"""Follow-up compliance (opfølgning) per agreement and per caseworker, within scope.
+
+Plans and evaluations need each course's dates (pauses move due dates, each evaluation
+moves the next): the queries fetch only those dates per course, and lib.domain.rules
+judges them. Meetings and deliverables are counted by SQL `group_by` (the one-item rules
+they follow, rules.deliverable_item and rules.meeting_status, are checked against these
+counts by tests/test_measure_properties.py).
+
+The measures' labels and definitions are lib.domain.measures' PLANS_ON_TIME,
+EVALUATIONS_ON_TIME, MEETINGS_HELD, CASEWORKER_PRESENT and DELIVERABLES_ON_TIME; Mine
+resultater takes the same figures per caseworker from `compliance_by_caseworker`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, Engine, and_, case, func, select, true
+
+from db.models import (
+    Agreement,
+    Deliverable,
+    Enrolment,
+    Evaluation,
+    Extension,
+    FollowUpMeeting,
+    Participant,
+    Pause,
+    Plan,
+    User,
+)
+from lib.domain import rules
+from lib.domain.access import Scope
+from lib.domain.enums import DeliverableKind, EnrolmentStatus
+from lib.domain.period import Filters
+from lib.domain.rules import DueItem, Tally
+from lib.queries.filters import enrolment_filter, overlaps_period
+from lib.queries.scope import enrolment_clause
+
+NO_CASEWORKER = "Ingen sagsbehandler"
+
+
+DUE_SOON_DAYS = 14
+
+
+KIND_LABELS = {"plan": "Plan (baseline)", "evaluation": "Evaluering"} | {
+    f"deliverable:{kind.value}": kind.label for kind in DeliverableKind
+}
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    enrolment_id: int
+    case_code: str
+    agreement_id: int
+    agreement: str
+    caseworker_id: int | None
+    caseworker: str
+    status: str
+    start: dt.date
+    planned_weeks: int
+    end_date: dt.date | None
+    expected_end: dt.date
+    interval_months: int
+    baseline_on: dt.date | None
+
+
+@dataclass
+class GroupCompliance:
+    key: int | None  # the agreement's id, or the caseworker's user id (None: no caseworker)
+    label: str
+    plans: Tally = field(default_factory=Tally)
+    evaluations: Tally = field(default_factory=Tally)
+    deliverables: Tally = field(default_factory=Tally)
+    evaluations_held: int = 0  # evaluations in the period (meetings' n)
+    meetings_held: int = 0
+    caseworker_present: int = 0
+    courses: int = 0  # courses that ran during some of the period
+
+    @property
+    def meeting_share(self) -> float | None:
+        return self.meetings_held / self.evaluations_held if self.evaluations_held else None
+
+    @property
+    def caseworker_share(self) -> float | None:
+        return self.caseworker_present / self.evaluations_held if self.evaluations_held else None
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """Something not done: overdue now or falling due soon."""
+
+    case_code: str
+    agreement: str
+    caseworker: str
+    kind: str
+    due: dt.date
+    days: int  # days overdue (>0) or days until due (>=0)
+
+
+@dataclass
+class Compliance:
+    as_of: dt.date
+    by_agreement: list[GroupCompliance]
+    by_caseworker: list[GroupCompliance]
+    total: GroupCompliance
+    overdue: list[OpenItem]
+    due_soon: list[OpenItem]
+    courses: int
+
+
+def _courses(conn, courses: ColumnElement[bool], f: Filters, today: dt.date) -> list[CourseRow]:
+    baseline = select(Plan.enrolment_id, Plan.created_on).where(Plan.version_no == 1).subquery()
+    extended = (
+        select(Extension.enrolment_id, func.max(Extension.new_end_date).label("new_end"))
+        .group_by(Extension.enrolment_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Enrolment.id,
+            Participant.case_code,
+            Agreement.id.label("agreement_id"),
+            Agreement.name.label("agreement"),
+            Participant.caseworker_id,
+            func.coalesce(User.display_name, NO_CASEWORKER).label("caseworker"),
+            Enrolment.status,
+            Enrolment.start_date,
+            Enrolment.planned_weeks,
+            Enrolment.end_date,
+            extended.c.new_end,
+            Agreement.evaluation_interval_months,
+            baseline.c.created_on.label("baseline_on"),
+        )
+        .join(Participant, Participant.id == Enrolment.participant_id)
+        .join(Agreement, Agreement.id == Enrolment.agreement_id)
+        .outerjoin(User, User.id == Participant.caseworker_id)
+        .outerjoin(baseline, baseline.c.enrolment_id == Enrolment.id)
+        .outerjoin(extended, extended.c.enrolment_id == Enrolment.id)
+        .where(courses, enrolment_filter(f), overlaps_period(f, today))
+        .order_by(Enrolment.id)
+    )
+    return [
+        CourseRow(
+            r.id, r.case_code, r.agreement_id, r.agreement, r.caseworker_id, r.caseworker,
+            r.status, r.start_date, r.planned_weeks, r.end_date,
+            rules.expected_end(r.start_date, r.planned_weeks, [r.new_end] if r.new_end else []),
+            r.evaluation_interval_months or rules.DEFAULT_EVALUATION_INTERVAL, r.baseline_on,
+        )
+        for r in conn.execute(stmt)
+    ]  # fmt: skip
+
+
+def dates_by_course(conn, column_stmt) -> dict[int, list]:
+    """id -> its dates (or tuples of them) from a select whose first column is the id (of
+    a course, or of a mentor assignment)."""
+    out: dict[int, list] = {}
+    for enrolment_id, *rest in conn.execute(column_stmt):
+        out.setdefault(enrolment_id, []).append(rest[0] if len(rest) == 1 else tuple(rest))
+    return out
+
+
+def course_items(course: CourseRow, evaluations: list[dt.date], pauses, as_of: dt.date):
+    """The plan and evaluation items of one course, judged on as_of."""
+    items: list[DueItem] = [
+        rules.plan_item(course.start, course.planned_weeks, course.baseline_on, as_of, pauses)
+    ]
+    # An ended course owes nothing after its last day; a running one past its expected
+    # end without an extension still owes its evaluations.
+    items += rules.evaluation_items(
+        course.baseline_on,
+        evaluations,
+        course.interval_months,
+        as_of,
+        course_end=course.end_date,
+        pauses=pauses,
+    )
+    return items
+
+
+def compliance(
+    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+) -> Compliance:
+    """Plans, evaluations, meetings and deliverables of the courses in scope and filter
+    that ran during some of the period, per agreement, per caseworker and in total; and,
+    for a period that runs to today, the open items of active courses."""
+    return _compliance(engine, enrolment_clause(scope), f, today, open_items=True)
+
+
+def compliance_by_caseworker(
+    engine: Engine, f: Filters, today: dt.date | None = None
+) -> dict[int | None, GroupCompliance]:
+    """The whole job centre's compliance per caseworker (key: the caseworker's user id,
+    None: no caseworker): counts only, the same as compliance()'s by_caseworker for a
+    manager. For Mine resultater, which shows a caseworker their own group and the sum of
+    all groups, never another caseworker's group."""
+    counted = _compliance(engine, true(), f, today, open_items=False)
+    return {g.key: g for g in counted.by_caseworker}
+
+
+def _compliance(
+    engine: Engine,
+    courses_clause: ColumnElement[bool],
+    f: Filters,
+    today: dt.date | None,
+    *,
+    open_items: bool,
+) -> Compliance:
+    today = today or dt.date.today()
+    as_of = f.as_of(today)
+    by_agreement: dict[int, GroupCompliance] = {}
+    by_caseworker: dict[int | None, GroupCompliance] = {}
+    overdue: list[OpenItem] = []
+    due_soon: list[OpenItem] = []
+    open_items = open_items and f.end >= today  # an earlier period has no open lists
+
+    with engine.connect() as conn:
+        courses = _courses(conn, courses_clause, f, today)
+        ids = select(Enrolment.id).where(
+            courses_clause, enrolment_filter(f), overlaps_period(f, today)
+        )
+        evaluations = dates_by_course(
+            conn,
+            select(Evaluation.enrolment_id, Evaluation.evaluated_on)
+            .where(Evaluation.enrolment_id.in_(ids), Evaluation.evaluated_on <= as_of)
+            .order_by(Evaluation.evaluated_on),
+        )
+        pauses = dates_by_course(
+            conn,
+            select(Pause.enrolment_id, Pause.start_date, Pause.end_date).where(
+                Pause.enrolment_id.in_(ids)
+            ),
+        )
+        meeting_rows = conn.execute(_meeting_counts(ids, f, as_of)).all()
+        deliverable_rows = conn.execute(_deliverable_counts(ids, f, as_of)).all()
+        deliverable_open = (
+            conn.execute(
+                select(Deliverable.enrolment_id, Deliverable.kind, Deliverable.due_on).where(
+                    Deliverable.enrolment_id.in_(ids),
+                    Deliverable.received_on.is_(None),
+                    Deliverable.due_on.is_not(None),
+                    Deliverable.due_on <= as_of + dt.timedelta(days=DUE_SOON_DAYS),
+                )
+            ).all()
+            if open_items
+            else []
+        )
+
+    def groups(c: CourseRow) -> tuple[GroupCompliance, GroupCompliance]:
+        a = by_agreement.setdefault(c.agreement_id, GroupCompliance(c.agreement_id, c.agreement))
+        w = by_caseworker.setdefault(
+            c.caseworker_id, GroupCompliance(c.caseworker_id, c.caseworker)
+        )
+        return a, w
+
+    course_by_id = {c.enrolment_id: c for c in courses}
+    for c in courses:
+        items = course_items(
+            c, evaluations.get(c.enrolment_id, []), pauses.get(c.enrolment_id, []), as_of
+        )
+        counted = [i for i in items if f.start <= i.due <= as_of]
+        plan_t = rules.tally(i for i in counted if i.kind == "plan")
+        eval_t = rules.tally(i for i in counted if i.kind == "evaluation")
+        for g in groups(c):
+            g.plans += plan_t
+            g.evaluations += eval_t
+            g.courses += 1
+        if open_items and c.status == EnrolmentStatus.ACTIVE:
+            for i in items:
+                _open(c, i.kind, i.due, i.done_on, as_of, overdue, due_soon)
+
+    for enrolment_id, n, held, present in meeting_rows:
+        for g in groups(course_by_id[enrolment_id]):
+            g.evaluations_held += n
+            g.meetings_held += held
+            g.caseworker_present += present
+    for enrolment_id, on_time, late, missing in deliverable_rows:
+        for g in groups(course_by_id[enrolment_id]):
+            g.deliverables += Tally(on_time, late, missing)
+    for enrolment_id, kind, due in deliverable_open:
+        c = course_by_id[enrolment_id]
+        if c.status == EnrolmentStatus.ACTIVE:
+            _open(c, f"deliverable:{kind}", due, None, as_of, overdue, due_soon)
+
+    total = GroupCompliance(None, "I alt")
+    for g in by_agreement.values():
+        total.plans += g.plans
+        total.evaluations += g.evaluations
+        total.deliverables += g.deliverables
+        total.evaluations_held += g.evaluations_held
+        total.meetings_held += g.meetings_held
+        total.caseworker_present += g.caseworker_present
+        total.courses += g.courses
+    overdue.sort(key=lambda i: (-i.days, i.case_code))
+    due_soon.sort(key=lambda i: (i.due, i.case_code))
+    return Compliance(
+        as_of,
+        sorted(by_agreement.values(), key=lambda g: g.key or 0),
+        sorted(by_caseworker.values(), key=lambda g: (g.label, g.key or 0)),
+        total,
+        overdue,
+        due_soon,
+        len(courses),
+    )
+
+
+def _open(c: CourseRow, kind: str, due, done_on, as_of, overdue: list, due_soon: list) -> None:
+    """File a not-done item of an active course as overdue or as due within 14 days."""
+    if done_on is not None and done_on <= as_of:
+        return
+    label = KIND_LABELS.get(kind, kind)
+    if due < as_of:
+        overdue.append(
+            OpenItem(c.case_code, c.agreement, c.caseworker, label, due, (as_of - due).days)
+        )
+    elif due <= as_of + dt.timedelta(days=DUE_SOON_DAYS):
+        due_soon.append(
+            OpenItem(c.case_code, c.agreement, c.caseworker, label, due, (due - as_of).days)
+        )
+
+
+def _sum(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _meeting_counts(ids, f: Filters, as_of: dt.date):
+    """Per course: evaluations in the period, with a held meeting, with the caseworker."""
+    held = (
+        select(
+            FollowUpMeeting.evaluation_id,
+            func.max(case((FollowUpMeeting.held, 1), else_=0)).label("held"),
+            func.max(
+                case((and_(FollowUpMeeting.held, FollowUpMeeting.caseworker_present), 1), else_=0)
+            ).label("present"),
+        )
+        .where(FollowUpMeeting.evaluation_id.is_not(None))
+        .group_by(FollowUpMeeting.evaluation_id)
+        .subquery()
+    )
+    return (
+        select(
+            Evaluation.enrolment_id,
+            func.count(),
+            func.coalesce(func.sum(held.c.held), 0),
+            func.coalesce(func.sum(held.c.present), 0),
+        )
+        .outerjoin(held, held.c.evaluation_id == Evaluation.id)
+        .where(
+            Evaluation.enrolment_id.in_(ids),
+            Evaluation.evaluated_on >= f.start,
+            Evaluation.evaluated_on <= as_of,
+        )
+        .group_by(Evaluation.enrolment_id)
+    )
+
+
+def _deliverable_counts(ids, f: Filters, as_of: dt.date, key=Deliverable.enrolment_id):
+    """Per course (or per `key`): deliverables due in the period, received on time / late /
+    missing."""
+    received = and_(Deliverable.received_on.is_not(None), Deliverable.received_on <= as_of)
+    return (
+        select(
+            key,
+            _sum(and_(received, Deliverable.received_on <= Deliverable.due_on)),
+            _sum(and_(received, Deliverable.received_on > Deliverable.due_on)),
+            _sum(and_(~received, Deliverable.due_on < as_of)),
+        )
+        .where(
+            Deliverable.enrolment_id.in_(ids),
+            Deliverable.due_on >= f.start,
+            Deliverable.due_on <= as_of,
+        )
+        .group_by(key)
+    )
+
+
+def deliverables_by_kind(
+    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+) -> dict[str, Tally]:
+    """The dashboard's deliverable tally split by kind (same courses, same rules): the
+    kinds' tallies add up to Compliance.total.deliverables."""
+    as_of = f.as_of(today)
+    ids = select(Enrolment.id).where(
+        enrolment_clause(scope), enrolment_filter(f), overlaps_period(f, today)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(_deliverable_counts(ids, f, as_of, Deliverable.kind)).all()
+    return {kind: Tally(int(a), int(b), int(c)) for kind, a, b, c in rows}
+
+
+def plan_coverage(engine: Engine, scope: Scope, f: Filters) -> tuple[int, int]:
+    """(active courses with a baseline plan, active courses), counted in SQL."""
+    has_plan = Enrolment.id.in_(select(Plan.enrolment_id).where(Plan.version_no == 1))
+    stmt = select(_sum(has_plan), func.count()).where(
+        Enrolment.status == EnrolmentStatus.ACTIVE, enrolment_clause(scope), enrolment_filter(f)
+    )
+    with engine.connect() as conn:
+        with_plan, active = conn.execute(stmt).one()
+    return int(with_plan), int(active)

@@ -1,0 +1,83 @@
+"""The dashboards' shared filter (agreement, target group, sub-goal, period) and the SQL
+clauses it turns into. Hashable, so it can be a cache key next to the user's Scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Engine, and_, or_, select, true
+
+from db.models import (
+    Agreement,
+    Enrolment,
+    Participant,
+    Plan,
+    PlanSubGoal,
+    SubGoal,
+    TargetGroup,
+)
+from lib.domain.access import Scope
+from lib.domain.enums import EnrolmentStatus
+from lib.domain.period import Filters
+from lib.queries.scope import agreement_clause
+
+
+def enrolment_filter(f: Filters) -> ColumnElement[bool]:
+    """Agreement, target group and sub-goal on Enrolment (joins nothing: subqueries)."""
+    parts = []
+    if f.agreement_ids:
+        parts.append(Enrolment.agreement_id.in_(f.agreement_ids))
+    if f.target_group_ids:
+        parts.append(
+            Enrolment.participant_id.in_(
+                select(Participant.id).where(Participant.target_group_id.in_(f.target_group_ids))
+            )
+        )
+    if f.sub_goal_ids:
+        parts.append(
+            Enrolment.id.in_(
+                select(Plan.enrolment_id)
+                .join(PlanSubGoal, PlanSubGoal.plan_id == Plan.id)
+                .where(PlanSubGoal.sub_goal_id.in_(f.sub_goal_ids))
+            )
+        )
+    return and_(true(), *parts)
+
+
+def overlaps_period(f: Filters, today: dt.date | None = None) -> ColumnElement[bool]:
+    """Courses that were started (not referral) and ran during some of the period."""
+    return and_(
+        Enrolment.status != EnrolmentStatus.REFERRAL,
+        Enrolment.start_date <= f.as_of(today),
+        or_(Enrolment.end_date.is_(None), Enrolment.end_date >= f.start),
+    )
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    agreements: dict[int, str]
+    target_groups: dict[int, str]
+    sub_goals: dict[int, str]
+
+
+def filter_options(engine: Engine, scope: Scope) -> FilterOptions:
+    """What the sidebar offers: the agreements the user works with, the catalogues."""
+    with engine.connect() as conn:
+        agreements = dict(
+            conn.execute(
+                select(Agreement.id, Agreement.name)
+                .where(agreement_clause(scope))
+                .order_by(Agreement.id)
+            ).all()
+        )
+        groups = dict(
+            conn.execute(
+                select(TargetGroup.id, TargetGroup.label).order_by(TargetGroup.sort_order)
+            ).all()
+        )
+        goals = dict(
+            conn.execute(select(SubGoal.id, SubGoal.label).order_by(SubGoal.sort_order)).all()
+        )
+    return FilterOptions(agreements, groups, goals)

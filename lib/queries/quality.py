@@ -1,0 +1,517 @@
+"""Reads for the quality of the courses, as the STV project's mid-term evaluation measures
+it: work agreements, hours toward ordinary employment and mentor follow-up.
+
+The queries take an Engine and the signed-in user's Scope, aggregate in SQL where it is
+aggregation (counts and sums grouped by agreement and month) and hand the result to the
+pure rules in lib/domain/quality.py (`element_shares`, `pooled_trend`, `mentor_intervals`,
+`step_up`, ...), which take plain numbers and dates and are tested by hand. Every
+participant-level query filters by `enrolment_clause(scope)`.
+
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, case, extract, func, select
+
+from db.models import (
+    Agreement,
+    Enrolment,
+    MentorAssignment,
+    MentorContact,
+    Participant,
+    Plan,
+    PlanSubGoal,
+    SubGoal,
+    WeeklyHours,
+    WorkAgreement,
+)
+from lib.domain.access import AccessDenied, Scope
+from lib.domain.enums import STARTED, EnrolmentStatus, MentorType
+from lib.domain.quality import (
+    WORK_AGREEMENT_ELEMENTS,
+    ElementCounts,
+    HoursTotals,
+    MentorGroup,
+    MentorIntervals,
+    StepUp,
+    Trend,
+    add_counts,
+    add_hours,
+    mentor_intervals,
+    pooled_trend,
+    quarter_label,
+    quarter_of,
+    quarter_start,
+    step_up,
+)
+from lib.queries.scope import enrolment_clause
+
+# Sub-goals whose evidence is the attendance in the weekly hours (codes of the sub-goal
+# catalogue from the job centre's evaluation of its agreements).
+ATTENDANCE_SUB_GOALS = ("attendance_stability", "daily_rhythm")
+
+
+def _in_agreements(agreement_ids: Sequence[int] | None):
+    if not agreement_ids:
+        return True
+    return Enrolment.agreement_id.in_(list(agreement_ids))
+
+
+def _agreement_names(conn, ids: Iterable[int]) -> dict[int, str]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    return dict(
+        conn.execute(select(Agreement.id, Agreement.name).where(Agreement.id.in_(ids))).all()
+    )
+
+
+def _element_columns():
+    cols = [
+        func.count(Enrolment.id).label("enrolments"),
+        func.count(WorkAgreement.id).label("written"),
+    ]
+    for key, _ in WORK_AGREEMENT_ELEMENTS:
+        col = getattr(WorkAgreement, key)
+        cols.append(func.coalesce(func.sum(case((col.is_(True), 1), else_=0)), 0).label(key))
+    return cols
+
+
+def _counts(row) -> ElementCounts:
+    return ElementCounts(
+        row.enrolments,
+        row.written,
+        {key: int(getattr(row, key) or 0) for key, _ in WORK_AGREEMENT_ELEMENTS},
+    )
+
+
+@dataclass(frozen=True)
+class WorkAgreementSummary:
+    total: ElementCounts
+    by_agreement: list[tuple[int, str, ElementCounts]]
+    by_quarter: list[tuple[dt.date, str, ElementCounts]]  # by the enrolment's start
+
+
+def work_agreement_summary(
+    engine: Engine, scope: Scope, agreement_ids: Sequence[int] | None = None
+) -> WorkAgreementSummary:
+    """Element counts over the started enrolments in scope, per agreement and per quarter
+    of the course start. Counted in SQL; shares come from `element_shares`."""
+    base = (
+        select(*_element_columns())
+        .select_from(Enrolment)
+        .outerjoin(WorkAgreement, WorkAgreement.enrolment_id == Enrolment.id)
+        .where(
+            enrolment_clause(scope), Enrolment.status.in_(STARTED), _in_agreements(agreement_ids)
+        )
+    )
+    year = extract("year", Enrolment.start_date)
+    month = extract("month", Enrolment.start_date)
+    with engine.connect() as conn:
+        per_agreement = conn.execute(
+            base.add_columns(Enrolment.agreement_id).group_by(Enrolment.agreement_id)
+        ).all()
+        per_month = conn.execute(
+            base.add_columns(year.label("y"), month.label("m")).group_by(year, month)
+        ).all()
+        names = _agreement_names(conn, [r.agreement_id for r in per_agreement])
+    by_agreement = [(r.agreement_id, names[r.agreement_id], _counts(r)) for r in per_agreement]
+    by_agreement.sort(key=lambda t: t[0])
+    quarters: dict[tuple[int, int], list[ElementCounts]] = {}
+    for r in per_month:
+        quarters.setdefault(quarter_of(int(r.y), int(r.m)), []).append(_counts(r))
+    by_quarter = [
+        (quarter_start(*q), quarter_label(*q), add_counts(items))
+        for q, items in sorted(quarters.items())
+    ]
+    return WorkAgreementSummary(add_counts(c for _, _, c in by_agreement), by_agreement, by_quarter)
+
+
+@dataclass(frozen=True)
+class WorkAgreementRow:
+    enrolment_id: int
+    case_code: str
+    initials: str
+    agreement_id: int
+    agreement: str
+    status: str
+    start_date: dt.date
+    signed_on: dt.date | None
+    elements: dict[str, bool]
+    notes: str
+    version: int | None
+
+    @property
+    def element_count(self) -> int:
+        return sum(1 for v in self.elements.values() if v)
+
+
+def work_agreement_rows(
+    engine: Engine, scope: Scope, agreement_ids: Sequence[int] | None = None
+) -> list[WorkAgreementRow]:
+    """One row per started enrolment in scope with its work agreement (or none)."""
+    element_cols = [getattr(WorkAgreement, key) for key, _ in WORK_AGREEMENT_ELEMENTS]
+    stmt = (
+        select(
+            Enrolment.id, Participant.case_code, Participant.initials, Enrolment.agreement_id,
+            Agreement.name, Enrolment.status, Enrolment.start_date, WorkAgreement.signed_on,
+            WorkAgreement.notes, WorkAgreement.version, *element_cols,
+        )
+        .join(Participant, Participant.id == Enrolment.participant_id)
+        .join(Agreement, Agreement.id == Enrolment.agreement_id)
+        .outerjoin(WorkAgreement, WorkAgreement.enrolment_id == Enrolment.id)
+        .where(enrolment_clause(scope), Enrolment.status.in_(STARTED), _in_agreements(agreement_ids))
+        .order_by(Agreement.id, Participant.case_code)
+    )  # fmt: skip
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    return [
+        WorkAgreementRow(
+            r.id, r.case_code, r.initials, r.agreement_id, r.name, r.status, r.start_date,
+            r.signed_on,
+            {key: bool(getattr(r, key)) for key, _ in WORK_AGREEMENT_ELEMENTS}
+            if r.signed_on else {key: False for key, _ in WORK_AGREEMENT_ELEMENTS},
+            r.notes or "", r.version,
+        )
+        for r in rows
+    ]  # fmt: skip
+
+
+def _hours_columns():
+    return [
+        func.count(func.distinct(WeeklyHours.enrolment_id)).label("participants"),
+        func.count(WeeklyHours.id).label("weeks"),
+        func.coalesce(func.sum(WeeklyHours.planned_hours), 0.0).label("planned"),
+        func.coalesce(func.sum(WeeklyHours.attended_hours), 0.0).label("attended"),
+        func.coalesce(func.sum(WeeklyHours.illness_hours), 0.0).label("illness"),
+        func.coalesce(func.sum(WeeklyHours.ordinary_paid_hours), 0.0).label("ordinary"),
+        func.count(
+            func.distinct(case((WeeklyHours.ordinary_paid_hours > 0, WeeklyHours.enrolment_id)))
+        ).label("with_ordinary"),
+    ]
+
+
+def _totals(r) -> HoursTotals:
+    return HoursTotals(
+        int(r.participants), int(r.weeks), float(r.planned), float(r.attended),
+        float(r.illness), float(r.ordinary), int(r.with_ordinary),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HoursSummary:
+    total: HoursTotals
+    by_agreement: list[tuple[int, str, HoursTotals]]
+    # (agreement_id, month start, totals for that month), oldest first
+    by_month: list[tuple[int, dt.date, HoursTotals]]
+
+    def monthly(self, agreement_id: int | None = None) -> list[tuple[dt.date, HoursTotals]]:
+        """Month series for one agreement, or summed over all when None."""
+        if agreement_id is not None:
+            return [(m, t) for a, m, t in self.by_month if a == agreement_id]
+        merged: dict[dt.date, list[HoursTotals]] = {}
+        for _, m, t in self.by_month:
+            merged.setdefault(m, []).append(t)
+        return [(m, add_hours(ts)) for m, ts in sorted(merged.items())]
+
+    def ordinary_trend(self, agreement_id: int | None = None, window: int = 3) -> Trend:
+        """Share of participants with any ordinary paid hours, latest 3 months vs the 3
+        before (participants counted per month)."""
+        series = [(t.with_ordinary, t.participants) for _, t in self.monthly(agreement_id)]
+        return pooled_trend(series, window)
+
+
+def hours_summary(
+    engine: Engine,
+    scope: Scope,
+    agreement_ids: Sequence[int] | None = None,
+    since: dt.date | None = None,
+) -> HoursSummary:
+    """Sums of weekly hours in scope: overall, per agreement, per agreement and month (of
+    the week's Monday). Grouped in SQL."""
+    base = (
+        select(*_hours_columns())
+        .select_from(WeeklyHours)
+        .join(Enrolment, Enrolment.id == WeeklyHours.enrolment_id)
+        .where(enrolment_clause(scope), _in_agreements(agreement_ids))
+    )
+    if since is not None:
+        base = base.where(WeeklyHours.week_start >= since)
+    year = extract("year", WeeklyHours.week_start)
+    month = extract("month", WeeklyHours.week_start)
+    with engine.connect() as conn:
+        total = _totals(conn.execute(base).one())
+        per_agreement = conn.execute(
+            base.add_columns(Enrolment.agreement_id).group_by(Enrolment.agreement_id)
+        ).all()
+        per_month = conn.execute(
+            base.add_columns(Enrolment.agreement_id, year.label("y"), month.label("m"))
+            .group_by(Enrolment.agreement_id, year, month)
+            .order_by(year, month)
+        ).all()
+        names = _agreement_names(conn, [r.agreement_id for r in per_agreement])
+    by_agreement = sorted(
+        ((r.agreement_id, names[r.agreement_id], _totals(r)) for r in per_agreement),
+        key=lambda t: t[0],
+    )
+    by_month = [(r.agreement_id, dt.date(int(r.y), int(r.m), 1), _totals(r)) for r in per_month]
+    return HoursSummary(total, by_agreement, by_month)
+
+
+@dataclass(frozen=True)
+class HoursWeek:
+    week_start: dt.date
+    planned: float
+    attended: float
+    illness: float
+    ordinary: float
+
+
+@dataclass(frozen=True)
+class ParticipantHours:
+    enrolment_id: int
+    case_code: str
+    initials: str
+    agreement: str
+    status: str
+    weeks: list[HoursWeek]
+    attendance_sub_goals: list[str] = field(default_factory=list)
+
+    @property
+    def totals(self) -> HoursTotals:
+        has_ordinary = any(w.ordinary > 0 for w in self.weeks)
+        return HoursTotals(
+            1 if self.weeks else 0, len(self.weeks),
+            sum(w.planned for w in self.weeks), sum(w.attended for w in self.weeks),
+            sum(w.illness for w in self.weeks), sum(w.ordinary for w in self.weeks),
+            1 if has_ordinary else 0,
+        )  # fmt: skip
+
+    @property
+    def step_up(self) -> StepUp:
+        return step_up([w.planned for w in self.weeks])
+
+    def recent(self, weeks: int = 8) -> HoursTotals:
+        """Totals of the latest `weeks` registered weeks: the evidence for attendance
+        stability and daily rhythm next to the scores."""
+        latest = self.weeks[-weeks:]
+        return ParticipantHours(self.enrolment_id, self.case_code, self.initials,
+                                self.agreement, self.status, latest).totals  # fmt: skip
+
+
+def participant_hours(engine: Engine, scope: Scope, enrolment_id: int) -> ParticipantHours:
+    """One enrolment's weekly hours (oldest first), if it is in scope, with the attendance
+    sub-goals chosen in its current plan."""
+    with engine.connect() as conn:
+        head = conn.execute(
+            select(Enrolment.id, Participant.case_code, Participant.initials, Agreement.name,
+                   Enrolment.status)
+            .join(Participant, Participant.id == Enrolment.participant_id)
+            .join(Agreement, Agreement.id == Enrolment.agreement_id)
+            .where(Enrolment.id == enrolment_id, enrolment_clause(scope))
+        ).first()  # fmt: skip
+        if head is None:
+            raise AccessDenied("Du har ikke adgang til dette forløb.")
+        weeks = [
+            HoursWeek(*r)
+            for r in conn.execute(
+                select(
+                    WeeklyHours.week_start,
+                    WeeklyHours.planned_hours,
+                    WeeklyHours.attended_hours,
+                    WeeklyHours.illness_hours,
+                    WeeklyHours.ordinary_paid_hours,
+                )
+                .where(WeeklyHours.enrolment_id == enrolment_id)
+                .order_by(WeeklyHours.week_start)
+            )
+        ]
+        latest_plan = (
+            select(func.max(Plan.version_no)).where(Plan.enrolment_id == enrolment_id)
+        ).scalar_subquery()
+        goals = conn.scalars(
+            select(SubGoal.label)
+            .join(PlanSubGoal, PlanSubGoal.sub_goal_id == SubGoal.id)
+            .join(Plan, Plan.id == PlanSubGoal.plan_id)
+            .where(
+                Plan.enrolment_id == enrolment_id,
+                Plan.version_no == latest_plan,
+                SubGoal.code.in_(ATTENDANCE_SUB_GOALS),
+            )
+            .order_by(PlanSubGoal.priority)
+        ).all()
+    return ParticipantHours(head.id, head.case_code, head.initials, head.name, head.status,
+                            weeks, list(goals))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ParticipantHoursRow:
+    enrolment_id: int
+    case_code: str
+    initials: str
+    agreement_id: int
+    agreement: str
+    totals: HoursTotals
+    first_week: dt.date
+    last_week: dt.date
+
+
+def participant_hours_table(
+    engine: Engine, scope: Scope, agreement_ids: Sequence[int] | None = None
+) -> list[ParticipantHoursRow]:
+    """Per enrolment in scope: sums of its weekly hours (grouped in SQL)."""
+    stmt = (
+        select(
+            *_hours_columns(), Enrolment.id.label("enrolment_id"), Participant.case_code,
+            Participant.initials, Enrolment.agreement_id, Agreement.name,
+            func.min(WeeklyHours.week_start).label("first"),
+            func.max(WeeklyHours.week_start).label("last"),
+        )
+        .select_from(WeeklyHours)
+        .join(Enrolment, Enrolment.id == WeeklyHours.enrolment_id)
+        .join(Participant, Participant.id == Enrolment.participant_id)
+        .join(Agreement, Agreement.id == Enrolment.agreement_id)
+        .where(enrolment_clause(scope), _in_agreements(agreement_ids))
+        .group_by(Enrolment.id, Participant.case_code, Participant.initials,
+                  Enrolment.agreement_id, Agreement.name)
+        .order_by(Enrolment.agreement_id, Participant.case_code)
+    )  # fmt: skip
+    with engine.connect() as conn:
+        return [
+            ParticipantHoursRow(r.enrolment_id, r.case_code, r.initials, r.agreement_id, r.name,
+                                _totals(r), r.first, r.last)
+            for r in conn.execute(stmt)
+        ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MentorRow:
+    assignment_id: int
+    enrolment_id: int
+    case_code: str
+    initials: str
+    agreement_id: int
+    agreement: str
+    mentor_type: str
+    mentor_name: str
+    frequency_days: int
+    start_date: dt.date
+    end_date: dt.date | None
+    contacts: int
+    last_contact: dt.date | None
+    intervals: MentorIntervals
+
+    @property
+    def active(self) -> bool:
+        return self.end_date is None
+
+
+@dataclass(frozen=True)
+class MentorCompliance:
+    as_of: dt.date
+    rows: list[MentorRow]
+    by_agreement: list[MentorGroup]
+    by_type: list[MentorGroup]
+    total: MentorGroup
+
+
+def mentor_compliance(
+    engine: Engine,
+    scope: Scope,
+    agreement_ids: Sequence[int] | None = None,
+    as_of: dt.date | None = None,
+) -> MentorCompliance:
+    """Follow-up with the agreed frequency per mentor assignment in scope, pooled per
+    agreement and per mentor type. The interval rule is `mentor_intervals`."""
+    as_of = as_of or dt.date.today()
+    with engine.connect() as conn:
+        assignments = conn.execute(
+            select(
+                MentorAssignment.id, MentorAssignment.enrolment_id, Participant.case_code,
+                Participant.initials, Enrolment.agreement_id, Agreement.name,
+                MentorAssignment.mentor_type, MentorAssignment.mentor_name,
+                MentorAssignment.frequency_days, MentorAssignment.start_date,
+                MentorAssignment.end_date,
+            )
+            .join(Enrolment, Enrolment.id == MentorAssignment.enrolment_id)
+            .join(Participant, Participant.id == Enrolment.participant_id)
+            .join(Agreement, Agreement.id == Enrolment.agreement_id)
+            .where(enrolment_clause(scope), _in_agreements(agreement_ids),
+                   MentorAssignment.start_date <= as_of)
+            .order_by(Enrolment.agreement_id, Participant.case_code, MentorAssignment.id)
+        ).all()  # fmt: skip
+        contacts: dict[int, list[dt.date]] = {}
+        ids = [a.id for a in assignments]
+        if ids:
+            for aid, day in conn.execute(
+                select(MentorContact.mentor_assignment_id, MentorContact.contact_on)
+                .where(MentorContact.mentor_assignment_id.in_(ids), MentorContact.contact_on <= as_of)
+            ):  # fmt: skip
+                contacts.setdefault(aid, []).append(day)
+    rows: list[MentorRow] = []
+    agreements: dict[int, MentorGroup] = {}
+    types = {key: MentorGroup(key, label) for key, label in MentorType.labels().items()}
+    total = MentorGroup("total", "I alt")
+    for a in assignments:
+        days = contacts.get(a.id, [])
+        m = mentor_intervals(a.start_date, a.end_date, days, a.frequency_days, as_of)
+        active = a.end_date is None or a.end_date >= as_of
+        row = MentorRow(a.id, a.enrolment_id, a.case_code, a.initials, a.agreement_id, a.name,
+                        a.mentor_type, a.mentor_name, a.frequency_days, a.start_date,
+                        a.end_date, len(set(days)), max(days) if days else None, m)  # fmt: skip
+        rows.append(row)
+        agreements.setdefault(a.agreement_id, MentorGroup(str(a.agreement_id), a.name)).add(
+            m, active
+        )
+        types[a.mentor_type].add(m, active)
+        total.add(m, active)
+    by_type = [g for g in types.values() if g.assignments]
+    by_agreement = [agreements[k] for k in sorted(agreements)]
+    return MentorCompliance(as_of, rows, by_agreement, by_type, total)
+
+
+@dataclass(frozen=True)
+class EnrolmentChoice:
+    id: int
+    label: str
+    agreement_id: int
+
+
+def started_enrolments(
+    engine: Engine, scope: Scope, agreement_ids: Sequence[int] | None = None
+) -> list[EnrolmentChoice]:
+    """Started enrolments in scope for a picker: 'D-1001 (KL) – Samarbejdsaftale 1'."""
+    stmt = (
+        select(Enrolment.id, Participant.case_code, Participant.initials, Agreement.name,
+               Enrolment.agreement_id, Enrolment.status)
+        .join(Participant, Participant.id == Enrolment.participant_id)
+        .join(Agreement, Agreement.id == Enrolment.agreement_id)
+        .where(enrolment_clause(scope), Enrolment.status.in_(STARTED), _in_agreements(agreement_ids))
+        .order_by(Enrolment.status, Participant.case_code)
+    )  # fmt: skip
+    with engine.connect() as conn:
+        return [
+            EnrolmentChoice(
+                r.id,
+                f"{r.case_code} ({r.initials}) – {r.name}"
+                + (" · afsluttet" if r.status == EnrolmentStatus.ENDED else ""),
+                r.agreement_id,
+            )
+            for r in conn.execute(stmt)
+        ]
+
+
+def agreements_in_scope(engine: Engine, scope: Scope) -> dict[int, str]:
+    """Agreements with at least one enrolment the user may see (for filters)."""
+    stmt = (
+        select(Agreement.id, Agreement.name)
+        .where(Agreement.id.in_(select(Enrolment.agreement_id).where(enrolment_clause(scope))))
+        .order_by(Agreement.id)
+    )
+    with engine.connect() as conn:
+        return dict(conn.execute(stmt).all())

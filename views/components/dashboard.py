@@ -1,0 +1,53 @@
+"""What the four dashboards (Overblik, Opfølgning, Progression, Resultater) share: how a
+page opens (role check, sidebar filters, header), a key figure that is a share of n, and
+an Altair chart in the Danish locale."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from lib.charts.style import danish
+from lib.domain.access import Scope
+from lib.domain.format import fmt_int, fmt_pct
+from lib.domain.measures import Measure
+from lib.domain.period import Filters
+from views.components.filters import sidebar_filters
+from views.components.layout import kpi, page_header
+from views.components.runtime import require_scope
+
+
+def dashboard_page(title: str, intro: str, *, sub_goals: bool = False) -> tuple[Scope, Filters]:
+    """How every dashboard opens: the role check (every signed-in role may see the
+    dashboards; the scope limits what), the sidebar filters and the header."""
+    scope = require_scope()
+    filters = sidebar_filters(scope, sub_goals=sub_goals)
+    page_header(title, intro)
+    return scope, filters
+
+
+def share_kpi(
+    column: DeltaGenerator,
+    measure: Measure,
+    part: int,
+    n: int,
+    n_suffix: str = "",
+    label: str | None = None,
+) -> None:
+    """A key figure that is a share: 'part ÷ n' as a percentage, 'part af n' under it and
+    the measure's definition in the help. `label` overrides the measure's label for a
+    figure that is a variant of it (e.g. the caseworker's presence at the meetings)."""
+    kpi(
+        column,
+        label or measure.label,
+        fmt_pct(part / n if n else None),
+        f"{fmt_int(part)} af {fmt_int(n)}{n_suffix}",
+        measure.definition,
+    )
+
+
+def show_chart(chart: alt.TopLevelMixin, *, stretch: bool = True) -> None:
+    """An Altair chart with the Danish number and time locale and our own styling, not
+    Streamlit's theme; `stretch=False` keeps the chart's own width."""
+    st.altair_chart(danish(chart), width="stretch" if stretch else None, theme=None)

@@ -1,0 +1,90 @@
+"""Opfølgning's sections: the five follow-up figures, the tables and status charts per
+agreement and per caseworker, and the lists of what is overdue now and due soon."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from lib.charts.dashboards import status_share_chart
+from lib.domain import measures
+from lib.domain.format import fmt_int
+from lib.domain.period import Filters
+from lib.queries.compliance import DUE_SOON_DAYS, Compliance, GroupCompliance, OpenItem
+from views.components.dashboard import share_kpi, show_chart
+from views.components.follow_up_tables import (
+    STATUS_MEASURES,
+    group_tables,
+    open_items_table,
+    status_frame,
+)
+from views.components.layout import empty_state, table
+from views.texts import dashboards as texts
+
+
+def follow_up_cards(total: GroupCompliance) -> None:
+    """Plans, evaluations, meetings, the caseworker at the meetings and deliverables on
+    time, each with its n."""
+    cards = (
+        (measures.PLANS_ON_TIME, total.plans.on_time, total.plans.n, None),
+        (measures.EVALUATIONS_ON_TIME, total.evaluations.on_time, total.evaluations.n, None),
+        (measures.MEETINGS_HELD, total.meetings_held, total.evaluations_held, None),
+        (measures.CASEWORKER_PRESENT, total.caseworker_present, total.evaluations_held, None),
+        (measures.DELIVERABLES_ON_TIME, total.deliverables.on_time, total.deliverables.n, None),
+    )
+    for column, (measure, part, n, label) in zip(st.columns(len(cards)), cards, strict=True):
+        share_kpi(column, measure, part, n, label=label)
+
+
+def group_tabs(data: Compliance) -> None:
+    """The same tables and charts per agreement and per caseworker, one tab each."""
+    tab_agreement, tab_caseworker = st.tabs(["Pr. samarbejdsaftale", "Pr. sagsbehandler"])
+    with tab_agreement:
+        _group_section(data.by_agreement, "Samarbejdsaftale")
+    with tab_caseworker:
+        _group_section(data.by_caseworker, "Sagsbehandler")
+
+
+def _group_section(groups: list[GroupCompliance], label: str) -> None:
+    # Two tables of five columns: all visible at once on a manager's screen.
+    for title, frame, help_texts in group_tables(groups, label):
+        st.markdown(f"**{title}**")
+        table(frame, help_texts)
+    for measure, title in STATUS_MEASURES.items():
+        frame = status_frame(groups, measure)
+        if frame.empty:
+            empty_state(f"Ingen {title.lower()} med frist i perioden.")
+        else:
+            show_chart(status_share_chart(frame, f"{title} med frist i perioden"))
+
+
+def deadline_lists(data: Compliance, filters: Filters) -> None:
+    """What is overdue in active courses now, and what falls due in the next days."""
+    _open_items(
+        "Overskredet nu",
+        data.overdue,
+        "Dage over fristen",
+        texts.NOTHING_OVERDUE,
+        texts.OVERDUE_COUNT.format(count=fmt_int(len(data.overdue))),
+    )
+    _open_items(
+        f"Forfalder de næste {DUE_SOON_DAYS} dage",
+        data.due_soon,
+        "Dage til fristen",
+        texts.NOTHING_DUE_SOON.format(days=DUE_SOON_DAYS),
+    )
+    if filters.end < dt.date.today():
+        st.caption(texts.LISTS_ONLY_UP_TO_TODAY)
+
+
+def _open_items(
+    title: str, items: list[OpenItem], days_label: str, empty: str, caption: str | None = None
+) -> None:
+    st.subheader(title)
+    if not items:
+        empty_state(empty)
+        return
+    table(open_items_table(items, days_label))
+    if caption:
+        st.caption(caption)

@@ -1,0 +1,54 @@
+"""Small drawing kit shared by the pages: the header, a friendly empty state, key-figure
+cards that always show their n, and tables whose columns carry their definitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+
+def page_header(title: str, caption: str | None = None) -> None:
+    st.title(title)
+    if caption:
+        st.caption(caption)
+
+
+def empty_state(message: str, hint: str | None = None) -> None:
+    st.info(message + (f"\n\n{hint}" if hint else ""), icon=":material/inbox:")
+
+
+def kpi(column, label: str, value: str, n_text: str | None, help_text: str) -> None:
+    """A key figure on a card: the value, its n underneath and its definition in the help.
+    The n line is neutral grey (no arrow, no colour): it is a count, not a change."""
+    column.metric(
+        label,
+        value,
+        n_text,
+        delta_color="off",
+        delta_arrow="off",
+        help=help_text,
+        border=True,
+    )
+
+
+def table(
+    frame: pd.DataFrame,
+    definitions: Mapping[str, str] | None = None,
+    widths: Mapping[str, int] | None = None,
+) -> None:
+    """A full-width table without the index; `definitions` become the columns' help (the
+    ⓘ in the header), `widths` fix pixel widths where auto-sizing clips a column."""
+    config = {}
+    for column in frame.columns:
+        help_text = (definitions or {}).get(column)
+        width = (widths or {}).get(column)
+        if help_text is None and width is None:
+            continue
+        if pd.api.types.is_numeric_dtype(frame[column]):
+            config[column] = st.column_config.NumberColumn(help=help_text, width=width)
+        else:
+            config[column] = st.column_config.TextColumn(help=help_text, width=width)
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)

@@ -1,0 +1,229 @@
+"""Progression's sections: mean change per parameter (cards, chart, table) beside the
+score distribution, the sub-elements, each participant's trajectory and one participant's
+star chart."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.charts.dashboards import (
+    distribution_chart,
+    mean_change_chart,
+    spread,
+    star_chart,
+    trajectory_chart,
+)
+from lib.charts.style import PARAMETER_COLORS
+from lib.domain import measures
+from lib.domain.access import Scope
+from lib.domain.format import fmt_date, fmt_int, fmt_number, fmt_signed
+from lib.domain.period import Filters
+from lib.queries.progression import (
+    ParameterChange,
+    StarScores,
+    parameters,
+    participants_with_baseline,
+    score_distribution,
+    score_levels,
+    star_scores,
+    sub_element_focus,
+    trajectories,
+)
+from views.components.dashboard import show_chart
+from views.components.forms import escape_text
+from views.components.layout import empty_state, kpi, table
+from views.components.runtime import cached_query
+from views.texts import dashboards as texts
+
+
+def _labels_by_code() -> dict[str, str]:
+    return {code: label for _, code, label in cached_query(parameters)}
+
+
+# --------------------------------------------------------------------------- mean change
+def change_section(scope: Scope, filters: Filters, changes: list[ParameterChange]) -> None:
+    """Per parameter (not sub-element): the mean change on cards, as a chart and a table,
+    beside the distribution of scores; or why there is nothing to show yet."""
+    whole = [c for c in changes if c.sub_element_id is None]
+    if not max((c.n for c in whole), default=0):
+        empty_state(texts.NO_PROGRESSION, texts.NO_PROGRESSION_HINT)
+        return
+    for column, c in zip(st.columns(len(whole)), whole, strict=True):
+        kpi(
+            column,
+            c.label,
+            fmt_signed(c.mean_change, 2) if c.n else "–",
+            f"n = {fmt_int(c.n)}; {fmt_int(c.improved)} op, {fmt_int(c.worse)} ned",
+            measures.MEAN_CHANGE.definition,
+        )
+    left, right = st.columns([1, 1.3])
+    with left:
+        _mean_change(whole)
+    with right:
+        _distribution(scope, filters)
+
+
+def _mean_change(whole: list[ParameterChange]) -> None:
+    scored = [c for c in whole if c.n]
+    frame = pd.DataFrame(
+        {
+            "Parameter": [c.label for c in scored],
+            "Ændring": [c.mean_change for c in scored],
+            "n": [c.n for c in scored],
+            "Tekst": [f"{fmt_signed(c.mean_change, 2)} (n = {fmt_int(c.n)})" for c in scored],
+        }
+    )
+    show_chart(mean_change_chart(frame, _labels_by_code()))
+    # Short headers and fixed narrow widths for the numbers, so all five columns fit the
+    # half-width column without scrolling (auto-sizing clipped the n column).
+    table(
+        pd.DataFrame(
+            {
+                "Parameter": [c.label for c in whole],
+                "Baseline": [fmt_number(c.mean_baseline, 2) for c in whole],
+                "Seneste": [fmt_number(c.mean_latest, 2) for c in whole],
+                "Ændring": [fmt_signed(c.mean_change, 2) for c in whole],
+                "n": [c.n for c in whole],
+            }
+        ),
+        {
+            "Baseline": "Gennemsnitlig score ved baseline",
+            "Seneste": "Gennemsnitlig score ved seneste evaluering",
+            "n": "Deltagere med baseline og evaluering",
+        },
+        {"Parameter": 172, "Baseline": 58, "Seneste": 58, "Ændring": 62, "n": 36},
+    )
+
+
+def _distribution(scope: Scope, filters: Filters) -> None:
+    levels = cached_query(score_levels)
+    frame = pd.DataFrame(
+        cached_query(score_distribution, scope, filters),
+        columns=["code", "Parameter", "Tidspunkt", "Score", "Deltagere"],
+    )
+    frame["Label"] = frame["Score"].map(levels)
+    show_chart(distribution_chart(frame, levels, list(_labels_by_code().values())), stretch=False)
+    st.caption(
+        measures.SCORE_DISTRIBUTION.definition
+        + " Skala: "
+        + "; ".join(f"{value} = {label.lower()}" for value, label in levels.items())
+        + "."
+    )
+
+
+# --------------------------------------------------------------------------- sub-elements
+def sub_element_section(scope: Scope, filters: Filters, changes: list[ParameterChange]) -> None:
+    """Mean change per scored sub-element, and which sub-elements the plans' sub-goals
+    work on."""
+    with st.expander("Delelementer"):
+        scored = [c for c in changes if c.sub_element_id is not None and c.n]
+        if scored:
+            table(
+                pd.DataFrame(
+                    {
+                        "Parameter": [c.label for c in scored],
+                        "Delelement": [c.sub_element for c in scored],
+                        "Ændring": [fmt_signed(c.mean_change, 2) for c in scored],
+                        "n": [c.n for c in scored],
+                    }
+                )
+            )
+        else:
+            st.caption(texts.NO_SUB_ELEMENT_SCORES)
+        focus = cached_query(sub_element_focus, scope, filters)
+        if focus:
+            table(pd.DataFrame(focus, columns=["Parameter", "Delelement", "Deltagere"]))
+
+
+# --------------------------------------------------------------------------- trajectories
+def trajectory_section(scope: Scope, filters: Filters) -> None:
+    """Every participant's scores on one parameter over time, and the mean."""
+    st.subheader("Udvikling over tid")
+    params = cached_query(parameters)
+    labels_by_code = _labels_by_code()
+    choice = st.segmented_control(
+        "Parameter",
+        [code for _, code, _ in params],
+        format_func=lambda code: labels_by_code[code],
+        default=params[0][1] if params else None,
+        key="progression_parameter",
+    )
+    if not choice:
+        return
+    parameter_id = next(p for p, code, _ in params if code == choice)
+    points = cached_query(trajectories, scope, filters, parameter_id)
+    if not points:
+        empty_state(texts.NO_TRAJECTORY.format(parameter=labels_by_code[choice]))
+        return
+    levels = cached_query(score_levels)
+    frame = pd.DataFrame(points, columns=["Deltager", "Dato", "Score", "Tidspunkt"])
+    frame["Dato"] = pd.to_datetime(frame["Dato"])
+    frame["Label"] = frame["Score"].map(levels)
+    frame["Placering"] = frame["Score"] + spread(frame["Deltager"])
+    show_chart(trajectory_chart(frame, levels, PARAMETER_COLORS.get(choice, "#0072B2")))
+    st.caption(texts.TRAJECTORY_CAPTION.format(n=fmt_int(frame["Deltager"].nunique())))
+
+
+# --------------------------------------------------------------------------- star
+def star_section(scope: Scope, filters: Filters) -> None:
+    """One participant's star: baseline against now on every parameter."""
+    st.subheader("Stjerne for én deltager")
+    people = cached_query(participants_with_baseline, scope, filters)
+    if not people:
+        empty_state(texts.NO_BASELINE)
+        return
+    codes = dict(people)
+    picked = st.selectbox(
+        "Deltager",
+        list(codes),
+        index=_fullest_star(scope, filters, list(codes)),
+        format_func=lambda i: codes[i],
+        key="progression_participant",
+        help=texts.PARTICIPANT_HELP,
+    )
+    star = cached_query(star_scores, scope, picked, filters.as_of())
+    if star is None:
+        return
+    levels = cached_query(score_levels)
+    left, right = st.columns([1.2, 1])
+    with left:
+        show_chart(star_chart(star.rows, max(levels)), stretch=False)
+    with right:
+        _star_details(star, levels)
+
+
+def _fullest_star(scope: Scope, filters: Filters, enrolment_ids: list[int]) -> int:
+    """Index of the default participant: the one with the most parameters scored now,
+    then at baseline (the fullest star)."""
+
+    def scored(enrolment_id: int) -> tuple[int, int]:
+        star = cached_query(star_scores, scope, enrolment_id, filters.as_of())
+        if star is None:
+            return (0, 0)
+        return (
+            sum(r[3] is not None for r in star.rows),
+            sum(r[2] is not None for r in star.rows),
+        )
+
+    return max(range(len(enrolment_ids)), key=lambda i: scored(enrolment_ids[i]))
+
+
+def _star_details(star: StarScores, levels: dict[int, str]) -> None:
+    st.markdown(
+        f"**{escape_text(star.case_code)}**  \nBaseline: {fmt_date(star.baseline_on)}  \n"
+        f"Seneste evaluering: {fmt_date(star.latest_on)}"
+    )
+    if star.latest_on is None:
+        st.info(texts.ONLY_BASELINE, icon=":material/hourglass_empty:")
+    table(
+        pd.DataFrame(
+            {
+                "Parameter": [r[1] for r in star.rows],
+                "Baseline": [
+                    levels.get(r[2], "Ikke valgt") if r[2] else "Ikke valgt" for r in star.rows
+                ],
+                "Nu": [levels.get(r[3], "–") if r[3] else "–" for r in star.rows],
+            }
+        ),
+    )

@@ -1,0 +1,128 @@
+"""Pieces the quality sections share, and the mentor follow-up section.
+
+`mentor_compliance_section(scope, filters)` is the mentor follow-up block of Kvalitet and of
+the compliance page (views/opfolgning.py): compliance with the agreed frequency per
+agreement and per mentor type, with n, and the courses whose follow-up is overdue now.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.charts.quality import share_bars
+from lib.domain import measures
+from lib.domain.access import Scope
+from lib.domain.enums import MentorType
+from lib.domain.format import fmt_date, fmt_int, fmt_pct
+from lib.domain.quality import FREQUENCY_LABELS, MentorGroup
+from lib.queries.quality import MentorCompliance, mentor_compliance
+from views.components.layout import empty_state
+from views.components.runtime import cached_query
+from views.components.url import query_param_ints, set_query_params
+from views.texts import quality as texts
+
+
+def chosen_agreement_ids(agreements: dict[int, str]) -> tuple[int, ...]:
+    """Kvalitet's agreement choice, kept in the URL (?aftale=1&aftale=2). Empty = all."""
+    if "kvalitet_aftaler" not in st.session_state:
+        wanted = [i for i in query_param_ints("aftale") if i in agreements]
+        st.session_state["kvalitet_aftaler"] = wanted
+    chosen = st.multiselect(
+        "Samarbejdsaftaler",
+        list(agreements),
+        key="kvalitet_aftaler",
+        format_func=agreements.get,
+        placeholder="Alle samarbejdsaftaler",
+        help=texts.AGREEMENT_PICKER_HELP,
+    )
+    set_query_params(aftale=sorted(chosen) or None)
+    return tuple(sorted(chosen))
+
+
+def course_cells(row) -> dict[str, str]:
+    """The first two columns of every per-course table: who and on which agreement."""
+    return {"Deltager": f"{row.case_code} ({row.initials})", "Samarbejdsaftale": row.agreement}
+
+
+def course_table(title: str, records: list[dict], column_config: dict | None = None) -> None:
+    """One row per course behind an expander whose title gives the number of rows."""
+    with st.expander(f"{title} ({len(records)})"):
+        st.dataframe(
+            pd.DataFrame(records), hide_index=True, width="stretch", column_config=column_config
+        )
+
+
+def agreement_ids_of(filters) -> tuple[int, ...]:
+    """Agreement ids from the compliance page's filters, whatever their shape: an object
+    or a dict with `agreement_ids` (or `agreements`), or a plain list. Empty = all."""
+    if filters is None:
+        return ()
+    if isinstance(filters, list | tuple | set):
+        return tuple(sorted(int(i) for i in filters))
+    for name in ("agreement_ids", "agreements"):
+        value = filters.get(name) if isinstance(filters, dict) else getattr(filters, name, None)
+        if value:
+            return tuple(sorted(int(i) for i in value))
+    return ()
+
+
+def group_text(g: MentorGroup) -> str:
+    return f"{fmt_pct(g.share)} ({g.on_time} af {g.due} intervaller)"
+
+
+def mentor_status(row) -> str:
+    if not row.active:
+        return "Afsluttet"
+    return "Overskredet nu" if row.intervals.overdue_now else "I rute"
+
+
+def mentor_compliance_section(scope: Scope, filters=None, *, heading: bool = True) -> None:
+    """Mentor follow-up against the agreed frequency, for the scope and filters given."""
+    data: MentorCompliance = cached_query(mentor_compliance, scope, agreement_ids_of(filters))
+    if heading:
+        st.subheader("Mentoropfølgning", help=measures.MENTOR_ON_TIME.definition)
+    if not data.rows:
+        empty_state(texts.NO_MENTORS, texts.NO_MENTORS_HINT)
+        return
+    groups = [*data.by_agreement, data.total] if len(data.by_agreement) > 1 else data.by_agreement
+    cols = st.columns(len(groups))
+    for col, g in zip(cols, groups, strict=True):
+        col.metric(
+            g.label,
+            fmt_pct(g.share),
+            f"{fmt_int(g.on_time)} af {fmt_int(g.due)} intervaller",
+            delta_color="off",
+            delta_arrow="off",
+            help=f"{measures.MENTOR_ON_TIME.definition} n = {g.due} intervaller i {g.assignments} mentorforløb; "
+            f"{g.on_time} overholdt.",
+            border=True,
+        )
+        if g.overdue_now:
+            col.caption(f"{g.overdue_now} forløb har overskredet frekvensen lige nu.")
+    st.markdown("**Pr. mentortype**")
+    bars = [
+        {"Gruppe": f"{g.label} (n = {g.assignments})", "Andel": g.share, "Tekst": group_text(g)}
+        for g in data.by_type
+    ]
+    st.altair_chart(share_bars(bars, "Overholdt frekvens"), theme=None, width="stretch")
+    st.caption(texts.MENTOR_TYPE_CAPTION)
+    course_table(
+        "Mentorforløb",
+        [
+            {
+                **course_cells(r),
+                "Mentortype": MentorType(r.mentor_type).label,
+                "Mentor": r.mentor_name,
+                "Aftalt frekvens": FREQUENCY_LABELS.get(
+                    r.frequency_days, f"{r.frequency_days} dage"
+                ),
+                "Kontakter": r.contacts,
+                "Seneste kontakt": fmt_date(r.last_contact),
+                "Overholdt": f"{fmt_pct(r.intervals.share)} ({r.intervals.on_time} af {r.intervals.due})",
+                "Dage siden kontakt": r.intervals.days_since_last if r.active else None,
+                "Status": mentor_status(r),
+            }
+            for r in data.rows
+        ],
+    )

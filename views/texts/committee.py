@@ -1,0 +1,28 @@
+"""Danish copy for the committee pages (Præsentation, Evalueringsrapport): page intros,
+empty states, captions and the slides' fixed lines."""
+
+# --------------------------------------------------------------------------- both pages
+CHOOSE_BOTH_DATES = "Vælg både start- og slutdato for perioden."
+
+# --------------------------------------------------------------------------- Præsentation
+NO_AGREEMENTS_TO_SHOW = "Der er endnu ingen samarbejdsaftaler at vise."
+CHOOSE_AGREEMENT_AND_CHART = "Vælg mindst én samarbejdsaftale og ét diagram i menuen til venstre."
+SLIDE_WITHOUT_FIGURES = (
+    "Ingen tal at vise for det valgte: de bygger på for få deltagere, eller der er ingen i "
+    "perioden."
+)
+# Below every slide: where the figures come from, the suppression rule and the date.
+SLIDE_SOURCE = "{source}. Tal under {threshold} vises som «&lt;{threshold}». Udskrevet {printed}."
+
+# --------------------------------------------------------------------------- Evalueringsrapport
+REPORT_INTRO = (
+    "Evaluering af samarbejdsaftalerne til Beskæftigelses- og Integrationsudvalget: de otte "
+    "spørgsmål med tal fra Forløbsmonitor og medarbejdernes vurdering."
+)
+NO_AGREEMENTS_TO_EVALUATE = "Der er endnu ingen samarbejdsaftaler at evaluere."
+CHOOSE_AGREEMENT = "Vælg mindst én samarbejdsaftale."
+INTRO_LABEL = "Introduktion (vises efter tallene om aftalerne)"
+DOWNLOADS_CAPTION = (
+    "Word-dokumentet følger evalueringens opbygning med tal, tabeller og diagrammer; "
+    "PowerPoint har ét diagram pr. dias. Gem dine vurderinger, før du henter."
+)

@@ -1,0 +1,92 @@
+"""Danish copy for the entry pages (Forløb, Plan, Evaluering, Timer) and the Revisionslog:
+page intros, captions, empty states and hints. Widget labels stay with their widgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lib.domain.access import Scope
+from lib.domain.enums import JOB_CENTRE_ROLES
+from lib.domain.format import fmt_date
+
+# --------------------------------------------------------------------------- shared
+
+NO_COURSES = "Du har ingen forløb at registrere på."
+NO_COURSES_HINT = "Forløb, du har adgang til, vises her, når de er i gang."
+OWN_PARTICIPANTS_ONLY = "Kun dine egne deltagere vises."
+FORM_HAS_ERRORS = "Der er fejl i formularen – se beskederne ved felterne. Intet er gemt."
+SAVE_ANYWAY = "Ja, gem alligevel – det er ikke en dobbeltregistrering"
+
+# --------------------------------------------------------------------------- Forløb
+
+
+def forlob_intro(scope: Scope) -> str:
+    if scope.role in JOB_CENTRE_ROLES:
+        return "Indskrivning, forlængelse og afslutning af forløb."
+    return "Din virksomheds forløb. Indskrivning og forlængelse sker i jobcentret."
+
+
+NO_OPEN_COURSES = "Der er ingen forløb i gang eller i visitation, som du har adgang til."
+CASE_CODE_HELP = "Aldrig CPR-nummer."
+
+
+def current_planned_end(planned_end: dt.date) -> str:
+    return f"Nuværende planlagte slut: {fmt_date(planned_end)}"
+
+
+# --------------------------------------------------------------------------- Plan
+
+PLAN_INTRO = "Planen laves sammen med deltageren. Den første plan er baseline."
+GOAL_ORDER_HELP = "Rækkefølgen er prioriteten: vælg det vigtigste delmål først."
+
+
+def baseline_plan_due(planned_weeks: int) -> str:
+    """The due-date label of the baseline plan: 1 week into a 13-week course, else 4."""
+    return f"Baseline-plan ({'1 uge' if planned_weeks == 13 else '4 uger'} inde i forløbet)"
+
+
+def current_plan_caption(version_no: int, created_on: dt.date) -> str:
+    return (
+        f"Nuværende plan: version {version_no} fra {fmt_date(created_on)}"
+        f"{' (baseline)' if version_no == 1 else ''}. En revision gemmes som en ny "
+        "version; de tidligere versioner bevares."
+    )
+
+
+# --------------------------------------------------------------------------- Evaluering
+
+EVALUERING_INTRO = "Den løbende evaluering hver 2. måned – skrevet sammen med deltageren."
+NO_PLAN_YET = (
+    "Forløbet har ingen plan endnu. Lav planen først på siden Plan – så ved "
+    "evalueringen, hvilke parametre der scores."
+)
+NO_EVALUATIONS = "Ingen evalueringer endnu."
+INVITATION_DATE_HELP = "Tom: evalueringsdatoen."
+CHANGED_SINCE_OPENED = "Evalueringen er ændret siden du åbnede den."
+
+
+def notes_help(limit: int) -> str:
+    return f"Højst {limit} tegn. Skrives som tekst."
+
+
+def last_score_help(last: int | None, levels: dict[int, str]) -> str:
+    return f"Sidst: {last} – {levels.get(last, '')}" if last else "Ingen tidligere score."
+
+
+# --------------------------------------------------------------------------- Timer
+
+TIMER_INTRO = "Timer og fremmøde pr. uge. Ret direkte i tabellen, og gem alle uger på én gang."
+HOURS_RULES = (
+    "Fremmøde og sygefravær kan tilsammen højst være de planlagte timer. "
+    "Uger uden timer gemmes ikke."
+)
+
+# --------------------------------------------------------------------------- Revisionslog
+
+REVISIONSLOG_INTRO = "Hvem ændrede hvad og hvornår – med værdierne før og efter."
+NO_CHANGES = "Ingen ændringer med disse filtre."
+AUDIT_ACTIONS = {"create": "Oprettet", "update": "Rettet", "delete": "Slettet"}
+
+
+def changes_shown(count: int, limit: int) -> str:
+    return f"{count} ændringer (højst {limit}, nyeste først)."
