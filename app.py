@@ -18,7 +18,9 @@ from db.engine import DatabaseUnavailable, check_connection
 from lib.domain.enums import JOB_CENTRE_ROLES, MANAGER_ROLES, Role
 from lib.queries.settings import is_demo
 from lib.security.config import COOKIE_EXPIRY_DAYS, COOKIE_NAME, ConfigError, cookie_key
+from lib.security.passwords import password_change_required
 from lib.security.sign_in import authenticator_credentials, load_user, sign_in
+from views.components.admin_password import forced_password_change
 from views.components.runtime import get_engine
 
 MANAGERS = MANAGER_ROLES
@@ -322,6 +324,14 @@ def main() -> None:
         # Every page address shows the sign-in form and keeps its URL, so a copied deep
         # link opens that page right after sign-in. No page script runs.
         st.navigation(signed_out_pages(), position="hidden").run()
+        return
+
+    if password_change_required(engine, user.id):
+        # A one-time password opens nothing but the form to choose one's own.
+        st.navigation(
+            [st.Page(lambda: forced_password_change(engine, user), url_path="skift-adgangskode")],
+            position="hidden",
+        ).run()
         return
 
     navigation = st.navigation(pages_for(user.role))

@@ -1,4 +1,4 @@
-"""Database commands: python -m db.cli {migrate,seed-if-empty,demo,check}.
+"""Database commands: python -m db.cli {migrate,seed-if-empty,demo,check,create-admin}.
 
 Errors a person can fix (database down, bad DATABASE_URL) print one sentence on stderr
 and exit with status 2, without a traceback.
@@ -22,6 +22,7 @@ from db.engine import (
 )
 
 EXIT_UNAVAILABLE = 2
+EXIT_REFUSED = 3
 
 
 def _connect(url: str) -> Engine:
@@ -83,24 +84,90 @@ def cmd_demo(url: str) -> None:
     print("Demodata er genopbygget / demo data rebuilt.")
 
 
+ADMIN_PASSWORD_ENV = "FORLOB_ADMIN_PASSWORD"
+
+
+class CommandRefused(RuntimeError):
+    """The command cannot do what was asked; the message says why, in Danish."""
+
+
+def _admin_password() -> str:
+    """From FORLOB_ADMIN_PASSWORD, else asked twice on the terminal; never echoed or printed."""
+    import getpass
+
+    from_env = os.environ.get(ADMIN_PASSWORD_ENV)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise CommandRefused(
+            f"Ingen adgangskode: sæt {ADMIN_PASSWORD_ENV}, eller kør kommandoen i en terminal."
+        )
+    first = getpass.getpass("Adgangskode til administratoren: ")
+    if getpass.getpass("Gentag adgangskoden: ") != first:
+        raise CommandRefused("De to adgangskoder er ikke ens. Intet er ændret.")
+    return first
+
+
+def cmd_create_admin(url: str, args: argparse.Namespace) -> None:
+    from lib.commands.kit import ValidationError
+    from lib.commands.users import ensure_admin
+    from lib.queries.settings import is_demo
+    from lib.security.passwords import PASSWORD_RULES
+
+    if not args.username or not args.name:
+        raise CommandRefused("create-admin kræver --username og --name.")
+    _migrate(url)
+    engine = make_engine(url)
+    try:
+        if is_demo(engine):
+            raise CommandRefused(
+                "Databasen er en demodatabase: opret ikke rigtige brugere her. Sæt DATABASE_URL "
+                "til den rigtige database."
+            )
+        password = _admin_password()
+        try:
+            done = ensure_admin(engine, args.username, args.name, password, args.reset)
+        except ValidationError as exc:
+            reasons = " ".join(exc.errors.values())
+            hint = f" ({PASSWORD_RULES})" if "password" in exc.errors else ""
+            raise CommandRefused(f"{reasons}{hint}") from None
+    finally:
+        engine.dispose()
+    what = "er oprettet" if done == "created" else "har fået ny adgangskode og er aktiv"
+    print(f"Administratoren {args.username.strip().lower()} {what}. Log ind med `make run`.")
+
+
 COMMANDS = {
     "migrate": cmd_migrate,
     "seed-if-empty": cmd_seed_if_empty,
     "demo": cmd_demo,
     "check": cmd_check,
 }
+# Commands that read their own options.
+COMMANDS_WITH_OPTIONS = {"create-admin": cmd_create_admin}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m db.cli", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=sorted(COMMANDS))
+    parser.add_argument("command", choices=sorted([*COMMANDS, *COMMANDS_WITH_OPTIONS]))
+    parser.add_argument("--username", help="create-admin: brugernavn")
+    parser.add_argument("--name", help="create-admin: navn som vist i appen")
+    parser.add_argument(
+        "--reset", action="store_true", help="create-admin: ny adgangskode til en eksisterende"
+    )
     args = parser.parse_args(argv)
     url = database_url()
     try:
-        COMMANDS[args.command](url)
+        if args.command in COMMANDS_WITH_OPTIONS:
+            COMMANDS_WITH_OPTIONS[args.command](url, args)
+        else:
+            COMMANDS[args.command](url)
     except DatabaseUnavailable as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNAVAILABLE
+    except CommandRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REFUSED
     except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as exc:
         print(f"DATABASE_URL kan ikke bruges: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -83,6 +84,8 @@ class TargetGroup(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     label: Mapped[str] = mapped_column(String(200))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # Retired: kept for the history that uses it, hidden from new entries.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SubGoal(Base):
@@ -93,6 +96,8 @@ class SubGoal(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     label: Mapped[str] = mapped_column(String(200))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # Retired: kept for the history that uses it, hidden from new entries.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Parameter(Base):
@@ -118,6 +123,8 @@ class SubElement(Base):
     code: Mapped[str] = mapped_column(String(60))
     label: Mapped[str] = mapped_column(String(200))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # Retired: kept for the history that uses it, hidden from new entries.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     parameter: Mapped[Parameter] = relationship(back_populates="sub_elements")
 
 
@@ -141,6 +148,8 @@ class OutcomeType(Base):
     label: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(20))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # Retired: kept for the history that uses it, hidden from new entries.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 # --------------------------------------------------------------------------- organisation
@@ -153,6 +162,10 @@ class Enterprise(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     address: Mapped[str] = mapped_column(String(300), default="")
+    cvr: Mapped[str | None] = mapped_column(String(8))
+    contact_persons: Mapped[str] = mapped_column(Text, default="", server_default="")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     agreements: Mapped[list[Agreement]] = relationship(back_populates="enterprise")
 
 
@@ -185,6 +198,24 @@ class Agreement(Base):
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="agreement")
 
 
+class AgreementSlotPeriod(Base):
+    """The number of slots an agreement has from `valid_from` on: a change of slots adds a
+    period, so occupancy on an earlier day is measured against the slots then in force.
+    `agreement.slots` stays the number in force today."""
+
+    __tablename__ = "agreement_slot_period"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "valid_from"),
+        CheckConstraint("slots > 0", name="slots_positive"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreement.id", ondelete="CASCADE"), index=True
+    )
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    slots: Mapped[int] = mapped_column(Integer)
+
+
 class AgreementTargetGroup(Base):
     __tablename__ = "agreement_target_group"
     agreement_id: Mapped[int] = mapped_column(
@@ -214,6 +245,10 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set for a one-time password (a new user, a reset): the next sign-in must choose one.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
