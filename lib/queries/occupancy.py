@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Date, Engine, and_, case, func, literal, or_, select
 
-from db.models import Agreement, Enrolment, Enterprise
+from db.models import Agreement, AgreementSlotPeriod, Enrolment, Enterprise
 from lib.domain.access import Scope
 from lib.domain.enums import EnrolmentStatus
 from lib.domain.rules import add_months
@@ -65,10 +65,62 @@ def occupancy_by_agreement(
     return _per_agreement(engine, scope, agreement_ids, in_use, in_referral)
 
 
-def _per_agreement(engine, scope, agreement_ids, in_use, in_referral):
-    """One AgreementOccupancy per agreement in scope, with the two counts given."""
+def slots_on(day: dt.date):
+    """The agreement's slots in force on `day`: its latest dated period from that day or
+    before (a change of slots adds one), else the slots it has now."""
+    period = (
+        select(AgreementSlotPeriod.slots)
+        .where(
+            AgreementSlotPeriod.agreement_id == Agreement.id,
+            AgreementSlotPeriod.valid_from <= day,
+        )
+        .order_by(AgreementSlotPeriod.valid_from.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(period, Agreement.slots)
+
+
+def slot_periods(conn, agreement_ids: list[int]) -> dict[int, list[tuple[dt.date, int]]]:
+    """Each agreement's dated slot periods, oldest first (one query)."""
+    out: dict[int, list[tuple[dt.date, int]]] = {}
     stmt = (
-        select(Agreement.id, Agreement.name, Enterprise.name, Agreement.slots, in_use, in_referral)
+        select(
+            AgreementSlotPeriod.agreement_id,
+            AgreementSlotPeriod.valid_from,
+            AgreementSlotPeriod.slots,
+        )
+        .where(AgreementSlotPeriod.agreement_id.in_(agreement_ids))
+        .order_by(AgreementSlotPeriod.agreement_id, AgreementSlotPeriod.valid_from)
+    )
+    for agreement_id, valid_from, slots in conn.execute(stmt):
+        out.setdefault(agreement_id, []).append((valid_from, slots))
+    return out
+
+
+def slot_days(
+    periods: list[tuple[dt.date, int]], current: int, first: dt.date, last: dt.date
+) -> int:
+    """Sum over the days first..last of the slots in force on each day (`current` before
+    the first period, as for an agreement made before slot history was kept)."""
+    if last < first:
+        return 0
+    total, day = 0, first
+    bounds = [(start, slots) for start, slots in periods if start > first]
+    slots = next((n for start, n in reversed(periods) if start <= first), current)
+    for start, next_slots in bounds:
+        if start > last:
+            break
+        total += slots * (start - day).days
+        day, slots = start, next_slots
+    return total + slots * ((last - day).days + 1)
+
+
+def _per_agreement(engine, scope, agreement_ids, in_use, in_referral, slots=None):
+    """One AgreementOccupancy per agreement in scope, with the two counts given."""
+    slots = Agreement.slots if slots is None else slots
+    stmt = (
+        select(Agreement.id, Agreement.name, Enterprise.name, slots, in_use, in_referral)
         .join(Enterprise, Enterprise.id == Agreement.enterprise_id)
         .outerjoin(Enrolment, Enrolment.agreement_id == Agreement.id)
         .where(agreement_clause(scope))
@@ -111,6 +163,7 @@ def occupancy_on(
         agreement_ids,
         func.coalesce(func.sum(case((used, 1), else_=0)), 0),
         func.coalesce(func.sum(case((referred, 1), else_=0)), 0),
+        slots_on(day),
     )
 
 
@@ -206,11 +259,12 @@ def monthly_occupancy(
         if agreement_ids:
             stmt = stmt.where(Agreement.id.in_(agreement_ids))
         rows = conn.execute(stmt).all()
+        periods = slot_periods(conn, [row[0] for row in rows])
     out = []
     for agreement_id, name, slots, started, *used in rows:
         for first, used_days in zip(starts, used, strict=True):
             month_end = min(add_months(first, 1) - dt.timedelta(days=1), last)
             counted_from = max(first, started)
-            days = (month_end - counted_from).days + 1 if month_end >= counted_from else 0
-            out.append(MonthOccupancy(agreement_id, name, first, int(used_days), slots * days))
+            available = slot_days(periods.get(agreement_id, []), slots, counted_from, month_end)
+            out.append(MonthOccupancy(agreement_id, name, first, int(used_days), available))
     return out

@@ -57,3 +57,14 @@ IMPORT_INTRO = (
 )
 IMPORT_NO_ERRORS = "Ingen fejl. Tjek tallene og tryk Importér."
 IMPORT_HAS_ERRORS = "Filen har fejl og kan ikke importeres. Ret dem, og indlæs filen igen."
+SLOTS_CAPTION = (
+    "Det nye antal gælder fra datoen; før den måles belægningen mod det tidligere antal."
+)
+DELETE_CAPTION = "Aftalen har ingen forløb og kan slettes (fx oprettet ved en fejl)."
+
+
+def cannot_delete(courses: int) -> str:
+    return (
+        f"Aftalen har {courses} forløb og kan ikke slettes. Afslut den i stedet: giv den en "
+        "slutdato under Oplysninger."
+    )
