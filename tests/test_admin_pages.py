@@ -168,6 +168,27 @@ def test_catalogue_entry_in_use_is_retired_not_deleted(fresh):
     at = by_label(at.button, "Tilføj").click().run()
     assert "Værdien er tilføjet" in successes(at), page_errors(at)
     with engine.connect() as conn:
-        assert conn.scalar(
-            select(TargetGroup.id).where(TargetGroup.label == "Nyt forsøg")
-        )
+        assert conn.scalar(select(TargetGroup.id).where(TargetGroup.label == "Nyt forsøg"))
+
+
+def test_retired_entry_keeps_its_label_but_is_not_offered(fresh):
+    from lib.commands.catalogues import EntryInput, update_entry
+    from lib.queries.catalogue import catalogue
+    from lib.security.sign_in import load_user
+
+    engine = fresh
+    anne = load_user(engine, "anne")
+    assert anne is not None
+    label = catalogue(engine).target_groups[4]
+    update_entry(
+        engine, anne.scope, "target_group", 4, EntryInput(label, retired=True), label, False
+    )
+    cat = catalogue(engine)
+    assert cat.target_groups[4] == label  # history still shows it
+    assert 4 not in cat.choosable("target_group", cat.target_groups)
+    assert 4 in cat.choosable("target_group", cat.target_groups, keep=[4])
+    # A second admin's form, opened before the change, is refused as stale.
+    from lib.commands.kit import StaleEdit
+
+    with pytest.raises(StaleEdit):
+        update_entry(engine, anne.scope, "target_group", 4, EntryInput("Nyt navn"), label, False)

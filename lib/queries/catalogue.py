@@ -29,6 +29,12 @@ class Catalogue:
     sub_elements: dict[int, tuple[int, str]]  # id -> (parameter id, label)
     outcome_types: dict[int, str]
     target_groups: dict[int, str]
+    # (table, id) of retired entries: still labelled where used, not offered for new entries
+    retired: frozenset[tuple[str, int]] = frozenset()
+
+    def choosable(self, table: str, entries: dict[int, str], keep=()) -> dict[int, str]:
+        """`entries` without the retired ones, except those in `keep` (already chosen)."""
+        return {k: v for k, v in entries.items() if (table, k) not in self.retired or k in keep}
 
     @property
     def scale(self) -> tuple[int, int]:
@@ -74,5 +80,10 @@ def catalogue(engine: Engine) -> Catalogue:
                 select(TargetGroup.id, TargetGroup.label).order_by(
                     TargetGroup.sort_order, TargetGroup.id
                 )
+            ),
+            retired=frozenset(
+                (model.__tablename__, row_id)
+                for model in (TargetGroup, SubGoal, SubElement, OutcomeType)
+                for row_id in conn.scalars(select(model.id).where(model.retired.is_(True)))
             ),
         )

@@ -159,7 +159,11 @@ def _new_participant_fields(scope: Scope, form: str) -> dict[str, Any]:
     c3, c4 = st.columns(2)
     with c3:
         values["target_group_id"] = choice_field(
-            form, "target_group_id", "Målgruppe", cat.target_groups, "Vælg målgruppe"
+            form,
+            "target_group_id",
+            "Målgruppe",
+            cat.choosable("target_group", cat.target_groups),
+            "Vælg målgruppe",
         )
     with c4:
         values["caseworker_id"] = choice_field(
@@ -275,7 +279,7 @@ def _end_form(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
                 form,
                 "outcome_type_id",
                 "Resultat efter forløbet",
-                cat.outcome_types,
+                cat.choosable("outcome_type", cat.outcome_types),
                 "Vælg resultat",
             ),
             "final_summary": text_area_field(

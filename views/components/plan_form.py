@@ -96,7 +96,7 @@ def _sub_goals_and_parameters(
     order, each with its parameters."""
     goal_ids = st.multiselect(
         "Delmål – vigtigste først",
-        list(cat.sub_goals),
+        list(cat.choosable("sub_goal", cat.sub_goals, keep=previous)),
         default=list(previous),
         format_func=cat.sub_goals.get,
         key=form_key(form, "goals"),
@@ -174,7 +174,11 @@ def _sub_goal_fields(
 ) -> None:
     """One sub-goal's sub-elements (of its chosen parameters), why and focus."""
     st.markdown(f"##### {priority}. {escape_text(cat.sub_goals[gid])}")
-    elements = cat.elements_of(parameter_ids)
+    elements = cat.choosable(
+        "sub_element",
+        cat.elements_of(parameter_ids),
+        keep=before.sub_element_ids if before else (),
+    )
     st.multiselect(
         "Underelementer",
         list(elements),
