@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from openpyxl import load_workbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from lib.imports.limits import FileRefused, check_file
 
@@ -53,19 +53,18 @@ def _blank(value: Any) -> bool:
 
 
 def read_xlsx(data: bytes) -> dict[str, Sheet]:
+    # calamine (Rust) reads a 80,000-row workbook several times faster than openpyxl.
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except (CalamineError, ValueError, OSError):
         raise FileRefused("Filen kunne ikke læses som et Excel-ark (.xlsx).") from None
-    try:
-        sheets = {}
-        for ws in book.worksheets:
-            name = SHEET_BY_PLAIN.get(_plain(ws.title))
-            if name:
-                sheets[name] = _sheet(name, ws.iter_rows(values_only=True))
-        return sheets
-    finally:
-        book.close()
+    sheets = {}
+    for title in book.sheet_names:
+        name = SHEET_BY_PLAIN.get(_plain(title))
+        if name:
+            rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            sheets[name] = _sheet(name, rows)
+    return sheets
 
 
 def read_csv(data: bytes, filename: str) -> dict[str, Sheet]:
