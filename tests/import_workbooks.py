@@ -53,14 +53,74 @@ def known_figures(today: dt.date) -> dict[str, list[list[object]]]:
     evaluations: list[list[object]] = []
     for n in range(4):
         code = f"A-{n:03d}"
-        courses.append([code, "AB", "Ressourceforløb", "", "Café-aftalen", "aktiv", start + dt.timedelta(days=n), 52, None, None, None, None])
+        courses.append(
+            [
+                code,
+                "AB",
+                "Ressourceforløb",
+                "",
+                "Café-aftalen",
+                "aktiv",
+                start + dt.timedelta(days=n),
+                52,
+                None,
+                None,
+                None,
+                None,
+            ]
+        )
         plans.append([code, start + dt.timedelta(days=n + 28), 2, 2, None, 3])
         evaluations.append([code, start + dt.timedelta(days=n + 90), 3, 4, None, 3])
-    courses.append(["A-100", "CD", "integrationsloven", "", "Café-aftalen", "visitation", today, 13, None, None, None, None])
-    courses.append(["A-200", "EF", "Ressourceforløb", "", "café-aftalen", "afsluttet", start.isoformat(), 13, None, (start + dt.timedelta(days=95)).strftime("%d-%m-%Y"), "Ordinært job", None])
+    courses.append(
+        [
+            "A-100",
+            "CD",
+            "integrationsloven",
+            "",
+            "Café-aftalen",
+            "visitation",
+            today,
+            13,
+            None,
+            None,
+            None,
+            None,
+        ]
+    )
+    courses.append(
+        [
+            "A-200",
+            "EF",
+            "Ressourceforløb",
+            "",
+            "café-aftalen",
+            "afsluttet",
+            start.isoformat(),
+            13,
+            None,
+            (start + dt.timedelta(days=95)).strftime("%d-%m-%Y"),
+            "Ordinært job",
+            None,
+        ]
+    )
     for n in range(2):
         code = f"B-{n:03d}"
-        courses.append([code, "GH", "Aktivitetsparate (LAB §2.3)", "", "Motalavej-aftalen", "aktiv", start, 13, start + dt.timedelta(days=150), None, None, None])
+        courses.append(
+            [
+                code,
+                "GH",
+                "Aktivitetsparate (LAB §2.3)",
+                "",
+                "Motalavej-aftalen",
+                "aktiv",
+                start,
+                13,
+                start + dt.timedelta(days=150),
+                None,
+                None,
+                None,
+            ]
+        )
     return {
         "Aftaler": [
             ["Café-aftalen", "Café Ringparken", 6, start - dt.timedelta(days=30), None],

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from db.models import (
     Agreement,
@@ -726,3 +726,14 @@ def dry_run(
         key=lambda p: (SHEETS.index(p.sheet), p.row or 0, p.column),
     )
     return DryRun(checker.counts, problems, checker.plan)
+
+
+def check_upload(
+    engine: Engine,
+    sheets: dict[str, Sheet],
+    today: dt.date | None = None,
+    progress: Progress = _no_progress,
+) -> DryRun:
+    """The dry run on a read-only connection (what the Import page shows first)."""
+    with engine.connect() as conn:
+        return dry_run(conn, sheets, today, progress)

@@ -68,3 +68,11 @@ def cannot_delete(courses: int) -> str:
         f"Aftalen har {courses} forløb og kan ikke slettes. Afslut den i stedet: giv den en "
         "slutdato under Oplysninger."
     )
+
+
+IMPORT_LIMITS = (
+    "Højst 20 MB og 200.000 rækker. Arkene hedder Aftaler, Forløb, Planer og Evalueringer; "
+    "en CSV-fil hedder som arket (fx Forløb.csv), UTF-8 med komma eller semikolon."
+)
+IMPORT_NOTHING_TO_DO = "Intet at importere: alt i filen findes allerede i databasen."
+ACCEPT_WARNINGS = "Jeg har læst advarslerne og vil importere alligevel"
