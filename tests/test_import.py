@@ -200,3 +200,13 @@ def test_a_csv_sheet_with_semicolons_imports(admin):
     )
     result = check_upload(engine, read_upload([("Aftaler.csv", agreements.encode())]), TODAY)
     assert not result.errors and result.counts["Aftaler"].add == 1
+
+
+def test_the_fidelity_import_has_the_same_limits(monkeypatch):
+    from lib.documents import fidelity_sheet
+
+    monkeypatch.setattr(fidelity_sheet, "read_sheet", lambda *_: pytest.fail("parsed"))
+    big = fidelity_sheet.parse_import(b"x" * (MAX_BYTES + 1), "svar.csv", ["2"])
+    assert big.errors and "MB" in big.errors[0]
+    many = fidelity_sheet.parse_import(b"Runde;Type\n" + b"a;b\n" * 200_001, "svar.csv", ["2"])
+    assert many.errors and "rækker" in many.errors[0]

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from lib.domain.fidelity import ImportCheck, ImportRow, kind_code, parse_share, role_code
+from lib.imports.limits import FileRefused, check_file
 
 IMPORT_COLUMNS = {
     "runde": "round",
@@ -30,9 +31,6 @@ IMPORT_COLUMNS = {
 
 
 REQUIRED_IMPORT_COLUMNS = ("round", "kind", "requirement", "role", "share")
-
-
-MAX_IMPORT_BYTES = 2_000_000
 
 
 def read_sheet(data: bytes, filename: str) -> pd.DataFrame:
@@ -79,8 +77,10 @@ def parse_import(data: bytes, filename: str, known_requirements: Sequence[str]) 
     """Read and check a spreadsheet without writing anything. Columns (Danish headers,
     any order, case-insensitive): Runde, Type, Dato, Minimumskrav, Rolle, Andel enige,
     Besvarelser. Every problem is reported with its row number."""
-    if len(data) > MAX_IMPORT_BYTES:
-        return ImportCheck([], ["Filen er for stor (højst 2 MB)."])
+    try:
+        check_file(data, filename)  # the limits every import has, before parsing
+    except FileRefused as exc:
+        return ImportCheck([], [str(exc)])
     try:
         frame = read_sheet(data, filename)
     except ValueError as exc:
