@@ -137,3 +137,48 @@ def test_first_day_in_the_browser(fresh_app, page: Page):
     with engine.connect() as conn:
         assert conn.execute(Enrolment.__table__.select()).all()
     engine.dispose()
+
+
+def test_import_in_the_browser(fresh_app, page: Page, tmp_path):
+    from tests.import_workbooks import known_figures, workbook
+
+    app, url = fresh_app
+    good = tmp_path / "aftaler og forløb.xlsx"
+    good.write_bytes(workbook(known_figures(dt.date.today())))
+    figures = known_figures(dt.date.today())
+    figures["Forløb"][2][0] = "010190-1234"
+    bad = tmp_path / "med fejl.xlsx"
+    bad.write_bytes(workbook(figures))
+
+    open_path(page, app.url)
+    sign_in(page, "anne", ADMIN_PASSWORD)
+    open_path(page, app.url, "import")
+    expect(page.get_by_role("button", name="Hent skabelon")).to_be_visible()
+
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+    expect(page.get_by_text("Ret dem, og indlæs filen igen").first).to_be_visible(
+        timeout=RUN_TIMEOUT_MS
+    )
+    expect(page.get_by_test_id("stDataFrame").nth(1)).to_be_visible()
+    wait_idle(page)
+    assert page.get_by_role("button", name="Importér").count() == 0
+    expect(page.get_by_role("button", name="Hent kontrolrapporten (.xlsx)")).to_be_visible()
+    screenshot(page, "import_fejl")
+
+    delete = page.get_by_test_id("stFileChipDeleteBtn")
+    (delete.get_by_role("button") if delete.get_by_role("button").count() else delete).first.click()
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
+    accept = page.get_by_text("Jeg har læst advarslerne og vil importere alligevel")
+    expect(accept).to_be_visible(timeout=RUN_TIMEOUT_MS)  # two new enterprises
+    wait_idle(page)
+    screenshot(page, "import_kontrol")
+    accept.click()
+    wait_idle(page)
+    submit_and_expect(page, "Importér", "Importeret fra aftaler og forløb.xlsx")
+    assert exceptions_on_page(page) == 0
+
+    open_path(page, app.url, "overblik")
+    expect(page.get_by_text("4 af 6 i brug").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    expect(page.get_by_text("2 af 10 i brug").first).to_be_visible()
+    screenshot(page, "import_overblik")

@@ -72,7 +72,7 @@ def checked_upload(engine: Engine) -> tuple[str, dict[str, Sheet], DryRun] | Non
 
 def dry_run_report(result: DryRun) -> None:
     st.markdown("**Hvad importen vil gøre**")
-    st.dataframe(counts_frame(result), hide_index=True)
+    st.dataframe(counts_frame(result), hide_index=True, width="stretch")
     errors, warnings = len(result.errors), len(result.warnings)
     if errors:
         st.error(f"{errors} fejl. {texts.IMPORT_HAS_ERRORS}", icon=":material/error:")
@@ -82,7 +82,10 @@ def dry_run_report(result: DryRun) -> None:
         st.success(texts.IMPORT_NO_ERRORS, icon=":material/check_circle:")
     if result.problems:
         st.dataframe(
-            problems_frame(result).astype(str), hide_index=True, width="stretch", height=320
+            problems_frame(result).astype(str),
+            hide_index=True,
+            width="stretch",
+            height="auto" if len(result.problems) <= 10 else 400,
         )
     file_download(
         st,
