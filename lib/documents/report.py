@@ -934,20 +934,23 @@ def _agreement_report(
 ) -> AgreementReport:
     raw = _gather(engine, scope, a, period, as_of, today)
     counts = _counts(a, raw, as_of)
-    ledger = suppress_counts(counts.values, counts.relations, threshold, public=["slots"])
+    ledger = suppress_counts(
+        counts.values, counts.relations, threshold, public=["slots"], not_people=["free"]
+    )
     progression = _published_progression(ledger, raw.progression)
     few_people = threshold > 0 and len(raw.courses) < threshold
     withheld = few_people or (threshold > 0 and ledger.mostly_hidden())
     if withheld:
+        # The occupancy sentence says what may be said (slots, and in use where shown);
+        # every other answer is the one plain sentence, said once.
+        q1 = _q1(a, ledger, as_of)
+        q1.summary = [
+            q1.summary[0].split(" Nye forløb")[0],
+            withheld_sentence(threshold, few_people),
+        ]
+        q1.tables = []
         questions = [
-            Question(
-                "q1",
-                QUESTIONS["q1"],
-                [
-                    f"Der er {fmt_int(a.slots)} forløb (pladser) i aftalen. "
-                    + withheld_sentence(threshold, few_people)
-                ],
-            ),
+            q1,
             *[Question(k, QUESTIONS[k], []) for k in ("q2", "q3", "q4", "q5", "q6", "q7")],
         ]
     else:
@@ -960,6 +963,9 @@ def _agreement_report(
             _q6(ledger, progression, raw.certificates),
             _q7(ledger, raw.outcomes),
         ]
+        for q in questions:
+            if not q.summary and not q.tables:
+                q.summary = [f"Tallene bygger på færre end {threshold} og vises ikke."]
     questions.append(_q8(a))
 
     def on_time(label: str, numerator: str, denominator: str) -> OnTimeShare:

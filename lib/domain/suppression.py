@@ -289,11 +289,14 @@ def suppress_counts(
     threshold: int = DEFAULT_THRESHOLD,
     *,
     public: Iterable[Hashable] = (),
+    not_people: Iterable[Hashable] = (),
 ) -> Ledger:
     """The one suppression rule for committee material.
 
     `values` are counts of people (or of their plans, meetings, ...) by name; `public`
-    names figures that are no one's count and always shown (an agreement's slots).
+    names figures that are no one's count and always shown (an agreement's slots);
+    `not_people` names figures that are no one's count but may give one away (free
+    slots): never withheld for being small, withheld when they would expose a count.
     `relations` are the sums a reader knows: a total and its parts, slots = in use + free,
     two names for the same number (total = [part]).
 
@@ -310,7 +313,8 @@ def suppress_counts(
         for cell in (total, *parts):
             if cell not in vals:
                 raise KeyError(f"relation names an unknown count: {cell!r}")
-    hidden = {n for n, v in vals.items() if n not in public_set and is_small(v, threshold)}
+    exempt = public_set | frozenset(not_people)
+    hidden = {n for n, v in vals.items() if n not in exempt and is_small(v, threshold)}
     while True:
         exposed = next(
             (n for n in sorted(hidden, key=str) if _determined(n, hidden, relations)), None
@@ -323,9 +327,13 @@ def suppress_counts(
             if exposed in (total, *parts)
             for cell in (total, *parts)
         }
-        candidates = [c for c in related if c not in hidden and c not in public_set]
+        # Any count in a relation may break the chain that exposes it (a = b, b = c + d
+        # ...), not only those beside it; those beside it are preferred.
+        in_relations = {cell for total, parts in relations for cell in (total, *parts)}
+        candidates = [c for c in in_relations if c not in hidden and c not in public_set]
         if not candidates:
             raise ValueError(f"{exposed!r} cannot be protected: only public figures beside it")
+
         # Look one step ahead: the cell after which fewest withheld counts stay exposed
         # (a greedy choice alone can withhold a whole table where a rectangle would do).
         def exposed_after(cell: Hashable) -> int:
@@ -334,7 +342,14 @@ def suppress_counts(
 
         pick = min(
             candidates,
-            key=lambda c: (exposed_after(c), vals[c] >= threshold, vals[c] == 0, vals[c], str(c)),
+            key=lambda c: (
+                exposed_after(c),
+                c not in related,
+                vals[c] >= threshold,
+                vals[c] == 0,
+                vals[c],
+                str(c),
+            ),
         )
         hidden.add(pick)
     return Ledger(vals, hidden, threshold, relations, public_set)
