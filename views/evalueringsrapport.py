@@ -15,6 +15,7 @@ from views.components.committee import (
     all_by_default,
     committee_report,
     complete_period,
+    header_form,
     period_input,
     report_charts_at,
     report_downloads,
@@ -41,6 +42,8 @@ if not chosen:
     empty_state(texts.CHOOSE_AGREEMENT)
     st.stop()
 
+with st.expander("Rapportens hoved (udvalg, mødedato, sagsnummer, forfatter)"):
+    header_form(engine, current_user(), period)
 report, threshold = committee_report(engine, scope, period, chosen)
 sheet = ReportTexts(engine, current_user(), period, chosen)
 # The charts the Word file embeds, shown where the document puts them.

@@ -92,7 +92,7 @@ def build_pptx(report: Report, charts: list[DocumentChart]) -> bytes:
     ]
     if h.case_number:
         subtitle.append(f"Sagsnr. {h.case_number}")
-    if report.threshold <= 0:
+    if h.closed or report.threshold <= 0:
         subtitle.append("LUKKET PUNKT – må ikke offentliggøres")
     first.placeholders[1].text = "\n".join(subtitle)
     for paragraph in first.placeholders[1].text_frame.paragraphs:

@@ -648,7 +648,7 @@ def _q1(a: Agreement, ledger: Ledger, as_of: dt.date) -> Question:
     else:
         occupancy = fmt_pct(ledger.count("in_use") / a.slots) if a.slots else "–"
         parts.append(
-            f"Pr. {fmt_date(as_of)} er {fmt_int(ledger.count('in_use'))} i brug "
+            f"Pr. {fmt_date(as_of)} er {fmt_int(ledger.count('in_use'))} af {slots} i brug "
             f"(belægning {occupancy}), og {fmt_int(ledger.count('free'))} "
             f"{'er ledig' if ledger.count('free') == 1 else 'er ledige'}."
         )

@@ -144,7 +144,6 @@ def _field(paragraph: Any, instruction: str) -> None:
 
 def _row_properties(row: Any, header: bool) -> None:
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     tr_pr = row._tr.get_or_add_trPr()
     cant = OxmlElement("w:cantSplit")
@@ -296,11 +295,15 @@ def build_docx(report: Report, charts: list[DocumentChart] | None = None) -> byt
     # First page: title, memo header, closed-item notice.
     doc.add_paragraph(report.title, style="Title")
     small_table([[label, value] for label, value in header_fields(report)], False, [3.2, 12.0])
-    if report.threshold <= 0:
+    if report.header.closed or report.threshold <= 0:
         closed = doc.add_paragraph()
         run = closed.add_run(
-            "LUKKET PUNKT – må ikke offentliggøres. Tallene er ikke diskretioneret: små tal "
-            "vises, som de er."
+            "LUKKET PUNKT – må ikke offentliggøres."
+            + (
+                " Tallene er ikke diskretioneret: små tal vises, som de er."
+                if report.threshold <= 0
+                else ""
+            )
         )
         run.bold = True
         run.font.color.rgb = RGBColor(0xA0, 0x00, 0x00)

@@ -31,6 +31,17 @@ TOTAL_LABEL = "I alt"
 Cell = tuple[Hashable, Hashable]  # (row label, column label) in a table of counts
 
 
+def effective_threshold(setting: int | None, closed: bool) -> int:
+    """The threshold committee material is withheld under: the admin's setting (default
+    5). 0 switches suppression off, and is honoured only for a closed item (lukket
+    punkt), which says so on its first page; public material falls back to the default."""
+    if setting is None or setting < 0:
+        return DEFAULT_THRESHOLD
+    if setting == 0:
+        return 0 if closed else DEFAULT_THRESHOLD
+    return setting
+
+
 def marker(threshold: int = DEFAULT_THRESHOLD) -> str:
     """What a suppressed count shows: '<5'."""
     return f"<{threshold}"
@@ -185,7 +196,9 @@ def suppress_table(
         relations += [((r, total_label), [(r, c) for c in body_cols]) for r in values.index]
     if column_totals:
         relations += [((total_label, c), [(r, c) for r in body_rows]) for c in values.columns]
-    cells = {(r, c): _as_count(values.at[r, c]) for r in values.index for c in values.columns}
+    cells: dict[Hashable, int] = {
+        (r, c): _as_count(values.at[r, c]) for r in values.index for c in values.columns
+    }
     ledger = suppress_counts(cells, relations, threshold)
     hidden = pd.DataFrame(
         [[ledger.is_hidden((r, c)) for c in values.columns] for r in values.index],
@@ -385,11 +398,11 @@ def suppress_frame(
     notes: list[str] = []
     total_rows = [i for i in df.index if _is_total_row(df.loc[i])]
     body = [i for i in df.index if i not in total_rows]
-    cells = {
-        (i, col): int(df.at[i, col])
+    cells: dict[Hashable, int] = {
+        (i, col): _as_count(int(v))
         for col in count_columns
-        for i in df.index
-        if not pd.isna(df.at[i, col])
+        for i, v in zip(df.index, df[col], strict=True)
+        if not pd.isna(v)
     }
     relations: list[Relation] = [
         ((t, col), [(i, col) for i in body if (i, col) in cells])

@@ -17,22 +17,27 @@ from sqlalchemy import Engine
 from streamlit.delta_generator import DeltaGenerator
 
 from lib.charts.style import fit_width
-from lib.commands.report_texts import StaleText, save_text
+from lib.commands.kit import ValidationError
+from lib.commands.report_texts import TEXT_LIMIT, StaleText, save_header, save_text
+from lib.documents.bundle import MAX_AGREEMENTS_PER_REPORT, build_documents
 from lib.documents.exports import presentation_chart
-from lib.documents.powerpoint import build_pptx
 from lib.documents.presentation import (
     PresentationChart,
-    presentation_charts,
-    report_charts,
-    to_document_charts,
 )
-from lib.documents.report import AgreementReport, Report, ReportTable, build_report
-from lib.documents.word import build_docx, cell_text, report_filename
+from lib.documents.report import (
+    AgreementReport,
+    Report,
+    ReportHeaderFields,
+    ReportTable,
+    build_report,
+)
+from lib.documents.word import cell_text, report_filename
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date
 from lib.domain.period import Period, default_review_period
+from lib.domain.suppression import effective_threshold
 from lib.queries.occupancy import AgreementOccupancy
-from lib.queries.report_texts import load_texts
+from lib.queries.report_texts import load_header, load_texts
 from lib.queries.settings import suppression_threshold
 from lib.security.sign_in import SignedInUser
 from views.components.downloads import chart_downloads, file_download
@@ -93,12 +98,18 @@ def complete_period(value) -> Period:
     return Period(*value)
 
 
+def report_header(engine: Engine, period: Period) -> ReportHeaderFields:
+    fields, _version = load_header(engine, period)
+    return ReportHeaderFields(**fields) if fields else ReportHeaderFields()  # type: ignore[arg-type]
+
+
 def committee_report(
     engine: Engine, scope: Scope, period: Period, chosen: Sequence[int]
 ) -> tuple[Report, int]:
     """The report's figures for the chosen agreements and period, with the suppression
-    threshold they were withheld under."""
-    threshold = suppression_threshold(engine)
+    threshold they were withheld under: the admin's setting, 0 only for a closed item."""
+    header = report_header(engine, period)
+    threshold = effective_threshold(suppression_threshold(engine), header.closed)
     report = cached_query(
         build_report,
         scope,
@@ -106,8 +117,43 @@ def committee_report(
         tuple(sorted(chosen)),
         threshold=threshold,
         today=dt.date.today(),
+        header=header,
     )
     return report, threshold
+
+
+def header_form(engine: Engine, user: SignedInUser, period: Period) -> None:
+    """The memo header (udvalg, mødedato, sagsnummer, forfatter, lukket punkt), saved
+    per report (period); a header saved by someone else meanwhile is refused."""
+    fields, version = load_header(engine, period)
+    h = ReportHeaderFields(**fields) if fields else ReportHeaderFields()  # type: ignore[arg-type]
+    setting = suppression_threshold(engine)
+    with st.form(f"rap_header_{period_key(period)}"):
+        left, right = st.columns(2)
+        committee = left.text_input("Udvalg", h.committee, max_chars=120)
+        meeting = right.date_input("Mødedato", h.meeting_date, format=DATE_FORMAT)
+        case_number = left.text_input("Sagsnummer", h.case_number, max_chars=60)
+        author = right.text_input("Forfatter", h.author, max_chars=120)
+        closed = st.checkbox(texts.CLOSED_LABEL, h.closed, help=texts.closed_help(setting))
+        if st.form_submit_button("Gem rapportens hoved", icon=":material/save:"):
+            try:
+                save_header(
+                    engine,
+                    user.username,
+                    period=period,
+                    committee=committee,
+                    meeting_date=meeting if isinstance(meeting, dt.date) else None,
+                    case_number=case_number,
+                    author=author,
+                    closed=closed,
+                    expected_version=version,
+                    user_id=user.id,
+                )
+            except (StaleText, ValidationError) as exc:
+                st.error(str(exc), icon=":material/sync_problem:")
+            else:
+                st.toast("Rapportens hoved er gemt.", icon=":material/check:")
+                st.rerun()
 
 
 # --------------------------------------------------------------------------- Præsentation
@@ -190,7 +236,7 @@ class ReportTexts:
         if key not in st.session_state:
             st.session_state[key] = body
             st.session_state[self.opened_key(section)] = (version, body)
-        st.text_area(label, key=key, height=110)
+        st.text_area(label, key=key, height=110, max_chars=TEXT_LIMIT)
 
     def save(self, sections: list[Section]) -> None:
         """Save the edited sections; each refused stale edit is shown once."""
@@ -212,7 +258,7 @@ class ReportTexts:
                     expected_version=opened,
                     user_id=self.user.id,
                 )
-            except StaleText as exc:
+            except (StaleText, ValidationError) as exc:
                 errors.append(str(exc))
             else:
                 st.session_state[self.opened_key(section)] = (new_version, body)
@@ -285,18 +331,19 @@ def report_downloads(
     positions: dict[int, int],
     threshold: int,
 ) -> None:
-    """Word and PowerPoint, made on request from fresh figures and the saved texts."""
+    """Word and PowerPoint, made on request from fresh figures and the saved texts; the
+    charts are rendered once for both."""
     st.header("Hent rapporten")
     st.caption(texts.DOWNLOADS_CAPTION)
+    if len(chosen) > MAX_AGREEMENTS_PER_REPORT:
+        st.warning(texts.too_many_agreements(len(chosen), MAX_AGREEMENTS_PER_REPORT))
+        return
     doc_key = f"rap_docs_{period_key(period)}_{'_'.join(map(str, sorted(chosen)))}"
     if st.button("Lav Word og PowerPoint", icon=":material/description:", key="rap_make"):
         with st.spinner("Laver dokumenterne …"):
-            fresh = build_report(
-                engine, scope, period, sorted(chosen), threshold=threshold, today=dt.date.today()
+            docx, pptx = build_documents(
+                engine, scope, period, chosen, positions, threshold, report_header(engine, period)
             )
-            docx = build_docx(fresh, to_document_charts(report_charts(fresh, positions)))
-            slides = presentation_charts(fresh, positions=positions)
-            pptx = build_pptx(fresh, to_document_charts(slides))
         st.session_state[doc_key] = (docx, pptx)
     if doc_key not in st.session_state:
         return

@@ -26,3 +26,24 @@ DOWNLOADS_CAPTION = (
     "Word-dokumentet følger evalueringens opbygning med tal, tabeller og diagrammer; "
     "PowerPoint har ét diagram pr. dias. Gem dine vurderinger, før du henter."
 )
+CLOSED_LABEL = "Lukket punkt (materialet er ikke offentligt)"
+
+
+def closed_help(setting: int) -> str:
+    if setting == 0:
+        return (
+            "Administratoren har slået skjulning af små tal fra. Det gælder kun for et lukket "
+            "punkt: så vises alle tal, og forsiden siger, at materialet ikke må offentliggøres. "
+            "Ellers skjules tal under 5."
+        )
+    return (
+        f"Tal under {setting} skjules altid (administratorens indstilling). Et lukket punkt "
+        "står på forsiden af Word og PowerPoint."
+    )
+
+
+def too_many_agreements(chosen: int, limit: int) -> str:
+    return (
+        f"Du har valgt {chosen} samarbejdsaftaler. En rapport kan højst omfatte {limit}: "
+        "vælg færre aftaler ovenfor, før dokumenterne laves."
+    )
