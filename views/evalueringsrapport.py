@@ -16,6 +16,7 @@ from views.components.committee import (
     committee_report,
     complete_period,
     header_form,
+    numbers_note,
     period_input,
     report_charts_at,
     report_downloads,
@@ -49,6 +50,7 @@ sheet = ReportTexts(engine, current_user(), period, chosen)
 # The charts the Word file embeds, shown where the document puts them.
 charts = report_charts(report, positions)
 
+numbers_note(report)
 st.subheader("Introduktion")
 sheet.form("rap_intro", [((None, "intro"), texts.INTRO_LABEL)], "Gem introduktion")
 report_charts_at(charts, None, None)

@@ -10,11 +10,13 @@ initials or free text about a participant.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Sequence
 
 import streamlit as st
 from sqlalchemy import Engine
 from streamlit.delta_generator import DeltaGenerator
+from streamlit_shortcuts import add_shortcuts
 
 from lib.charts.style import fit_width
 from lib.commands.kit import ValidationError
@@ -51,6 +53,22 @@ SLIDE_STYLE = """
 .fm-slide-sub {font-size:1.35rem;color:#111;margin:.4rem 0}
 .fm-slide-source {font-size:1.1rem;color:#333}
 .fm-slide-count {font-size:1.1rem;color:#333;text-align:center;padding-top:.5rem}
+/* Forrige / counter / Næste stay in one place at the bottom of the screen. */
+.st-key-praes_nav {position:fixed;bottom:0;left:0;right:0;z-index:999;background:#fff;
+  padding:.5rem 2rem;border-top:1px solid #ddd}
+.st-key-praes_slide {padding-bottom:5rem}
+</style>
+"""
+
+# Presenting: the slide fills the screen; no sidebar, no app header, no demo banner, no
+# settings. "Afslut præsentation" (or Escape) brings them back.
+PRESENTING_STYLE = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], .fm-demo, .st-key-praes_settings
+{display:none !important}
+[data-testid="stMainBlockContainer"] {padding-top:1rem;max-width:100%}
+.st-key-praes_exit {position:fixed;top:.5rem;right:1rem;z-index:1000}
 </style>
 """
 
@@ -163,44 +181,87 @@ def _slide_line(css_class: str, text: str) -> None:
     st.markdown(f'<div class="{css_class}">{text}</div>', unsafe_allow_html=True)
 
 
-def slide_show(charts: list[PresentationChart], threshold: int) -> None:
-    """The current chart as a slide (title, chart, subtitle, source) with Forrige/Næste;
-    the position is kept in the session."""
+def presenting() -> bool:
+    return bool(st.session_state.get("praes_on"))
+
+
+def presentation_controls() -> None:
+    """'Start præsentation' or, while presenting, the style that hides everything but the
+    slide and an 'Afslut præsentation' button."""
+    if presenting():
+        st.markdown(PRESENTING_STYLE, unsafe_allow_html=True)
+        st.button(
+            "Afslut præsentation",
+            icon=":material/close_fullscreen:",
+            key="praes_exit",
+            on_click=lambda: st.session_state.update(praes_on=False),
+        )
+    else:
+        st.button(
+            "Start præsentation",
+            icon=":material/slideshow:",
+            type="primary",
+            key="praes_start",
+            on_click=lambda: st.session_state.update(praes_on=True),
+        )
+
+
+def slide_show(charts: list[PresentationChart], threshold: int, period: Period) -> None:
+    """The current chart as a slide (title, chart, subtitle, period and source) with
+    Forrige/Næste fixed at the bottom, a slide counter, and the keys →/←/PageDown/PageUp
+    (a presenter's clicker sends PageDown/PageUp). A chart whose figures are all
+    withheld gets no slide. The position is kept in the session."""
+    charts = [c for c in charts if c.has_data]
+    if not charts:
+        st.info(texts.SLIDE_WITHOUT_FIGURES)
+        return
     index = min(st.session_state.get("praes_index", 0), len(charts) - 1)
 
     def step(delta: int) -> None:
         st.session_state["praes_index"] = max(0, min(len(charts) - 1, index + delta))
 
     current = charts[index]
-    _slide_line("fm-slide-title", current.title)
-    # fit-x: stretch the width only. Streamlit's default for a layered chart ("fit") squeezes
-    # axis, legend and title into the given height, so the bars got a few pixels.
-    if current.has_data:
+    with st.container(key="praes_slide"):
+        _slide_line("fm-slide-title", html.escape(current.title))
+        # fit-x: stretch the width only. Streamlit's default for a layered chart ("fit")
+        # squeezes axis, legend and title into the given height.
         chart = fit_width(presentation_chart(current.chart))
         st.altair_chart(chart, theme=None, width="stretch")
-    else:
-        _slide_line("fm-slide-sub", texts.SLIDE_WITHOUT_FIGURES)
-    _slide_line("fm-slide-sub", current.subtitle)
-    source = texts.SLIDE_SOURCE.format(
-        source=current.source, threshold=threshold, printed=fmt_date(dt.date.today())
-    )
-    _slide_line("fm-slide-source", source)
+        _slide_line("fm-slide-sub", html.escape(current.subtitle))
+        source = texts.SLIDE_SOURCE.format(
+            period=period.label,
+            source=current.source,
+            threshold=threshold,
+            printed=fmt_date(dt.date.today()),
+        )
+        _slide_line("fm-slide-source", source)
+        if not presenting():
+            with st.expander("Hent diagrammet"):
+                chart_downloads(
+                    current.chart,
+                    current.title,
+                    key=f"praes_dl_{current.key}",
+                    lines=[current.subtitle, f"Periode {period.label}. {current.source}."],
+                )
 
-    prev_col, count_col, next_col = st.columns([1, 2, 1])
-    prev_col.button(
-        "Forrige", icon=":material/arrow_back:", disabled=index == 0, on_click=step,
-        args=(-1,), width="stretch", key="praes_prev",
-    )  # fmt: skip
-    with count_col:
-        _slide_line("fm-slide-count", f"Diagram {index + 1} af {len(charts)}")
-    next_col.button(
-        "Næste", icon=":material/arrow_forward:", icon_position="right",
-        disabled=index >= len(charts) - 1, on_click=step, args=(1,), width="stretch",
-        key="praes_next", type="primary",
-    )  # fmt: skip
-    if current.has_data:
-        with st.expander("Hent diagrammet"):
-            chart_downloads(current.chart, current.title, key=f"praes_dl_{current.key}")
+    with st.container(key="praes_nav"):
+        prev_col, count_col, next_col = st.columns([1, 2, 1])
+        prev_col.button(
+            "Forrige", icon=":material/arrow_back:", disabled=index == 0, on_click=step,
+            args=(-1,), width="stretch", key="praes_prev",
+        )  # fmt: skip
+        with count_col:
+            _slide_line("fm-slide-count", f"Dias {index + 1} af {len(charts)}")
+        next_col.button(
+            "Næste", icon=":material/arrow_forward:", icon_position="right",
+            disabled=index >= len(charts) - 1, on_click=step, args=(1,), width="stretch",
+            key="praes_next", type="primary",
+        )  # fmt: skip
+    add_shortcuts(
+        praes_next=["arrowright", "pagedown"],
+        praes_prev=["arrowleft", "pageup"],
+        praes_exit=["escape"],
+    )
 
 
 # --------------------------------------------------------------------------- Evalueringsrapport
@@ -284,7 +345,12 @@ def report_table(table: ReportTable) -> None:
     frame = table.frame.map(cell_text)
     st.markdown(f"**{table.title}**")
     st.dataframe(frame, hide_index=True, width="content")
-    st.caption(" ".join([table.definition, *table.notes]))
+    st.caption(table.definition)
+
+
+def numbers_note(report: Report) -> None:
+    """The 'Om tallene' box: the suppression rule said once for the whole report."""
+    st.info("**Om tallene**\n\n" + "\n\n".join(report.notes).replace("<", "&lt;"))
 
 
 def report_charts_at(

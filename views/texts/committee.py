@@ -6,13 +6,13 @@ CHOOSE_BOTH_DATES = "Vælg både start- og slutdato for perioden."
 
 # --------------------------------------------------------------------------- Præsentation
 NO_AGREEMENTS_TO_SHOW = "Der er endnu ingen samarbejdsaftaler at vise."
-CHOOSE_AGREEMENT_AND_CHART = "Vælg mindst én samarbejdsaftale og ét diagram i menuen til venstre."
+CHOOSE_AGREEMENT_AND_CHART = "Vælg mindst én samarbejdsaftale og ét diagram."
 SLIDE_WITHOUT_FIGURES = (
     "Ingen tal at vise for det valgte: de bygger på for få deltagere, eller der er ingen i "
     "perioden."
 )
 # Below every slide: where the figures come from, the suppression rule and the date.
-SLIDE_SOURCE = "{source}. Tal under {threshold} vises som «&lt;{threshold}». Udskrevet {printed}."
+SLIDE_SOURCE = "Periode {period}. {source}. Tal under {threshold} vises ikke. Udskrevet {printed}."
 
 # --------------------------------------------------------------------------- Evalueringsrapport
 REPORT_INTRO = (
