@@ -442,7 +442,7 @@ def report_charts(
     those with figures, in the report's overview section."""
     charts = [c for c in presentation_charts(report, positions=positions) if c.has_data]
     for chart in charts:
-        chart.question = None
+        chart.question = chart.agreement_id = None
     return charts
 
 
