@@ -23,12 +23,11 @@ NAVY = (0x1F, 0x3A, 0x5F)
 def _widen_layouts(deck: Any, old_width: int) -> None:
     """Scale the master's and every layout's placeholders from 4:3 to 16:9 across."""
     factor = SLIDE_WIDTH / old_width
-    masters = list(deck.slide_masters)
-    for master in masters:
-        for shape in [
-            *master.shapes,
-            *(s for layout in master.slide_layouts for s in layout.shapes),
-        ]:
+    for master in deck.slide_masters:
+        # Layouts first: a layout placeholder without its own position reads the master's,
+        # which must still be the 4:3 one then (else it is widened twice).
+        shapes = [s for layout in master.slide_layouts for s in layout.shapes]
+        for shape in [*shapes, *master.shapes]:
             if shape.left is not None and shape.width is not None:
                 shape.left = int(shape.left * factor)
                 shape.width = int(shape.width * factor)
