@@ -20,6 +20,7 @@ from views.components.committee import (
     period_input,
     report_charts_at,
     report_downloads,
+    unsaved_text_guard,
 )
 from views.components.layout import empty_state, page_header
 from views.components.runtime import cached_query, current_user, get_engine, require_scope
@@ -64,3 +65,4 @@ sheet.form(
     "Gem status",
 )
 report_downloads(engine, scope, period, chosen, positions, threshold)
+unsaved_text_guard(period)

@@ -288,13 +288,20 @@ def progression_chart(
                 )
     data = pd.DataFrame(rows, columns=["Aftale", "Parameter", "Tidspunkt", "Score", "n", "Række"])
     colors = {"Baseline": "#BBBBBB", "Seneste": "#0072B2"}
+    low, high = report.scale
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y("Række:N", title=None, axis=alt.Axis(labelExpr="split(datum.label, '|')")),
             yOffset=alt.YOffset("Tidspunkt:N", sort=["Baseline", "Seneste"]),
-            x=alt.X("Score:Q", title="Gennemsnitlig score (1–5)", scale=alt.Scale(domain=[0, 5])),
+            # Bars start at the scale's lowest score, not at 0 (no score is below it).
+            x=alt.X(
+                "Score:Q",
+                title=f"Gennemsnitlig score ({low}–{high})",
+                scale=alt.Scale(domain=[low, high]),
+            ),
+            x2=alt.datum(low),
             color=alt.Color(
                 "Tidspunkt:N",
                 scale=color_scale(colors),

@@ -61,7 +61,7 @@ from lib.queries.compliance import compliance, deliverables_by_kind
 from lib.queries.filters import overlaps_period
 from lib.queries.occupancy import occupancy_on
 from lib.queries.outcomes import certificates, outcome_totals
-from lib.queries.progression import overall_change, parameter_changes, parameters
+from lib.queries.progression import overall_change, parameter_changes, parameters, score_levels
 from lib.queries.report_texts import load_texts
 from lib.queries.scope import agreement_clause, enrolment_clause
 
@@ -232,6 +232,7 @@ class Report:
     texts: dict[tuple[int | None, str], str]
     generated_on: dt.date
     header: ReportHeaderFields = field(default_factory=ReportHeaderFields)
+    scale: tuple[int, int] = (1, 5)  # the score scale's lowest and highest value
 
     def text(self, agreement_id: int | None, section: str) -> str:
         return self.texts.get((agreement_id, section), "")
@@ -1040,6 +1041,7 @@ def build_report(
         for a, enterprise, groups in _agreements(engine, scope, agreement_ids)
     ]
     texts = load_texts(engine, period, [a.agreement_id for a in agreements])
+    levels = list(score_levels(engine)) or [1, 5]
     return Report(
         period=period,
         as_of=as_of,
@@ -1048,4 +1050,5 @@ def build_report(
         texts={key: body for key, (body, _v) in texts.items()},
         generated_on=today,
         header=header or ReportHeaderFields(),
+        scale=(min(levels), max(levels)),
     )

@@ -277,7 +277,19 @@ WITHHELD = "–"
 
 def _determined(name: Hashable, hidden: set[Hashable], relations: list[Relation]) -> bool:
     """True when the relations fix `name` once every cell outside `hidden` is known."""
+    return name in _exposed(hidden, relations)
+
+
+def _exposed(hidden: set[Hashable], relations: list[Relation]) -> set[Hashable]:
+    """The hidden cells the relations fix once every other cell is known.
+
+    With the known cells moved to the right-hand side, the relations are A·x = b over the
+    hidden cells x. A cell x_i is fixed exactly when the unit vector e_i lies in A's row
+    space, i.e. when the orthogonal projection onto the row space keeps e_i whole: its
+    diagonal entry is 1. One SVD answers it for every hidden cell at once."""
     unknown = sorted(hidden, key=str)
+    if not unknown:
+        return set()
     index = {cell: i for i, cell in enumerate(unknown)}
     rows = []
     for total, parts in relations:
@@ -288,12 +300,12 @@ def _determined(name: Hashable, hidden: set[Hashable], relations: list[Relation]
         if row.any():
             rows.append(row)
     if not rows:
-        return False
-    matrix = np.array(rows)
-    target = np.zeros(len(unknown))
-    target[index[name]] = 1.0
-    rank = np.linalg.matrix_rank(matrix)
-    return bool(np.linalg.matrix_rank(np.vstack([matrix, target])) == rank)
+        return set()
+    _, singular, vt = np.linalg.svd(np.array(rows), full_matrices=False)
+    rank = int((singular > 1e-9 * max(1.0, singular[0])).sum())
+    basis = vt[:rank]
+    diagonal = (basis * basis).sum(axis=0)
+    return {cell for cell, d in zip(unknown, diagonal, strict=True) if d > 1 - 1e-9}
 
 
 def suppress_counts(
@@ -329,35 +341,34 @@ def suppress_counts(
     exempt = public_set | frozenset(not_people)
     hidden = {n for n, v in vals.items() if n not in exempt and is_small(v, threshold)}
     while True:
-        exposed = next(
-            (n for n in sorted(hidden, key=str) if _determined(n, hidden, relations)), None
-        )
-        if exposed is None:
+        exposed_now = _exposed(hidden, relations)
+        if not exposed_now:
             break
+        exposed = min(exposed_now, key=str)
         related = {
             cell
             for total, parts in relations
             if exposed in (total, *parts)
             for cell in (total, *parts)
         }
-        # Any count in a relation may break the chain that exposes it (a = b, b = c + d
-        # ...), not only those beside it; those beside it are preferred.
-        in_relations = {cell for total, parts in relations for cell in (total, *parts)}
-        candidates = [c for c in in_relations if c not in hidden and c not in public_set]
+        # Those beside it first; if none may be withheld, any count in a relation (a
+        # chain a = b, b = c + d ... can be broken further along).
+        candidates = [c for c in related if c not in hidden and c not in public_set]
+        if not candidates:
+            in_relations = {cell for total, parts in relations for cell in (total, *parts)}
+            candidates = [c for c in in_relations if c not in hidden and c not in public_set]
         if not candidates:
             raise ValueError(f"{exposed!r} cannot be protected: only public figures beside it")
 
         # Look one step ahead: the cell after which fewest withheld counts stay exposed
         # (a greedy choice alone can withhold a whole table where a rectangle would do).
         def exposed_after(cell: Hashable) -> int:
-            trial = hidden | {cell}
-            return sum(1 for n in trial if _determined(n, trial, relations))
+            return len(_exposed(hidden | {cell}, relations))
 
         pick = min(
             candidates,
             key=lambda c: (
                 exposed_after(c),
-                c not in related,
                 vals[c] >= threshold,
                 vals[c] == 0,
                 vals[c],

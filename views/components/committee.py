@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from collections.abc import Sequence
 
 import streamlit as st
+import streamlit.components.v1 as components
 from sqlalchemy import Engine
 from streamlit.delta_generator import DeltaGenerator
 from streamlit_shortcuts import add_shortcuts
@@ -265,6 +267,73 @@ def slide_show(charts: list[PresentationChart], threshold: int, period: Period) 
 
 
 # --------------------------------------------------------------------------- Evalueringsrapport
+
+# In the browser, for the report's text forms: a draft of each text area is kept in the
+# browser's localStorage every 30 s and when the field is left, and put back (marked
+# as not saved) if the page is opened again before it was saved; leaving the page or
+# choosing another page in the menu with unsaved text asks first. A form's save button
+# clears its drafts. Texts stay in this browser only: nothing unsaved reaches the server.
+DRAFT_GUARD = """
+<script>
+(function () {
+  const doc = window.parent.document, win = window.parent;
+  const scope = "forlob-draft:" + %(scope)s + ":";
+  const warning = "Du har tekst, der ikke er gemt. Vil du forlade siden alligevel?";
+  win.__forlobDirty = win.__forlobDirty || new Set();
+  const areas = () => Array.from(doc.querySelectorAll('[data-testid="stForm"] textarea'));
+  const keyOf = (a) => scope + (a.getAttribute("aria-label") || a.id);
+  const put = (a, value) => {
+    const setter = Object.getOwnPropertyDescriptor(win.HTMLTextAreaElement.prototype, "value").set;
+    setter.call(a, value);
+    a.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  const save = () => areas().forEach((a) => {
+    if (win.__forlobDirty.has(keyOf(a))) win.localStorage.setItem(keyOf(a), a.value);
+  });
+  areas().forEach((a) => {
+    if (a.dataset.forlobGuard) return;
+    a.dataset.forlobGuard = "1";
+    const draft = win.localStorage.getItem(keyOf(a));
+    if (draft !== null && draft !== a.value) {
+      put(a, draft);
+      win.__forlobDirty.add(keyOf(a));
+      a.title = "Kladde gendannet: husk at gemme.";
+    }
+    a.addEventListener("input", () => win.__forlobDirty.add(keyOf(a)));
+    a.addEventListener("blur", save);
+  });
+  if (!win.__forlobGuard) {
+    win.__forlobGuard = true;
+    win.setInterval(save, 30000);
+    win.addEventListener("beforeunload", (e) => {
+      save();
+      if (win.__forlobDirty.size) { e.preventDefault(); e.returnValue = warning; }
+    });
+    doc.addEventListener("click", (e) => {
+      const submit = e.target.closest('[data-testid="stBaseButton-secondaryFormSubmit"],' +
+        '[data-testid="stBaseButton-primaryFormSubmit"]');
+      if (submit) {
+        const form = submit.closest('[data-testid="stForm"]');
+        form.querySelectorAll("textarea").forEach((a) => {
+          win.__forlobDirty.delete(keyOf(a));
+          win.localStorage.removeItem(keyOf(a));
+        });
+        return;
+      }
+      const link = e.target.closest('[data-testid="stSidebarNav"] a, [data-testid="stSidebarNavLink"]');
+      if (link && win.__forlobDirty.size && !win.confirm(warning)) {
+        e.preventDefault(); e.stopPropagation();
+      }
+    }, true);
+  }
+})();
+</script>
+"""
+
+
+def unsaved_text_guard(period: Period) -> None:
+    """Drafts in the browser and a warning before leaving unsaved text (DRAFT_GUARD)."""
+    components.html(DRAFT_GUARD % {"scope": json.dumps(period_key(period))}, height=0)
 
 
 class ReportTexts:
