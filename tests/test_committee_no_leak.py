@@ -179,7 +179,7 @@ def _short(a: AgreementReport) -> str:
     return a.name.replace("Samarbejdsaftale", "Aftale")
 
 
-@settings(EXAMPLES, max_examples=15)
+@settings(EXAMPLES, max_examples=10)
 @given(world=worlds())
 def test_no_suppressed_count_can_be_derived_from_the_material(engine, world):  # noqa: F811
     generated, today = world
