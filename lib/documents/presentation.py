@@ -300,6 +300,7 @@ def progression_chart(
                 "Score:Q",
                 title=f"Gennemsnitlig score ({low}–{high})",
                 scale=alt.Scale(domain=[low, high]),
+                axis=alt.Axis(values=list(range(low, high + 1)), format="d"),
             ),
             x2=alt.datum(low),
             color=alt.Color(
