@@ -222,7 +222,8 @@ def compliance_chart(
             "Aftale:N",
             scale=_agreement_scale(report, agreements, positions),
             title=None,
-            legend=alt.Legend(orient="bottom"),
+            # Four to a row: a legend of 40 agreements in one row made a 7,300 px image.
+            legend=alt.Legend(orient="bottom", columns=4),
         ),
         tooltip=["Aftale:N", "Mål:N", alt.Tooltip("Andel (tekst):N", title="Andel"), "n:Q"],
     )
@@ -376,7 +377,8 @@ def outcomes_chart(
             "Aftale:N",
             scale=_agreement_scale(report, agreements, positions),
             title=None,
-            legend=alt.Legend(orient="bottom"),
+            # Four to a row: a legend of 40 agreements in one row made a 7,300 px image.
+            legend=alt.Legend(orient="bottom", columns=4),
         ),
         tooltip=["Resultat:N", "Aftale:N", alt.Tooltip("Label:N", title="Deltagere")],
     )

@@ -47,7 +47,7 @@ from lib.domain.measures import (
     EVALUATIONS_ON_TIME,
     PLANS_ON_TIME,
 )
-from lib.domain.period import Period
+from lib.domain.period import Filters, Period
 from lib.domain.questions import QUESTIONS
 from lib.domain.suppression import (
     Ledger,
@@ -57,7 +57,7 @@ from lib.domain.suppression import (
     share_note,
     suppress_counts,
 )
-from lib.queries.compliance import compliance, deliverables_by_kind
+from lib.queries.compliance import GroupCompliance, compliance, deliverables_by_kind
 from lib.queries.filters import overlaps_period
 from lib.queries.occupancy import occupancy_on
 from lib.queries.outcomes import certificates, outcome_totals
@@ -511,11 +511,16 @@ class _Raw:
 
 
 def _gather(
-    engine: Engine, scope: Scope, a: Agreement, period: Period, as_of: dt.date, today: dt.date
+    engine: Engine,
+    scope: Scope,
+    a: Agreement,
+    period: Period,
+    as_of: dt.date,
+    today: dt.date,
+    follow_up: GroupCompliance,
 ) -> _Raw:
     (row,) = occupancy_on(engine, scope, as_of, [a.id], today)
     courses = _course_dates(engine, scope, a.id, period, as_of)
-    follow_up = compliance(engine, scope, period.filters(a.id), today).total
     found = deliverables_by_kind(engine, scope, period.filters(a.id), today)
     with engine.connect() as conn:
         started = conn.scalar(
@@ -932,8 +937,9 @@ def _agreement_report(
     as_of: dt.date,
     threshold: int,
     today: dt.date,
+    follow_up: GroupCompliance,
 ) -> AgreementReport:
-    raw = _gather(engine, scope, a, period, as_of, today)
+    raw = _gather(engine, scope, a, period, as_of, today, follow_up)
     counts = _counts(a, raw, as_of)
     ledger = suppress_counts(
         counts.values, counts.relations, threshold, public=["slots"], not_people=["free"]
@@ -1036,9 +1042,25 @@ def build_report(
     """All numbers of the report for the chosen agreements and period, suppressed."""
     today = today or dt.date.today()
     as_of = period.as_of(today)
+    chosen = _agreements(engine, scope, agreement_ids)
+    # Follow-up for all chosen agreements in one pass (the Opfølgning dashboard's query),
+    # not one per agreement.
+    everyone = Filters(period.start, period.end, tuple(a.id for a, _e, _g in chosen))
+    follow_up = {g.key: g for g in compliance(engine, scope, everyone, today).by_agreement if g.key}
     agreements = [
-        _agreement_report(engine, scope, a, enterprise, groups, period, as_of, threshold, today)
-        for a, enterprise, groups in _agreements(engine, scope, agreement_ids)
+        _agreement_report(
+            engine,
+            scope,
+            a,
+            enterprise,
+            groups,
+            period,
+            as_of,
+            threshold,
+            today,
+            follow_up.get(a.id) or GroupCompliance(a.id, a.name),
+        )
+        for a, enterprise, groups in chosen
     ]
     texts = load_texts(engine, period, [a.agreement_id for a in agreements])
     levels = list(score_levels(engine)) or [1, 5]
