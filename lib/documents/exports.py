@@ -92,7 +92,9 @@ def presentation_chart(chart: ThemedChart) -> ThemedChart:
 def chart_spec(chart: TopLevelChart) -> dict[str, Any]:
     """The Vega-Lite spec, with data inlined (vl-convert runs without a data server)."""
     with alt.data_transformers.disable_max_rows():
-        return presentation_chart(chart).to_dict()
+        # No schema validation here: the builders are tested, and validating a large chart
+        # took longer than rendering it.
+        return presentation_chart(chart).to_dict(validate=False)
 
 
 def chart_png(chart: TopLevelChart, scale: float = 2.0) -> bytes:
