@@ -2,7 +2,7 @@
 retired catalogue entries
 
 Revision ID: 0003_admin
-Revises: 0002
+Revises: 0003_report_header
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_admin"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003_report_header"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
