@@ -1,7 +1,7 @@
 """administration: one-time passwords, enterprise CVR and contacts, dated slot periods,
 retired catalogue entries
 
-Revision ID: 0003_admin
+Revision ID: 0004_admin
 Revises: 0003_report_header
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_admin"
+revision: str = "0004_admin"
 down_revision: str | None = "0003_report_header"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
