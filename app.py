@@ -13,13 +13,16 @@ from dataclasses import dataclass
 import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from db.engine import DatabaseUnavailable, check_connection
 from lib.domain.enums import JOB_CENTRE_ROLES, MANAGER_ROLES, Role
 from lib.queries.settings import is_demo
 from lib.security.config import COOKIE_EXPIRY_DAYS, COOKIE_NAME, ConfigError, cookie_key
 from lib.security.sign_in import authenticator_credentials, load_user, sign_in
+from views.components.participant_search import participant_search
 from views.components.runtime import get_engine
+from views.texts import course as course_texts
 
 MANAGERS = MANAGER_ROLES
 STAFF = JOB_CENTRE_ROLES
@@ -36,7 +39,18 @@ class PageSpec:
     section: str
 
 
+OWN_CASELOAD = (Role.CASEWORKER, Role.ENTERPRISE)
+
 PAGES = [
+    # First for caseworkers and enterprise staff: their start page after sign-in.
+    PageSpec(
+        "views/mine_opgaver.py",
+        "Mine opgaver",
+        "mine-opgaver",
+        ":material/task_alt:",
+        OWN_CASELOAD,
+        "Mit arbejde",
+    ),
     PageSpec(
         "views/overblik.py", "Overblik", "overblik", ":material/dashboard:", EVERYONE, "Overblik"
     ),
@@ -60,6 +74,14 @@ PAGES = [
         "views/resultater.py", "Resultater", "resultater", ":material/flag:", EVERYONE, "Overblik"
     ),
     PageSpec("views/forlob.py", "Forløb", "forlob", ":material/group:", EVERYONE, "Registrering"),
+    PageSpec(
+        "views/forlobsside.py",
+        "Forløbsside",
+        "forlobsside",
+        ":material/timeline:",
+        EVERYONE,
+        "Registrering",
+    ),
     PageSpec("views/plan.py", "Plan", "plan", ":material/assignment:", EVERYONE, "Registrering"),
     PageSpec(
         "views/evaluering.py",
@@ -70,6 +92,14 @@ PAGES = [
         "Registrering",
     ),
     PageSpec("views/timer.py", "Timer", "timer", ":material/schedule:", EVERYONE, "Registrering"),
+    PageSpec(
+        "views/mentorkontakt.py",
+        "Mentorkontakt",
+        "mentorkontakt",
+        ":material/support_agent:",
+        EVERYONE,
+        "Registrering",
+    ),
     PageSpec(
         "views/mine_resultater.py",
         "Mine resultater",
@@ -114,9 +144,11 @@ PAGES = [
 ]
 
 
-def pages_for(role: str) -> dict[str, list[st.Page]]:
+def pages_for(role: str, unknown: str | None = None) -> dict[str, list[st.Page]]:
     """The role's pages by section. Addresses of pages the role lacks lead to a hidden
-    Danish refusal instead of the page: its script is never passed, so it never runs."""
+    Danish refusal instead of the page: its script is never passed, so it never runs.
+    `unknown`: an address that is no page at all gets a hidden Danish 'not found' page
+    (instead of Streamlit's English "Page not found" dialog)."""
     sections: dict[str, list[st.Page]] = {}
     refused = []
     for spec in PAGES:
@@ -136,15 +168,50 @@ def pages_for(role: str) -> dict[str, list[st.Page]]:
         start = st.Page(
             start_page, title="Start", url_path="start", default=True, visibility="hidden"
         )
+        if unknown:
+            refused.append(
+                st.Page(
+                    not_found_page, title="Siden findes ikke", url_path=unknown,
+                    visibility="hidden",
+                )
+            )  # fmt: skip
         sections[first] = [start, *sections[first], *refused]
     return sections
 
 
-def start_page() -> None:
+KNOWN_ADDRESSES = {"", "start", "log-ind", *(spec.url_path for spec in PAGES)}
+
+
+def unknown_address() -> str | None:
+    """The address asked for, if it is no page of the app (a mistyped or old link).
+    Streamlit resolves the page after st.navigation; this reads its request first."""
+    ctx = get_script_run_ctx()
+    if ctx is None or ctx.pages_manager.intended_page_script_hash:
+        return None
+    name = (ctx.pages_manager.intended_page_name or "").strip("/")
+    if name in KNOWN_ADDRESSES or not name or "/" in name:
+        return None
+    return name
+
+
+def not_found_page() -> None:
+    st.title(course_texts.NOT_FOUND_TITLE)
+    st.info(course_texts.NOT_FOUND_TEXT, icon=":material/travel_explore:")
+    st.page_link(start_page_spec_path(), label="Til forsiden", icon=":material/home:")
+
+
+def start_page_spec_path() -> str:
     user = st.session_state.get("user")
-    first = next((s for s in PAGES if user and user.role in s.roles), None)
-    if first is not None:
-        st.switch_page(first.path)
+    first = next((s for s in PAGES if user and user.role in s.roles), PAGES[0])
+    return first.path
+
+
+def start_page() -> None:
+    """The landing page after sign-in: the role's first page (Mine opgaver for caseworkers
+    and enterprise staff, Overblik for managers and admins)."""
+    user = st.session_state.get("user")
+    if user is not None:
+        st.switch_page(start_page_spec_path())
 
 
 def signed_out_pages() -> list[st.Page]:
@@ -324,7 +391,8 @@ def main() -> None:
         st.navigation(signed_out_pages(), position="hidden").run()
         return
 
-    navigation = st.navigation(pages_for(user.role))
+    # expanded: every page shows in the menu, none behind Streamlit's English "View more".
+    navigation = st.navigation(pages_for(user.role, unknown_address()), expanded=True)
 
     persist_session_cookie(authenticator, user, key)
     with st.sidebar:
@@ -336,6 +404,7 @@ def main() -> None:
             args=(authenticator,),
             icon=":material/logout:",
         )
+        participant_search(user.scope)
     navigation.run()
 
 

@@ -254,6 +254,8 @@ def course_timeline(
 class FoundCourse:
     enrolment_id: int
     label: str
+    case_code: str
+    start_date: dt.date
 
 
 def find_courses(engine: Engine, scope: Scope, text: str) -> list[FoundCourse]:
@@ -280,6 +282,8 @@ def find_courses(engine: Engine, scope: Scope, text: str) -> list[FoundCourse]:
                 r.id,
                 f"{r.case_code} ({r.initials}) – {r.name}, "
                 f"{EnrolmentStatus.label_of(r.status).lower()}",
-            )  # fmt: skip
+                r.case_code,
+                r.start_date,
+            )
             for r in conn.execute(stmt)
         ]

@@ -110,6 +110,9 @@ def my_tasks(engine: Engine, scope: Scope, today: dt.date | None = None) -> MyTa
                 FollowUpMeeting.planned_on.is_not(None),
                 FollowUpMeeting.planned_on <= horizon,
                 FollowUpMeeting.held.is_(False),
+                # A meeting tied to an evaluation and not held is a recorded fact (not
+                # held at that evaluation), not a task; a planned one is open until recorded.
+                FollowUpMeeting.evaluation_id.is_(None),
             )
         ).all()
         deliverables = conn.execute(
