@@ -14,6 +14,7 @@ import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.util import calc_hash
 
 from db.engine import DatabaseUnavailable, check_connection
 from lib.domain.enums import JOB_CENTRE_ROLES, MANAGER_ROLES, Role
@@ -184,13 +185,20 @@ KNOWN_ADDRESSES = {"", "start", "log-ind", *(spec.url_path for spec in PAGES)}
 
 def unknown_address() -> str | None:
     """The address asked for, if it is no page of the app (a mistyped or old link).
-    Streamlit resolves the page after st.navigation; this reads its request first."""
+    Streamlit resolves the page after st.navigation; this reads its request first. A first
+    run asks by name; later runs (after the cookie sign-in) by the hash of the page that
+    was served for that name, which is the hash of its address."""
     ctx = get_script_run_ctx()
-    if ctx is None or ctx.pages_manager.intended_page_script_hash:
+    if ctx is None:
         return None
+    wanted_hash = ctx.pages_manager.intended_page_script_hash
+    remembered = st.session_state.get("unknown_address")
+    if wanted_hash:
+        return remembered if remembered and wanted_hash == calc_hash(remembered) else None
     name = (ctx.pages_manager.intended_page_name or "").strip("/")
     if name in KNOWN_ADDRESSES or not name or "/" in name:
         return None
+    st.session_state["unknown_address"] = name
     return name
 
 
@@ -214,9 +222,10 @@ def start_page() -> None:
         st.switch_page(start_page_spec_path())
 
 
-def signed_out_pages() -> list[st.Page]:
+def signed_out_pages(unknown: str | None = None) -> list[st.Page]:
     pages = [st.Page(sign_in_page, title="Log ind", url_path="log-ind", default=True)]
-    pages += [st.Page(sign_in_page, title="Log ind", url_path=spec.url_path) for spec in PAGES]
+    addresses = [spec.url_path for spec in PAGES] + ([unknown] if unknown else [])
+    pages += [st.Page(sign_in_page, title="Log ind", url_path=path) for path in addresses]
     return pages
 
 
@@ -344,8 +353,11 @@ def demo_banner() -> None:
     )
 
 
+# Streamlit's table and chart toolbars speak English ("Download as CSV", "Search",
+# "Fullscreen"); the pages have Danish download buttons of their own, so the toolbars go.
 STYLE = """
 <style>
+[data-testid="stElementToolbar"] {display: none !important}
 .fm-demo {background:#FFF4D6;border:1px solid #E69F00;color:#5A3E00;padding:.25rem .75rem;
   border-radius:.4rem;font-size:.85rem;display:inline-block;margin-bottom:.5rem}
 </style>
@@ -385,14 +397,15 @@ def main() -> None:
         authenticator.cookie_controller.delete_cookie()
 
     user = resolve_user(engine, authenticator)
+    unknown = unknown_address()
     if user is None:
         # Every page address shows the sign-in form and keeps its URL, so a copied deep
         # link opens that page right after sign-in. No page script runs.
-        st.navigation(signed_out_pages(), position="hidden").run()
+        st.navigation(signed_out_pages(unknown), position="hidden").run()
         return
 
     # expanded: every page shows in the menu, none behind Streamlit's English "View more".
-    navigation = st.navigation(pages_for(user.role, unknown_address()), expanded=True)
+    navigation = st.navigation(pages_for(user.role, unknown), expanded=True)
 
     persist_session_cookie(authenticator, user, key)
     with st.sidebar:
