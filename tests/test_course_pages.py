@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.models import Enrolment, MentorContact, Participant
 from lib.queries.tasks import my_tasks
@@ -142,3 +142,45 @@ def test_mentor_logs_a_contact(app_for, demo_engine):
     assert row.id != before and row.note == "Samtale om fremmøde"
     assert row.contact_on == dt.date.today()
     assert row.logged_by_id == scope_for(demo_engine, "mentor").user_id
+
+
+def test_placement_type_is_set_on_forlob_and_filters_the_dashboards(app_for, demo_engine):
+    from lib.domain.period import Filters
+    from lib.queries.compliance import compliance
+
+    at = app_for("sagsbehandler")
+    at.switch_page("views/forlob.py")
+    at.run()
+    enrolment_id = at.session_state["forlob_change"]
+    box = [s for s in at.selectbox if s.label == "Forløbstype"][0]
+    box.set_value("fleksjob")
+    [b for b in at.button if b.label == "Gem forløbstype"][0].click().run()
+    assert not page_errors(at), page_errors(at)
+    with demo_engine.connect() as conn:
+        stored = conn.scalar(select(Enrolment.placement_type).where(Enrolment.id == enrolment_id))
+    assert stored == "fleksjob"
+
+    scope = scope_for(demo_engine, "leder")
+    today = dt.date.today()
+    every = compliance(demo_engine, scope, Filters(today - dt.timedelta(days=365), today))
+    flex = compliance(
+        demo_engine,
+        scope,
+        Filters(today - dt.timedelta(days=365), today, placement_types=("fleksjob",)),
+    )
+    with demo_engine.connect() as conn:
+        n_flex = conn.scalar(
+            select(func.count())
+            .select_from(Enrolment)
+            .where(Enrolment.placement_type == "fleksjob", Enrolment.status != "referral")
+        )
+    assert 0 < flex.courses <= n_flex < every.courses
+
+
+def test_placement_filter_in_the_sidebar_is_kept_in_the_url(app_for):
+    at = app_for("leder")
+    at.switch_page("views/opfolgning.py")
+    at.run()
+    at.sidebar.multiselect(key="flt_placements").select("loentilskud").run()
+    assert at.query_params["forlobstype"] in ("loentilskud", ["loentilskud"])
+    assert not page_errors(at)

@@ -13,6 +13,7 @@ from views.components.enrolment_forms import (
     open_courses,
 )
 from views.components.forms import entry_page, participant_picker
+from views.components.placement import placement_form
 from views.texts import entry as texts
 
 scope, engine = entry_page("Forløb", texts.forlob_intro)
@@ -26,3 +27,4 @@ st.subheader("Ændr et forløb")
 chosen = participant_picker(scope, "forlob_change", OPEN_STATUSES, "Forløb")
 if chosen is not None:
     change_course(scope, engine, chosen)
+    placement_form(scope, engine, chosen)
