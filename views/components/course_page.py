@@ -5,6 +5,7 @@ with its outcome (correctable by the job centre, audited)."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +24,22 @@ from views.components.url import query_param_int
 from views.texts import course as texts
 
 COURSE_PAGE = "views/forlobsside.py"
+
+
+LINK_COLUMN = "Forløbsside"
+LINK_HELP = "Åbner deltagerens forløbsside (i en ny fane)."
+
+
+def course_address(case_code: str) -> str:
+    """The Forløbsside of a participant's latest course in scope, as a relative address
+    (a sibling of every page's own), for link columns in tables."""
+    return f"forlobsside?kode={quote(case_code)}"
+
+
+def course_page_link(enrolment_id: int) -> None:
+    """'Åbn forløbsside' for one course, in this tab."""
+    st.page_link(COURSE_PAGE, label="Åbn forløbsside", icon=":material/timeline:",
+                 query_params={"forlob": str(enrolment_id)})  # fmt: skip
 
 
 def chosen_course(scope: Scope) -> int | None:

@@ -38,14 +38,20 @@ def table(
     frame: pd.DataFrame,
     definitions: Mapping[str, str] | None = None,
     widths: Mapping[str, int] | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> None:
     """A full-width table without the index; `definitions` become the columns' help (the
-    ⓘ in the header), `widths` fix pixel widths where auto-sizing clips a column."""
+    ⓘ in the header), `widths` fix pixel widths where auto-sizing clips a column, `links`
+    makes a column of addresses a link column showing that text (e.g. "Åbn")."""
     config = {}
+    for column, text in (links or {}).items():
+        config[column] = st.column_config.LinkColumn(
+            column, display_text=text, help=(definitions or {}).get(column)
+        )
     for column in frame.columns:
         help_text = (definitions or {}).get(column)
         width = (widths or {}).get(column)
-        if help_text is None and width is None:
+        if (help_text is None and width is None) or column in config:
             continue
         if pd.api.types.is_numeric_dtype(frame[column]):
             config[column] = st.column_config.NumberColumn(help=help_text, width=width)
