@@ -77,3 +77,12 @@ def test_ended_mentor_owes_nothing_after_the_end():
 def test_changes_before_the_start_are_ignored():
     m = mentor_intervals(START, None, [day(14)], 14, day(15), changes=[(day(-10), 7)])
     assert (m.due, m.on_time) == (1, 1)
+
+
+def test_no_contact_is_owed_after_the_mentor_stops():
+    # Ends on day 20, the next weekly contact would be due on day 21: nothing is owed.
+    m = mentor_intervals(START, day(20), [day(7), day(14)], 7, day(18))
+    assert m.next_due is None
+    # Ends on day 30: the contact due on day 21 is still owed before the end.
+    m = mentor_intervals(START, day(30), [day(7), day(14)], 7, day(18))
+    assert m.next_due == day(21)

@@ -99,7 +99,7 @@ def change_frequency(
             errors["changed_from"] = "Vælg en dato højst 8 uger frem."
         if changed_from and m.end_date and changed_from > m.end_date:
             errors["changed_from"] = ENDED.format(day=fmt_date(m.end_date))
-        if errors:
+        if errors or frequency_days is None:
             raise ValidationError(errors)
         change = s.execute(
             select(MentorFrequencyChange).where(

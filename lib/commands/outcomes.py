@@ -53,7 +53,7 @@ def correct_outcome(
         if not (reason or "").strip():
             errors["reason"] = "Skriv kort, hvorfor resultatet rettes."
         check_text(errors, "reason", reason)
-        if errors:
+        if errors or outcome_type_id is None or outcome_on is None:
             raise ValidationError(errors)
         outcome = s.execute(
             select(Outcome).where(Outcome.enrolment_id == e.id)

@@ -251,7 +251,7 @@ class MentorIntervals:
     overdue_now: bool  # the open interval since the last contact is already too long
     days_since_last: int
     longest_gap: int
-    next_due: dt.date | None = None  # the next contact's due date (None: ended)
+    next_due: dt.date | None = None  # the next contact's due date (None: none before the end)
 
     @property
     def share(self) -> float | None:
@@ -290,8 +290,9 @@ def mentor_intervals(
     due = len(gaps) + (1 if overdue else 0)
     longest = max([*gaps, open_gap])
     still_running = end is None or end >= as_of
+    owed = still_running and (end is None or next_due <= end)  # nothing is owed after the end
     return MentorIntervals(due, closed_on_time, overdue and still_running, open_gap, longest,
-                           next_due if still_running else None)  # fmt: skip
+                           next_due if owed else None)  # fmt: skip
 
 
 @dataclass

@@ -207,10 +207,12 @@ def course_timeline(
                                 f"frist {fmt_date(d.due_on)}"))  # fmt: skip
         elif d.due_on:
             events.append(Event(d.due_on, f"{label} – frist", "ikke modtaget"))
-    for p in pauses:
-        events.append(Event(p.start_date, "Pause", f"{p.reason} til {fmt_date(p.end_date)}"))
-    for c in certificates:
-        events.append(Event(c.obtained_on, "Bevis", c.name))
+    for pause in pauses:
+        events.append(
+            Event(pause.start_date, "Pause", f"{pause.reason} til {fmt_date(pause.end_date)}")
+        )
+    for certificate in certificates:
+        events.append(Event(certificate.obtained_on, "Bevis", certificate.name))
     for x in extensions:
         events.append(Event(x.extended_on, "Forlænget", f"til {fmt_date(x.new_end_date)}"
                             + (f" – {x.reason}" if x.reason else "")))  # fmt: skip
@@ -218,21 +220,21 @@ def course_timeline(
         events.append(Event(course.end_date, "Afsluttet", outcome.label if outcome else ""))
 
     by_assignment: dict[int, list[tuple[dt.date, str, str]]] = {}
-    for c in contacts:
-        by_assignment.setdefault(c.mentor_assignment_id, []).append(
-            (c.contact_on, c.note, c.display_name or "")
+    for contact in contacts:
+        by_assignment.setdefault(contact.mentor_assignment_id, []).append(
+            (contact.contact_on, contact.note, contact.display_name or "")
         )
     mentors = []
     for a in assignments:
         schedule = [(a.start_date, a.frequency_days),
                     *((d, f) for d, f in changes.get(a.id, []) if d > a.start_date)]  # fmt: skip
-        days = [c[0] for c in by_assignment.get(a.id, [])]
-        m = mentor_intervals(a.start_date, a.end_date, days, a.frequency_days, today,
+        days = [day for day, _, _ in by_assignment.get(a.id, [])]
+        judged = mentor_intervals(a.start_date, a.end_date, days, a.frequency_days, today,
                              changes=changes.get(a.id, []))  # fmt: skip
         mentors.append(MentorView(a.id, a.mentor_type, a.mentor_name,
                                   frequency_on(today, schedule), schedule, a.start_date,
-                                  a.end_date, by_assignment.get(a.id, []), m.on_time, m.due,
-                                  m.next_due))  # fmt: skip
+                                  a.end_date, by_assignment.get(a.id, []), judged.on_time,
+                                  judged.due, judged.next_due))  # fmt: skip
         events.append(Event(a.start_date, "Mentor tilknyttet", MentorType.label_of(a.mentor_type)))
         if a.end_date:
             events.append(Event(a.end_date, "Mentor stoppet", MentorType.label_of(a.mentor_type)))

@@ -161,9 +161,11 @@ def my_tasks(engine: Engine, scope: Scope, today: dt.date | None = None) -> MyTa
         if c.end_date is None and c.expected_end < today:
             add(c.enrolment_id, TaskKind.PAST_END, "Forlæng eller afslut forløbet", c.expected_end)
     for enrolment_id, planned_on in meetings:
-        add(enrolment_id, TaskKind.MEETING, "Opfølgningsmøde", planned_on)
+        if planned_on is not None:  # the query asks for planned ones only
+            add(enrolment_id, TaskKind.MEETING, "Opfølgningsmøde", planned_on)
     for enrolment_id, kind, due in deliverables:
-        add(enrolment_id, TaskKind.DELIVERABLE, DeliverableKind.label_of(kind, kind), due)
+        if due is not None:
+            add(enrolment_id, TaskKind.DELIVERABLE, DeliverableKind.label_of(kind, kind), due)
     for m in mentors:
         intervals = mentor_intervals(m.start_date, m.end_date, contacts.get(m.id, []),
                                      m.frequency_days, today, changes=changes.get(m.id, []))  # fmt: skip
