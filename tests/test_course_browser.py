@@ -40,9 +40,7 @@ def _first(tasks, kind: str):
     return found[0]
 
 
-def test_caseworker_lands_on_mine_opgaver_and_opens_the_due_evaluation(
-    own_served_demo, page
-):
+def test_caseworker_lands_on_mine_opgaver_and_opens_the_due_evaluation(own_served_demo, page):
     engine = make_engine(own_served_demo.db_url)
     tasks = my_tasks(engine, scope_for(engine, "sagsbehandler"))
     task = _first(tasks, TaskKind.EVALUATION)
