@@ -95,32 +95,19 @@ def key_facts(tl: CourseTimeline) -> None:
     st.subheader(f"{forms.escape_text(c.case_code)} ({forms.escape_text(c.initials)})")
     st.caption(
         f"{forms.escape_text(c.agreement)} · {forms.escape_text(c.enterprise)} · "
-        f"sagsbehandler {forms.escape_text(c.caseworker)}"
-    )
-    cols = st.columns(4)
-    kpi(
-        cols[0],
-        "Status",
-        EnrolmentStatus.label_of(c.status),
-        None,
-        "Visitation, aktiv eller afsluttet.",
-    )
-    kpi(
-        cols[1],
-        "Forløbstype",
-        tl.placement_label,
-        None,
-        "Praktik, løntilskud, småjob, fleksjob eller ordinær ansættelse med støtte.",
-    )
-    kpi(
-        cols[2],
-        "Start",
-        fmt_date(c.start_date),
-        f"{c.planned_weeks} uger",
-        "Forløbets startdato og planlagte længde.",
+        f"sagsbehandler {forms.escape_text(c.caseworker)} · forløbstype: {tl.placement_label}"
     )
     end_label = "Slut" if c.end_date else "Planlagt slut"
-    kpi(cols[3], end_label, fmt_date(c.end_date or c.planned_end), None, "Slutdato, eller start plus planlagte uger / seneste forlængelse.")  # fmt: skip
+    facts = {
+        "Status": EnrolmentStatus.label_of(c.status),
+        "Visiteret": fmt_date(tl.referred_on),
+        "Start": f"{fmt_date(c.start_date)} ({c.planned_weeks} uger)",
+        end_label: fmt_date(c.end_date or c.planned_end),
+    }
+    for column, (label, value) in zip(st.columns(4), facts.items(), strict=True):
+        with column.container(border=True):
+            st.caption(label)
+            st.markdown(f"**{forms.escape_text(value)}**")
 
 
 def timeline(tl: CourseTimeline) -> None:
@@ -266,5 +253,7 @@ def _correct_outcome_form(scope: Scope, engine: Engine, tl: CourseTimeline) -> N
         )  # fmt: skip
 
 
-def _table(frame: pd.DataFrame) -> None:
-    st.dataframe(frame, hide_index=True, width="stretch")
+def _table(frame: pd.DataFrame, max_rows: int = 25) -> None:
+    """The whole list up to `max_rows` rows without an inner scroll, then scrolling."""
+    height = 38 + 35 * min(len(frame), max_rows)
+    st.dataframe(frame, hide_index=True, width="stretch", height=height)

@@ -110,4 +110,5 @@ def recent_contacts(m: MentorView, n: int = 10) -> None:
         return
     for day, note, who in m.contacts[:n]:
         by = f" · {forms.escape_text(who)}" if who else ""
-        st.markdown(f"{fmt_date(day)}{by}  \n{forms.escape_text(note)}")
+        # Escaped: a line starting "19. nov." would otherwise render as a numbered list.
+        st.markdown(f"{forms.escape_text(fmt_date(day))}{by}  \n{forms.escape_text(note)}")

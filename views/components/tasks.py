@@ -37,12 +37,16 @@ def task_lists(tasks: MyTasks) -> None:
     _rows(tasks.due_soon, texts.NOTHING_DUE_SOON, "soon")
 
 
+def _days(n: int) -> str:
+    return "1 dag" if n == 1 else f"{n} dage"
+
+
 def due_text(task: Task) -> str:
     if task.overdue:
-        return f"Frist {fmt_date(task.due)} · {task.days} dage over"
+        return f"Frist {fmt_date(task.due)} · {_days(task.days)} over"
     if task.days == 0:
         return f"Frist i dag ({fmt_date(task.due)})"
-    return f"Frist {fmt_date(task.due)} · om {task.days} dage"
+    return f"Frist {fmt_date(task.due)} · om {_days(task.days)}"
 
 
 def _rows(tasks: list[Task], nothing: str, key: str) -> None:
