@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lib.domain.quality import MENTOR_GRACE_DAYS
+from lib.domain.measures import MENTOR_ON_TIME
 from lib.queries.compliance import DUE_SOON_DAYS
 
 # --------------------------------------------------------------------------- Mine opgaver
@@ -55,11 +55,8 @@ MENTOR_INTRO = (
     "Registrér kontakter mellem mentor og deltager, skift den aftalte hyppighed fra en dato "
     "(fx hver uge i starten, derefter hver 14. dag) og afslut en mentor."
 )
-MENTOR_DEFINITION = (
-    "Mentoropfølgning overholdt: et interval (fra start eller seneste kontakt til næste) er "
-    "til tiden, når kontakten kommer senest den dag, hvor afstanden når den hyppighed, der "
-    f"gælder på dagen, plus {MENTOR_GRACE_DAYS} dage."
-)
+# One definition per measure: the mentor figure's lives in lib.domain.measures.
+MENTOR_DEFINITION = MENTOR_ON_TIME.definition
 NO_MENTOR_ON_COURSE = (
     "Forløbet har ingen mentor. Jobcentret tilknytter mentoren (Kvalitet → Registrering)."
 )
