@@ -184,3 +184,32 @@ def test_placement_filter_in_the_sidebar_is_kept_in_the_url(app_for):
     at.sidebar.multiselect(key="flt_placements").select("loentilskud").run()
     assert at.query_params["forlobstype"] in ("loentilskud", ["loentilskud"])
     assert not page_errors(at)
+
+
+def test_tasks_and_course_page_read_per_record_type_not_per_course(demo_engine):
+    """The number of SQL statements does not grow with the number of courses."""
+    from sqlalchemy import event
+
+    from lib.queries.course_timeline import course_timeline
+
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    few, every = scope_for(demo_engine, "sagsbehandler"), scope_for(demo_engine, "leder")
+    event.listen(demo_engine, "before_cursor_execute", count)
+    try:
+        small = my_tasks(demo_engine, few)
+        n_few = len(statements)
+        statements.clear()
+        large = my_tasks(demo_engine, every)
+        n_every = len(statements)
+        statements.clear()
+        course_timeline(demo_engine, every, 2)
+        n_page = len(statements)
+    finally:
+        event.remove(demo_engine, "before_cursor_execute", count)
+    assert small.courses < large.courses
+    assert n_few == n_every
+    assert n_page <= 25
