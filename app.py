@@ -205,10 +205,10 @@ def unknown_address() -> str | None:
 def not_found_page() -> None:
     st.title(course_texts.NOT_FOUND_TITLE)
     st.info(course_texts.NOT_FOUND_TEXT, icon=":material/travel_explore:")
-    st.page_link(start_page_spec_path(), label="Til forsiden", icon=":material/home:")
+    st.page_link(landing_page_path(), label="Til forsiden", icon=":material/home:")
 
 
-def start_page_spec_path() -> str:
+def landing_page_path() -> str:
     user = st.session_state.get("user")
     first = next((s for s in PAGES if user and user.role in s.roles), PAGES[0])
     return first.path
@@ -219,7 +219,7 @@ def start_page() -> None:
     and enterprise staff, Overblik for managers and admins)."""
     user = st.session_state.get("user")
     if user is not None:
-        st.switch_page(start_page_spec_path())
+        st.switch_page(landing_page_path())
 
 
 def signed_out_pages(unknown: str | None = None) -> list[st.Page]:

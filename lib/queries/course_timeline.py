@@ -275,7 +275,9 @@ def find_courses(engine: Engine, scope: Scope, text: str) -> list[FoundCourse]:
         .where(enrolment_clause(scope),
                or_(func.lower(Participant.case_code).contains(needle, autoescape=True),
                    func.lower(Participant.initials).contains(needle, autoescape=True)))
-        .order_by(Participant.case_code, Enrolment.start_date.desc())
+        # An exact case code first, so ?kode= finds it however many codes contain it.
+        .order_by((func.lower(Participant.case_code) == needle).desc(), Participant.case_code,
+                  Enrolment.start_date.desc())
         .limit(SEARCH_LIMIT)
     )  # fmt: skip
     with engine.connect() as conn:
