@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.util import calc_hash
 
 from db.engine import DatabaseUnavailable, check_connection
 from lib.domain.enums import JOB_CENTRE_ROLES, MANAGER_ROLES, Role
@@ -21,7 +23,9 @@ from lib.security.config import COOKIE_EXPIRY_DAYS, COOKIE_NAME, ConfigError, co
 from lib.security.passwords import password_change_required
 from lib.security.sign_in import authenticator_credentials, load_user, sign_in
 from views.components.admin_password import forced_password_change
+from views.components.participant_search import participant_search
 from views.components.runtime import get_engine
+from views.texts import course as course_texts
 
 MANAGERS = MANAGER_ROLES
 STAFF = JOB_CENTRE_ROLES
@@ -38,7 +42,18 @@ class PageSpec:
     section: str
 
 
+OWN_CASELOAD = (Role.CASEWORKER, Role.ENTERPRISE)
+
 PAGES = [
+    # First for caseworkers and enterprise staff: their start page after sign-in.
+    PageSpec(
+        "views/mine_opgaver.py",
+        "Mine opgaver",
+        "mine-opgaver",
+        ":material/task_alt:",
+        OWN_CASELOAD,
+        "Mit arbejde",
+    ),
     PageSpec(
         "views/overblik.py", "Overblik", "overblik", ":material/dashboard:", EVERYONE, "Overblik"
     ),
@@ -62,6 +77,14 @@ PAGES = [
         "views/resultater.py", "Resultater", "resultater", ":material/flag:", EVERYONE, "Overblik"
     ),
     PageSpec("views/forlob.py", "Forløb", "forlob", ":material/group:", EVERYONE, "Registrering"),
+    PageSpec(
+        "views/forlobsside.py",
+        "Forløbsside",
+        "forlobsside",
+        ":material/timeline:",
+        EVERYONE,
+        "Registrering",
+    ),
     PageSpec("views/plan.py", "Plan", "plan", ":material/assignment:", EVERYONE, "Registrering"),
     PageSpec(
         "views/evaluering.py",
@@ -72,6 +95,14 @@ PAGES = [
         "Registrering",
     ),
     PageSpec("views/timer.py", "Timer", "timer", ":material/schedule:", EVERYONE, "Registrering"),
+    PageSpec(
+        "views/mentorkontakt.py",
+        "Mentorkontakt",
+        "mentorkontakt",
+        ":material/support_agent:",
+        EVERYONE,
+        "Registrering",
+    ),
     PageSpec(
         "views/mine_resultater.py",
         "Mine resultater",
@@ -148,9 +179,11 @@ PAGES = [
 ]
 
 
-def pages_for(role: str) -> dict[str, list[st.Page]]:
+def pages_for(role: str, unknown: str | None = None) -> dict[str, list[st.Page]]:
     """The role's pages by section. Addresses of pages the role lacks lead to a hidden
-    Danish refusal instead of the page: its script is never passed, so it never runs."""
+    Danish refusal instead of the page: its script is never passed, so it never runs.
+    `unknown`: an address that is no page at all gets a hidden Danish 'not found' page
+    (instead of Streamlit's English "Page not found" dialog)."""
     sections: dict[str, list[st.Page]] = {}
     refused = []
     for spec in PAGES:
@@ -170,20 +203,63 @@ def pages_for(role: str) -> dict[str, list[st.Page]]:
         start = st.Page(
             start_page, title="Start", url_path="start", default=True, visibility="hidden"
         )
+        if unknown:
+            refused.append(
+                st.Page(
+                    not_found_page, title="Siden findes ikke", url_path=unknown,
+                    visibility="hidden",
+                )
+            )  # fmt: skip
         sections[first] = [start, *sections[first], *refused]
     return sections
 
 
-def start_page() -> None:
+KNOWN_ADDRESSES = {"", "start", "log-ind", *(spec.url_path for spec in PAGES)}
+
+
+def unknown_address() -> str | None:
+    """The address asked for, if it is no page of the app (a mistyped or old link).
+    Streamlit resolves the page after st.navigation; this reads its request first. A first
+    run asks by name; later runs (after the cookie sign-in) by the hash of the page that
+    was served for that name, which is the hash of its address."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return None
+    wanted_hash = ctx.pages_manager.intended_page_script_hash
+    remembered = st.session_state.get("unknown_address")
+    if wanted_hash:
+        return remembered if remembered and wanted_hash == calc_hash(remembered) else None
+    name = (ctx.pages_manager.intended_page_name or "").strip("/")
+    if name in KNOWN_ADDRESSES or not name or "/" in name:
+        return None
+    st.session_state["unknown_address"] = name
+    return name
+
+
+def not_found_page() -> None:
+    st.title(course_texts.NOT_FOUND_TITLE)
+    st.info(course_texts.NOT_FOUND_TEXT, icon=":material/travel_explore:")
+    st.page_link(landing_page_path(), label="Til forsiden", icon=":material/home:")
+
+
+def landing_page_path() -> str:
     user = st.session_state.get("user")
-    first = next((s for s in PAGES if user and user.role in s.roles), None)
-    if first is not None:
-        st.switch_page(first.path)
+    first = next((s for s in PAGES if user and user.role in s.roles), PAGES[0])
+    return first.path
 
 
-def signed_out_pages() -> list[st.Page]:
+def start_page() -> None:
+    """The landing page after sign-in: the role's first page (Mine opgaver for caseworkers
+    and enterprise staff, Overblik for managers and admins)."""
+    user = st.session_state.get("user")
+    if user is not None:
+        st.switch_page(landing_page_path())
+
+
+def signed_out_pages(unknown: str | None = None) -> list[st.Page]:
     pages = [st.Page(sign_in_page, title="Log ind", url_path="log-ind", default=True)]
-    pages += [st.Page(sign_in_page, title="Log ind", url_path=spec.url_path) for spec in PAGES]
+    addresses = [spec.url_path for spec in PAGES] + ([unknown] if unknown else [])
+    pages += [st.Page(sign_in_page, title="Log ind", url_path=path) for path in addresses]
     return pages
 
 
@@ -311,8 +387,11 @@ def demo_banner() -> None:
     )
 
 
+# Streamlit's table and chart toolbars speak English ("Download as CSV", "Search",
+# "Fullscreen"); the pages have Danish download buttons of their own, so the toolbars go.
 STYLE = """
 <style>
+[data-testid="stElementToolbar"] {display: none !important}
 .fm-demo {background:#FFF4D6;border:1px solid #E69F00;color:#5A3E00;padding:.25rem .75rem;
   border-radius:.4rem;font-size:.85rem;display:inline-block;margin-bottom:.5rem}
 </style>
@@ -352,10 +431,11 @@ def main() -> None:
         authenticator.cookie_controller.delete_cookie()
 
     user = resolve_user(engine, authenticator)
+    unknown = unknown_address()
     if user is None:
         # Every page address shows the sign-in form and keeps its URL, so a copied deep
         # link opens that page right after sign-in. No page script runs.
-        st.navigation(signed_out_pages(), position="hidden").run()
+        st.navigation(signed_out_pages(unknown), position="hidden").run()
         return
 
     if password_change_required(engine, user.id):
@@ -366,7 +446,8 @@ def main() -> None:
         ).run()
         return
 
-    navigation = st.navigation(pages_for(user.role))
+    # expanded: every page shows in the menu, none behind Streamlit's English "View more".
+    navigation = st.navigation(pages_for(user.role, unknown), expanded=True)
 
     persist_session_cookie(authenticator, user, key)
     with st.sidebar:
@@ -378,6 +459,7 @@ def main() -> None:
             args=(authenticator,),
             icon=":material/logout:",
         )
+        participant_search(user.scope)
     navigation.run()
 
 

@@ -41,6 +41,7 @@ from db.models import (
     FollowUpMeeting,
     MentorAssignment,
     MentorContact,
+    MentorFrequencyChange,
     Outcome,
     Participant,
     Pause,
@@ -55,6 +56,13 @@ from db.models import (
     WorkAgreement,
 )
 from lib.domain.rules import add_months
+
+# Placement types in turn (not drawn from the random stream, so adding them moved no other
+# demo figure): agreement 2's participants as seed 2's cases vary, agreement 1 practice.
+PLACEMENT_BY_AGREEMENT: dict[int, tuple[str, ...]] = {
+    1: ("praktik", "praktik", "smaajob"),
+    2: ("praktik", "loentilskud", "praktik", "fleksjob", "ordinaer_med_stoette", "smaajob"),
+}
 
 DEMO_SEED = 20160215  # the date on the municipal evaluation
 DEMO_PASSWORD = "demo"
@@ -494,6 +502,9 @@ class _Builder:
             start_date=start,
             planned_weeks=c.weeks,
             end_date=end,
+            placement_type=PLACEMENT_BY_AGREEMENT[agreement.id][
+                self.case_no % len(PLACEMENT_BY_AGREEMENT[agreement.id])
+            ],
         )
         self.s.add(enrolment)
         self.s.flush()
@@ -853,16 +864,29 @@ class _Builder:
             "social": "Susanne Socialmentor",
             "external": "Anders (mentor hos anden aktør)",
         }
+        # Agreement 2 agrees weekly follow-up at the start and every 14 days from the
+        # fourth week (seed 2's cases); agreement 1 keeps one frequency throughout.
         assignment = MentorAssignment(
             enrolment_id=enrolment.id,
             mentor_type=mentor_type,
             mentor_name=names[mentor_type],
-            frequency_days=frequency,
+            frequency_days=7 if systematic else frequency,
             start_date=enrolment.start_date,
             end_date=enrolment.end_date,
         )
         self.s.add(assignment)
         self.s.flush()
+        if systematic:
+            self.s.add(
+                MentorFrequencyChange(
+                    mentor_assignment_id=assignment.id,
+                    changed_from=enrolment.start_date + dt.timedelta(days=24),
+                    frequency_days=frequency,
+                )
+            )
+        # The enterprise's own mentors log their contacts themselves.
+        enterprise_staff = self.users["mentor" if systematic else "mentor1"]
+        logged_by = enterprise_staff.id if mentor_type == "enterprise" else None
         # Weekly at the start, then at the agreed frequency; agreement 1 less regularly.
         day = enrolment.start_date + dt.timedelta(days=2)
         n = 0
@@ -873,6 +897,7 @@ class _Builder:
                     MentorContact(
                         mentor_assignment_id=assignment.id,
                         contact_on=day,
+                        logged_by_id=logged_by,
                         note=rng.choice(
                             (
                                 "Samtale om plan og delmål.",

@@ -36,6 +36,7 @@ from lib.domain.enums import (
     GoalProgress,
     MentorType,
     OutcomeCategory,
+    PlacementType,
     ReviewCadence,
     Role,
     SurveyRoundKind,
@@ -59,6 +60,7 @@ OUTCOME_CATEGORIES = tuple(OutcomeCategory)
 MENTOR_TYPES = tuple(MentorType)
 SURVEY_ROUND_KINDS = tuple(SurveyRoundKind)
 FIDELITY_ROLES = tuple(FidelityRole)
+PLACEMENT_TYPES = tuple(PlacementType)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -286,6 +288,10 @@ class Enrolment(Base):
         CheckConstraint("planned_weeks IN (13, 52)", name="planned_weeks"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
         CheckConstraint("status <> 'ended' OR end_date IS NOT NULL", name="ended_has_end_date"),
+        CheckConstraint(
+            "placement_type IS NULL OR " + _in("placement_type", PLACEMENT_TYPES),
+            name="placement_type",
+        ),
         Index("ix_enrolment_agreement_status", "agreement_id", "status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -299,6 +305,8 @@ class Enrolment(Base):
     planned_weeks: Mapped[int] = mapped_column(Integer, default=13)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     final_summary: Mapped[str] = mapped_column(Text, default="")
+    # Praktik, løntilskud, ... (PlacementType); NULL: not recorded (older courses).
+    placement_type: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
@@ -589,7 +597,8 @@ class WorkAgreement(Base):
 
 
 class MentorAssignment(Base):
-    """A mentor on a course and the agreed follow-up frequency (days)."""
+    """A mentor on a course and the follow-up frequency (days) agreed at the start; later
+    changes are MentorFrequencyChange rows (lib.domain.quality.frequency_on)."""
 
     __tablename__ = "mentor_assignment"
     __table_args__ = (
@@ -608,6 +617,23 @@ class MentorAssignment(Base):
     end_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
+class MentorFrequencyChange(Base):
+    """From `changed_from` on, the mentor follows up every `frequency_days` (weekly at the
+    start, then every 14 days or 3 weeks, as the STV cases describe)."""
+
+    __tablename__ = "mentor_frequency_change"
+    __table_args__ = (
+        UniqueConstraint("mentor_assignment_id", "changed_from"),
+        CheckConstraint("frequency_days IN (7, 14, 21)", name="frequency_days"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor_assignment.id", ondelete="CASCADE"), index=True
+    )
+    changed_from: Mapped[dt.date] = mapped_column(Date)
+    frequency_days: Mapped[int] = mapped_column(Integer)
+
+
 class MentorContact(Base):
     __tablename__ = "mentor_contact"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -616,6 +642,8 @@ class MentorContact(Base):
     )
     contact_on: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Who logged it (enterprise staff log their own contacts); NULL for older rows.
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 # --------------------------------------------------------------------------- fidelity

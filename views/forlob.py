@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.domain.enums import JOB_CENTRE_ROLES
+from views.components.course_page import course_page_link
 from views.components.enrolment_forms import (
     OPEN_STATUSES,
     change_course,
@@ -13,6 +14,7 @@ from views.components.enrolment_forms import (
     open_courses,
 )
 from views.components.forms import entry_page, participant_picker
+from views.components.placement import placement_form
 from views.texts import entry as texts
 
 scope, engine = entry_page("Forløb", texts.forlob_intro)
@@ -25,4 +27,6 @@ if scope.role in JOB_CENTRE_ROLES:
 st.subheader("Ændr et forløb")
 chosen = participant_picker(scope, "forlob_change", OPEN_STATUSES, "Forløb")
 if chosen is not None:
+    course_page_link(chosen.id)
     change_course(scope, engine, chosen)
+    placement_form(scope, engine, chosen)

@@ -10,6 +10,7 @@ from lib.queries.audit import audit_entries
 from views.components.audit_log import audit_filters, audit_table, change_detail
 from views.components.layout import empty_state, page_header
 from views.components.runtime import get_engine, require_scope
+from views.texts import audit as words
 from views.texts import entry as texts
 
 scope = require_scope(Role.ADMIN)
@@ -18,7 +19,7 @@ page_header("Revisionslog", texts.REVISIONSLOG_INTRO)
 
 wanted = audit_filters(engine, scope)
 changes = audit_entries(engine, scope, wanted)
-st.caption(texts.changes_shown(len(changes), wanted.limit))
+st.caption(words.changes_shown(len(changes), wanted.limit))
 if not changes:
     empty_state(texts.NO_CHANGES)
     st.stop()

@@ -16,7 +16,7 @@ import datetime as dt
 from sqlalchemy import Engine, select
 
 from db.engine import write_session
-from db.models import MENTOR_TYPES, Enrolment, MentorAssignment, MentorContact, WorkAgreement
+from db.models import MENTOR_TYPES, MentorAssignment, WorkAgreement
 from lib.commands.kit import (
     STALE_MESSAGE,
     StaleEdit,
@@ -26,9 +26,9 @@ from lib.commands.kit import (
     check_text,
     current_date,
     load_enrolment,
-    load_in_scope,
     require_job_centre,
 )
+from lib.commands.mentors import log_contact
 from lib.domain.access import Scope
 from lib.domain.enums import EnrolmentStatus
 from lib.domain.format import fmt_date
@@ -120,41 +120,5 @@ def add_mentor(
         return m.id
 
 
-def log_mentor_contact(
-    engine: Engine,
-    scope: Scope,
-    assignment_id: int,
-    contact_on: dt.date | None,
-    note: str = "",
-    today: dt.date | None = None,
-) -> int:
-    """A contact between mentor and participant. Enterprise staff may log contacts for
-    their own enterprise's courses; the scope decides."""
-    today = today or current_date()
-    with write_session(engine, scope.username) as s:
-        m = load_in_scope(
-            s,
-            scope,
-            select(MentorAssignment)
-            .join(Enrolment, Enrolment.id == MentorAssignment.enrolment_id)
-            .where(MentorAssignment.id == assignment_id),
-        )
-        errors: dict[str, str] = {}
-        check_date(
-            errors,
-            "contact_on",
-            contact_on,
-            today=today,
-            not_before=m.start_date,
-            not_before_text="mentorens start",
-            advice="",
-        )
-        if contact_on and m.end_date and contact_on > m.end_date:
-            errors["contact_on"] = f"Mentoren stoppede {fmt_date(m.end_date)}."
-        check_text(errors, "note", note, "mentor_contact_note")
-        if errors:
-            raise ValidationError(errors)
-        c = MentorContact(mentor_assignment_id=m.id, contact_on=contact_on, note=note or "")
-        s.add(c)
-        s.flush()
-        return c.id
+# One write path for a mentor contact: the mentors module's (it records who logged it).
+log_mentor_contact = log_contact

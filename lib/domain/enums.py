@@ -146,3 +146,14 @@ class FidelityRole(LabelledEnum):
     COMPANY_CONSULTANT = "virksomhedskonsulent", "Virksomhedskonsulent"
     MENTOR = "mentor", "Mentor"
     TOTAL = "total", "Total"
+
+
+class PlacementType(LabelledEnum):
+    """How the participant is placed in the enterprise (the STV evaluation's variation of
+    company courses: practice, wage subsidy, small job, flexjob, ordinary hours with support)."""
+
+    PRACTICE = "praktik", "Virksomhedspraktik"
+    WAGE_SUBSIDY = "loentilskud", "Løntilskud"
+    SMALL_JOB = "smaajob", "Småjob"
+    FLEXJOB = "fleksjob", "Fleksjob"
+    SUPPORTED_ORDINARY = "ordinaer_med_stoette", "Ordinær ansættelse med støtte"

@@ -149,7 +149,9 @@ OCCUPANCY = Measure(
 MENTOR_ON_TIME = Measure(
     "Mentoropfølgning overholdt",
     "Et opfølgningsinterval er overholdt, når det højst var den aftalte frekvens (hver uge, "
-    f"hver 14. dag eller hver 3. uge) + {MENTOR_GRACE_DAYS} dages slør. Intervallerne går "
+    f"hver 14. dag eller hver 3. uge) + {MENTOR_GRACE_DAYS} dages slør. Ændres frekvensen "
+    "undervejs (fx hver uge i starten, derefter hver 14. dag), gælder den frekvens, der var "
+    "aftalt på dagen, hvor kontakten faldt til forfald. Intervallerne går "
     "fra mentorens start til første kontakt, mellem kontakterne og fra sidste kontakt til "
     "i dag; det åbne interval tæller først, når det er overskredet. Hele mentorforløbet til "
     "og med i dag, ikke kun perioden. Andel = overholdte intervaller ÷ intervaller (n).",

@@ -18,6 +18,7 @@ class Filters:
     agreement_ids: tuple[int, ...] = ()
     target_group_ids: tuple[int, ...] = ()
     sub_goal_ids: tuple[int, ...] = ()
+    placement_types: tuple[str, ...] = ()  # PlacementType codes; empty = all
 
     def as_of(self, today: dt.date | None = None) -> dt.date:
         """Counts are taken on the period's last day, or today while it is running."""

@@ -213,15 +213,45 @@ def step_up(planned: Sequence[float], window: int = 4) -> StepUp:
     return StepUp(first, latest, latest - first)
 
 
+# (from this day on, every N days): the frequency agreed at the start, then its changes.
+FrequencySchedule = Sequence[tuple[dt.date, int]]
+
+
+def frequency_on(day: dt.date, schedule: FrequencySchedule) -> int:
+    """The follow-up frequency (days) in force on `day`: the latest change on or before it;
+    before the first entry, the first entry's frequency."""
+    ordered = sorted(schedule)
+    days = ordered[0][1]
+    for changed_from, frequency in ordered:
+        if changed_from <= day:
+            days = frequency
+    return days
+
+
+def next_contact_due(last: dt.date, schedule: FrequencySchedule) -> dt.date:
+    """The first day d after `last` on which the gap d − last reaches the frequency in
+    force on d. Weekly until day 28 and every 14 days after, a contact on day 21 is next
+    due on day 35 (on day 28 the gap of 7 is under the 14 then in force); the other way
+    round (14, then weekly from day 28) it is due on day 28."""
+    ordered = sorted(schedule)
+    for i, (changed_from, frequency) in enumerate(ordered):
+        segment_end = ordered[i + 1][0] if i + 1 < len(ordered) else None
+        candidate = max(last + dt.timedelta(days=frequency), changed_from if i else last)
+        if segment_end is None or candidate < segment_end:
+            return candidate
+    raise AssertionError("unreachable: the last segment has no end")
+
+
 @dataclass(frozen=True)
 class MentorIntervals:
-    """Follow-up intervals of one mentor assignment, judged against the agreed frequency."""
+    """Follow-up intervals of one mentor assignment, judged against the frequency in force."""
 
     due: int  # intervals that have run their course (closed, or open and overdue)
     on_time: int
     overdue_now: bool  # the open interval since the last contact is already too long
     days_since_last: int
     longest_gap: int
+    next_due: dt.date | None = None  # the next contact's due date (None: none before the end)
 
     @property
     def share(self) -> float | None:
@@ -235,24 +265,34 @@ def mentor_intervals(
     frequency_days: int,
     as_of: dt.date,
     grace_days: int = MENTOR_GRACE_DAYS,
+    changes: FrequencySchedule = (),
 ) -> MentorIntervals:
     """Intervals from the start to the first contact, between contacts, and from the last
-    contact to today (or the end). An interval is on time when it is at most the agreed
-    frequency plus the grace. The open interval counts only once it is overdue: a contact
-    that is not yet due is not missed. Contacts outside the assignment's period are ignored;
-    several contacts on a day count once."""
+    contact to today (or the end). Each interval's next contact is due on
+    `next_contact_due` (the frequency agreed at the start, `frequency_days`, then the
+    `changes` in force on each date); it is on time when it comes at most `grace_days`
+    after. The open interval counts only once it is overdue: a contact that is not yet due
+    is not missed. Contacts outside the assignment's period are ignored; several contacts
+    on a day count once."""
+    schedule = [(start, frequency_days), *((d, f) for d, f in changes if d > start)]
     stop = min(end, as_of) if end else as_of
     days = sorted({d for d in contacts if start <= d <= stop})
-    limit = frequency_days + grace_days
     points = [start, *days]
+    grace = dt.timedelta(days=grace_days)
+    closed_on_time = sum(
+        1 for a, b in zip(points, points[1:], strict=False)
+        if b <= next_contact_due(a, schedule) + grace
+    )  # fmt: skip
     gaps = [(b - a).days for a, b in zip(points, points[1:], strict=False)]
+    next_due = next_contact_due(points[-1], schedule)
     open_gap = (stop - points[-1]).days
-    closed_on_time = sum(1 for g in gaps if g <= limit)
-    overdue = open_gap > limit
+    overdue = stop > next_due + grace
     due = len(gaps) + (1 if overdue else 0)
     longest = max([*gaps, open_gap])
-    return MentorIntervals(due, closed_on_time, overdue and (end is None or end >= as_of),
-                           open_gap, longest)  # fmt: skip
+    still_running = end is None or end >= as_of
+    owed = still_running and (end is None or next_due <= end)  # nothing is owed after the end
+    return MentorIntervals(due, closed_on_time, overdue and still_running, open_gap, longest,
+                           next_due if owed else None)  # fmt: skip
 
 
 @dataclass

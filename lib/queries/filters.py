@@ -25,7 +25,8 @@ from lib.queries.scope import agreement_clause
 
 
 def enrolment_filter(f: Filters) -> ColumnElement[bool]:
-    """Agreement, target group and sub-goal on Enrolment (joins nothing: subqueries)."""
+    """Agreement, target group, sub-goal and placement type on Enrolment (joins nothing:
+    subqueries)."""
     parts = []
     if f.agreement_ids:
         parts.append(Enrolment.agreement_id.in_(f.agreement_ids))
@@ -43,6 +44,8 @@ def enrolment_filter(f: Filters) -> ColumnElement[bool]:
                 .where(PlanSubGoal.sub_goal_id.in_(f.sub_goal_ids))
             )
         )
+    if f.placement_types:
+        parts.append(Enrolment.placement_type.in_(f.placement_types))
     return and_(true(), *parts)
 
 

@@ -46,6 +46,7 @@ from lib.queries.compliance import NO_CASEWORKER, compliance_by_caseworker, date
 from lib.queries.filters import overlaps_period
 from lib.queries.outcomes import NO_OUTCOME, outcomes_by_caseworker
 from lib.queries.progression import ChangeSums, progression_by_caseworker
+from lib.queries.quality import frequency_changes
 
 CENTRE_LABEL = "Hele jobcentret"
 
@@ -200,10 +201,18 @@ def _mentors(conn, today: dt.date) -> dict[int | None, tuple[int, int]]:
             MentorContact.contact_on <= today
         ),
     )
+    changes = frequency_changes(
+        conn, select(MentorAssignment.id).where(MentorAssignment.start_date <= today)
+    )
     out: dict[int | None, tuple[int, int]] = {}
     for a in assignments:
         m = mentor_intervals(
-            a.start_date, a.end_date, contacts.get(a.id, []), a.frequency_days, today
+            a.start_date,
+            a.end_date,
+            contacts.get(a.id, []),
+            a.frequency_days,
+            today,
+            changes=changes.get(a.id, []),
         )
         due, on_time = out.get(a.caseworker_id, (0, 0))
         out[a.caseworker_id] = (due + m.due, on_time + m.on_time)

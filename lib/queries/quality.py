@@ -23,6 +23,7 @@ from db.models import (
     Enrolment,
     MentorAssignment,
     MentorContact,
+    MentorFrequencyChange,
     Participant,
     Plan,
     PlanSubGoal,
@@ -42,6 +43,7 @@ from lib.domain.quality import (
     Trend,
     add_counts,
     add_hours,
+    frequency_on,
     mentor_intervals,
     pooled_trend,
     quarter_label,
@@ -411,6 +413,21 @@ class MentorRow:
         return self.end_date is None
 
 
+def frequency_changes(conn, assignment_ids) -> dict[int, list[tuple[dt.date, int]]]:
+    """Assignment id -> its frequency changes (from, days), oldest first, in one query
+    (`assignment_ids`: a list or a select of ids)."""
+    out: dict[int, list[tuple[dt.date, int]]] = {}
+    rows = conn.execute(
+        select(MentorFrequencyChange.mentor_assignment_id, MentorFrequencyChange.changed_from,
+               MentorFrequencyChange.frequency_days)
+        .where(MentorFrequencyChange.mentor_assignment_id.in_(assignment_ids))
+        .order_by(MentorFrequencyChange.changed_from)
+    )  # fmt: skip
+    for aid, changed_from, days in rows:
+        out.setdefault(aid, []).append((changed_from, days))
+    return out
+
+
 @dataclass(frozen=True)
 class MentorCompliance:
     as_of: dt.date
@@ -447,6 +464,7 @@ def mentor_compliance(
         ).all()  # fmt: skip
         contacts: dict[int, list[dt.date]] = {}
         ids = [a.id for a in assignments]
+        changes = frequency_changes(conn, ids)
         if ids:
             for aid, day in conn.execute(
                 select(MentorContact.mentor_assignment_id, MentorContact.contact_on)
@@ -459,10 +477,13 @@ def mentor_compliance(
     total = MentorGroup("total", "I alt")
     for a in assignments:
         days = contacts.get(a.id, [])
-        m = mentor_intervals(a.start_date, a.end_date, days, a.frequency_days, as_of)
+        schedule = changes.get(a.id, [])
+        m = mentor_intervals(a.start_date, a.end_date, days, a.frequency_days, as_of,
+                             changes=schedule)  # fmt: skip
         active = a.end_date is None or a.end_date >= as_of
+        frequency = frequency_on(as_of, [(a.start_date, a.frequency_days), *schedule])
         row = MentorRow(a.id, a.enrolment_id, a.case_code, a.initials, a.agreement_id, a.name,
-                        a.mentor_type, a.mentor_name, a.frequency_days, a.start_date,
+                        a.mentor_type, a.mentor_name, frequency, a.start_date,
                         a.end_date, len(set(days)), max(days) if days else None, m)  # fmt: skip
         rows.append(row)
         agreements.setdefault(a.agreement_id, MentorGroup(str(a.agreement_id), a.name)).add(

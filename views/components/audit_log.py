@@ -13,38 +13,49 @@ from sqlalchemy import Engine
 from lib.domain.access import Scope
 from lib.domain.format import fmt_datetime
 from lib.queries.audit import AuditFilter, Change, audit_facets, evaluation_history
-from views.texts import entry as texts
+from views.texts import audit as words
 
 
 def _action(change: Change) -> str:
-    return texts.AUDIT_ACTIONS.get(change.action, change.action)
+    return words.action(change.action)
 
 
 def _updated_fields(change: Change) -> str:
-    """An update's changed fields as 'field: before → after; ...'."""
-    return "; ".join(f"{k}: {b} → {a}" for k, (b, a) in change.changed_fields().items())
+    """An update's changed fields in Danish: 'Status: Aktiv → Afsluttet; ...'."""
+    return "; ".join(
+        f"{words.field(k)}: {words.value(k, b)} → {words.value(k, a)}"
+        for k, (b, a) in change.changed_fields().items()
+    )
 
 
 def _values(change: Change) -> str:
     """What a change did: the changed fields of an update, else the values created or
-    deleted (the version counter left out, cut to 300 characters)."""
+    deleted (the version counter left out, cut to 300 characters), in Danish."""
     if change.action == "update":
         return _updated_fields(change)
-    values = change.after if change.action == "create" else change.before
-    return ", ".join(f"{k}={v}" for k, v in (values or {}).items() if k != "version")[:300]
+    values = change.after if change.action in ("create", "rebuild") else change.before
+    return ", ".join(
+        f"{words.field(k)}: {words.value(k, v)}"
+        for k, v in (values or {}).items()
+        if k != "version"
+    )[:300]
 
 
 def audit_filters(engine: Engine, scope: Scope) -> AuditFilter:
     """The filter row: user, table, action, period (the last 30 days) and a record id."""
     users, tables = audit_facets(engine, scope)
     c1, c2, c3, c4 = st.columns([1, 1, 1, 1.4])
-    username = c1.selectbox("Bruger", users, index=None, placeholder="Alle", key="audit_user")
-    table_name = c2.selectbox("Tabel", tables, index=None, placeholder="Alle", key="audit_table")
+    username = c1.selectbox(
+        "Bruger", users, index=None, placeholder="Alle", key="audit_user", format_func=words.user
+    )
+    table_name = c2.selectbox(
+        "Tabel", tables, index=None, placeholder="Alle", key="audit_table", format_func=words.table
+    )
     action = c3.selectbox(
         "Handling",
-        list(texts.AUDIT_ACTIONS),
+        list(words.ACTIONS),
         index=None,
-        format_func=texts.AUDIT_ACTIONS.get,
+        format_func=words.action,
         placeholder="Alle",
         key="audit_action",
     )
@@ -71,9 +82,9 @@ def audit_table(changes: list[Change]) -> None:
         pd.DataFrame(
             {
                 "Tidspunkt": [fmt_datetime(c.at) for c in changes],
-                "Bruger": [c.username for c in changes],
+                "Bruger": [words.user(c.username) for c in changes],
                 "Handling": [_action(c) for c in changes],
-                "Tabel": [c.table_name for c in changes],
+                "Tabel": [words.table(c.table_name) for c in changes],
                 "Post": [c.record_id for c in changes],
                 "Ændring": [_values(c) for c in changes],
             }
@@ -89,8 +100,8 @@ def change_detail(changes: list[Change]) -> None:
         "Ændring",
         range(len(changes)),
         format_func=lambda i: (
-            f"{fmt_datetime(changes[i].at)} · {changes[i].username} · "
-            f"{texts.AUDIT_ACTIONS.get(changes[i].action)} {changes[i].table_name} "
+            f"{fmt_datetime(changes[i].at)} · {words.user(changes[i].username)} · "
+            f"{words.action(changes[i].action)} {words.table(changes[i].table_name)} "
             f"{changes[i].record_id}"
         ),
         key="audit_detail",
@@ -111,9 +122,9 @@ def evaluation_history_table(engine: Engine, scope: Scope, evaluation_id: int) -
             [
                 {
                     "Tidspunkt": fmt_datetime(c.at),
-                    "Bruger": c.username,
+                    "Bruger": words.user(c.username),
                     "Handling": _action(c),
-                    "Tabel": c.table_name,
+                    "Tabel": words.table(c.table_name),
                     "Ændring": _updated_fields(c) if c.action == "update" else _action(c).lower(),
                 }
                 for c in changes

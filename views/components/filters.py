@@ -1,6 +1,7 @@
-"""The dashboards' sidebar filter: agreement, target group, (sub-goal,) period. Kept in
-st.query_params (aftale, maalgruppe, delmaal, fra, til), so a copied link opens the same
-view; the widgets start from the URL and write back to it on every run.
+"""The dashboards' sidebar filter: agreement, target group, (sub-goal,) placement type,
+period. Kept in st.query_params (aftale, maalgruppe, delmaal, forlobstype, fra, til), so a
+copied link opens the same view; the widgets start from the URL and write back to it on
+every run.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from lib.domain.access import Scope
+from lib.domain.enums import PlacementType
 from lib.domain.format import fmt_date
 from lib.domain.period import Filters, default_period
 from lib.queries.filters import filter_options
@@ -62,6 +64,7 @@ def sidebar_filters(scope: Scope, *, sub_goals: bool = False) -> Filters:
                 "flt_goals",
                 "Deltagere, hvis plan har mindst ét af de valgte delmål. Tom = alle.",
             )
+        placements = _placement_select()
         if "flt_period" not in st.session_state:
             st.session_state["flt_period"] = (start, end)
         picked = st.date_input(
@@ -80,10 +83,28 @@ def sidebar_filters(scope: Scope, *, sub_goals: bool = False) -> Filters:
         aftale=agreements or None,
         maalgruppe=groups or None,
         delmaal=goals or None,
+        forlobstype=placements or None,
         fra=None if start == default_start else start,
         til=None if end == default_end else end,
     )
-    return Filters(start, end, tuple(agreements), tuple(groups), tuple(goals))
+    return Filters(start, end, tuple(agreements), tuple(groups), tuple(goals), tuple(placements))
+
+
+def _placement_select() -> list[str]:
+    """Forløbstype (praktik, løntilskud, ...): codes in the URL, labels on screen."""
+    options = PlacementType.labels()
+    if "flt_placements" not in st.session_state:
+        wanted = ",".join(st.query_params.get_all("forlobstype")).split(",")
+        st.session_state["flt_placements"] = [code for code in wanted if code in options]
+    return st.multiselect(
+        "Forløbstype",
+        list(options),
+        format_func=lambda code: options.get(code, code),
+        key="flt_placements",
+        placeholder="Alle",
+        help="Forløb af de valgte typer (praktik, løntilskud, ...). Tom = alle, også forløb "
+        "uden registreret type.",
+    )
 
 
 def agreement_names(scope: Scope) -> list[str]:

@@ -12,6 +12,7 @@ from lib.domain import measures
 from lib.domain.format import fmt_int
 from lib.domain.period import Filters
 from lib.queries.compliance import DUE_SOON_DAYS, Compliance, GroupCompliance, OpenItem
+from views.components.course_page import LINK_COLUMN, LINK_HELP
 from views.components.dashboard import share_kpi, show_chart
 from views.components.follow_up_tables import (
     STATUS_MEASURES,
@@ -85,6 +86,10 @@ def _open_items(
     if not items:
         empty_state(empty)
         return
-    table(open_items_table(items, days_label))
+    table(
+        open_items_table(items, days_label),
+        {LINK_COLUMN: LINK_HELP},
+        links={LINK_COLUMN: "Åbn"},
+    )
     if caption:
         st.caption(caption)

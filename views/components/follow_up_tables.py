@@ -12,6 +12,7 @@ from lib.domain.enums import DueStatus
 from lib.domain.format import fmt_date, fmt_int, fmt_pct
 from lib.domain.rules import Tally
 from lib.queries.compliance import GroupCompliance, OpenItem
+from views.components.course_page import LINK_COLUMN, course_address
 
 STATUS_MEASURES = {
     "plans": "Planer",
@@ -122,5 +123,6 @@ def open_items_table(items: list[OpenItem], days_label: str) -> pd.DataFrame:
             "Hvad": [i.kind for i in items],
             "Frist": [fmt_date(i.due) for i in items],
             days_label: [i.days for i in items],
+            LINK_COLUMN: [course_address(i.case_code) for i in items],
         }
     )

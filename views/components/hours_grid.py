@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from lib.commands.hours import HOURS_FIELDS, HoursInput, save_hours
 from lib.domain.access import Scope
-from lib.domain.format import fmt_date
+from lib.domain.format import fmt_date, fmt_number
 from lib.queries.courses import EnrolmentRow, HoursRow, hours
 from views.components.forms import (
     errors_of,
@@ -22,7 +22,13 @@ from views.components.forms import (
 from views.components.runtime import cached_query
 from views.texts import entry as texts
 
-HOURS_NUMBER = {"min_value": 0.0, "max_value": 80.0, "step": 0.5, "format": "localized"}
+# Hours are shown and typed as Danish text ("7,5"), whatever the browser's language: a
+# NumberColumn formats by the browser's locale and shows "15.0" on an English one. A comma
+# or a point is read as the decimal mark; the save checks the range (lib/commands/hours).
+HOURS_TEXT = {"validate": r"^\s*\d{1,2}([,.]\d{0,2})?\s*$", "max_chars": 6}
+
+
+HOURS_HELP = "Timer med komma, fx 7,5 (0 hvis ingen)."
 
 
 def hours_grid(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
@@ -55,8 +61,14 @@ def hours_grid(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
 
 
 def _hours(cell: object) -> float | None:
-    """A grid cell as hours: an emptied cell is None (the save asks for 0)."""
-    return None if pd.isna(cell) else float(cell)
+    """A grid cell as hours ("7,5", "7.5" or a number); an emptied or unreadable cell is
+    None (the save asks for a number, 0 if none)."""
+    if cell is None or (isinstance(cell, float) and pd.isna(cell)):
+        return None
+    try:
+        return float(str(cell).strip().replace(",", "."))
+    except ValueError:
+        return None
 
 
 def _grid(form: str, saved: list[HoursRow]) -> pd.DataFrame:
@@ -66,7 +78,7 @@ def _grid(form: str, saved: list[HoursRow]) -> pd.DataFrame:
             "Uge": [
                 f"Uge {h.week_start.isocalendar().week} · {fmt_date(h.week_start)}" for h in saved
             ],
-            **{name: [getattr(h, name) for h in saved] for name in HOURS_FIELDS},
+            **{name: [fmt_number(getattr(h, name), 1) for h in saved] for name in HOURS_FIELDS},
             "Gemt": [h.version is not None for h in saved],
         }
     )
@@ -79,11 +91,13 @@ def _grid(form: str, saved: list[HoursRow]) -> pd.DataFrame:
         disabled=["Uge", "Gemt"],
         column_config={
             **{
-                name: st.column_config.NumberColumn(label, **HOURS_NUMBER)
+                name: st.column_config.TextColumn(label, help=HOURS_HELP, **HOURS_TEXT)
                 for name, label in HOURS_FIELDS.items()
             },
-            "ordinary_paid_hours": st.column_config.NumberColumn(
-                HOURS_FIELDS["ordinary_paid_hours"], help="Timer med ordinær løn", **HOURS_NUMBER
+            "ordinary_paid_hours": st.column_config.TextColumn(
+                HOURS_FIELDS["ordinary_paid_hours"],
+                help=f"Timer med ordinær løn. {HOURS_HELP}",
+                **HOURS_TEXT,
             ),
             "Gemt": st.column_config.CheckboxColumn("Gemt", help="Ugen er registreret før"),
         },

@@ -53,16 +53,22 @@ def table(
     *,
     title: str | None = None,
     downloads: bool = True,
+    links: Mapping[str, str] | None = None,
 ) -> None:
     """A full-width table without the index; `definitions` become the columns' help (the
-    ⓘ in the header), `widths` fix pixel widths where auto-sizing clips a column. Under
+    ⓘ in the header), `widths` fix pixel widths where auto-sizing clips a column, `links`
+    makes a column of addresses a link column showing that text (e.g. "Åbn"). Under
     it "Hent Excel" and "Hent CSV" (views.components.downloads), titled `title` or the
-    page's title, with the filters used and the definitions."""
+    page's title, with the filters used and the definitions (link columns left out)."""
     config = {}
+    for column, text in (links or {}).items():
+        config[column] = st.column_config.LinkColumn(
+            column, display_text=text, help=(definitions or {}).get(column)
+        )
     for column in frame.columns:
         help_text = (definitions or {}).get(column)
         width = (widths or {}).get(column)
-        if help_text is None and width is None:
+        if (help_text is None and width is None) or column in config:
             continue
         if pd.api.types.is_numeric_dtype(frame[column]):
             config[column] = st.column_config.NumberColumn(help=help_text, width=width)
@@ -71,4 +77,4 @@ def table(
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
     if downloads and not frame.empty:
         what = title or st.session_state.get("_page_title") or "Tabel"
-        table_downloads(frame, what, definitions=definitions)
+        table_downloads(frame.drop(columns=list(links or {})), what, definitions=definitions)

@@ -30,6 +30,7 @@ from lib.queries.progression import (
     sub_element_focus,
     trajectories,
 )
+from views.components.course_page import course_page_link
 from views.components.dashboard import show_chart
 from views.components.forms import escape_text
 from views.components.layout import empty_state, kpi, table
@@ -191,6 +192,7 @@ def star_section(scope: Scope, filters: Filters) -> None:
         show_chart(star_chart(star.rows, max(levels)), stretch=False)
     with right:
         _star_details(star, levels)
+        course_page_link(picked)
 
 
 def _fullest_star(scope: Scope, filters: Filters, enrolment_ids: list[int]) -> int:

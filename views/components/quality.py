@@ -17,6 +17,7 @@ from lib.domain.enums import MentorType
 from lib.domain.format import fmt_date, fmt_int, fmt_pct
 from lib.domain.quality import FREQUENCY_LABELS, MentorGroup
 from lib.queries.quality import MentorCompliance, mentor_compliance
+from views.components.course_page import LINK_COLUMN, LINK_HELP, course_address
 from views.components.layout import empty_state
 from views.components.runtime import cached_query
 from views.components.url import query_param_ints, set_query_params
@@ -41,15 +42,24 @@ def chosen_agreement_ids(agreements: dict[int, str]) -> tuple[int, ...]:
 
 
 def course_cells(row) -> dict[str, str]:
-    """The first two columns of every per-course table: who and on which agreement."""
-    return {"Deltager": f"{row.case_code} ({row.initials})", "Samarbejdsaftale": row.agreement}
+    """The first columns of every per-course table: who, on which agreement, and the link
+    to the participant's Forløbsside."""
+    return {
+        "Deltager": f"{row.case_code} ({row.initials})",
+        "Samarbejdsaftale": row.agreement,
+        LINK_COLUMN: course_address(row.case_code),
+    }
 
 
 def course_table(title: str, records: list[dict], column_config: dict | None = None) -> None:
     """One row per course behind an expander whose title gives the number of rows."""
+    link = st.column_config.LinkColumn(LINK_COLUMN, display_text="Åbn", help=LINK_HELP)
     with st.expander(f"{title} ({len(records)})"):
         st.dataframe(
-            pd.DataFrame(records), hide_index=True, width="stretch", column_config=column_config
+            pd.DataFrame(records),
+            hide_index=True,
+            width="stretch",
+            column_config={LINK_COLUMN: link, **(column_config or {})},
         )
 
 

@@ -85,8 +85,3 @@ HOURS_RULES = (
 
 REVISIONSLOG_INTRO = "Hvem ændrede hvad og hvornår – med værdierne før og efter."
 NO_CHANGES = "Ingen ændringer med disse filtre."
-AUDIT_ACTIONS = {"create": "Oprettet", "update": "Rettet", "delete": "Slettet"}
-
-
-def changes_shown(count: int, limit: int) -> str:
-    return f"{count} ændringer (højst {limit}, nyeste først)."

@@ -1,0 +1,120 @@
+"""Mine opgaver, Mentorkontakt and Streamlit's chrome in a real browser on the demo data:
+a caseworker lands on Mine opgaver and opens a due evaluation with the course already
+chosen; an enterprise mentor logs a contact from their task; the menu shows every page
+with no English "View more"; an unknown address gets a Danish page."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from db.engine import make_engine
+from db.models import MentorContact
+from lib.queries.tasks import TaskKind, my_tasks
+from tests.browser import exceptions_on_page, open_path, screenshot, sign_in, wait_idle
+from tests.conftest import ServedApp, scope_for
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def own_served_demo(demo_template, tmp_path_factory):
+    """A served app on its own copy of the demo: these tests save, and the shared served
+    demo's figures must stay as other browser tests assert them."""
+    directory = tmp_path_factory.mktemp("served_course")
+    target = directory / "demo.db"
+    shutil.copy(demo_template, target)
+    app = ServedApp(f"sqlite:///{target}", directory / "streamlit.log")
+    app.db_url = f"sqlite:///{target}"
+    yield app
+    app.stop()
+
+
+def _first(tasks, kind: str):
+    found = [t for t in tasks.overdue + tasks.due_soon if t.kind == kind]
+    assert found, f"the demo gives a {kind} task"
+    return found[0]
+
+
+def test_caseworker_lands_on_mine_opgaver_and_opens_the_due_evaluation(own_served_demo, page):
+    engine = make_engine(own_served_demo.db_url)
+    tasks = my_tasks(engine, scope_for(engine, "sagsbehandler"))
+    task = _first(tasks, TaskKind.EVALUATION)
+
+    open_path(page, own_served_demo.url)
+    sign_in(page, "sagsbehandler")
+    expect(page.get_by_role("heading", name="Mine opgaver", exact=True)).to_be_visible()
+    assert page.url.endswith("/mine-opgaver")
+    screenshot(page, "mine-opgaver-sagsbehandler")
+
+    row = page.locator('[class*="st-key-task_"]', has_text=task.case_code)
+    row = row.filter(has_text="Evaluering").first
+    row.get_by_role("link", name="Skriv evalueringen").click()
+    page.wait_for_url(f"**/evaluering?forlob={task.enrolment_id}")
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Evaluering", exact=True)).to_be_visible()
+    picker = page.get_by_role("combobox", name="Deltager")
+    expect(picker).to_have_value(re.compile(re.escape(f"{task.case_code} ({task.initials})")))
+    assert exceptions_on_page(page) == 0
+    engine.dispose()
+
+
+def test_mentor_logs_a_contact_from_mine_opgaver(own_served_demo, page):
+    engine = make_engine(own_served_demo.db_url)
+    scope = scope_for(engine, "mentor")
+    task = _first(my_tasks(engine, scope), TaskKind.MENTOR)
+    with engine.connect() as conn:
+        before = conn.scalar(select(func.count()).select_from(MentorContact))
+
+    open_path(page, own_served_demo.url)
+    sign_in(page, "mentor")
+    expect(page.get_by_role("heading", name="Mine opgaver", exact=True)).to_be_visible()
+    row = page.locator('[class*="st-key-task_"]', has_text=task.case_code)
+    row.filter(has_text="Mentorkontakt").first.get_by_role("link", name="Registrér kontakt").click()
+    page.wait_for_url(f"**/mentorkontakt?forlob={task.enrolment_id}")
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Mentorkontakt", exact=True)).to_be_visible()
+    page.get_by_label("Note").fill("Samtale om fremmøde og næste skridt")
+    page.get_by_role("button", name="Registrér kontakt").click()
+    wait_idle(page)
+    expect(page.get_by_text("er registreret").first).to_be_visible()
+    assert exceptions_on_page(page) == 0
+    screenshot(page, "mentorkontakt-registreret")
+
+    with engine.connect() as conn:
+        after = conn.scalar(select(func.count()).select_from(MentorContact))
+        latest = conn.execute(
+            select(MentorContact.note, MentorContact.logged_by_id)
+            .order_by(MentorContact.id.desc())
+            .limit(1)
+        ).one()
+    assert after == before + 1
+    assert latest == ("Samtale om fremmøde og næste skridt", scope.user_id)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("username", ["leder", "admin"])
+def test_menu_shows_every_page_and_no_english(served_demo, page, username):
+    open_path(page, served_demo.url)
+    sign_in(page, username)
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    expect(nav.get_by_role("link", name="Evalueringsrapport")).to_be_visible()
+    expect(nav.get_by_role("link", name="Præsentation")).to_be_visible()
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "View" not in sidebar and "more" not in sidebar.lower()
+    assert page.locator('[data-testid="stSidebarNavViewButton"]').count() == 0
+
+
+def test_unknown_address_gets_a_danish_page(served_demo, page):
+    open_path(page, served_demo.url)
+    sign_in(page, "sagsbehandler")
+    open_path(page, served_demo.url, "findes-ikke")
+    expect(page.get_by_role("heading", name="Siden findes ikke", exact=True)).to_be_visible()
+    text = page.locator('[data-testid="stApp"]').inner_text()
+    assert "Page not found" not in text and "You have requested" not in text
+    assert page.url.endswith("/findes-ikke")
+    screenshot(page, "ukendt-adresse")

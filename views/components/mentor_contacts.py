@@ -1,0 +1,114 @@
+"""Mentorkontakt's forms: log a contact (enterprise staff for their own enterprise's
+courses, the job centre for its participants), change the follow-up frequency from a date,
+and end a mentor. Each saves through lib/commands/mentors.py with the entry pages' form
+plumbing (errors at their fields, a clean form after a save)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from lib.commands import mentors as mentor_entry
+from lib.domain.access import Scope
+from lib.domain.format import fmt_date
+from lib.domain.quality import FREQUENCY_LABELS
+from lib.queries.course_timeline import MentorView, course_timeline
+from lib.queries.courses import EnrolmentRow
+from views.components import forms
+from views.components.runtime import cached_query
+from views.texts import course as texts
+
+
+def mentor_forms(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
+    mentors = cached_query(course_timeline, scope, row.id).mentors
+    active = [m for m in mentors if m.end_date is None]
+    if not active:
+        st.info(texts.NO_MENTOR_ON_COURSE, icon=":material/person_off:")
+        return
+    by_id = {m.id: m for m in active}
+    chosen = st.selectbox(
+        "Mentor", list(by_id), format_func=lambda i: forms.escape_text(by_id[i].label),
+        key=f"mentor_pick_{row.id}",
+    )  # fmt: skip
+    m = by_id[chosen]
+    st.caption(
+        f"Hyppighed: {m.frequency_text}. Næste kontakt: {fmt_date(m.next_due)}. "
+        f"Til tiden: {m.on_time} af {m.due} intervaller."
+    )
+    contact_form(scope, engine, m)
+    with st.expander("Skift hyppighed", icon=":material/update:"):
+        frequency_form(scope, engine, m)
+    with st.expander("Afslut mentor", icon=":material/person_remove:"):
+        end_form(scope, engine, m)
+    recent_contacts(m)
+
+
+def contact_form(scope: Scope, engine: Engine, m: MentorView) -> None:
+    form = f"mentorkontakt_{m.id}"
+
+    def fields() -> tuple[dt.date | None, str]:
+        day = forms.date_field(form, "contact_on", "Kontaktdato", dt.date.today())
+        note = st.text_input("Note", key=forms.form_key(form, "note"), max_chars=2000)
+        forms.field_error(form, "note")
+        return day, note
+
+    values = forms.submit_form(form, "Registrér kontakt", fields)
+    if values is not None:
+        day, note = values
+        forms.run_save(
+            form,
+            lambda: mentor_entry.log_contact(engine, scope, m.id, day, note),
+            f"Mentorkontakten {fmt_date(day)} er registreret.",
+        )
+
+
+def frequency_form(scope: Scope, engine: Engine, m: MentorView) -> None:
+    form = f"mentorhyppighed_{m.id}"
+
+    def fields() -> tuple[int | None, dt.date | None]:
+        frequency = st.radio(
+            "Ny hyppighed", list(FREQUENCY_LABELS), index=None, format_func=FREQUENCY_LABELS.get,
+            horizontal=True, key=forms.form_key(form, "frequency"),
+        )  # fmt: skip
+        forms.field_error(form, "frequency_days")
+        day = forms.date_field(form, "changed_from", "Gælder fra", None,
+                               help=texts.FREQUENCY_CHANGE_HELP)  # fmt: skip
+        return frequency, day
+
+    values = forms.submit_form(form, "Gem ny hyppighed", fields)
+    if values is not None:
+        frequency, day = values
+        forms.run_save(
+            form,
+            lambda: mentor_entry.change_frequency(engine, scope, m.id, frequency, day),
+            f"Hyppigheden er ændret fra {fmt_date(day)}.",
+        )
+
+
+def end_form(scope: Scope, engine: Engine, m: MentorView) -> None:
+    form = f"mentorslut_{m.id}"
+
+    def fields() -> tuple[dt.date | None]:  # a tuple: submitted with no date is not None
+        return (forms.date_field(form, "end_date", "Mentoren stoppede", None),)
+
+    values = forms.submit_form(form, "Afslut mentor", fields)
+    if values is not None:
+        (day,) = values
+        forms.run_save(
+            form,
+            lambda: mentor_entry.end_mentor(engine, scope, m.id, day),
+            f"Mentoren er afsluttet {fmt_date(day)}.",
+        )
+
+
+def recent_contacts(m: MentorView, n: int = 10) -> None:
+    st.markdown("**Seneste kontakter**")
+    if not m.contacts:
+        st.caption(texts.NO_CONTACTS)
+        return
+    for day, note, who in m.contacts[:n]:
+        by = f" · {forms.escape_text(who)}" if who else ""
+        # Escaped: a line starting "19. nov." would otherwise render as a numbered list.
+        st.markdown(f"{forms.escape_text(fmt_date(day))}{by}  \n{forms.escape_text(note)}")
