@@ -7,11 +7,12 @@ unscoped. No Streamlit here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
 from db.models import (
+    CertificateType,
     OutcomeType,
     Parameter,
     ScoreLevel,
@@ -29,6 +30,7 @@ class Catalogue:
     sub_elements: dict[int, tuple[int, str]]  # id -> (parameter id, label)
     outcome_types: dict[int, str]
     target_groups: dict[int, str]
+    certificate_types: dict[int, str] = field(default_factory=dict)
 
     @property
     def scale(self) -> tuple[int, int]:
@@ -73,6 +75,11 @@ def catalogue(engine: Engine) -> Catalogue:
             target_groups=pairs(
                 select(TargetGroup.id, TargetGroup.label).order_by(
                     TargetGroup.sort_order, TargetGroup.id
+                )
+            ),
+            certificate_types=pairs(
+                select(CertificateType.id, CertificateType.label).order_by(
+                    CertificateType.sort_order, CertificateType.id
                 )
             ),
         )

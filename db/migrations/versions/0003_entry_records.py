@@ -142,9 +142,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("certificate", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            op.f("fk_certificate_created_by_id_app_user"), type_="foreignkey"
-        )
+        batch_op.drop_constraint(op.f("fk_certificate_created_by_id_app_user"), type_="foreignkey")
         batch_op.drop_constraint(
             op.f("fk_certificate_certificate_type_id_certificate_type"), type_="foreignkey"
         )
