@@ -27,6 +27,7 @@ from views.components.forms import (
     score_fields,
     submit_form,
     text_area_field,
+    yes_no_field,
 )
 from views.components.runtime import cached_query
 from views.texts import entry as texts
@@ -134,12 +135,13 @@ def _plan_fields(
     chosen = dict.fromkeys(p for params in goal_params.values() for p in params)
     if chosen:
         st.markdown("##### Score nu (baseline for parametrene)")
+        st.caption(texts.SCORES_START_EMPTY)
     scores = score_fields(
-        form, cat.score_levels, {p: cat.parameters[p] for p in chosen}, last_scores
+        form, cat.score_levels, {p: cat.parameters[p] for p in chosen}, {}, last_scores
     )
     st.markdown("##### Ejerskab")
-    made_with = st.checkbox(
-        "Planen er lavet sammen med deltageren", value=True, key=form_key(form, "made_with")
+    made_with = yes_no_field(
+        form, "made_with_participant", "Er planen lavet sammen med deltageren?"
     )
     took_part = st.text_input(
         "Hvem deltog?",
