@@ -1,11 +1,13 @@
 """Forløb: the courses the user works with; enrolment, start, extension (the job
-centre's) and ending with an outcome and the enterprise's final summary."""
+centre's), ending with an outcome and the enterprise's final summary, and one course's
+meetings, deliverables, pauses and certificates."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from lib.domain.enums import JOB_CENTRE_ROLES
+from views.components.course_records import course_records
 from views.components.enrolment_forms import (
     OPEN_STATUSES,
     change_course,
@@ -26,3 +28,5 @@ st.subheader("Ændr et forløb")
 chosen = participant_picker(scope, "forlob_change", OPEN_STATUSES, "Forløb")
 if chosen is not None:
     change_course(scope, engine, chosen)
+    st.subheader("Møder, leverancer, pauser og beviser")
+    course_records(scope, engine, chosen)

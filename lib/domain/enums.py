@@ -123,6 +123,7 @@ class MeetingState(LabelledEnum):
     PLANNED = "planned", "Planlagt"
     HELD = "held", "Afholdt"
     CANCELLED = "cancelled", "Aflyst"
+    NOT_HELD = "not_held", "Ikke afholdt"  # recorded with an evaluation as not held
 
 
 class GoalProgress(LabelledEnum):

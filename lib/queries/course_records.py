@@ -41,9 +41,7 @@ def meetings(engine: Engine, scope: Scope, enrolment_id: int) -> list[MeetingRow
         MeetingRow(
             r.id,
             r.planned_on,
-            MeetingState.HELD
-            if r.held
-            else (MeetingState.CANCELLED if r.cancelled else MeetingState.PLANNED),
+            _state(r.held, r.cancelled, r.evaluation_id),
             r.held_on,
             bool(r.caseworker_present),
             r.cancel_reason or "",
@@ -52,6 +50,15 @@ def meetings(engine: Engine, scope: Scope, enrolment_id: int) -> list[MeetingRow
         )
         for r in rows
     ]
+
+
+def _state(held: bool, cancelled: bool, evaluation_id: int | None) -> MeetingState:
+    """Planned until recorded; one recorded with an evaluation as not held is not held."""
+    if held:
+        return MeetingState.HELD
+    if cancelled:
+        return MeetingState.CANCELLED
+    return MeetingState.NOT_HELD if evaluation_id is not None else MeetingState.PLANNED
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,27 @@ def current_planned_end(planned_end: dt.date) -> str:
     return f"Nuværende planlagte slut: {fmt_date(planned_end)}"
 
 
+RECORDS_WHEN_ACTIVE = "Møder, leverancer, pauser og beviser registreres, når forløbet er i gang."
+NO_MEETINGS = "Ingen opfølgningsmøder endnu."
+PLAN_MEETING_CAPTION = (
+    "Planlæg det næste opfølgningsmøde. Holdes det ved en evaluering, registreres det "
+    "dér; ellers registreres det nedenfor som afholdt eller aflyst."
+)
+RECORD_MEETING_CAPTION = (
+    "Afholdt: dato og om sagsbehandleren deltog (Ja/Nej). Aflyst: skriv hvorfor."
+)
+DELIVERABLE_CAPTION = (
+    "Fristerne følger reglerne: mødeplan en uge inde i forløbet, plan når baseline-planen "
+    "skal foreligge, invitation en uge før evalueringen. Ved Ja skrives datoen; den gættes ikke."
+)
+ALL_DELIVERABLES_RECEIVED = "Alle leverancer er modtaget."
+NO_PAUSES = "Ingen pauser registreret."
+PAUSE_CAPTION = (
+    "Pausedage tæller ikke mod fristerne: planens og evalueringernes frister rykkes med "
+    "de dage, pausen ligger før fristen."
+)
+NO_CERTIFICATES = "Ingen beviser registreret."
+
 # --------------------------------------------------------------------------- Plan
 
 PLAN_INTRO = "Planen laves sammen med deltageren. Den første plan er baseline."
