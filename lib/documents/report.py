@@ -40,13 +40,22 @@ from db.models import (
 )
 from lib.domain import rules
 from lib.domain.access import Scope
-from lib.domain.enums import DeliverableKind, DueStatus, EnrolmentStatus
+from lib.domain.enums import (
+    DeliverableKind,
+    DueStatus,
+    EnrolmentStatus,
+    GoalProgress,
+    SubGoalStatus,
+)
 from lib.domain.format import fmt_date, fmt_int, fmt_pct, fmt_signed
 from lib.domain.measures import (
     DELIVERABLES_ON_TIME,
     EVALUATIONS_ON_TIME,
     MEETINGS_HELD,
+    NEARING_GOAL,
     PLANS_ON_TIME,
+    SUB_GOALS_REACHED,
+    SUB_GOALS_TO_ADJUST,
 )
 from lib.domain.period import Period
 from lib.domain.questions import QUESTIONS
@@ -68,6 +77,7 @@ from lib.queries.outcomes import certificates, outcome_totals
 from lib.queries.progression import overall_change, parameter_changes, parameters
 from lib.queries.report_texts import load_texts
 from lib.queries.scope import agreement_clause, enrolment_clause
+from lib.queries.sub_goals import sub_goal_progress
 
 SOURCE = "Kilde: Forløbsmonitor (jobcentrets registreringer)"
 
@@ -700,6 +710,8 @@ def _q6(
     certs = [(name, n) for _a, name, n in certificates(engine, scope, period.filters(a.id))]
     tables = [progression]
     summary = []
+    goal_tables, goal_summary = _sub_goal_tables(engine, scope, a, period, threshold, today)
+    tables += goal_tables
     shown = [r for r in rows if r.n >= threshold and r.change is not None]
     if shown:
         parts = [f"{_lc(r.label)} {fmt_signed(r.change)} (n = {r.n})" for r in shown]
@@ -729,7 +741,51 @@ def _q6(
             + ", ".join(f"{_lc(name)} {_n(c.cell(name, 'Deltagere'))}" for name, _ in certs)
             + "."
         )
-    return Question("q6", QUESTIONS["q6"], summary, tables), rows
+    return Question("q6", QUESTIONS["q6"], summary + goal_summary, tables), rows
+
+
+def _sub_goal_tables(
+    engine: Engine, scope: Scope, a: Agreement, period: Period, threshold: int, today: dt.date
+) -> tuple[list[ReportTable], list[str]]:
+    """Question 6's second part, from the evaluations' own answers (lib.queries.sub_goals):
+    sub-goals reached at each course's latest evaluation, and the courses nearing the
+    long-term goal and with sub-goals to adjust. Counts suppressed like every table."""
+    p = sub_goal_progress(engine, scope, period.filters(a.id), today)
+    if not p.evaluations:
+        return [], []
+    goals, g = _table(
+        "Delmål ved seneste evaluering",
+        pd.DataFrame(
+            {"Delmål": [p.reached, p.in_progress, p.not_started]},
+            index=[s.label for s in SubGoalStatus],
+        ),
+        threshold,
+        SUB_GOALS_REACHED.definition,
+        row_totals=False,
+    )
+    unchanged = p.evaluations - p.closer - p.further
+    answers, t = _table(
+        "Det langsigtede mål og delmålene ved seneste evaluering",
+        pd.DataFrame(
+            {"Forløb": [p.closer, unchanged, p.further]},
+            index=[s.label for s in GoalProgress],
+        ),
+        threshold,
+        f"{NEARING_GOAL.definition} {SUB_GOALS_TO_ADJUST.definition}",
+        row_totals=False,
+    )
+    summary = []
+    if p.goals:
+        summary.append(
+            f"Ved den seneste evaluering var {_share_text(g, SubGoalStatus.REACHED.label, 'Delmål')} "
+            f"af delmålene opnået (n = {_count_text(p.goals, threshold)} delmål)."
+        )
+    summary.append(
+        f"{_share_text(t, GoalProgress.CLOSER.label, 'Forløb')} af forløbene nærmer sig det "
+        f"langsigtede mål, og for {_count_text(p.to_adjust, threshold)} af "
+        f"{_count_text(p.evaluations, threshold)} skal delmålene justeres."
+    )
+    return [goals, answers], summary
 
 
 def _q7(
