@@ -323,3 +323,105 @@ def test_caseworker_cannot_see_or_change_another_caseworkers_records(db):
         add_certificate(db, mentor_other, other_row.id, 1, TODAY)
     assert [_count(db, m) for m in (FollowUpMeeting, Pause, Certificate, Deliverable)] == counts
     assert _count(db, AuditLog) == audit
+
+
+# --------------------------------------------------------------------------- measures
+
+
+def _overdue(engine, username: str = "leder"):
+    from lib.domain.period import Filters, default_period
+    from lib.queries.compliance import compliance
+
+    return compliance(engine, scope_for(engine, username), Filters(*default_period())).overdue
+
+
+def test_planned_meeting_and_open_deliverable_are_overdue_until_recorded(db):
+    leder = scope_for(db, "leder")
+    meeting_rows = [o for o in _overdue(db) if o.kind == "Opfølgningsmøde (planlagt)"]
+    assert meeting_rows, "the demo has a meeting planned and never recorded"
+    case_code = meeting_rows[0].case_code
+    row = next(r for r in my_enrolments(db, leder) if r.case_code == case_code)
+    meeting = next(m for m in meetings(db, leder, row.id) if m.state == MeetingState.PLANNED)
+    record_meeting(db, leder, meeting.id, meeting.version, "cancelled", cancel_reason="Flyttet")
+    assert not [
+        o
+        for o in _overdue(db)
+        if o.kind == "Opfølgningsmøde (planlagt)" and o.case_code == case_code
+    ]
+    # An overdue deliverable clears when it is registered as received.
+    late = [o for o in _overdue(db) if o.kind in {k.label for k in DeliverableKind}]
+    assert late, "the demo has deliverables never received"
+    item = late[0]
+    row = next(r for r in my_enrolments(db, leder) if r.case_code == item.case_code)
+    open_one = next(
+        d
+        for d in deliverables_due(db, leder, row.id)
+        if d.id and d.received_on is None and d.label == item.kind and d.due_on == item.due
+    )
+    register_deliverable(db, leder, row.id, None, None, True, TODAY, open_one.id)
+    assert not [
+        o
+        for o in _overdue(db)
+        if (o.case_code, o.kind, o.due) == (item.case_code, item.kind, item.due)
+    ]
+
+
+def test_sub_goal_measures_count_the_latest_evaluation(db):
+    from lib.domain.period import Filters, default_period
+    from lib.queries.sub_goals import sub_goal_progress
+
+    leder = scope_for(db, "leder")
+    f = Filters(*default_period())
+    before = sub_goal_progress(db, leder, f)
+    assert before.evaluations > 0 and before.goals > 0  # the demo shows every figure
+    assert 0 < before.reached <= before.goals
+    assert before.reached + before.in_progress + before.not_started == before.goals
+    scope, row, ctx = _course(db, "sagsbehandler")
+    goals = [g.sub_goal_id for g in ctx.plan.sub_goals]
+    record_evaluation(
+        db,
+        scope,
+        row.id,
+        _answers(ctx, sub_goal_status=dict.fromkeys(goals, "reached"), goal_progress="closer"),
+    )
+    after = sub_goal_progress(db, leder, f)
+    # The course's new evaluation replaces its previous latest one.
+    assert after.evaluations == before.evaluations + (0 if ctx.last else 1)
+    assert after.reached >= before.reached + 1
+
+
+def test_certificates_are_counted_from_the_records(db):
+    from lib.domain.period import Filters, default_period
+    from lib.queries.outcomes import certificates as counted
+
+    leder = scope_for(db, "leder")
+    f = Filters(*default_period())
+    before = {(a, name): n for a, name, n in counted(db, leder, f)}
+    scope, row, _ctx = _course(db, "sagsbehandler")
+    add_certificate(db, scope, row.id, 3, TODAY)
+    after = {(a, name): n for a, name, n in counted(db, leder, f)}
+    assert (
+        after[(row.agreement, "Truckcertifikat")]
+        == before.get((row.agreement, "Truckcertifikat"), 0) + 1
+    )
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def test_pauses_move_the_deliverable_and_plan_due_dates():
+    from lib.domain import rules
+
+    start = dt.date(2026, 3, 2)
+    assert rules.meeting_plan_due(start) == dt.date(2026, 3, 9)
+    # A pause of 5 days inside the first week moves the meeting plan by 5 days.
+    pause = [(dt.date(2026, 3, 4), dt.date(2026, 3, 8))]
+    assert rules.meeting_plan_due(start, pause) == dt.date(2026, 3, 14)
+    # A pause after the due date moves nothing; one starting on the start day does not
+    # count (paused days are those after the anchor).
+    assert rules.meeting_plan_due(start, [(dt.date(2026, 3, 20), dt.date(2026, 3, 30))]) == (
+        dt.date(2026, 3, 9)
+    )
+    assert rules.plan_due(start, 13, pause) == dt.date(2026, 3, 14)
+    assert rules.plan_due(start, 52, pause) == dt.date(2026, 4, 4)
+    assert rules.invitation_due(dt.date(2026, 5, 1)) == dt.date(2026, 4, 24)

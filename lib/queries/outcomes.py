@@ -185,6 +185,7 @@ def certificates(engine: Engine, scope: Scope, f: Filters) -> list[tuple[str, st
     name = func.coalesce(CertificateType.label, Certificate.name)
     stmt = (
         select(Agreement.name, name, func.count())
+        .select_from(Certificate)
         .join(Enrolment, Enrolment.id == Certificate.enrolment_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
         .outerjoin(CertificateType, CertificateType.id == Certificate.certificate_type_id)
