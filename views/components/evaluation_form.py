@@ -404,7 +404,10 @@ def earlier_evaluations(
     table = pd.DataFrame(
         {
             "Dato": [fmt_date(e.evaluated_on) for e in earlier],
-            **{cat.parameters[p]: [e.scores.get(p) for e in earlier] for p in plan.parameter_ids},
+            **{
+                cat.parameters[p]: [str(e.scores[p]) if p in e.scores else "–" for e in earlier]
+                for p in plan.parameter_ids
+            },
             "Delmål opnået": [
                 sum(s == SubGoalStatus.REACHED for s in e.sub_goal_status.values())
                 if e.sub_goal_status
