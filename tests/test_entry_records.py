@@ -425,3 +425,30 @@ def test_pauses_move_the_deliverable_and_plan_due_dates():
     assert rules.plan_due(start, 13, pause) == dt.date(2026, 3, 14)
     assert rules.plan_due(start, 52, pause) == dt.date(2026, 4, 4)
     assert rules.invitation_due(dt.date(2026, 5, 1)) == dt.date(2026, 4, 24)
+
+
+def test_opfolgning_moves_by_exactly_the_saved_evaluation(db):
+    from lib.domain.period import Filters, default_period
+    from lib.queries.compliance import compliance
+
+    leder = scope_for(db, "leder")
+    f = Filters(*default_period())
+    scope, row, ctx = _course(db, "sagsbehandler")
+    before = compliance(db, leder, f).total
+    record_evaluation(
+        db,
+        scope,
+        row.id,
+        _answers(ctx, meeting_held=True, meeting_on=TODAY, caseworker_present=False),
+    )
+    after = compliance(db, leder, f).total
+    assert after.evaluations_held == before.evaluations_held + 1
+    assert after.meetings_held == before.meetings_held + 1
+    assert after.caseworker_present == before.caseworker_present  # answered Nej
+    eid2_scope, row2, ctx2 = _course(db, "jobkonsulent")
+    record_evaluation(db, eid2_scope, row2.id, _answers(ctx2, meeting_held=False))
+    last = compliance(db, leder, f).total
+    assert (last.evaluations_held, last.meetings_held) == (
+        after.evaluations_held + 1,
+        after.meetings_held,
+    )
