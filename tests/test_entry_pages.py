@@ -10,7 +10,15 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Enrolment, Evaluation, EvaluationScore, Participant, Plan, WeeklyHours
+from db.models import (
+    Enrolment,
+    Evaluation,
+    EvaluationScore,
+    Participant,
+    Plan,
+    PlanScore,
+    WeeklyHours,
+)
 from tests.conftest import page_errors
 
 TODAY = dt.date.today()
@@ -229,6 +237,13 @@ def test_plan_revision_and_no_sub_goal_refusal(app_for, demo_engine, username):
     params = next(m for m in at.multiselect if m.label.startswith("Parametre for"))
     params.select(4)
     at.run()
+    # The sub-elements are chosen with the parameters, so their scores can be given.
+    elements = next(m for m in at.multiselect if m.label.startswith("Underelementer for"))
+    elements.select(14)
+    at.run()
+    element_score = _by_label(at.button_group, "Underelement: Fremmødesikring")
+    assert element_score.value is None  # empty until given
+    element_score.set_value(2)
     _by_label(at.text_input, "Hvem deltog?").input("Deltager, mentor")
     # "Lavet sammen med deltageren" is not pre-ticked: unanswered is refused at the field.
     made_with = _by_label(at.radio, "Er planen lavet sammen med deltageren?")
@@ -243,6 +258,14 @@ def test_plan_revision_and_no_sub_goal_refusal(app_for, demo_engine, username):
     with demo_engine.connect() as conn:
         made = conn.scalar(select(Plan.made_with_participant).order_by(Plan.id.desc()).limit(1))
     assert made is False
+    with demo_engine.connect() as conn:
+        plan_id = conn.scalar(select(func.max(Plan.id)))
+        stored = conn.execute(
+            select(PlanScore.sub_element_id, PlanScore.score).where(
+                PlanScore.plan_id == plan_id, PlanScore.sub_element_id.is_not(None)
+            )
+        ).all()
+    assert [tuple(r) for r in stored] == [(14, 2)]
 
 
 def test_hours_grid_saves_several_weeks_and_reports_a_bad_week(app_for, demo_engine):
