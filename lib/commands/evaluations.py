@@ -199,6 +199,9 @@ def _write_evaluation_children(
                 ),
             )
             .order_by(FollowUpMeeting.planned_on)
+            # Two evaluations saved at once must not both take the same planned meeting:
+            # PostgreSQL makes the second wait and re-checks evaluation_id IS NULL.
+            .with_for_update()
         ).first()
         if meeting is None:
             meeting = FollowUpMeeting(

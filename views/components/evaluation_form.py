@@ -131,13 +131,12 @@ def saved_evaluation(
     if st.session_state.get(f"{key}_confirm_delete"):
         st.warning(texts.CONFIRM_DELETE, icon=":material/delete:")
         if st.button("Ja, slet evalueringen", type="primary", key=f"{key}_delete_yes"):
-            form = f"eval_delete_{saved.id}"
             st.session_state.pop(f"{key}_confirm_delete", None)
-            st.session_state.pop(key, None)
             run_save(
-                form,
+                f"eval_delete_{saved.id}",
                 lambda: delete_evaluation(engine, scope, saved.id),
                 f"Evalueringen fra {fmt_date(saved.evaluated_on)} er slettet.",
+                on_success=lambda _: st.session_state.pop(key, None),
             )
     field_error(f"eval_delete_{saved.id}", "_form")
 
