@@ -1,8 +1,8 @@
 """entry records: meetings planned/cancelled, pause kind, certificate catalogue,
 sub-goal status per evaluation
 
-Revision ID: 0003_entry_records
-Revises: 0002
+Revision ID: 0004_entry_records
+Revises: 0003_report_header
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_entry_records"
-down_revision: str | None = "0002"
+revision: str = "0004_entry_records"
+down_revision: str | None = "0003_report_header"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
