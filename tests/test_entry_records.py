@@ -452,3 +452,14 @@ def test_opfolgning_moves_by_exactly_the_saved_evaluation(db):
         after.evaluations_held + 1,
         after.meetings_held,
     )
+
+
+def test_report_question_6_states_the_sub_goal_measures(db):
+    from lib.documents.report import build_report
+    from lib.domain.period import default_review_period
+
+    report = build_report(db, scope_for(db, "leder"), default_review_period(), threshold=0)
+    q6 = [q for a in report.agreements for q in a.questions if q.key == "q6"]
+    text = " ".join(s for q in q6 for s in q.summary)
+    assert "af delmålene opnået" in text
+    assert "nærmer sig det langsigtede mål" in text and "skal delmålene justeres" in text
