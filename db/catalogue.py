@@ -128,6 +128,18 @@ OUTCOME_TYPES: list[dict] = [
     {"id": 9, "code": "stopped_other", "label": "Stoppet – andet", "category": "other"},
 ]
 
+# Certificates (beviser) a participant can obtain on a course; Resultater and the report
+# count them from the certificate records.
+CERTIFICATE_TYPES: list[dict] = [
+    {"id": 1, "code": "hygiene", "label": "Hygiejnebevis"},
+    {"id": 2, "code": "first_aid", "label": "Førstehjælpsbevis"},
+    {"id": 3, "code": "forklift", "label": "Truckcertifikat"},
+    {"id": 4, "code": "fire_safety", "label": "Brandbekæmpelse"},
+    {"id": 5, "code": "food_handling", "label": "Fødevarecertifikat"},
+    {"id": 6, "code": "work_safety", "label": "Arbejdsmiljø (§ 26)"},
+    {"id": 7, "code": "other", "label": "Andet bevis"},
+]
+
 # Minimum requirements from the STV project's mid-term evaluation.
 FIDELITY_REQUIREMENTS: list[dict] = [
     {"id": 1, "code": "2", "label": "Sagsbehandlere og teamledere skal kunne se resultatet af deres arbejde"},
@@ -166,6 +178,7 @@ def catalogue_rows() -> dict[str, list[dict]]:
         "score_level": [dict(level) for level in SCORE_LEVELS],
         "outcome_type": ordered(OUTCOME_TYPES, ("id", "code", "label", "category")),
         "fidelity_requirement": [dict(req) for req in FIDELITY_REQUIREMENTS],
+        "certificate_type": ordered(CERTIFICATE_TYPES, ("id", "code", "label")),
     }
 
 
@@ -182,6 +195,10 @@ def sub_goal_id(code: str) -> int:
 
 def target_group_id(code: str) -> int:
     return next(t["id"] for t in TARGET_GROUPS if t["code"] == code)
+
+
+def certificate_type_id(code: str) -> int:
+    return next(c["id"] for c in CERTIFICATE_TYPES if c["code"] == code)
 
 
 def outcome_type_id(code: str) -> int:

@@ -35,6 +35,7 @@ from db.models import (
     Enterprise,
     Evaluation,
     EvaluationScore,
+    EvaluationSubGoal,
     Extension,
     FidelityRequirement,
     FidelityResult,
@@ -92,6 +93,13 @@ AGREEMENT_1 = "Samarbejdsaftale 1 – Café Ringparken"
 AGREEMENT_2 = "Samarbejdsaftale 2 – Motalavej"
 
 CERTIFICATES = ("Hygiejnebevis", "Førstehjælpsbevis")
+CERTIFICATE_TYPE_IDS = {c["label"]: c["id"] for c in cat.CERTIFICATE_TYPES}
+
+SUB_GOAL_COMMENTS = {
+    "reached": "Målet er nået og holder i hverdagen.",
+    "in_progress": "Godt på vej; arbejder videre med det.",
+    "not_started": "Ikke startet endnu; tages op ved næste møde.",
+}
 
 # Illness pauses in agreement 1 (the evaluation: "en lille gruppe er syg"): initials -> (offset, days).
 PAUSES: dict[str, tuple[int, int]] = {"MH": (-200, 21), "AN": (-60, 14)}
@@ -407,6 +415,11 @@ class _Builder:
         # Extra parameters for active participants come from a generator of their own per
         # participant, so every draw of self.rng (and the evaluation's story) stays as it was.
         self.extras: dict[int, tuple[random.Random, set[str]]] = {}
+        # The sub-elements each course's latest plan chose (id -> parameter code), and the
+        # sub-goal codes it works on: the evaluations score and judge them.
+        self.plan_elements: dict[int, dict[int, str]] = {}
+        self.plan_goals: dict[int, list[str]] = {}
+        self.standalone_done: set[str] = set()  # agreement 1's meetings outside evaluations
 
     def day(self, offset: int) -> dt.date:
         return self.today + dt.timedelta(days=offset)
@@ -520,6 +533,7 @@ class _Builder:
                 start_date=self.day(first),
                 end_date=self.day(first + days),
                 reason="Sygdom",
+                kind="illness",
             )
             self.s.add(pause)
             pauses.append((pause.start_date, pause.end_date))
@@ -569,12 +583,18 @@ class _Builder:
         self.work_agreement(enrolment, c, no, systematic)
         self.mentoring(enrolment, c, horizon, systematic)
         if c.status == "active":
+            self.standalone_meetings(enrolment, c, no)
             self.hours(enrolment, c, systematic, pauses)
             if systematic:
                 for n, name in enumerate(CERTIFICATES):
                     obtained = min(start + dt.timedelta(days=21 + 14 * n), self.today)
                     self.s.add(
-                        Certificate(enrolment_id=enrolment.id, name=name, obtained_on=obtained)
+                        Certificate(
+                            enrolment_id=enrolment.id,
+                            name=name,
+                            obtained_on=obtained,
+                            certificate_type_id=CERTIFICATE_TYPE_IDS[name],
+                        )
                     )
         else:
             enrolment.final_summary = FINAL_SUMMARIES[c.outcome or "ordinary_job"]
@@ -664,6 +684,8 @@ class _Builder:
         )
         self.s.add(plan)
         self.s.flush()
+        elements_chosen: dict[int, str] = {}
+        self.plan_goals[enrolment.id] = list(chosen)
         for priority, (code, params) in enumerate(chosen.items(), start=1):
             rationale, focus = SUB_GOAL_TEXT[code]
             psg = PlanSubGoal(
@@ -685,8 +707,22 @@ class _Builder:
                     self.s.add(
                         PlanSubGoalSubElement(plan_sub_goal_id=psg.id, sub_element_id=element_id)
                     )
+                    elements_chosen[element_id] = p
         for p, score in scores.items():
             self.s.add(PlanScore(plan_id=plan.id, parameter_id=cat.parameter_id(p), score=score))
+        # Each chosen sub-element starts at its parameter's score (the baseline of the
+        # sub-element change).
+        for element_id, p in elements_chosen.items():
+            if p in scores:
+                self.s.add(
+                    PlanScore(
+                        plan_id=plan.id,
+                        parameter_id=cat.parameter_id(p),
+                        sub_element_id=element_id,
+                        score=scores[p],
+                    )
+                )
+        self.plan_elements[enrolment.id] = elements_chosen
 
     def deliverable(
         self,
@@ -784,6 +820,7 @@ class _Builder:
                         evaluation_id=evaluation.id, parameter_id=cat.parameter_id(p), score=score
                     )
                 )
+            self.sub_goals_and_elements(enrolment, evaluation, n, scores, progress, systematic)
             self.meeting(enrolment, evaluation, systematic)
             self.deliverable(
                 enrolment,
@@ -810,6 +847,80 @@ class _Builder:
                     enrolment, 2, when, new_chosen, dict(scores), True, took_part, long_term, author
                 )
             previous = when
+
+    def sub_goals_and_elements(
+        self,
+        enrolment: Enrolment,
+        evaluation: Evaluation,
+        n: int,
+        scores: dict[str, int],
+        progress: str,
+        systematic: bool,
+    ) -> None:
+        """The evaluation's judgement of each sub-goal in the plan and its sub-element
+        scores, from a generator of its own (every draw of self.rng stays as it was)."""
+        xr = random.Random(f"{DEMO_SEED}:sub-goals:{enrolment.id}:{n}")
+        for code in self.plan_goals.get(enrolment.id, []):
+            if n == 1:
+                status = xr.choice(("in_progress", "in_progress", "not_started"))
+            elif progress == "closer" and xr.random() < (0.5 if systematic else 0.3):
+                status = "reached"
+            else:
+                status = xr.choice(("in_progress", "in_progress", "in_progress", "not_started"))
+            self.s.add(
+                EvaluationSubGoal(
+                    evaluation_id=evaluation.id,
+                    sub_goal_id=cat.sub_goal_id(code),
+                    status=status,
+                    comment=SUB_GOAL_COMMENTS[status] if xr.random() < 0.4 else "",
+                )
+            )
+        for element_id, p in self.plan_elements.get(enrolment.id, {}).items():
+            if p not in scores:
+                continue
+            self.s.add(
+                EvaluationScore(
+                    evaluation_id=evaluation.id,
+                    parameter_id=cat.parameter_id(p),
+                    sub_element_id=element_id,
+                    score=max(1, min(5, scores[p] + xr.choice((-1, 0, 0, 0, 1)))),
+                )
+            )
+
+    def standalone_meetings(self, enrolment: Enrolment, c: Course, no: int) -> None:
+        """Meetings planned and recorded outside an evaluation: agreement 2 plans the next
+        one ahead; agreement 1 held one in between, cancelled one and has one it never
+        recorded (an overdue row on Opfølgning until someone records it)."""
+        systematic = enrolment.agreement_id == 2
+        author = self.users["mentor" if systematic else "mentor1"].id
+        if systematic:
+            if no % 2 == 0:
+                self.s.add(
+                    FollowUpMeeting(
+                        enrolment_id=enrolment.id,
+                        planned_on=self.day(20 + no),
+                        created_by_id=author,
+                    )
+                )
+            return
+        day = {"held": -12, "cancelled": -18, "overdue": -5}
+        kind = next((k for k in day if k not in self.standalone_done), None)
+        if kind is None or self.day(day[kind]) < enrolment.start_date:
+            return
+        self.standalone_done.add(kind)
+        day_of = self.day(day[kind])
+        self.s.add(
+            FollowUpMeeting(
+                enrolment_id=enrolment.id,
+                planned_on=day_of,
+                held=kind == "held",
+                held_on=day_of if kind == "held" else None,
+                caseworker_present=kind == "held",
+                cancelled=kind == "cancelled",
+                cancel_reason="Deltageren var syg" if kind == "cancelled" else "",
+                created_by_id=author,
+            )
+        )
 
     def meeting(self, enrolment: Enrolment, evaluation: Evaluation, systematic: bool) -> None:
         if systematic:

@@ -36,9 +36,11 @@ from lib.domain.enums import (
     GoalProgress,
     MentorType,
     OutcomeCategory,
+    PauseKind,
     PlacementType,
     ReviewCadence,
     Role,
+    SubGoalStatus,
     SurveyRoundKind,
 )
 
@@ -61,6 +63,8 @@ MENTOR_TYPES = tuple(MentorType)
 SURVEY_ROUND_KINDS = tuple(SurveyRoundKind)
 FIDELITY_ROLES = tuple(FidelityRole)
 PLACEMENT_TYPES = tuple(PlacementType)
+PAUSE_KINDS = tuple(PauseKind)
+SUB_GOAL_STATUSES = tuple(SubGoalStatus)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -152,6 +156,16 @@ class OutcomeType(Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     # Retired: kept for the history that uses it, hidden from new entries.
     retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class CertificateType(Base):
+    """Bevis from the catalogue (hygiejnebevis, førstehjælpsbevis, truckcertifikat, ...)."""
+
+    __tablename__ = "certificate_type"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # --------------------------------------------------------------------------- organisation
@@ -345,7 +359,10 @@ class Pause(Base):
     """Paused time (e.g. illness): does not count against due dates."""
 
     __tablename__ = "pause"
-    __table_args__ = (CheckConstraint("end_date >= start_date", name="dates_ordered"),)
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="dates_ordered"),
+        CheckConstraint(_in("kind", PAUSE_KINDS), name="kind"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(
         ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
@@ -353,6 +370,8 @@ class Pause(Base):
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(200), default="Sygdom")
+    kind: Mapped[str] = mapped_column(String(20), default="illness", server_default="illness")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     enrolment: Mapped[Enrolment] = relationship(back_populates="pauses")
 
 
@@ -486,11 +505,32 @@ class EvaluationScore(Base):
     evaluation: Mapped[Evaluation] = relationship(back_populates="scores")
 
 
+class EvaluationSubGoal(Base):
+    """How far one of the plan's sub-goals has come at an evaluation, with a comment."""
+
+    __tablename__ = "evaluation_sub_goal"
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "sub_goal_id"),
+        CheckConstraint(_in("status", SUB_GOAL_STATUSES), name="status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation.id", ondelete="CASCADE"), index=True
+    )
+    sub_goal_id: Mapped[int] = mapped_column(ForeignKey("sub_goal.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
 class FollowUpMeeting(Base):
-    """Opfølgningsmøde, held with each evaluation."""
+    """Opfølgningsmøde, held with each evaluation; also planned and recorded on its own
+    (planned -> held, or cancelled with a reason)."""
 
     __tablename__ = "follow_up_meeting"
-    __table_args__ = (CheckConstraint("held_on IS NULL OR held = TRUE", name="held_on_held"),)
+    __table_args__ = (
+        CheckConstraint("held_on IS NULL OR held = TRUE", name="held_on_held"),
+        CheckConstraint("NOT (held = TRUE AND cancelled = TRUE)", name="held_or_cancelled"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(
         ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
@@ -502,6 +542,9 @@ class FollowUpMeeting(Base):
     held: Mapped[bool] = mapped_column(Boolean, default=False)
     held_on: Mapped[dt.date | None] = mapped_column(Date)
     caseworker_present: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -557,6 +600,11 @@ class Certificate(Base):
     )
     name: Mapped[str] = mapped_column(String(200))
     obtained_on: Mapped[dt.date] = mapped_column(Date)
+    # From the catalogue; NULL only on rows written before the catalogue existed.
+    certificate_type_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certificate_type.id"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class Outcome(Base):

@@ -126,6 +126,8 @@ def test_agreement_1_lags_and_agreement_2_is_systematic(engine):
             "SUM(CASE WHEN m.held THEN 1 ELSE 0 END) AS held, "
             "SUM(CASE WHEN m.caseworker_present THEN 1 ELSE 0 END) AS cw "
             "FROM follow_up_meeting m JOIN enrolment e ON e.id = m.enrolment_id "
+            # The meetings held with evaluations (the demo also plans some on their own).
+            "WHERE m.evaluation_id IS NOT NULL "
             "GROUP BY e.agreement_id",
         )
     }

@@ -32,8 +32,13 @@ def _worker(url: str, user_id: int, username: str, enrolment_ids: list, params: 
             evaluated_on=dt.date.today() - dt.timedelta(days=n % 5),
             scores=dict.fromkeys(params[enrolment_id], 1 + n % 5),
             notes=f"{username} #{n}",
+            goal_progress="unchanged",
+            sub_goals_need_adjusting=False,
+            written_with_participant=True,
             meeting_held=True,
             meeting_on=dt.date.today(),
+            caseworker_present=False,
+            invitation_received=False,
         )
         record_evaluation(engine, scope, enrolment_id, data, confirm_close=True)
         saved += 1

@@ -76,10 +76,14 @@ def _eval_input(ctx, **overrides) -> EvaluationInput:
     values = {
         "evaluated_on": TODAY,
         "scores": dict.fromkeys(ctx.plan.parameter_ids, 3),
+        "goal_progress": "closer",
+        "sub_goals_need_adjusting": False,
+        "written_with_participant": True,
         "meeting_held": True,
         "meeting_on": TODAY,
         "caseworker_present": True,
         "invitation_received": True,
+        "invitation_received_on": TODAY,
     }
     values.update(overrides)
     return EvaluationInput(**values)
@@ -133,6 +137,15 @@ def test_evaluation_saves_scores_meeting_deliverable_and_audit_in_one_go(db):
         ({"meeting_on": None}, "meeting_on", "Vælg en dato"),
         ({"meeting_held": False, "caseworker_present": True}, "caseworker_present", "afholdt"),
         ({"goal_progress": "sideways"}, "goal_progress", "langsigtede mål"),
+        ({"goal_progress": None}, "goal_progress", "langsigtede mål"),
+        # No yes/no fact is assumed: unanswered is refused, never read as yes or no.
+        ({"written_with_participant": None}, "written_with_participant", "Ja eller Nej"),
+        ({"meeting_held": None}, "meeting_held", "Ja eller Nej"),
+        ({"caseworker_present": None}, "caseworker_present", "Ja eller Nej"),
+        ({"invitation_received": None}, "invitation_received", "Ja eller Nej"),
+        ({"sub_goals_need_adjusting": None}, "sub_goals_need_adjusting", "Ja eller Nej"),
+        # "Received" without a date is refused, not stored as the evaluation's date.
+        ({"invitation_received_on": None}, "invitation_received_on", "gættes ikke"),
     ],
 )
 def test_evaluation_is_refused_with_a_danish_message_at_the_field(db, overrides, field, needle):
@@ -144,15 +157,16 @@ def test_evaluation_is_refused_with_a_danish_message_at_the_field(db, overrides,
     assert (_count(db, Evaluation), _audit_count(db)) == before  # nothing half-written
 
 
-def test_score_outside_the_scale_and_missing_score_are_refused(db):
+def test_score_outside_the_scale_is_refused_and_unscored_is_stored_as_no_score(db):
     scope, row, ctx = _own_active(db, "sagsbehandler")
     first = ctx.plan.parameter_ids[0]
     with pytest.raises(ValidationError) as caught:
         record_evaluation(db, scope, row.id, _eval_input(ctx, scores={first: 6}))
     assert "skalaen 1–5" in caught.value.errors[f"score_{first}"]
-    with pytest.raises(ValidationError) as caught:
-        record_evaluation(db, scope, row.id, _eval_input(ctx, scores={}))
-    assert "Giv en score" in caught.value.errors[f"score_{first}"]
+    # A parameter left unscored ("ikke vurderet") is no row, not a guessed score.
+    eid = record_evaluation(db, scope, row.id, _eval_input(ctx, scores={first: 4}))
+    assert evaluation(db, scope, eid).scores == {first: 4}
+    assert _count(db, EvaluationScore, EvaluationScore.evaluation_id == eid) == 1
 
 
 def test_second_evaluation_within_a_week_asks_for_confirmation(db):
@@ -193,7 +207,7 @@ def test_caseworker_cannot_write_to_another_caseworkers_participant(db):
             db,
             own_scope,
             other_row.id,
-            PlanInput(TODAY, [SubGoalInput(1, [1])], {1: 2}),
+            PlanInput(TODAY, [SubGoalInput(1, [1])], {1: 2}, made_with_participant=True),
         )
     assert (_count(db, Evaluation), _audit_count(db)) == before
     record_evaluation(db, other_scope, other_row.id, _eval_input(ctx))  # the owner can
@@ -310,10 +324,12 @@ def test_plan_needs_a_sub_goal_and_parameters_and_stores_a_revision(db):
     assert "mindst én" in errors["goal_1_parameters"]
     assert "højst 1000" in errors["goal_1_rationale"]
     assert "højst 300" in errors["took_part"]
+    assert "Ja eller Nej" in errors["made_with_participant"]  # never assumed
     good = PlanInput(
         TODAY,
         [SubGoalInput(9, [4], [15], "Fremmøde", "Møde kl. 9"), SubGoalInput(1, [3])],
         {4: 2, 3: 1},
+        made_with_participant=False,
         took_part="Deltager, mentor",
     )
     plan_id = create_plan(db, scope, row.id, good, latest)

@@ -10,7 +10,15 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Enrolment, Evaluation, Participant, Plan, WeeklyHours
+from db.models import (
+    Enrolment,
+    Evaluation,
+    EvaluationScore,
+    Participant,
+    Plan,
+    PlanScore,
+    WeeklyHours,
+)
 from tests.conftest import page_errors
 
 TODAY = dt.date.today()
@@ -40,37 +48,108 @@ def _submit(at, label: str):
     return at.run()
 
 
+YES_NO_QUESTIONS = (
+    "Skal delmålene justeres?",
+    "Er evalueringen skrevet sammen med deltageren?",
+    "Blev opfølgningsmødet holdt?",
+    "Deltog sagsbehandleren i mødet?",
+    "Fik sagsbehandleren invitation til evalueringen?",
+)
+
+
+def _answer_all(at, *, invitation: bool = False):
+    """Answer every required question of the evaluation form (nothing is pre-answered)."""
+    _by_label(at.radio, "Nærmer deltageren sig det langsigtede mål?").set_value("closer")
+    answers = dict.fromkeys(YES_NO_QUESTIONS, False)
+    answers["Er evalueringen skrevet sammen med deltageren?"] = True
+    answers["Blev opfølgningsmødet holdt?"] = True
+    answers["Fik sagsbehandleren invitation til evalueringen?"] = invitation
+    for label, value in answers.items():
+        _by_label(at.radio, label).set_value(value)
+    if invitation:
+        _by_label(at.date_input, "Invitation modtaget den").set_value(TODAY)
+
+
+def _save_confirming(at, label: str = "Gem evaluering"):
+    at = _submit(at, label)
+    confirm = [c for c in at.checkbox if "gem alligevel" in c.label]
+    if confirm:  # a demo course evaluated within the last week asks first
+        confirm[0].check()
+        at = _submit(at, label)
+    return at
+
+
 @pytest.mark.parametrize("username", ["sagsbehandler", "mentor"])
-def test_evaluation_in_one_submit_prefilled_with_last_scores(app_for, demo_engine, username):
+def test_evaluation_starts_unanswered_and_needs_every_answer(app_for, demo_engine, username):
     at = _open(app_for, username, "evaluering")
     assert not page_errors(at)
-    sliders = at.select_slider
-    assert sliders, "one score per chosen parameter"
-    # Prefilled with the last score and labelled with the scale's Danish labels.
-    assert all(s.value in range(1, 6) for s in sliders)
-    assert any("Sidst:" in (s.help or "") for s in sliders)
-    assert "I nogen grad" in " ".join(map(str, sliders[0].options))
+    assert not at.select_slider
+    scores = [b for b in at.button_group if b.options == ["1", "2", "3", "4", "5"]]
+    assert scores, "one score per chosen parameter and sub-element"
+    # Nothing is pre-answered: every score empty, every Ja/Nej and status unanswered.
+    assert all(b.value is None for b in at.button_group)
+    assert all(r.value is None for r in at.radio if r.label != "Deltager")
+    assert any("Sidst:" in c.value for c in at.caption), "the previous score is shown"
+    # The plan's sub-goals are inline (no collapsed box) with a status each.
+    assert any(b.label == "Status for delmålet" for b in at.button_group)
+    assert not [e for e in at.expander if "Delmål" in e.label]
     before = _count(demo_engine, Evaluation)
-    _by_label(at.text_area, "Noter").input("<script>alert(1)</script> **fed**")
     at = _submit(at, "Gem evaluering")
-    if at.checkbox and any("gem alligevel" in c.label for c in at.checkbox):
-        # The first demo course may have a recent evaluation: confirm and save.
-        next(c for c in at.checkbox if "gem alligevel" in c.label).check()
-        at = _submit(at, "Gem evaluering")
+    errors = _errors(at)
+    assert sum("Svar Ja eller Nej" in e for e in errors) >= 4
+    assert any("langsigtede mål" in e for e in errors)
+    assert _count(demo_engine, Evaluation) == before
+
+    _answer_all(at)
+    scores = [b for b in at.button_group if b.options == ["1", "2", "3", "4", "5"]]
+    scores[-1].set_value(4)  # one parameter scored; the others stay "ikke vurderet"
+    status = next(b for b in at.button_group if b.label == "Status for delmålet")
+    status.set_value("reached")
+    _by_label(at.text_area, "Noter").input("<script>alert(1)</script> **fed**")
+    at = _save_confirming(at)
     assert not page_errors(at), page_errors(at)
     assert any("er gemt" in str(s.value) for s in at.success)
     assert _count(demo_engine, Evaluation) == before + 1
-    # The note is stored as typed and shown as text (in a dataframe, never as HTML).
     with demo_engine.connect() as conn:
-        assert conn.scalar(select(Evaluation.notes).order_by(Evaluation.id.desc()).limit(1)) == (
-            "<script>alert(1)</script> **fed**"
+        eid, notes = conn.execute(
+            select(Evaluation.id, Evaluation.notes).order_by(Evaluation.id.desc()).limit(1)
+        ).one()
+        stored = conn.scalar(
+            select(func.count()).where(
+                EvaluationScore.evaluation_id == eid, EvaluationScore.sub_element_id.is_(None)
+            )
         )
+    assert notes == "<script>alert(1)</script> **fed**"  # stored as typed
+    assert stored == 1  # unscored parameters are not stored
+    # After saving: the record read-only with Ret and Slet, not a refilled form.
+    assert not [b for b in at.button if b.label == "Gem evaluering"]
+    assert {"Ret", "Slet", "Ny evaluering"} <= {b.label for b in at.button}
+    assert any("Opnået" in m.value for m in at.markdown)
     assert not any("<script>" in m.value for m in at.markdown)
+
+
+def test_saved_evaluation_is_corrected_or_deleted_by_its_author(app_for, demo_engine):
+    at = _open(app_for, "sagsbehandler", "evaluering")
+    _answer_all(at)
+    at = _save_confirming(at)
+    before = _count(demo_engine, Evaluation)
+    at = _submit(at, "Ret")
+    _by_label(at.text_area, "Noter").input("Rettet efter gem")
+    at = _submit(at, "Gem rettelse")
+    assert not page_errors(at)
+    assert any("Rettet efter gem" in m.value for m in at.markdown)  # back to read-only
+    assert _count(demo_engine, Evaluation) == before
+    at = _submit(at, "Slet")
+    at = _submit(at, "Ja, slet evalueringen")
+    assert any("er slettet" in str(s.value) for s in at.success)
+    assert _count(demo_engine, Evaluation) == before - 1
+    assert [b for b in at.button if b.label == "Gem evaluering"]  # a fresh form again
 
 
 def test_evaluation_refusals_show_at_the_field_and_keep_the_typed_text(app_for, demo_engine):
     at = _open(app_for, "sagsbehandler", "evaluering")
     before = _count(demo_engine, Evaluation)
+    _answer_all(at)
     _by_label(at.date_input, "Evalueringsdato").set_value(TODAY + dt.timedelta(days=3))
     _by_label(at.text_area, "Noter").input("x" * 4001)
     at = _submit(at, "Gem evaluering")
@@ -87,22 +166,26 @@ def test_evaluation_refusals_show_at_the_field_and_keep_the_typed_text(app_for, 
     at = _submit(at, "Gem evaluering")
     assert any("før forløbets start" in e for e in _errors(at))
 
-    # Meeting held without a date; caseworker present at a meeting not held.
+    # Caseworker present at a meeting not held; invitation received without a date.
     _by_label(at.date_input, "Evalueringsdato").set_value(TODAY)
-    _by_label(at.checkbox, "Opfølgningsmøde afholdt").uncheck()
-    _by_label(at.checkbox, "Sagsbehandler deltog").check()
+    _by_label(at.radio, "Blev opfølgningsmødet holdt?").set_value(False)
+    _by_label(at.radio, "Deltog sagsbehandleren i mødet?").set_value(True)
+    _by_label(at.radio, "Fik sagsbehandleren invitation til evalueringen?").set_value(True)
     at = _submit(at, "Gem evaluering")
-    assert any("kun deltage i et afholdt møde" in e for e in _errors(at))
+    errors = _errors(at)
+    assert any("kun deltage i et afholdt møde" in e for e in errors)
+    assert any("gættes ikke" in e for e in errors)
     assert _count(demo_engine, Evaluation) == before
 
 
 def test_second_evaluation_within_days_asks_for_confirmation(app_for, demo_engine):
     at = _open(app_for, "sagsbehandler", "evaluering")
+    _answer_all(at)
+    at = _save_confirming(at)
+    at = _submit(at, "Ny evaluering")
+    _answer_all(at)
     at = _submit(at, "Gem evaluering")
     confirm = [c for c in at.checkbox if "gem alligevel" in c.label]
-    if not confirm:  # the first save went through; a second one must ask
-        at = _submit(at, "Gem evaluering")
-        confirm = [c for c in at.checkbox if "gem alligevel" in c.label]
     assert confirm
     assert any("dobbeltregistrering" in e for e in _errors(at))
     before = _count(demo_engine, Evaluation)
@@ -154,10 +237,35 @@ def test_plan_revision_and_no_sub_goal_refusal(app_for, demo_engine, username):
     params = next(m for m in at.multiselect if m.label.startswith("Parametre for"))
     params.select(4)
     at.run()
+    # The sub-elements are chosen with the parameters, so their scores can be given.
+    elements = next(m for m in at.multiselect if m.label.startswith("Underelementer for"))
+    elements.select(14)
+    at.run()
+    element_score = _by_label(at.button_group, "Underelement: Fremmødesikring")
+    assert element_score.value is None  # empty until given
+    element_score.set_value(2)
     _by_label(at.text_input, "Hvem deltog?").input("Deltager, mentor")
+    # "Lavet sammen med deltageren" is not pre-ticked: unanswered is refused at the field.
+    made_with = _by_label(at.radio, "Er planen lavet sammen med deltageren?")
+    assert made_with.value is None
+    at = _submit(at, "Gem revision")
+    assert any("Svar Ja eller Nej" in e for e in _errors(at))
+    assert _count(demo_engine, Plan) == before
+    _by_label(at.radio, "Er planen lavet sammen med deltageren?").set_value(False)
     at = _submit(at, "Gem revision")
     assert not page_errors(at), page_errors(at)
     assert _count(demo_engine, Plan) == before + 1
+    with demo_engine.connect() as conn:
+        made = conn.scalar(select(Plan.made_with_participant).order_by(Plan.id.desc()).limit(1))
+    assert made is False
+    with demo_engine.connect() as conn:
+        plan_id = conn.scalar(select(func.max(Plan.id)))
+        stored = conn.execute(
+            select(PlanScore.sub_element_id, PlanScore.score).where(
+                PlanScore.plan_id == plan_id, PlanScore.sub_element_id.is_not(None)
+            )
+        ).all()
+    assert [tuple(r) for r in stored] == [(14, 2)]
 
 
 def test_hours_grid_saves_several_weeks_and_reports_a_bad_week(app_for, demo_engine):
@@ -269,8 +377,9 @@ def test_extend_refuses_an_earlier_end_date(app_for):
 
 def test_revisionslog_is_admin_only_and_lists_a_new_evaluation(app_for):
     at = _open(app_for, "sagsbehandler", "evaluering")
+    _answer_all(at)
     _by_label(at.text_area, "Noter").input("Til revisionsloggen")
-    at = _submit(at, "Gem evaluering")
+    at = _save_confirming(at)
     with pytest.raises(ValueError):
         at.switch_page("views/revisionslog.py")
     admin = _open(app_for, "admin", "revisionslog")

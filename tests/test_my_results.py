@@ -157,7 +157,11 @@ def dashboard_figures(engine, scope, today=None):
     Opfølgning, Progression and Resultater show with the sidebar untouched."""
     f = Filters(*default_period(today))
     total = compliance(engine, scope, f, today).total
-    changes = {c.code: c for c in parameter_changes(engine, scope, f, today) if c.n}
+    changes = {
+        c.code: c
+        for c in parameter_changes(engine, scope, f, today)
+        if c.n and c.sub_element_id is None  # the parameter as a whole, not its sub-elements
+    }
     overall = overall_change(engine, scope, f, today)
     ended = total_lengths(course_lengths(engine, scope, f))
     return {

@@ -9,7 +9,7 @@ from lib.queries.courses import evaluation_context
 from views.components.evaluation_form import (
     earlier_evaluations,
     evaluation_basis,
-    evaluation_form,
+    new_evaluation,
 )
 from views.components.forms import entry_page, picked_course
 from views.components.runtime import cached_query
@@ -23,5 +23,5 @@ if ctx.plan is None:
     st.warning(texts.NO_PLAN_YET, icon=":material/assignment:")
     st.stop()
 
-evaluation_form(scope, engine, row, ctx, ctx.plan)
+new_evaluation(scope, engine, row, ctx, ctx.plan)
 earlier_evaluations(scope, engine, row, ctx, ctx.plan)

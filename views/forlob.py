@@ -1,5 +1,6 @@
 """Forløb: the courses the user works with; enrolment, start, extension (the job
-centre's) and ending with an outcome and the enterprise's final summary."""
+centre's), ending with an outcome and the enterprise's final summary, and one course's
+meetings, deliverables, pauses and certificates."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import streamlit as st
 
 from lib.domain.enums import JOB_CENTRE_ROLES
 from views.components.course_page import course_page_link
+from views.components.course_records import course_records
 from views.components.enrolment_forms import (
     OPEN_STATUSES,
     change_course,
@@ -30,3 +32,5 @@ if chosen is not None:
     course_page_link(chosen.id)
     change_course(scope, engine, chosen)
     placement_form(scope, engine, chosen)
+    st.subheader("Møder, leverancer, pauser og beviser")
+    course_records(scope, engine, chosen)

@@ -10,6 +10,7 @@ from views.texts import dashboards as texts
 scope, filters = dashboard_page("Progression", texts.PROGRESSION_INTRO, sub_goals=True)
 changes = cached_query(parameter_changes, scope, filters)
 progression.change_section(scope, filters, changes)
+progression.sub_goal_section(scope, filters)
 progression.sub_element_section(scope, filters, changes)
 progression.trajectory_section(scope, filters)
 progression.star_section(scope, filters)

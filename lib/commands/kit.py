@@ -49,7 +49,13 @@ TEXT_LIMITS = {
     "final_summary": 4000,
     "work_agreement_notes": 2000,
     "mentor_contact_note": 2000,
+    "cancel_reason": 1000,
+    "pause_reason": 200,
+    "sub_goal_comment": 1000,
 }
+
+# A yes/no fact that feeds a measure starts unanswered; saving needs an answer.
+ANSWER_REQUIRED = "Svar Ja eller Nej. Feltet er ikke udfyldt på forhånd."
 
 
 class ValidationError(ValueError):
@@ -133,6 +139,14 @@ def check_date(
         errors[fieldname] = f"{message} {advice}" if advice else message
 
 
+def check_answered(
+    errors: dict[str, str], fieldname: str, value: bool | None, message: str = ANSWER_REQUIRED
+) -> None:
+    """A yes/no fact: None (not answered) is refused, never read as no or yes."""
+    if value is None:
+        errors[fieldname] = message
+
+
 def is_blank(value: object) -> bool:
     """An empty cell: None, or NaN as a grid or a spreadsheet gives it."""
     return value is None or (isinstance(value, float) and math.isnan(value))
@@ -144,17 +158,23 @@ def score_scale(session: Session) -> tuple[int, int]:
 
 
 def check_scores(
-    errors: dict[str, str], session: Session, scores: dict[int, int], required: list[int]
+    errors: dict[str, str],
+    session: Session,
+    scores: dict[int, int],
+    required: list[int],
+    prefix: str = "score",
 ) -> None:
+    """Scores on the scale. `required` lists the ids that must be scored (empty: a
+    parameter left unscored is simply not scored, stored as no row)."""
     lo, hi = score_scale(session)
     for pid in required:
         if pid not in scores or scores[pid] is None:
-            errors[f"score_{pid}"] = "Giv en score for denne parameter."
+            errors[f"{prefix}_{pid}"] = "Giv en score for denne parameter."
     for pid, score in scores.items():
         if score is None:
             continue
         if not isinstance(score, int) or not lo <= score <= hi:
-            errors[f"score_{pid}"] = f"Scoren skal ligge på skalaen {lo}–{hi} (fik {score})."
+            errors[f"{prefix}_{pid}"] = f"Scoren skal ligge på skalaen {lo}–{hi} (fik {score})."
 
 
 # --------------------------------------------------------------------------- scope

@@ -24,6 +24,7 @@ from lib.commands.kit import (
     STALE_MESSAGE,
     StaleEdit,
     ValidationError,
+    check_answered,
     check_date,
     check_scores,
     check_text,
@@ -48,8 +49,9 @@ class SubGoalInput:
 class PlanInput:
     created_on: dt.date | None
     sub_goals: list[SubGoalInput]  # most relevant first
-    scores: dict[int, int]  # parameter id -> score when the plan is made
-    made_with_participant: bool = True
+    scores: dict[int, int]  # parameter id -> score when the plan is made; unscored left out
+    made_with_participant: bool | None = None  # must be answered: it feeds question 3
+    element_scores: dict[int, int] = field(default_factory=dict)  # sub-element id -> score
     took_part: str = ""
     long_term_goal: str = ""
 
@@ -116,7 +118,12 @@ def create_plan(
             check_text(errors, f"{key}_focus", g.focus, "focus")
             chosen_params += [p for p in g.parameter_ids if p not in chosen_params]
         scores = {p: v for p, v in data.scores.items() if p in chosen_params}
-        check_scores(errors, s, scores, chosen_params)
+        check_scores(errors, s, scores, [])
+        chosen_elements = {x for g in data.sub_goals for x in g.sub_element_ids}
+        if set(data.element_scores) - chosen_elements:
+            errors["scores"] = "Der er scorer for underelementer, som ikke er valgt i planen."
+        check_scores(errors, s, data.element_scores, [], prefix="element")
+        check_answered(errors, "made_with_participant", data.made_with_participant)
         check_text(errors, "took_part", data.took_part)
         check_text(errors, "long_term_goal", data.long_term_goal)
         if errors:
@@ -126,7 +133,7 @@ def create_plan(
             enrolment_id=e.id,
             version_no=latest + 1,
             created_on=data.created_on,
-            made_with_participant=data.made_with_participant,
+            made_with_participant=bool(data.made_with_participant),
             took_part=data.took_part,
             long_term_goal=data.long_term_goal,
             created_by_id=scope.user_id,
@@ -149,5 +156,9 @@ def create_plan(
                 s.add(PlanSubGoalSubElement(plan_sub_goal_id=psg.id, sub_element_id=x))
         for p, v in scores.items():
             s.add(PlanScore(plan_id=plan.id, parameter_id=p, score=v))
+        for x, v in data.element_scores.items():
+            s.add(
+                PlanScore(plan_id=plan.id, parameter_id=element_param[x], sub_element_id=x, score=v)
+            )
         s.flush()
         return plan.id

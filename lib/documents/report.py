@@ -64,6 +64,7 @@ from lib.queries.outcomes import certificates, outcome_totals
 from lib.queries.progression import overall_change, parameter_changes, parameters, score_levels
 from lib.queries.report_texts import load_texts
 from lib.queries.scope import agreement_clause, enrolment_clause
+from lib.queries.sub_goals import SubGoalProgress, sub_goal_progress
 
 SOURCE = "Kilde: Forløbsmonitor (jobcentrets registreringer)"
 
@@ -508,6 +509,7 @@ class _Raw:
     outcomes: list[tuple[str, int]]
     started: int
     extended: int
+    sub_goals: SubGoalProgress | None = None  # q6's second part (lib.queries.sub_goals)
 
 
 def _gather(
@@ -568,6 +570,7 @@ def _gather(
         ],
         started=int(started or 0),
         extended=int(extended or 0),
+        sub_goals=sub_goal_progress(engine, scope, period.filters(a.id), today),
     )
 
 
@@ -635,6 +638,20 @@ def _counts(a: Agreement, raw: _Raw, as_of: dt.date) -> _Counts:
         c.add(f"prog_{p.code}", p.n)
     for i, (_name, n) in enumerate(raw.certificates):
         c.add(f"cert_{i}", n)
+    # q6: sub-goals at each course's latest evaluation; nearing the goal; to adjust.
+    if raw.sub_goals is not None and raw.sub_goals.evaluations:
+        g = raw.sub_goals
+        c.add("sg_reached", g.reached)
+        c.add("sg_open", g.goals - g.reached)
+        c.add("sg_goals", g.goals)
+        c.total("sg_goals", ["sg_reached", "sg_open"])
+        c.add("sg_closer", g.closer)
+        c.add("sg_not_closer", g.evaluations - g.closer)
+        c.add("sg_adjust", g.to_adjust)
+        c.add("sg_keep", g.evaluations - g.to_adjust)
+        c.add("sg_n", g.evaluations)
+        c.total("sg_n", ["sg_closer", "sg_not_closer"])
+        c.total("sg_n", ["sg_adjust", "sg_keep"])
     # q7: ended courses by outcome, with their total; extensions.
     for i, (_label, n) in enumerate(raw.outcomes):
         c.add(f"out_{i}", n)
@@ -848,6 +865,7 @@ def _q6(ledger: Ledger, rows: list[ProgressionRow], certs: list[tuple[str, int]]
             + _join([f"{_lc(name)} {fmt_int(n)}" for name, n in certs_shown])
             + "."
         )
+    summary += _sub_goal_sentences(ledger)
     tables = []
     if shown:
         frame = pd.DataFrame(
@@ -877,6 +895,29 @@ def _q6(ledger: Ledger, rows: list[ProgressionRow], certs: list[tuple[str, int]]
             )
         )
     return Question("q6", QUESTIONS["q6"], summary, tables)
+
+
+def _sub_goal_sentences(ledger: Ledger) -> list[str]:
+    """Question 6's second part, from the evaluations' own answers (lib.domain.measures
+    SUB_GOALS_REACHED, NEARING_GOAL, SUB_GOALS_TO_ADJUST), each share only where shown."""
+    if "sg_n" not in ledger.values or ledger.is_hidden("sg_n"):
+        return []
+    out = []
+    reached = ledger.share("sg_reached", "sg_goals")
+    if reached is not None:
+        out.append(
+            f"Ved den seneste evaluering var {fmt_pct(reached)} af delmålene opnået "
+            f"(n = {fmt_int(ledger.count('sg_goals'))} delmål)."
+        )
+    closer = ledger.share("sg_closer", "sg_n")
+    adjust = ledger.share("sg_adjust", "sg_n")
+    if closer is not None and adjust is not None:
+        out.append(
+            f"{fmt_pct(closer)} af forløbene nærmer sig det langsigtede mål, og for "
+            f"{fmt_pct(adjust)} skal delmålene justeres (n = {fmt_int(ledger.count('sg_n'))} "
+            "forløb med en evaluering i perioden)."
+        )
+    return out
 
 
 def _q7(ledger: Ledger, outcomes: list[tuple[str, int]]) -> Question:

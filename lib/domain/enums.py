@@ -102,6 +102,30 @@ class DeliverableKind(LabelledEnum):
     EVALUATION_INVITATION = "evaluation_invitation", "Indkaldelse til evaluering"
 
 
+class PauseKind(LabelledEnum):
+    """Why a course is paused; paused days move its due dates (lib.domain.rules)."""
+
+    ILLNESS = "illness", "Sygdom"
+    OTHER = "other", "Andet"
+
+
+class SubGoalStatus(LabelledEnum):
+    """How far a plan's sub-goal has come, judged in an evaluation."""
+
+    REACHED = "reached", "Opnået"
+    IN_PROGRESS = "in_progress", "I gang"
+    NOT_STARTED = "not_started", "Ikke påbegyndt"
+
+
+class MeetingState(LabelledEnum):
+    """A follow-up meeting: planned, then held or cancelled (with a reason)."""
+
+    PLANNED = "planned", "Planlagt"
+    HELD = "held", "Afholdt"
+    CANCELLED = "cancelled", "Aflyst"
+    NOT_HELD = "not_held", "Ikke afholdt"  # recorded with an evaluation as not held
+
+
 class GoalProgress(LabelledEnum):
     """The evaluation's second part: is the participant nearing the long-term goal?"""
 

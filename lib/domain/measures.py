@@ -101,6 +101,32 @@ SCORE_DISTRIBUTION = Measure(
     "deltagere (n) som den gennemsnitlige ændring.",
 )
 
+SUB_GOALS_REACHED = Measure(
+    "Delmål opnået",
+    "Ved hvert forløbs seneste evaluering i perioden (til og med opgørelsesdagen) får hvert "
+    "af planens delmål en status: opnået, i gang eller ikke påbegyndt. Andel = delmål med "
+    "status opnået ÷ delmål med en status (n); delmål uden status tæller ikke med.",
+)
+
+NEARING_GOAL = Measure(
+    "Nærmer sig det langsigtede mål",
+    "Ved hvert forløbs seneste evaluering i perioden: svaret på, om deltageren nærmer sig "
+    "det langsigtede mål. Andel = forløb med svaret 'tættere på målet' ÷ forløb med en "
+    "evaluering i perioden (n).",
+)
+
+SUB_GOALS_TO_ADJUST = Measure(
+    "Delmål skal justeres",
+    "Ved hvert forløbs seneste evaluering i perioden: svaret på, om delmålene skal "
+    "justeres. Andel = forløb med svaret ja ÷ forløb med en evaluering i perioden (n).",
+)
+
+SUB_ELEMENT_CHANGE = Measure(
+    "Ændring pr. underelement",
+    "Som Gennemsnitlig ændring, pr. underelement: seneste evaluerings score for "
+    "underelementet minus baseline-planens score for det. n = deltagere med begge.",
+)
+
 ENDED = Measure(
     "Afsluttede forløb",
     "Afsluttede forløb: forløb med status afsluttet og slutdato i perioden. Resultatet er "
@@ -136,8 +162,9 @@ EXTENSIONS = Measure(
 
 CERTIFICATES = Measure(
     "Beviser",
-    "Beviser (fx hygiejnebevis, førstehjælpsbevis) opnået i perioden, talt pr. bevis og "
-    "samarbejdsaftale; en optælling (n), ingen andel.",
+    "Beviser fra kataloget (fx hygiejnebevis, førstehjælpsbevis, truckcertifikat) "
+    "registreret på forløbene med en dato i perioden, talt pr. bevis og samarbejdsaftale; "
+    "en optælling (n), ingen andel.",
 )
 
 OCCUPANCY = Measure(

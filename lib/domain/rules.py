@@ -39,6 +39,11 @@ PLAN_DUE_WEEKS = {13: 1, 52: 4}
 
 DEFAULT_EVALUATION_INTERVAL = 2
 
+# Deliverables to the caseworker: the meeting plan a week into the course, the plan when
+# the baseline plan is due, the invitation a week before the evaluation.
+MEETING_PLAN_DUE_DAYS = 7
+INVITATION_DAYS_BEFORE = 7
+
 
 Pauses = Sequence[tuple[dt.date, dt.date]]  # (first, last) paused day, both inclusive
 
@@ -75,6 +80,16 @@ def plan_due(start: dt.date, planned_weeks: int, pauses: Pauses = ()) -> dt.date
     """Baseline plan due date: 1 week into a 13-week course, 4 weeks into a 52-week one."""
     weeks = PLAN_DUE_WEEKS.get(planned_weeks, 4)
     return shift_for_pauses(start, start + dt.timedelta(weeks=weeks), pauses)
+
+
+def meeting_plan_due(start: dt.date, pauses: Pauses = ()) -> dt.date:
+    """The meeting plan is due to the caseworker a week into the course (pauses move it)."""
+    return shift_for_pauses(start, start + dt.timedelta(days=MEETING_PLAN_DUE_DAYS), pauses)
+
+
+def invitation_due(evaluation_on: dt.date) -> dt.date:
+    """The caseworker's invitation is due a week before the evaluation."""
+    return evaluation_on - dt.timedelta(days=INVITATION_DAYS_BEFORE)
 
 
 def expected_end(

@@ -7,11 +7,12 @@ unscoped. No Streamlit here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 
 from db.models import (
+    CertificateType,
     OutcomeType,
     Parameter,
     ScoreLevel,
@@ -29,6 +30,7 @@ class Catalogue:
     sub_elements: dict[int, tuple[int, str]]  # id -> (parameter id, label)
     outcome_types: dict[int, str]
     target_groups: dict[int, str]
+    certificate_types: dict[int, str] = field(default_factory=dict)
     # (table, id) of retired entries: still labelled where used, not offered for new entries
     retired: frozenset[tuple[str, int]] = frozenset()
 
@@ -85,5 +87,10 @@ def catalogue(engine: Engine) -> Catalogue:
                 (model.__tablename__, row_id)
                 for model in (TargetGroup, SubGoal, SubElement, OutcomeType)
                 for row_id in conn.scalars(select(model.id).where(model.retired.is_(True)))
+            ),
+            certificate_types=pairs(
+                select(CertificateType.id, CertificateType.label).order_by(
+                    CertificateType.sort_order, CertificateType.id
+                )
             ),
         )

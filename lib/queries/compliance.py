@@ -44,9 +44,11 @@ NO_CASEWORKER = "Ingen sagsbehandler"
 DUE_SOON_DAYS = 14
 
 
-KIND_LABELS = {"plan": "Plan (baseline)", "evaluation": "Evaluering"} | {
-    f"deliverable:{kind.value}": kind.label for kind in DeliverableKind
-}
+KIND_LABELS = {
+    "plan": "Plan (baseline)",
+    "evaluation": "Evaluering",
+    "meeting": "Opfølgningsmøde (planlagt)",
+} | {f"deliverable:{kind.value}": kind.label for kind in DeliverableKind}
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,20 @@ def _compliance(
             if open_items
             else []
         )
+        # A meeting planned on its own stays open until recorded as held or cancelled.
+        meeting_open = (
+            conn.execute(
+                select(FollowUpMeeting.enrolment_id, FollowUpMeeting.planned_on).where(
+                    FollowUpMeeting.enrolment_id.in_(ids),
+                    FollowUpMeeting.evaluation_id.is_(None),
+                    FollowUpMeeting.held.is_(False),
+                    FollowUpMeeting.cancelled.is_(False),
+                    FollowUpMeeting.planned_on <= as_of + dt.timedelta(days=DUE_SOON_DAYS),
+                )
+            ).all()
+            if open_items
+            else []
+        )
 
     def groups(c: CourseRow) -> tuple[GroupCompliance, GroupCompliance]:
         a = by_agreement.setdefault(c.agreement_id, GroupCompliance(c.agreement_id, c.agreement))
@@ -282,6 +298,10 @@ def _compliance(
         c = course_by_id[enrolment_id]
         if c.status == EnrolmentStatus.ACTIVE:
             _open(c, f"deliverable:{kind}", due, None, as_of, overdue, due_soon)
+    for enrolment_id, planned_on in meeting_open:
+        c = course_by_id[enrolment_id]
+        if c.status == EnrolmentStatus.ACTIVE:
+            _open(c, "meeting", planned_on, None, as_of, overdue, due_soon)
 
     total = GroupCompliance(None, "I alt")
     for g in by_agreement.values():

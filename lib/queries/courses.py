@@ -21,6 +21,7 @@ from db.models import (
     Enterprise,
     Evaluation,
     EvaluationScore,
+    EvaluationSubGoal,
     Extension,
     FollowUpMeeting,
     Participant,
@@ -316,6 +317,11 @@ class EvaluationView:
     version: int
     created_by: str = ""
     extra: dict = field(default_factory=dict)
+    created_by_id: int | None = None
+    created_at: dt.datetime | None = None
+    sub_goal_status: dict[int, str] = field(default_factory=dict)  # sub-goal id -> status
+    sub_goal_comment: dict[int, str] = field(default_factory=dict)
+    element_scores: dict[int, int] = field(default_factory=dict)  # sub-element id -> score
 
 
 def evaluations(engine: Engine, scope: Scope, enrolment_id: int) -> list[EvaluationView]:
@@ -341,12 +347,28 @@ def evaluations_in(
     if not ids:
         return []
     scores: dict[int, dict[int, int]] = {}
+    element_scores: dict[int, dict[int, int]] = {}
     for r in conn.execute(
-        select(EvaluationScore.evaluation_id, EvaluationScore.parameter_id, EvaluationScore.score)
-        .where(EvaluationScore.evaluation_id.in_(ids), EvaluationScore.sub_element_id.is_(None))
-        .order_by(EvaluationScore.parameter_id)
+        select(
+            EvaluationScore.evaluation_id,
+            EvaluationScore.parameter_id,
+            EvaluationScore.sub_element_id,
+            EvaluationScore.score,
+        )
+        .where(EvaluationScore.evaluation_id.in_(ids))
+        .order_by(EvaluationScore.parameter_id, EvaluationScore.sub_element_id)
     ):
-        scores.setdefault(r.evaluation_id, {})[r.parameter_id] = r.score
+        if r.sub_element_id is None:
+            scores.setdefault(r.evaluation_id, {})[r.parameter_id] = r.score
+        else:
+            element_scores.setdefault(r.evaluation_id, {})[r.sub_element_id] = r.score
+    statuses: dict[int, dict[int, str]] = {}
+    comments: dict[int, dict[int, str]] = {}
+    for g in conn.execute(
+        select(EvaluationSubGoal.__table__).where(EvaluationSubGoal.evaluation_id.in_(ids))
+    ):
+        statuses.setdefault(g.evaluation_id, {})[g.sub_goal_id] = g.status
+        comments.setdefault(g.evaluation_id, {})[g.sub_goal_id] = g.comment
     meetings = {
         m.evaluation_id: m
         for m in conn.execute(
@@ -380,6 +402,11 @@ def evaluations_in(
                 d.received_on if d else None,
                 e.version,
                 e.author or "",
+                created_by_id=e.created_by_id,
+                created_at=e.created_at,
+                sub_goal_status=statuses.get(e.id, {}),
+                sub_goal_comment=comments.get(e.id, {}),
+                element_scores=element_scores.get(e.id, {}),
             )
         )
     return out
@@ -407,6 +434,7 @@ class EvaluationContext:
     last_scores: dict[int, int]  # prefill: the last evaluation's, else the plan's
     due_on: dt.date | None  # the next evaluation (lib.rules; None before the first plan)
     plan_due_on: dt.date | None = None  # the baseline plan (lib.rules)
+    last_element_scores: dict[int, int] = field(default_factory=dict)  # sub-element id ->
 
 
 def evaluation_context(engine: Engine, scope: Scope, enrolment_id: int) -> EvaluationContext:
@@ -429,7 +457,10 @@ def evaluation_context(engine: Engine, scope: Scope, enrolment_id: int) -> Evalu
             pauses,
         )
     plan_due = rules.plan_due(row.start_date, row.planned_weeks, pauses)
-    return EvaluationContext(row, plan, last, scores, due, plan_due)
+    elements: dict[int, int] = {}
+    for ev in reversed(evals):  # oldest first, so the newest score wins
+        elements.update(ev.element_scores)
+    return EvaluationContext(row, plan, last, scores, due, plan_due, elements)
 
 
 def pauses_in(conn: Connection, enrolment_id: int) -> list[tuple[dt.date, dt.date]]:

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Engine, and_, case, func, select
 from db.models import (
     Agreement,
     Certificate,
+    CertificateType,
     Enrolment,
     Extension,
     Outcome,
@@ -179,19 +180,23 @@ def _days_between(conn, start, end):
 
 
 def certificates(engine: Engine, scope: Scope, f: Filters) -> list[tuple[str, str, int]]:
-    """(agreement, certificate, obtained) in the period."""
+    """(agreement, certificate, obtained) in the period, from the certificate records
+    (named by their catalogue entry; a row from before the catalogue by its own name)."""
+    name = func.coalesce(CertificateType.label, Certificate.name)
     stmt = (
-        select(Agreement.name, Certificate.name, func.count())
+        select(Agreement.name, name, func.count())
+        .select_from(Certificate)
         .join(Enrolment, Enrolment.id == Certificate.enrolment_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
+        .outerjoin(CertificateType, CertificateType.id == Certificate.certificate_type_id)
         .where(
             Certificate.obtained_on >= f.start,
             Certificate.obtained_on <= f.end,
             enrolment_clause(scope),
             enrolment_filter(f),
         )
-        .group_by(Agreement.id, Agreement.name, Certificate.name)
-        .order_by(Agreement.id, Certificate.name)
+        .group_by(Agreement.id, Agreement.name, name)
+        .order_by(Agreement.id, name)
     )
     with engine.connect() as conn:
         return [(r[0], r[1], int(r[2])) for r in conn.execute(stmt)]

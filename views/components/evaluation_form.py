@@ -1,7 +1,12 @@
-"""Evaluering's sections: what the evaluation builds on (due date, last evaluation, the
-plan's sub-goals), the evaluation form (one form, one submit: scores, the long-term goal,
-the follow-up meeting and the caseworker's invitation) and the earlier evaluations with
-corrections and their history."""
+"""Evaluering's sections: what the evaluation builds on (due date, last evaluation, plan),
+the evaluation form (one form, one submit: the plan's sub-goals inline with a status,
+comment and sub-element scores, the parameter scores, the long-term goal, the follow-up
+meeting and the caseworker's invitation), the saved evaluation read-only with "Ret" and
+"Slet", and the earlier evaluations with corrections and their history.
+
+No fact is pre-ticked: every Ja/Nej starts unanswered and every score starts empty ("ikke
+vurderet") with the previous score beside it; only a correction starts from the saved
+answers."""
 
 from __future__ import annotations
 
@@ -12,11 +17,18 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from lib.commands.evaluations import EvaluationInput, record_evaluation, update_evaluation
+from lib.commands.evaluations import (
+    EvaluationInput,
+    can_delete,
+    delete_evaluation,
+    record_evaluation,
+    update_evaluation,
+)
 from lib.commands.kit import TEXT_LIMITS
 from lib.domain.access import Scope
-from lib.domain.enums import GoalProgress
+from lib.domain.enums import GoalProgress, SubGoalStatus
 from lib.domain.format import fmt_date
+from lib.domain.rules import invitation_due
 from lib.queries.catalogue import Catalogue, catalogue
 from lib.queries.courses import (
     EnrolmentRow,
@@ -28,6 +40,7 @@ from lib.queries.courses import (
 )
 from views.components.audit_log import evaluation_history_table
 from views.components.forms import (
+    YES_NO,
     confirm_box,
     date_field,
     due_caption,
@@ -40,6 +53,7 @@ from views.components.forms import (
     score_fields,
     submit_form,
     text_area_field,
+    yes_no_field,
 )
 from views.components.runtime import cached_query
 from views.texts import entry as texts
@@ -58,14 +72,111 @@ def evaluation_basis(ctx: EvaluationContext) -> None:
         if ctx.plan
         else "Plan: ingen endnu"
     )
-    if ctx.plan:
-        cat = cached_query(catalogue)
-        with st.expander("Delmål i planen", expanded=False):
-            for goal in ctx.plan.sub_goals:
-                names = ", ".join(cat.parameters[p] for p in goal.parameter_ids)
-                st.markdown(f"**{goal.priority}. {escape_text(goal.label)}** – {names}")
-                if goal.focus:
-                    st.caption("Fokus: " + escape_text(goal.focus))
+
+
+def saved_key(row: EnrolmentRow) -> str:
+    return f"eval_saved_{row.id}"
+
+
+def new_evaluation(
+    scope: Scope, engine: Engine, row: EnrolmentRow, ctx: EvaluationContext, plan: PlanView
+) -> None:
+    """The form for a new evaluation, or, right after saving one, that evaluation
+    read-only with Ret and Slet (not a refilled form that invites a second entry)."""
+    saved_id = st.session_state.get(saved_key(row))
+    if saved_id is None:
+        evaluation_form(scope, engine, row, ctx, plan)
+        return
+    try:
+        saved = evaluation(engine, scope, saved_id)
+    except PermissionError:  # deleted meanwhile
+        st.session_state.pop(saved_key(row), None)
+        st.rerun()
+    if st.session_state.get(f"{saved_key(row)}_edit"):
+        form = f"eval_fix_{saved.id}"
+        opened_version(form, saved.version)
+        evaluation_form(scope, engine, row, ctx, plan, saved, form)
+        if st.button("Annullér rettelsen", key=f"{form}_cancel"):
+            st.session_state.pop(f"{saved_key(row)}_edit", None)
+            st.rerun()
+        return
+    saved_evaluation(scope, engine, row, plan, saved)
+
+
+def saved_evaluation(
+    scope: Scope, engine: Engine, row: EnrolmentRow, plan: PlanView, saved: EvaluationView
+) -> None:
+    """The saved evaluation as it is stored, with Ret, Slet (its author within a day) and
+    a way on to the next course's evaluation."""
+    cat = cached_query(catalogue)
+    st.subheader(f"Gemt evaluering fra {fmt_date(saved.evaluated_on)}")
+    with st.container(border=True):
+        for label, value in evaluation_lines(saved, plan, cat).items():
+            st.markdown(f"**{label}:** {escape_text(value)}")
+    key = saved_key(row)
+    deletable = can_delete(saved.created_by_id, saved.created_at, scope, dt.datetime.now(dt.UTC))
+    c1, c2, c3 = st.columns(3)
+    if c1.button("Ret", icon=":material/edit:", key=f"{key}_fix", width="stretch"):
+        st.session_state[f"{key}_edit"] = True
+        st.rerun()
+    if deletable and c2.button(
+        "Slet", icon=":material/delete:", key=f"{key}_delete", width="stretch"
+    ):
+        st.session_state[f"{key}_confirm_delete"] = True
+    if c3.button("Ny evaluering", icon=":material/add:", key=f"{key}_new", width="stretch"):
+        st.session_state.pop(key, None)
+        st.rerun()
+    if not deletable:
+        st.caption(texts.DELETE_ONLY_AUTHOR)
+    if st.session_state.get(f"{key}_confirm_delete"):
+        st.warning(texts.CONFIRM_DELETE, icon=":material/delete:")
+        if st.button("Ja, slet evalueringen", type="primary", key=f"{key}_delete_yes"):
+            st.session_state.pop(f"{key}_confirm_delete", None)
+            run_save(
+                f"eval_delete_{saved.id}",
+                lambda: delete_evaluation(engine, scope, saved.id),
+                f"Evalueringen fra {fmt_date(saved.evaluated_on)} er slettet.",
+                on_success=lambda _: st.session_state.pop(key, None),
+            )
+    field_error(f"eval_delete_{saved.id}", "_form")
+
+
+def evaluation_lines(view: EvaluationView, plan: PlanView, cat: Catalogue) -> dict[str, str]:
+    """An evaluation as label -> shown value, in the form's order."""
+
+    def yes_no(value: bool) -> str:
+        return YES_NO[bool(value)]
+
+    def score(value: int | None) -> str:
+        return f"{value} – {cat.score_levels.get(value, '')}" if value else "ikke vurderet"
+
+    lines = {"Dato": fmt_date(view.evaluated_on)}
+    for goal in plan.sub_goals:
+        status = view.sub_goal_status.get(goal.sub_goal_id)
+        comment = view.sub_goal_comment.get(goal.sub_goal_id, "")
+        lines[f"Delmål {goal.priority}: {goal.label}"] = SubGoalStatus.label_of(
+            status, "ikke vurderet"
+        ) + (f" – {comment}" if comment else "")
+    for pid in plan.parameter_ids:
+        lines[cat.parameters[pid]] = score(view.scores.get(pid))
+    for xid in _plan_elements(plan):
+        if xid in view.element_scores:
+            lines[cat.sub_elements[xid][1]] = score(view.element_scores[xid])
+    lines |= {
+        "Nærmer sig det langsigtede mål": GoalProgress.label_of(view.goal_progress),
+        "Delmål skal justeres": yes_no(view.sub_goals_need_adjusting),
+        "Skrevet sammen med deltageren": yes_no(view.written_with_participant),
+        "Opfølgningsmøde": fmt_date(view.meeting_on) if view.meeting_held else "Ikke afholdt",
+        "Sagsbehandler deltog": yes_no(view.caseworker_present),
+        "Invitation modtaget": fmt_date(view.invitation_received_on, "Nej"),
+        "Noter": view.notes or "–",
+    }
+    return lines
+
+
+def _plan_elements(plan: PlanView) -> list[int]:
+    """The sub-elements the plan chose, each once, in sub-goal order."""
+    return list(dict.fromkeys(x for g in plan.sub_goals for x in g.sub_element_ids))
 
 
 def evaluation_form(
@@ -77,25 +188,28 @@ def evaluation_form(
     start: EvaluationView | None = None,
     form: str | None = None,
 ) -> None:
-    """A new evaluation (start=None, prefilled with the last scores) or a correction of
-    `start`. One submit saves everything."""
+    """A new evaluation (start=None: nothing answered yet) or a correction of `start`.
+    One submit saves everything."""
     form = form or f"eval_new_{row.id}"
     cat = cached_query(catalogue)
     values = submit_form(
         form,
         "Gem rettelse" if start else "Gem evaluering",
         lambda: _evaluation_fields(form, cat, ctx, plan, start),
+        caption=None if start else texts.SCORES_START_EMPTY,
     )
     if values is None:
         return
     confirmed = values.pop("confirm_close")
     data = EvaluationInput(**values)
+    key = saved_key(row)
     if start is None:
         run_save(
             form,
             lambda: record_evaluation(engine, scope, row.id, data, confirm_close=confirmed),
             f"Evalueringen af {escape_text(row.case_code)} ({escape_text(row.initials)}) den "
             f"{fmt_date(data.evaluated_on)} er gemt.",
+            on_success=lambda eid: st.session_state.__setitem__(key, eid),
         )
     else:
         version = opened_version(form, start.version)
@@ -105,6 +219,7 @@ def evaluation_form(
                 engine, scope, start.id, version, data, confirm_close=confirmed
             ),
             f"Rettelsen af evalueringen fra {fmt_date(start.evaluated_on)} er gemt.",
+            on_success=lambda _: st.session_state.pop(f"{key}_edit", None),
         )
 
 
@@ -125,33 +240,32 @@ def _evaluation_fields(
         ),
         "confirm_close": confirm_box(form),
     }
-    st.markdown("##### Del 1 – Fremskridt på de valgte parametre")
-    scores_from = start.scores if start else ctx.last_scores
+    st.markdown("##### Del 1 – Delmålene i planen og parametrene")
+    values |= _sub_goal_fields(form, cat, ctx, plan, start)
+    st.markdown("###### Score pr. parameter")
     values["scores"] = score_fields(
         form,
         cat.score_levels,
         {pid: cat.parameters[pid] for pid in plan.parameter_ids},
-        {pid: scores_from.get(pid, ctx.last_scores.get(pid)) for pid in plan.parameter_ids},
-        {
-            pid: texts.last_score_help(ctx.last_scores.get(pid), cat.score_levels)
-            for pid in plan.parameter_ids
-        },
+        start.scores if start else {},
+        ctx.last_scores,
     )
-    st.markdown("##### Del 2 – Det langsigtede mål og delmålene")
+    st.markdown("##### Del 2 – Det langsigtede mål")
     progress_options = list(GoalProgress)
     values["goal_progress"] = st.radio(
         "Nærmer deltageren sig det langsigtede mål?",
         progress_options,
-        index=progress_options.index(start.goal_progress if start else "unchanged"),
+        index=progress_options.index(GoalProgress(start.goal_progress)) if start else None,
         format_func=GoalProgress.label_of,
         horizontal=True,
         key=form_key(form, "goal_progress"),
     )
     field_error(form, "goal_progress")
-    values["sub_goals_need_adjusting"] = st.checkbox(
-        "Delmålene skal justeres",
-        value=start.sub_goals_need_adjusting if start else False,
-        key=form_key(form, "adjust"),
+    values["sub_goals_need_adjusting"] = yes_no_field(
+        form,
+        "sub_goals_need_adjusting",
+        "Skal delmålene justeres?",
+        start.sub_goals_need_adjusting if start else None,
     )
     values["notes"] = text_area_field(
         form,
@@ -160,44 +274,108 @@ def _evaluation_fields(
         value=start.notes if start else "",
         help=texts.notes_help(TEXT_LIMITS["notes"]),
     )
-    values["written_with_participant"] = st.checkbox(
-        "Skrevet sammen med deltageren",
-        value=start.written_with_participant if start else True,
-        key=form_key(form, "with_participant"),
+    values["written_with_participant"] = yes_no_field(
+        form,
+        "written_with_participant",
+        "Er evalueringen skrevet sammen med deltageren?",
+        start.written_with_participant if start else None,
     )
-    return values | _meeting_fields(form, start)
+    return values | _meeting_fields(form, ctx, start)
 
 
-def _meeting_fields(form: str, start: EvaluationView | None) -> dict[str, Any]:
+def _sub_goal_fields(
+    form: str,
+    cat: Catalogue,
+    ctx: EvaluationContext,
+    plan: PlanView,
+    start: EvaluationView | None,
+) -> dict[str, Any]:
+    """The plan's sub-goals inline, most relevant first: parameters and focus, a status
+    (empty until chosen), an optional comment and the sub-elements' scores."""
+    statuses: dict[int, str | None] = {}
+    comments: dict[int, str] = {}
+    element_scores: dict[int, int] = {}
+    shown: set[int] = set()
+    for goal in plan.sub_goals:
+        gid = goal.sub_goal_id
+        with st.container(border=True):
+            st.markdown(f"**{goal.priority}. {escape_text(goal.label)}**")
+            names = ", ".join(cat.parameters[p] for p in goal.parameter_ids)
+            st.caption(
+                f"Parametre: {escape_text(names)}"
+                + (f" · Fokus: {escape_text(goal.focus)}" if goal.focus else "")
+            )
+            statuses[gid] = st.segmented_control(
+                "Status for delmålet",
+                list(SubGoalStatus),
+                default=start.sub_goal_status.get(gid) if start else None,
+                format_func=SubGoalStatus.label_of,
+                key=form_key(form, f"goal_{gid}_status"),
+            )
+            field_error(form, f"goal_{gid}_status")
+            comments[gid] = st.text_input(
+                "Kommentar (valgfri)",
+                value=start.sub_goal_comment.get(gid, "") if start else "",
+                key=form_key(form, f"goal_{gid}_comment"),
+            )
+            field_error(form, f"goal_{gid}_comment")
+            elements = {
+                x: f"Underelement: {cat.sub_elements[x][1]}"
+                for x in goal.sub_element_ids
+                if x not in shown and x in cat.sub_elements
+            }
+            shown |= set(elements)
+            element_scores |= score_fields(
+                form,
+                cat.score_levels,
+                elements,
+                start.element_scores if start else {},
+                ctx.last_element_scores,
+                prefix="element",
+            )
+    return {
+        "sub_goal_status": statuses,
+        "sub_goal_comment": {g: c for g, c in comments.items() if c.strip()},
+        "element_scores": element_scores,
+    }
+
+
+def _meeting_fields(
+    form: str, ctx: EvaluationContext, start: EvaluationView | None
+) -> dict[str, Any]:
     """The follow-up meeting and the caseworker's invitation to the evaluation."""
-    st.markdown("##### Opfølgningsmøde og leverancer til sagsbehandleren")
+    st.markdown("##### Opfølgningsmøde og invitation til sagsbehandleren")
     values: dict[str, Any] = {}
-    c1, c2, c3 = st.columns(3)
+    c1, c2 = st.columns(2)
     with c1:
-        values["meeting_held"] = st.checkbox(
-            "Opfølgningsmøde afholdt",
-            value=start.meeting_held if start else True,
-            key=form_key(form, "held"),
+        values["meeting_held"] = yes_no_field(
+            form,
+            "meeting_held",
+            "Blev opfølgningsmødet holdt?",
+            start.meeting_held if start else None,
         )
     with c2:
         values["meeting_on"] = date_field(
             form, "meeting_on", "Mødedato", start.meeting_on if start else dt.date.today()
         )
+    values["caseworker_present"] = yes_no_field(
+        form,
+        "caseworker_present",
+        "Deltog sagsbehandleren i mødet?",
+        start.caseworker_present if start and start.meeting_held else None,
+        help=texts.CASEWORKER_PRESENT_HELP,
+    )
+    due = invitation_due(start.evaluated_on if start else (ctx.due_on or dt.date.today()))
+    st.caption(texts.invitation_due_caption(due))
+    c3, c4 = st.columns(2)
     with c3:
-        values["caseworker_present"] = st.checkbox(
-            "Sagsbehandler deltog",
-            value=start.caseworker_present if start else False,
-            key=form_key(form, "present"),
+        values["invitation_received"] = yes_no_field(
+            form,
+            "invitation_received",
+            "Fik sagsbehandleren invitation til evalueringen?",
+            (start.invitation_received_on is not None) if start else None,
         )
-        field_error(form, "caseworker_present")
-    c4, c5 = st.columns(2)
     with c4:
-        values["invitation_received"] = st.checkbox(
-            "Sagsbehandler fik invitation til evalueringen",
-            value=bool(start and start.invitation_received_on),
-            key=form_key(form, "received"),
-        )
-    with c5:
         values["invitation_received_on"] = date_field(
             form,
             "received_on",
@@ -225,7 +403,16 @@ def earlier_evaluations(
     table = pd.DataFrame(
         {
             "Dato": [fmt_date(e.evaluated_on) for e in earlier],
-            **{cat.parameters[p]: [e.scores.get(p) for e in earlier] for p in plan.parameter_ids},
+            **{
+                cat.parameters[p]: [str(e.scores[p]) if p in e.scores else "–" for e in earlier]
+                for p in plan.parameter_ids
+            },
+            "Delmål opnået": [
+                sum(s == SubGoalStatus.REACHED for s in e.sub_goal_status.values())
+                if e.sub_goal_status
+                else None
+                for e in earlier
+            ],
             "Mål": [GoalProgress.label_of(e.goal_progress, "") for e in earlier],
             "Møde": [fmt_date(e.meeting_on) if e.meeting_held else "Ikke afholdt" for e in earlier],
             "Sagsbeh. deltog": ["Ja" if e.caseworker_present else "Nej" for e in earlier],

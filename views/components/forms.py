@@ -1,6 +1,6 @@
 """Shared widgets for the entry pages: the participant picker, the score input with the
 scale's labels, field errors, the form frame (`submit_form`) and fields that draw their own
-error (`date_field`, `text_area_field`, `choice_field`, `score_fields`), the
+error (`date_field`, `text_area_field`, `choice_field`, `score_fields`, `yes_no_field`), the
 save-and-rerun pattern that keeps what was typed, the stale-edit notice and escaped
 display of user text.
 
@@ -109,12 +109,18 @@ def flash() -> None:
         st.toast(message, icon=":material/check_circle:")
 
 
-def run_save(form: str, save: Callable[[], object], success: str) -> None:
-    """Run one save. On success: a confirmation and a clean form. On refusal: the errors
-    at their fields (or the newer values for a stale edit) and the form as typed."""
+def run_save(
+    form: str,
+    save: Callable[[], T],
+    success: str,
+    on_success: Callable[[T], object] | None = None,
+) -> None:
+    """Run one save. On success: a confirmation, a clean form and `on_success` with what
+    the save returned (e.g. the new record's id, to show it read-only). On refusal: the
+    errors at their fields (or the newer values for a stale edit) and the form as typed."""
     st.session_state.pop(f"{form}__stale", None)
     try:
-        save()
+        result = save()
     except ConfirmationNeeded as exc:
         st.session_state[f"{form}__errors"] = exc.errors
         st.session_state[f"{form}__confirm"] = True
@@ -128,6 +134,8 @@ def run_save(form: str, save: Callable[[], object], success: str) -> None:
     else:
         reset_form(form)
         confirm_on_next_run(success)
+        if on_success is not None:
+            on_success(result)
     st.rerun()
 
 
@@ -199,20 +207,45 @@ def participant_picker(
 
 
 def score_input(
-    levels: dict[int, str], label: str, default: int | None, key: str, help: str | None = None
-) -> int:
-    """A score on the scale from the score_level table, with its label at every step."""
-    values = list(levels)
-    if default not in levels:
-        default = values[0]
-    return st.select_slider(
+    levels: dict[int, str],
+    label: str,
+    start: int | None,
+    key: str,
+    previous: int | None = None,
+) -> int | None:
+    """A score as 1–5 buttons (segmented control: one tap, fits a phone), empty until
+    chosen ("ikke vurderet"); the previous score and the scale's labels beside it."""
+    chosen = st.segmented_control(
         label,
-        options=values,
-        value=default,
-        format_func=lambda v: f"{v} – {levels.get(v, '')}",
+        list(levels),
+        default=start if start in levels else None,
+        format_func=str,
         key=key,
+        help=texts.scale_help(levels),
+    )
+    st.caption(texts.score_caption(previous, levels))
+    return chosen
+
+
+YES_NO = {True: "Ja", False: "Nej"}
+
+
+def yes_no_field(
+    form: str, name: str, label: str, value: bool | None = None, help: str | None = None
+) -> bool | None:
+    """Inside a form: a fact answered Ja or Nej, unanswered (None) until the user picks one
+    unless `value` (a saved answer being corrected) is given; its error underneath."""
+    answer = st.radio(
+        label,
+        list(YES_NO),
+        index=None if value is None else (0 if value else 1),
+        format_func=YES_NO.get,
+        horizontal=True,
+        key=form_key(form, name),
         help=help,
     )
+    field_error(form, name)
+    return answer
 
 
 def date_input(label: str, key: str, value: dt.date | None, **kwargs) -> dt.date | None:
@@ -237,22 +270,27 @@ def due_caption(label: str, due: dt.date | None, today: dt.date | None = None) -
 def score_fields(
     form: str,
     levels: dict[int, str],
-    parameters: Mapping[int, str],
-    defaults: Mapping[int, int | None],
-    helps: Mapping[int, str] | None = None,
+    items: Mapping[int, str],
+    start: Mapping[int, int | None],
+    previous: Mapping[int, int | None],
+    prefix: str = "score",
 ) -> dict[int, int]:
-    """Inside a form: one score per parameter (in the order of `parameters`), each with its
-    error underneath; parameter id -> score."""
+    """Inside a form: one score per item (parameter or sub-element, in the order of
+    `items`), starting at `start` (empty for a new record) with `previous` shown beside,
+    each with its error underneath. Only the scored ones are returned: an item left
+    empty is not scored."""
     scores: dict[int, int] = {}
-    for pid, label in parameters.items():
-        scores[pid] = score_input(
+    for item_id, label in items.items():
+        chosen = score_input(
             levels,
             label,
-            defaults.get(pid),
-            form_key(form, f"score_{pid}"),
-            help=(helps or {}).get(pid),
+            start.get(item_id),
+            form_key(form, f"{prefix}_{item_id}"),
+            previous.get(item_id),
         )
-        field_error(form, f"score_{pid}")
+        field_error(form, f"{prefix}_{item_id}")
+        if chosen is not None:
+            scores[item_id] = chosen
     return scores
 
 

@@ -1,9 +1,10 @@
 """Plan's sections: the current plan (or the baseline's due date) and the plan form.
 
 The form has two steps. Step 1 (live, outside the form) picks the sub-goals, most relevant
-first, and the parameters for each, so step 2 can offer the matching sub-elements and
-scores; step 2 (one form, one submit) holds the sub-elements, why and focus, the scores,
-who took part and the long-term goal."""
+first, and the parameters and sub-elements for each, so step 2 can offer their scores;
+step 2 (one form, one submit) holds why and focus, the scores (empty until given, the
+previous one beside), whether the plan was made with the participant (unanswered until
+answered), who took part and the long-term goal."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from views.components.forms import (
     score_fields,
     submit_form,
     text_area_field,
+    yes_no_field,
 )
 from views.components.runtime import cached_query
 from views.texts import entry as texts
@@ -63,7 +65,7 @@ def plan_form(scope: Scope, engine: Engine, row: EnrolmentRow, ctx: EvaluationCo
     values = submit_form(
         form,
         "Gem plan" if current is None else "Gem revision",
-        lambda: _plan_fields(form, cat, goal_params, previous, current, ctx.last_scores),
+        lambda: _plan_fields(form, cat, goal_params, previous, current, ctx),
     )
     if values is None:
         return
@@ -115,6 +117,21 @@ def _sub_goals_and_parameters(
             placeholder="Vælg progressionsparametre",
         )
         field_error(form, f"goal_{gid}_parameters")
+        before = previous.get(gid)
+        elements = cat.choosable(
+            "sub_element",
+            cat.elements_of(goal_params[gid]),
+            keep=before.sub_element_ids if before else (),
+        )
+        st.multiselect(
+            f"Underelementer for »{cat.sub_goals[gid]}«",
+            list(elements),
+            default=[x for x in (before.sub_element_ids if before else []) if x in elements],
+            format_func=elements.get,
+            key=form_key(form, f"goal_{gid}_elements"),
+            placeholder="Vælg underelementer" if elements else "Vælg først parametre",
+        )
+        field_error(form, f"goal_{gid}_elements")
     return goal_params
 
 
@@ -124,22 +141,38 @@ def _plan_fields(
     goal_params: dict[int, list[int]],
     previous: dict[int, PlanSubGoalView],
     current: PlanView | None,
-    last_scores: dict[int, int],
+    ctx: EvaluationContext,
 ) -> dict[str, Any]:
     """Step 2, inside the form: PlanInput's values but the sub-goals (those are read from
     their widgets' keys after the submit)."""
     created_on = date_field(form, "created_on", "Plandato", dt.date.today())
     for priority, gid in enumerate(goal_params, start=1):
-        _sub_goal_fields(form, cat, priority, gid, goal_params[gid], previous.get(gid))
+        _sub_goal_fields(form, cat, priority, gid, previous.get(gid))
     chosen = dict.fromkeys(p for params in goal_params.values() for p in params)
     if chosen:
         st.markdown("##### Score nu (baseline for parametrene)")
+        st.caption(texts.SCORES_START_EMPTY)
     scores = score_fields(
-        form, cat.score_levels, {p: cat.parameters[p] for p in chosen}, last_scores
+        form, cat.score_levels, {p: cat.parameters[p] for p in chosen}, {}, ctx.last_scores
+    )
+    elements = dict.fromkeys(
+        x
+        for gid in goal_params
+        for x in st.session_state.get(form_key(form, f"goal_{gid}_elements"), [])
+    )
+    if elements:
+        st.markdown("##### Score nu for underelementerne")
+    element_scores = score_fields(
+        form,
+        cat.score_levels,
+        {x: f"Underelement: {cat.sub_elements[x][1]}" for x in elements},
+        {},
+        ctx.last_element_scores,
+        prefix="element",
     )
     st.markdown("##### Ejerskab")
-    made_with = st.checkbox(
-        "Planen er lavet sammen med deltageren", value=True, key=form_key(form, "made_with")
+    made_with = yes_no_field(
+        form, "made_with_participant", "Er planen lavet sammen med deltageren?"
     )
     took_part = st.text_input(
         "Hvem deltog?",
@@ -158,6 +191,7 @@ def _plan_fields(
     return {
         "created_on": created_on,
         "scores": scores,
+        "element_scores": element_scores,
         "made_with_participant": made_with,
         "took_part": took_part,
         "long_term_goal": long_term_goal,
@@ -169,25 +203,10 @@ def _sub_goal_fields(
     cat: Catalogue,
     priority: int,
     gid: int,
-    parameter_ids: list[int],
     before: PlanSubGoalView | None,
 ) -> None:
-    """One sub-goal's sub-elements (of its chosen parameters), why and focus."""
+    """One sub-goal's why and focus."""
     st.markdown(f"##### {priority}. {escape_text(cat.sub_goals[gid])}")
-    elements = cat.choosable(
-        "sub_element",
-        cat.elements_of(parameter_ids),
-        keep=before.sub_element_ids if before else (),
-    )
-    st.multiselect(
-        "Underelementer",
-        list(elements),
-        default=[x for x in (before.sub_element_ids if before else []) if x in elements],
-        format_func=elements.get,
-        key=form_key(form, f"goal_{gid}_elements"),
-        placeholder="Vælg underelementer" if elements else "Vælg først parametre ovenfor",
-    )
-    field_error(form, f"goal_{gid}_elements")
     for name, label, value in (
         ("rationale", "Hvorfor er delmålet relevant?", before.rationale if before else ""),
         ("focus", "Hvad er fokus?", before.focus if before else ""),

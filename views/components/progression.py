@@ -17,7 +17,7 @@ from lib.charts.dashboards import (
 from lib.charts.style import PARAMETER_COLORS
 from lib.domain import measures
 from lib.domain.access import Scope
-from lib.domain.format import fmt_date, fmt_int, fmt_number, fmt_signed
+from lib.domain.format import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed
 from lib.domain.period import Filters
 from lib.queries.progression import (
     ParameterChange,
@@ -30,6 +30,7 @@ from lib.queries.progression import (
     sub_element_focus,
     trajectories,
 )
+from lib.queries.sub_goals import sub_goal_progress
 from views.components.course_page import course_page_link
 from views.components.dashboard import show_chart
 from views.components.forms import escape_text
@@ -40,6 +41,39 @@ from views.texts import dashboards as texts
 
 def _labels_by_code() -> dict[str, str]:
     return {code: label for _, code, label in cached_query(parameters)}
+
+
+# --------------------------------------------------------------------------- sub-goals
+def sub_goal_section(scope: Scope, filters: Filters) -> None:
+    """The evaluation's second part at each course's latest evaluation in the period:
+    sub-goals reached, nearing the long-term goal, sub-goals to adjust, each with its n."""
+    p = cached_query(sub_goal_progress, scope, filters)
+    if not p.evaluations:
+        return
+    st.subheader("Delmål og det langsigtede mål")
+    c1, c2, c3 = st.columns(3)
+    kpi(
+        c1,
+        measures.SUB_GOALS_REACHED.label,
+        fmt_pct(p.reached_share) if p.goals else "–",
+        f"{fmt_int(p.reached)} af n = {fmt_int(p.goals)} delmål; "
+        f"{fmt_int(p.in_progress)} i gang, {fmt_int(p.not_started)} ikke påbegyndt",
+        measures.SUB_GOALS_REACHED.definition,
+    )
+    kpi(
+        c2,
+        measures.NEARING_GOAL.label,
+        fmt_pct(p.closer_share),
+        f"{fmt_int(p.closer)} af n = {fmt_int(p.evaluations)} forløb",
+        measures.NEARING_GOAL.definition,
+    )
+    kpi(
+        c3,
+        measures.SUB_GOALS_TO_ADJUST.label,
+        fmt_pct(p.adjust_share),
+        f"{fmt_int(p.to_adjust)} af n = {fmt_int(p.evaluations)} forløb",
+        measures.SUB_GOALS_TO_ADJUST.definition,
+    )
 
 
 # --------------------------------------------------------------------------- mean change

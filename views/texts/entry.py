@@ -34,6 +34,27 @@ def current_planned_end(planned_end: dt.date) -> str:
     return f"Nuværende planlagte slut: {fmt_date(planned_end)}"
 
 
+RECORDS_WHEN_ACTIVE = "Møder, leverancer, pauser og beviser registreres, når forløbet er i gang."
+NO_MEETINGS = "Ingen opfølgningsmøder endnu."
+PLAN_MEETING_CAPTION = (
+    "Planlæg det næste opfølgningsmøde. Holdes det ved en evaluering, registreres det "
+    "dér; ellers registreres det nedenfor som afholdt eller aflyst."
+)
+RECORD_MEETING_CAPTION = (
+    "Afholdt: dato og om sagsbehandleren deltog (Ja/Nej). Aflyst: skriv hvorfor."
+)
+DELIVERABLE_CAPTION = (
+    "Fristerne følger reglerne: mødeplan en uge inde i forløbet, plan når baseline-planen "
+    "skal foreligge, invitation en uge før evalueringen. Ved Ja skrives datoen; den gættes ikke."
+)
+ALL_DELIVERABLES_RECEIVED = "Alle leverancer er modtaget."
+NO_PAUSES = "Ingen pauser registreret."
+PAUSE_CAPTION = (
+    "Pausedage tæller ikke mod fristerne: planens og evalueringernes frister rykkes med "
+    "de dage, pausen ligger før fristen."
+)
+NO_CERTIFICATES = "Ingen beviser registreret."
+
 # --------------------------------------------------------------------------- Plan
 
 PLAN_INTRO = "Planen laves sammen med deltageren. Den første plan er baseline."
@@ -61,8 +82,27 @@ NO_PLAN_YET = (
     "evalueringen, hvilke parametre der scores."
 )
 NO_EVALUATIONS = "Ingen evalueringer endnu."
-INVITATION_DATE_HELP = "Tom: evalueringsdatoen."
+INVITATION_DATE_HELP = "Datoen, sagsbehandleren fik invitationen. Skal udfyldes ved Ja."
+SCORES_START_EMPTY = (
+    "Scorerne starter tomme (ikke vurderet). Tryk på 1–5; den forrige score står under. "
+    "En parameter uden score gemmes som ikke vurderet."
+)
 CHANGED_SINCE_OPENED = "Evalueringen er ændret siden du åbnede den."
+CASEWORKER_PRESENT_HELP = "Svar Nej, hvis mødet ikke blev holdt."
+DELETE_ONLY_AUTHOR = (
+    "Slet kan kun bruges af den, der skrev evalueringen, inden for et døgn. Ret den i stedet."
+)
+CONFIRM_DELETE = (
+    "Evalueringen slettes med scorer, delmålsstatus, møde og invitation. Sletningen "
+    "står i revisionsloggen."
+)
+
+
+def invitation_due_caption(due: dt.date) -> str:
+    return (
+        f"Frist for invitationen: {fmt_date(due)} (en uge før evalueringen). "
+        "Ved Ja skrives datoen, den blev modtaget; den gættes ikke."
+    )
 
 
 def notes_help(limit: int) -> str:
@@ -71,6 +111,16 @@ def notes_help(limit: int) -> str:
 
 def last_score_help(last: int | None, levels: dict[int, str]) -> str:
     return f"Sidst: {last} – {levels.get(last, '')}" if last else "Ingen tidligere score."
+
+
+def scale_help(levels: dict[int, str]) -> str:
+    return "  \n".join(f"{value} – {label}" for value, label in levels.items())
+
+
+def score_caption(previous: int | None, levels: dict[int, str]) -> str:
+    """Beside a score (inside a form the caption cannot follow the choice: it shows the
+    previous score only)."""
+    return last_score_help(previous, levels)
 
 
 # --------------------------------------------------------------------------- Timer

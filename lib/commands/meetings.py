@@ -1,0 +1,124 @@
+"""Writes for follow-up meetings on their own (outside an evaluation): plan one for a
+date, later record it as held (with the date and whether the caseworker was there) or as
+cancelled with a reason. One audited, scoped transaction each (lib/commands/kit.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Engine, select
+
+from db.engine import write_session
+from db.models import Enrolment, FollowUpMeeting
+from lib.commands.kit import (
+    STALE_MESSAGE,
+    StaleEdit,
+    ValidationError,
+    check_answered,
+    check_date,
+    check_text,
+    current_date,
+    load_enrolment,
+    load_in_scope,
+)
+from lib.domain.access import Scope
+from lib.domain.enums import EnrolmentStatus, MeetingState
+from lib.domain.format import fmt_date
+
+
+def plan_meeting(
+    engine: Engine,
+    scope: Scope,
+    enrolment_id: int,
+    planned_on: dt.date | None,
+    today: dt.date | None = None,
+) -> int:
+    """A follow-up meeting planned for a date (today or later, within the course)."""
+    today = today or current_date()
+    with write_session(engine, scope.username) as s:
+        e = load_enrolment(s, scope, enrolment_id)
+        errors: dict[str, str] = {}
+        if e.status == EnrolmentStatus.ENDED:
+            errors["enrolment"] = "Forløbet er afsluttet; der kan ikke planlægges møder."
+        check_date(errors, "planned_on", planned_on, today=None, not_before=e.start_date)
+        if planned_on is not None and planned_on < today and "planned_on" not in errors:
+            errors["planned_on"] = (
+                "Datoen er passeret. Et møde, der allerede er holdt, registreres som afholdt."
+            )
+        if errors or planned_on is None:
+            raise ValidationError(errors)
+        meeting = FollowUpMeeting(
+            enrolment_id=e.id,
+            planned_on=planned_on,
+            held=False,
+            caseworker_present=False,
+            cancelled=False,
+            cancel_reason="",
+            created_by_id=scope.user_id,
+        )
+        s.add(meeting)
+        s.flush()
+        return meeting.id
+
+
+def record_meeting(
+    engine: Engine,
+    scope: Scope,
+    meeting_id: int,
+    expected_version: int | None,
+    state: str | None,
+    *,
+    held_on: dt.date | None = None,
+    caseworker_present: bool | None = None,
+    cancel_reason: str = "",
+    today: dt.date | None = None,
+) -> None:
+    """Record what happened to a meeting: held (date, caseworker present: Ja/Nej, both
+    required) or cancelled (reason required)."""
+    today = today or current_date()
+    with write_session(engine, scope.username) as s:
+        meeting = load_in_scope(
+            s,
+            scope,
+            select(FollowUpMeeting)
+            .join(Enrolment, Enrolment.id == FollowUpMeeting.enrolment_id)
+            .where(FollowUpMeeting.id == meeting_id),
+        )
+        if expected_version is not None and meeting.version != expected_version:
+            raise StaleEdit(
+                STALE_MESSAGE.format(what="Mødet"),
+                {
+                    "Planlagt": fmt_date(meeting.planned_on),
+                    "Status": MeetingState.label_of(meeting_state(meeting)),
+                    "Afholdt": fmt_date(meeting.held_on),
+                    "Sagsbehandler deltog": "Ja" if meeting.caseworker_present else "Nej",
+                    "Begrundelse for aflysning": meeting.cancel_reason,
+                },
+                meeting.version,
+            )
+        e = s.get_one(Enrolment, meeting.enrolment_id)
+        errors: dict[str, str] = {}
+        if state not in (MeetingState.HELD, MeetingState.CANCELLED):
+            errors["state"] = "Vælg om mødet blev afholdt eller aflyst."
+        elif state == MeetingState.HELD:
+            check_date(errors, "held_on", held_on, today=today, not_before=e.start_date)
+            check_answered(errors, "caseworker_present", caseworker_present)
+        else:
+            if not cancel_reason.strip():
+                errors["cancel_reason"] = "Skriv hvorfor mødet blev aflyst."
+            check_text(errors, "cancel_reason", cancel_reason)
+        if errors:
+            raise ValidationError(errors)
+        meeting.held = state == MeetingState.HELD
+        meeting.cancelled = state == MeetingState.CANCELLED
+        meeting.held_on = held_on if meeting.held else None
+        meeting.caseworker_present = bool(meeting.held and caseworker_present)
+        meeting.cancel_reason = cancel_reason.strip() if meeting.cancelled else ""
+
+
+def meeting_state(meeting: FollowUpMeeting) -> str:
+    if meeting.held:
+        return MeetingState.HELD
+    if meeting.cancelled:
+        return MeetingState.CANCELLED
+    return MeetingState.PLANNED

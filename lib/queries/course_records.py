@@ -1,0 +1,179 @@
+"""Scoped reads of one course's own records for the entry forms: its follow-up meetings,
+the deliverables due to the caseworker (registered or still expected, with due dates
+from lib.domain.rules), its pauses and its certificates. No Streamlit here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+
+from db.models import Certificate, CertificateType, Deliverable, FollowUpMeeting, Pause, Plan
+from lib.domain import rules
+from lib.domain.access import Scope
+from lib.domain.enums import DeliverableKind, MeetingState
+from lib.queries.courses import enrolment_in, evaluations_in, pauses_in, plans_in
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    id: int
+    planned_on: dt.date | None
+    state: str  # MeetingState
+    held_on: dt.date | None
+    caseworker_present: bool
+    cancel_reason: str
+    with_evaluation: bool
+    version: int
+
+
+def meetings(engine: Engine, scope: Scope, enrolment_id: int) -> list[MeetingRow]:
+    """The course's follow-up meetings, newest planned first."""
+    with engine.connect() as conn:
+        enrolment_in(conn, scope, enrolment_id)
+        rows = conn.execute(
+            select(FollowUpMeeting.__table__)
+            .where(FollowUpMeeting.enrolment_id == enrolment_id)
+            .order_by(FollowUpMeeting.planned_on.desc(), FollowUpMeeting.id.desc())
+        ).all()
+    return [
+        MeetingRow(
+            r.id,
+            r.planned_on,
+            _state(r.held, r.cancelled, r.evaluation_id),
+            r.held_on,
+            bool(r.caseworker_present),
+            r.cancel_reason or "",
+            r.evaluation_id is not None,
+            r.version,
+        )
+        for r in rows
+    ]
+
+
+def _state(held: bool, cancelled: bool, evaluation_id: int | None) -> MeetingState:
+    """Planned until recorded; one recorded with an evaluation as not held is not held."""
+    if held:
+        return MeetingState.HELD
+    if cancelled:
+        return MeetingState.CANCELLED
+    return MeetingState.NOT_HELD if evaluation_id is not None else MeetingState.PLANNED
+
+
+@dataclass(frozen=True)
+class DeliverableRow:
+    id: int | None  # None: due by the rules, not registered yet
+    kind: str
+    due_on: dt.date | None
+    received_on: dt.date | None
+
+    @property
+    def label(self) -> str:
+        return DeliverableKind.label_of(self.kind, self.kind)
+
+
+def deliverables_due(engine: Engine, scope: Scope, enrolment_id: int) -> list[DeliverableRow]:
+    """What the caseworker is to receive on this course, by due date: the rows already
+    registered, plus those the rules expect and nobody has registered yet (the meeting
+    plan, the baseline plan, the invitation to the next evaluation)."""
+    with engine.connect() as conn:
+        row = enrolment_in(conn, scope, enrolment_id)
+        saved = [
+            DeliverableRow(d.id, d.kind, d.due_on, d.received_on)
+            for d in conn.execute(
+                select(Deliverable.__table__).where(Deliverable.enrolment_id == enrolment_id)
+            )
+        ]
+        pauses = pauses_in(conn, enrolment_id)
+        plan_list = plans_in(conn, enrolment_id)
+        evals = evaluations_in(conn, [enrolment_id])
+        has_plan = conn.scalar(select(Plan.id).where(Plan.enrolment_id == enrolment_id).limit(1))
+    kinds = {d.kind for d in saved}
+    expected: list[DeliverableRow] = []
+    if DeliverableKind.MEETING_PLAN not in kinds:
+        expected.append(
+            DeliverableRow(
+                None,
+                DeliverableKind.MEETING_PLAN,
+                rules.meeting_plan_due(row.start_date, pauses),
+                None,
+            )
+        )
+    if DeliverableKind.PLAN not in kinds:
+        expected.append(
+            DeliverableRow(
+                None,
+                DeliverableKind.PLAN,
+                rules.plan_due(row.start_date, row.planned_weeks, pauses),
+                None,
+            )
+        )
+    if has_plan and plan_list:
+        next_due = rules.next_evaluation_due(
+            plan_list[0].created_on,
+            [e.evaluated_on for e in evals],
+            row.interval_months or rules.DEFAULT_EVALUATION_INTERVAL,
+            pauses,
+        )
+        invitation = rules.invitation_due(next_due)
+        if not any(
+            d.kind == DeliverableKind.EVALUATION_INVITATION and d.due_on == invitation
+            for d in saved
+        ):
+            expected.append(
+                DeliverableRow(None, DeliverableKind.EVALUATION_INVITATION, invitation, None)
+            )
+    return sorted(saved + expected, key=lambda d: (d.due_on or dt.date.max, d.kind))
+
+
+@dataclass(frozen=True)
+class PauseRow:
+    id: int
+    kind: str
+    start_date: dt.date
+    end_date: dt.date
+    reason: str
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+
+def pauses(engine: Engine, scope: Scope, enrolment_id: int) -> list[PauseRow]:
+    with engine.connect() as conn:
+        enrolment_in(conn, scope, enrolment_id)
+        return [
+            PauseRow(r.id, r.kind, r.start_date, r.end_date, r.reason)
+            for r in conn.execute(
+                select(Pause.__table__)
+                .where(Pause.enrolment_id == enrolment_id)
+                .order_by(Pause.start_date)
+            )
+        ]
+
+
+@dataclass(frozen=True)
+class CertificateRow:
+    id: int
+    label: str
+    obtained_on: dt.date
+
+
+def certificates(engine: Engine, scope: Scope, enrolment_id: int) -> list[CertificateRow]:
+    with engine.connect() as conn:
+        enrolment_in(conn, scope, enrolment_id)
+        return [
+            CertificateRow(r.id, r.label or r.name, r.obtained_on)
+            for r in conn.execute(
+                select(
+                    Certificate.id,
+                    Certificate.name,
+                    CertificateType.label,
+                    Certificate.obtained_on,
+                )
+                .outerjoin(CertificateType, CertificateType.id == Certificate.certificate_type_id)
+                .where(Certificate.enrolment_id == enrolment_id)
+                .order_by(Certificate.obtained_on)
+            )
+        ]

@@ -1,0 +1,106 @@
+"""The evaluation's second part, counted: at each course's latest evaluation in the
+period, how many of the plan's sub-goals are reached (lib.domain.measures
+SUB_GOALS_REACHED), whether the participant nears the long-term goal (NEARING_GOAL) and
+whether the sub-goals need adjusting (SUB_GOALS_TO_ADJUST). Counted in SQL over the
+courses in scope and filter; no Streamlit here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, case, func, select
+
+from db.models import Enrolment, Evaluation, EvaluationSubGoal
+from lib.domain.access import Scope
+from lib.domain.enums import GoalProgress, SubGoalStatus
+from lib.domain.period import Filters
+from lib.queries.filters import enrolment_filter, overlaps_period
+from lib.queries.scope import enrolment_clause
+
+
+@dataclass(frozen=True)
+class SubGoalProgress:
+    evaluations: int  # courses with an evaluation in the period (n for the two answers)
+    closer: int
+    further: int
+    to_adjust: int
+    goals: int  # sub-goals with a status at those evaluations (n for reached)
+    reached: int
+    in_progress: int
+    not_started: int
+
+    @property
+    def reached_share(self) -> float | None:
+        return self.reached / self.goals if self.goals else None
+
+    @property
+    def closer_share(self) -> float | None:
+        return self.closer / self.evaluations if self.evaluations else None
+
+    @property
+    def adjust_share(self) -> float | None:
+        return self.to_adjust / self.evaluations if self.evaluations else None
+
+
+def _count(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def sub_goal_progress(
+    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+) -> SubGoalProgress:
+    """The three measures over each course's latest evaluation in [f.start, as_of]."""
+    as_of = f.as_of(today)
+    courses = select(Enrolment.id).where(
+        enrolment_clause(scope), enrolment_filter(f), overlaps_period(f, today)
+    )
+    ranked = (
+        select(
+            Evaluation.id,
+            Evaluation.goal_progress,
+            Evaluation.sub_goals_need_adjusting,
+            func.row_number()
+            .over(
+                partition_by=Evaluation.enrolment_id,
+                order_by=(Evaluation.evaluated_on.desc(), Evaluation.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(
+            Evaluation.enrolment_id.in_(courses),
+            Evaluation.evaluated_on >= f.start,
+            Evaluation.evaluated_on <= as_of,
+        )
+        .subquery()
+    )
+    latest = select(ranked).where(ranked.c.rank == 1).subquery()
+    answers = select(
+        func.count(),
+        _count(latest.c.goal_progress == GoalProgress.CLOSER),
+        _count(latest.c.goal_progress == GoalProgress.FURTHER),
+        _count(latest.c.sub_goals_need_adjusting.is_(True)),
+    ).select_from(latest)
+    goals = (
+        select(
+            func.count(),
+            _count(EvaluationSubGoal.status == SubGoalStatus.REACHED),
+            _count(EvaluationSubGoal.status == SubGoalStatus.IN_PROGRESS),
+            _count(EvaluationSubGoal.status == SubGoalStatus.NOT_STARTED),
+        )
+        .select_from(EvaluationSubGoal)
+        .join(latest, latest.c.id == EvaluationSubGoal.evaluation_id)
+    )
+    with engine.connect() as conn:
+        n, closer, further, adjust = conn.execute(answers).one()
+        g, reached, in_progress, not_started = conn.execute(goals).one()
+    return SubGoalProgress(
+        int(n),
+        int(closer),
+        int(further),
+        int(adjust),
+        int(g),
+        int(reached),
+        int(in_progress),
+        int(not_started),
+    )
