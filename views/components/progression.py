@@ -22,6 +22,7 @@ from lib.domain.period import Filters
 from lib.queries.progression import (
     ParameterChange,
     StarScores,
+    fullest_star,
     parameters,
     participants_with_baseline,
     score_distribution,
@@ -195,18 +196,9 @@ def star_section(scope: Scope, filters: Filters) -> None:
 
 def _fullest_star(scope: Scope, filters: Filters, enrolment_ids: list[int]) -> int:
     """Index of the default participant: the one with the most parameters scored now,
-    then at baseline (the fullest star)."""
-
-    def scored(enrolment_id: int) -> tuple[int, int]:
-        star = cached_query(star_scores, scope, enrolment_id, filters.as_of())
-        if star is None:
-            return (0, 0)
-        return (
-            sum(r[3] is not None for r in star.rows),
-            sum(r[2] is not None for r in star.rows),
-        )
-
-    return max(range(len(enrolment_ids)), key=lambda i: scored(enrolment_ids[i]))
+    then at baseline (the fullest star), chosen in one query."""
+    fullest = cached_query(fullest_star, scope, filters)
+    return enrolment_ids.index(fullest) if fullest in enrolment_ids else 0
 
 
 def _star_details(star: StarScores, levels: dict[int, str]) -> None:
