@@ -205,8 +205,12 @@ def _shell_app() -> None:
     from lib.domain.enums import Role
 
     empty = str(Path(app.__file__).resolve().parent / "bench" / "shell_page.py")
+    pages = list(app.PAGES)  # the module is shared with the bench: put the pages back
     app.PAGES[:] = [app.PageSpec(empty, "Tom", "tom", ":material/crop_square:", tuple(Role), "X")]
-    app.main()
+    try:
+        app.main()
+    finally:
+        app.PAGES[:] = pages
 
 
 def floors(url: str) -> dict[str, float]:
