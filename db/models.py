@@ -413,7 +413,7 @@ class Evaluation(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"))
-    evaluated_on: Mapped[dt.date] = mapped_column(Date)
+    evaluated_on: Mapped[dt.date] = mapped_column(Date, index=True)
     goal_progress: Mapped[str] = mapped_column(String(20), default="unchanged")
     sub_goals_need_adjusting: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -473,7 +473,7 @@ class Deliverable(Base):
         ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
     )
     evaluation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("evaluation.id", ondelete="SET NULL")
+        ForeignKey("evaluation.id", ondelete="SET NULL"), index=True
     )
     kind: Mapped[str] = mapped_column(String(30))
     due_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -495,7 +495,7 @@ class WeeklyHours(Base):
     enrolment_id: Mapped[int] = mapped_column(
         ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
     )
-    week_start: Mapped[dt.date] = mapped_column(Date)
+    week_start: Mapped[dt.date] = mapped_column(Date, index=True)
     planned_hours: Mapped[float] = mapped_column(Float, default=0)
     attended_hours: Mapped[float] = mapped_column(Float, default=0)
     illness_hours: Mapped[float] = mapped_column(Float, default=0)
