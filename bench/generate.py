@@ -244,9 +244,12 @@ class Generator:
             **{
                 c: rng.random() < share
                 for c, share in (
-                    ("has_working_hours", 0.95), ("has_tasks", 0.9),
-                    ("has_placement_goals", 0.7), ("has_jobcentre_contact", 0.8),
-                    ("has_workplace_contact", 0.85), ("has_sub_goals_progression", 0.6),
+                    ("has_working_hours", 0.95),
+                    ("has_tasks", 0.9),
+                    ("has_placement_goals", 0.7),
+                    ("has_jobcentre_contact", 0.8),
+                    ("has_workplace_contact", 0.85),
+                    ("has_sub_goals_progression", 0.6),
                     ("has_ordinary_paid_hours", 0.3),
                 )
             },  # fmt: skip
@@ -345,14 +348,14 @@ def write_rows(engine: Engine, rows: Rows) -> None:
 
 def _organisation(engine: Engine, size: Size, today: dt.date) -> list[int]:
     """Enterprises, agreements and users (a manager 'leder', an admin, caseworkers
-    'sagsbehandler1'..N, one enterprise user per enterprise 'mentorN'); caseworker ids."""
+    'sagsbehandler', 'sagsbehandler2'..N, one enterprise user per enterprise 'mentorN'); caseworker ids."""
     users = [
         {"id": 1, "username": "leder", "display_name": "Leder", "role": "leder"},
         {"id": 2, "username": "admin", "display_name": "Admin", "role": "admin"},
     ]
     caseworkers = []
     for n in range(1, size.caseworkers + 1):
-        users.append({"id": 2 + n, "username": f"sagsbehandler{n}",
+        users.append({"id": 2 + n, "username": f"sagsbehandler{n if n > 1 else ''}",
                       "display_name": f"Sagsbehandler {n}", "role": "sagsbehandler"})  # fmt: skip
         caseworkers.append(2 + n)
     first_mentor = 3 + size.caseworkers

@@ -39,7 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 WARM_RUNS = 3
 # The app stops without a cookie key outside demo mode; the bench never sets a cookie.
 BENCH_COOKIE_KEY = "bench-cookie-key-" + "x" * 32
-USERS = {"leder": "leder", "sagsbehandler": "sagsbehandler1"}
+# The same user names in the demo (S) and the generated sizes (bench.generate).
+USERS = {"leder": "leder", "sagsbehandler": "sagsbehandler"}
 
 
 class StatementCounter:
@@ -51,6 +52,9 @@ class StatementCounter:
 
     def _count(self, *_args: Any, **_kw: Any) -> None:
         self.n += 1
+
+    def close(self) -> None:
+        event.remove(Engine, "before_cursor_execute", self._count)
 
     @contextmanager
     def counting(self) -> Iterator[list[int]]:
@@ -139,15 +143,20 @@ def replay(url: str, calls: list[tuple[Callable, tuple, tuple]]) -> float:
     try:
         for q, args, kwargs in calls:  # warm the pool and the database's cache
             q(engine, *args, **dict(kwargs))
-        times = [
-            timed(lambda: [q(engine, *a, **dict(k)) for q, a, k in calls]) for _ in range(3)
-        ]
+        times = [timed(lambda: [q(engine, *a, **dict(k)) for q, a, k in calls]) for _ in range(3)]
         return statistics.median(times)
     finally:
         engine.dispose()
 
 
-def measure_page(url: str, path: str, title: str, role: str, counter: StatementCounter) -> PageResult:
+def measure_page(
+    url: str,
+    path: str,
+    title: str,
+    role: str,
+    counter: StatementCounter,
+    warm_runs: int = WARM_RUNS,
+) -> PageResult:
     import streamlit as st
 
     result = PageResult(path, title, role)
@@ -160,7 +169,7 @@ def measure_page(url: str, path: str, title: str, role: str, counter: StatementC
     result.statements_cold = n[0]
     result.errors = errors_of(at)
     warm = []
-    for _ in range(WARM_RUNS):
+    for _ in range(warm_runs):
         with counter.counting() as n:
             warm.append(timed(at.run))
     result.warm = statistics.median(warm)
@@ -247,9 +256,19 @@ def run_pages(
     first: bool = True,
     only: list[str] | None = None,
     log: Callable[[str], None] = lambda _s: None,
+    warm_runs: int = WARM_RUNS,
 ) -> tuple[dict[str, float], list[PageResult]]:
     _env(url)
     counter = StatementCounter()
+    try:
+        return _run_pages(url, roles, first, only, log, counter, warm_runs)
+    finally:
+        counter.close()
+
+
+def _run_pages(
+    url, roles, first, only, log, counter, warm_runs
+) -> tuple[dict[str, float], list[PageResult]]:
     results = []
     base = floors(url)
     log(f"floors: {base}")
@@ -257,7 +276,7 @@ def run_pages(
         for path, title in pages_for(role):
             if only and not any(o in path for o in only):
                 continue
-            r = measure_page(url, path, title, role, counter)
+            r = measure_page(url, path, title, role, counter, warm_runs)
             if first:
                 r.first, r.peak_rss_mb = first_run(url, path, role)
             log(

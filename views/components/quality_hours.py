@@ -12,8 +12,8 @@ from lib.charts.quality import monthly_share_chart, participant_hours_chart
 from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date, fmt_number, fmt_pct
-from lib.domain.rules import add_months
 from lib.domain.quality import HoursTotals, Trend
+from lib.domain.rules import add_months
 from lib.queries.quality import (
     HoursSummary,
     ParticipantHours,
@@ -26,7 +26,6 @@ from views.components.layout import empty_state
 from views.components.quality import course_cells, course_table
 from views.components.runtime import cached_query
 from views.texts import quality as texts
-
 
 # The hours section covers the latest 12 months (from the first of the month): the weekly
 # hours grow by one row per course and week, and an unbounded sum read all of them.
@@ -148,13 +147,17 @@ def one_participant(scope: Scope, rows: list[ParticipantHoursRow]) -> None:
     by_id = {r.enrolment_id: r for r in rows}
     options = list(by_id)
     if len(options) > PICKER_LIMIT:
-        search = st.text_input(
-            "Søg deltager",
-            key="kvalitet_timer_soeg",
-            placeholder="Sagsnummer eller initialer",
-            help=f"Der er {len(options)} deltagere; listen viser de første {PICKER_LIMIT} "
-            "der passer til søgningen.",
-        ).strip().lower()
+        search = (
+            st.text_input(
+                "Søg deltager",
+                key="kvalitet_timer_soeg",
+                placeholder="Sagsnummer eller initialer",
+                help=f"Der er {len(options)} deltagere; listen viser de første {PICKER_LIMIT} "
+                "der passer til søgningen.",
+            )
+            .strip()
+            .lower()
+        )
         if search:
             options = [
                 i for i in options

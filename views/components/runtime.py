@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 from sqlalchemy import Engine, event
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from db.engine import database_url, make_engine
 from lib.domain.access import Scope
