@@ -19,11 +19,15 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from bench.generate import build
 from bench.pages import PageResult, run_pages
+
+if TYPE_CHECKING:
+    from lib.commands.evaluations import EvaluationInput
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.md"
@@ -84,20 +88,12 @@ def _some_course(engine, scope):
         ).one()
 
 
-def time_saves(url: str, n: int = SAVES) -> float:
-    """Median seconds of record_evaluation (scores, meeting, invitation), n saves on one
-    course; the rows are deleted afterwards, so a rerun measures the same database."""
-    from sqlalchemy import delete
+def sample_evaluation(engine, scope) -> tuple[int, EvaluationInput]:
+    """An active course in scope with a plan, and a valid evaluation for it today (every
+    parameter of its plan scored 3, meeting held, invitation received)."""
+    from db.models import Plan, PlanSubGoal, PlanSubGoalParameter
+    from lib.commands.evaluations import EvaluationInput
 
-    from db.engine import make_engine
-    from db.models import AuditLog, Evaluation, Plan, PlanSubGoal, PlanSubGoalParameter
-    from lib.commands.evaluations import EvaluationInput, record_evaluation
-    from lib.security.sign_in import load_user
-
-    engine = make_engine(url)
-    user = load_user(engine, "leder")
-    assert user is not None
-    scope = user.scope
     course_id, _start = _some_course(engine, scope)
     with engine.connect() as conn:
         params = sorted(
@@ -110,9 +106,8 @@ def time_saves(url: str, n: int = SAVES) -> float:
                 )
             )
         )
-        first_audit = conn.scalar(select(func.coalesce(func.max(AuditLog.id), 0)))
     today = dt.date.today()
-    data = EvaluationInput(
+    return course_id, EvaluationInput(
         evaluated_on=today,
         scores={p: 3 for p in params},
         goal_progress="closer",
@@ -121,6 +116,25 @@ def time_saves(url: str, n: int = SAVES) -> float:
         invitation_received=True,
         invitation_received_on=today,
     )
+
+
+def time_saves(url: str, n: int = SAVES) -> float:
+    """Median seconds of record_evaluation (scores, meeting, invitation), n saves on one
+    course; the rows are deleted afterwards, so a rerun measures the same database."""
+    from sqlalchemy import delete
+
+    from db.engine import make_engine
+    from db.models import AuditLog, Evaluation
+    from lib.commands.evaluations import record_evaluation
+    from lib.security.sign_in import load_user
+
+    engine = make_engine(url)
+    user = load_user(engine, "leder")
+    assert user is not None
+    scope = user.scope
+    course_id, data = sample_evaluation(engine, scope)
+    with engine.connect() as conn:
+        first_audit = conn.scalar(select(func.coalesce(func.max(AuditLog.id), 0)))
     times, ids = [], []
     for _ in range(n):
         started = time.perf_counter()
