@@ -53,7 +53,6 @@ from db.models import (
 
 # A fixed "today", so the same size and seed give the same rows on any day. Pages measure
 # against the real today; the data ends a few days before it.
-BENCH_PASSWORD_HASH = "$2b$04$benchbenchbenchbenchbeO8v2b1Jm2m3r4g0m7Y2zW9dJ0yK5m"  # never signs in
 GOAL_PROGRESS = ("closer", "closer", "unchanged", "further")
 MENTOR_TYPES = ("enterprise", "enterprise", "jobcentre", "social", "external")
 
@@ -359,6 +358,9 @@ def _organisation(engine: Engine, size: Size, today: dt.date) -> list[int]:
                       "display_name": f"Sagsbehandler {n}", "role": "sagsbehandler"})  # fmt: skip
         caseworkers.append(2 + n)
     first_mentor = 3 + size.caseworkers
+    from db.demo import DEMO_PASSWORD, _hash
+
+    password_hash = _hash(DEMO_PASSWORD)  # every bench user signs in with 'demo', as in S
     with engine.begin() as conn:
         conn.execute(
             Enterprise.__table__.insert(),
@@ -384,7 +386,7 @@ def _organisation(engine: Engine, size: Size, today: dt.date) -> list[int]:
                           "enterprise_id": a})  # fmt: skip
         for u in users:
             u.setdefault("enterprise_id", None)
-            u["password_hash"] = BENCH_PASSWORD_HASH
+            u["password_hash"] = password_hash
         conn.execute(User.__table__.insert(), users)
         conn.execute(AuditLog.__table__.insert(), [{"username": "bench", "action": "generate",
                      "table_name": "bench", "record_id": size.name}])  # fmt: skip

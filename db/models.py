@@ -413,7 +413,7 @@ class Evaluation(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"))
-    evaluated_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    evaluated_on: Mapped[dt.date] = mapped_column(Date)
     goal_progress: Mapped[str] = mapped_column(String(20), default="unchanged")
     sub_goals_need_adjusting: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -495,7 +495,7 @@ class WeeklyHours(Base):
     enrolment_id: Mapped[int] = mapped_column(
         ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
     )
-    week_start: Mapped[dt.date] = mapped_column(Date, index=True)
+    week_start: Mapped[dt.date] = mapped_column(Date)
     planned_hours: Mapped[float] = mapped_column(Float, default=0)
     attended_hours: Mapped[float] = mapped_column(Float, default=0)
     illness_hours: Mapped[float] = mapped_column(Float, default=0)
