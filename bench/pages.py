@@ -132,7 +132,7 @@ def recording_queries() -> Iterator[list[tuple[Callable, tuple, tuple]]]:
     try:
         yield calls
     finally:
-        runtime._cached = original  # type: ignore[assignment]
+        runtime._cached = original
 
 
 def replay(url: str, calls: list[tuple[Callable, tuple, tuple]]) -> float:

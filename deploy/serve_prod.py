@@ -51,7 +51,7 @@ def wait_healthy(url: str, timeout: float = 90, proc: subprocess.Popen | None = 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"{proc.args[0]} stopped with {proc.returncode}")
+            raise RuntimeError(f"{proc.args!r} stopped with {proc.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=2) as r:
                 if r.read().decode().strip() == "ok":
@@ -167,7 +167,7 @@ def main() -> None:
     signal.signal(signal.SIGINT, stop)
     while all(p.poll() is None for p in stack.procs):
         time.sleep(1)
-    failed = [p.args[0] for p in stack.procs if p.poll() is not None]
+    failed = [p.args for p in stack.procs if p.poll() is not None]
     stack.stop()
     sys.exit(f"Stoppet: {failed} sluttede uventet (se logfilerne i {args.run_dir}).")
 
