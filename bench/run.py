@@ -204,7 +204,8 @@ def markdown(
         f"- Kommando: `{command}`",
         f"- Database: `{url.split('@')[-1]}`",
         f"- Maskine: {uname.system} {uname.release}, {uname.machine}, {cpus} kerner "
-        f"(delt med andre processer), Python {platform.python_version()}",
+        f"(delt med andre processer; belastning ved slut {os.getloadavg()[0]:.1f}), "
+        f"Python {platform.python_version()}",
         f"- Gulve (warm, s): tom side {floors['empty_page']:.3f}, app-skal {floors['app_shell']:.3f}",
         "",
         "Tider i sekunder. warm: genkørsel med fyldte caches (median af 3); cold: efter "
