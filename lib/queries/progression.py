@@ -395,12 +395,30 @@ def parameters(engine: Engine) -> list[tuple[int, str, str]]:
 
 
 def trajectories(
-    engine: Engine, scope: Scope, f: Filters, parameter_id: int, today: dt.date | None = None
+    engine: Engine,
+    scope: Scope,
+    f: Filters,
+    parameter_id: int,
+    today: dt.date | None = None,
+    limit: int | None = None,
 ) -> list[tuple[str, dt.date, int, str]]:
     """(case code, date, score, 'Baseline'/'Evaluering') per participant for one parameter,
-    up to the period's end: baseline from the first plan, then each evaluation."""
+    up to the period's end: baseline from the first plan, then each evaluation. With
+    `limit`, only the first `limit` courses with a baseline by case code (a chart of
+    100,000 lines helps nobody and does not reach the browser)."""
     as_of = f.as_of(today)
     courses = _scoped_courses(scope, f, today)
+    if limit is not None:
+        courses = (
+            select(Enrolment.id)
+            .join(Participant, Participant.id == Enrolment.participant_id)
+            .where(
+                Enrolment.id.in_(courses),
+                Enrolment.id.in_(select(Plan.enrolment_id).where(Plan.version_no == 1)),
+            )
+            .order_by(Participant.case_code)
+            .limit(limit)
+        )
     base = (
         select(
             Plan.enrolment_id.label("enrolment_id"),
