@@ -267,6 +267,7 @@ def main() -> None:
     parser.add_argument("--url")
     parser.add_argument("--no-first", action="store_true", help="skip first runs in new processes")
     parser.add_argument("--only", nargs="*")
+    parser.add_argument("--roles", nargs="*", default=["leder", "sagsbehandler"])
     parser.add_argument("--report-limit", type=int, help="agreements in the report (default all)")
     parser.add_argument("--no-report", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print, do not write results.md")
@@ -274,7 +275,11 @@ def main() -> None:
     url = args.url or default_url(args.size)
     ensure_database(args.size, url)
     floors, pages = run_pages(
-        url, first=not args.no_first, only=args.only, log=lambda s: print(s, flush=True)
+        url,
+        tuple(args.roles),
+        first=not args.no_first,
+        only=args.only,
+        log=lambda s: print(s, flush=True),
     )
     save = time_saves(url)
     print(f"Gem evaluering: {save * 1000:.1f} ms", flush=True)
