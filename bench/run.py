@@ -149,13 +149,11 @@ def time_saves(url: str, n: int = SAVES) -> float:
 
 def time_report(url: str, limit: int | None = None) -> tuple[float | None, str]:
     """Seconds to build the committee report (data, Word and PowerPoint) for every
-    agreement (or the first `limit`), as the page's button does; or the error."""
+    agreement (or the first `limit`), as the page's button does (build_documents); or the
+    error. bench/committee_documents.py measures the documents alone."""
     from db.engine import make_engine
     from db.models import Agreement
-    from lib.documents.powerpoint import build_pptx
-    from lib.documents.presentation import presentation_charts, report_charts, to_document_charts
-    from lib.documents.report import build_report
-    from lib.documents.word import build_docx
+    from lib.documents.bundle import build_documents
     from lib.domain.period import default_review_period
     from lib.security.sign_in import load_user
 
@@ -167,9 +165,7 @@ def time_report(url: str, limit: int | None = None) -> tuple[float | None, str]:
     positions = {a: i for i, a in enumerate(ids)}
     started = time.perf_counter()
     try:
-        report = build_report(engine, user.scope, default_review_period(), ids)
-        build_docx(report, to_document_charts(report_charts(report, positions)))
-        build_pptx(report, to_document_charts(presentation_charts(report, positions=positions)))
+        build_documents(engine, user.scope, default_review_period(), ids, positions, 5)
     except Exception as exc:  # the bench reports a failure instead of stopping
         return (
             None,

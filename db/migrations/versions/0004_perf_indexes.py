@@ -4,15 +4,15 @@ scan: 93 % of the save). Indexes on weekly_hours.week_start and evaluation.evalu
 were tried and left out: SQLite then chose them over the course joins, and Kvalitet's
 hours and the compliance queries became 2-10 times slower at M.
 
-Revision ID: 0003_perf_indexes
+Revision ID: 0004_perf_indexes
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision: str = "0003_perf_indexes"
-down_revision: str | None = "0002"
+revision: str = "0004_perf_indexes"
+down_revision: str | None = "0003_report_header"
 branch_labels = None
 depends_on = None
 
