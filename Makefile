@@ -20,7 +20,7 @@ export UV_NO_PROGRESS := 1
 # cache checks each file's content, so clones and branches can share it.
 export MYPY_CACHE_DIR ?= $(HOME)/.cache/forlobsmonitor/mypy
 
-.PHONY: install migrate seed demo run test lint typecheck format lock chromium libreoffice bench clean
+.PHONY: install migrate seed demo run test lint typecheck format lock chromium libreoffice bench serve-prod clean
 
 $(BIN)/uv:
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -85,8 +85,19 @@ format: install
 test: install chromium libreoffice lint typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-bench: seed
-	$(BIN)/python -m bench.run
+# The page benchmark at M on SQLite (data/bench-m.db, built once); writes bench/results.md.
+# L on PostgreSQL: BENCH_ARGS="--size L --url postgresql+psycopg://postgres@127.0.0.1:5432/fm_bench_l"
+BENCH_ARGS ?= --size M
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# N Streamlit processes behind nginx (Debian's package, installed if missing) on PORT 8500.
+# Set DATABASE_URL (PostgreSQL) and FORLOB_COOKIE_KEY first; see README, "Drift".
+PROCESSES ?= 2
+serve-prod: migrate
+	@command -v nginx >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light >/dev/null; }
+	$(BIN)/python -m deploy.serve_prod --processes $(PROCESSES) --port $(or $(PROD_PORT),8500)
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-* .pytest_cache .ruff_cache .mypy_cache

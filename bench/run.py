@@ -1,117 +1,292 @@
-"""Benchmarks: each dashboard query's median time and peak Python memory on a scaled
-database, reported as a ratio to a floor measured in the same run (a full scan of the
-largest table), so the figures compare across machines. `make bench` runs it.
+"""`make bench`: build (once) a database of the chosen size, run the page benchmark, time
+saving one evaluation and building the committee report, and write bench/results.md.
+
+    python -m bench.run                      # M on SQLite (data/bench-m.db, built once)
+    python -m bench.run --size L --url postgresql+psycopg://postgres@127.0.0.1:5432/fm_bench_l
+    python -m bench.run --size S             # the demo
+
+Targets (issue 15) are printed next to each figure; a miss is marked, and the closing
+notes in bench/results.md say which query and what was tried.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
-import json
+import os
+import platform
 import statistics
-import tempfile
+import sys
 import time
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, text
+from sqlalchemy import func, select
 
-from bench.scaled_data import build_scaled
-from db.engine import make_engine
-from db.migrate import upgrade
-from lib.domain.access import Scope
+from bench.generate import build
+from bench.pages import PageResult, run_pages
 
-RESULTS = Path(__file__).resolve().parent / "results"
-REPEAT = 7
+if TYPE_CHECKING:
+    from lib.commands.evaluations import EvaluationInput
 
-MANAGER = Scope(user_id=0, username="bench", role="leder")
-CASEWORKER = Scope(user_id=3, username="cw3", role="sagsbehandler")
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results.md"
+SAVES = 50
+
+# (warm, cold, statements per run) targets per size and role; None: no target.
+TARGETS = {
+    ("M", "leder"): (0.3, 1.0, 50),
+    ("M", "sagsbehandler"): (0.3, 1.0, 50),
+    ("L", "leder"): (1.5, 3.0, None),
+    ("L", "sagsbehandler"): (1.0, None, None),
+    ("S", "leder"): (None, None, 50),
+    ("S", "sagsbehandler"): (None, None, 50),
+}
 
 
-def floor(engine: Engine, _scope: Scope):
+def default_url(size: str) -> str:
+    return f"sqlite:///{ROOT / 'data' / f'bench-{size.lower()}.db'}"
+
+
+def ensure_database(size: str, url: str) -> None:
+    """Build the size's data unless the database already holds it."""
+    from db.engine import make_engine
+    from db.migrate import upgrade
+    from db.models import Agreement
+
+    upgrade(url)  # a database built before a new migration gets it
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            has = conn.scalar(select(func.count()).select_from(Agreement))
+    except Exception:
+        has = 0
+    finally:
+        engine.dispose()
+    if not has:
+        print(f"Bygger {size} i {url} ...", flush=True)
+        started = time.perf_counter()
+        build(size, url, verbose=True)
+        print(f"  {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _some_course(engine, scope):
+    """An active course in scope with a plan: where the bench saves its evaluations."""
+    from db.models import Enrolment, Plan
+    from lib.queries.scope import enrolment_clause
+
     with engine.connect() as conn:
-        return conn.execute(text("SELECT COUNT(*), SUM(score) FROM evaluation_score")).all()
+        return conn.execute(
+            select(Enrolment.id, Enrolment.start_date)
+            .where(
+                Enrolment.status == "active",
+                enrolment_clause(scope),
+                Enrolment.id.in_(select(Plan.enrolment_id)),
+            )
+            .order_by(Enrolment.id)
+            .limit(1)
+        ).one()
 
 
-def candidates() -> dict[str, Callable]:
-    """The dashboard queries to measure, as (engine, scope) -> result."""
-    from lib.queries.occupancy import occupancy_by_agreement
+def sample_evaluation(engine, scope) -> tuple[int, EvaluationInput]:
+    """An active course in scope with a plan, and a valid evaluation for it today (every
+    parameter of its plan scored 3, meeting held, invitation received)."""
+    from db.models import Plan, PlanSubGoal, PlanSubGoalParameter
+    from lib.commands.evaluations import EvaluationInput
 
-    out: dict[str, Callable] = {"occupancy_by_agreement": occupancy_by_agreement}
-    out.update(extra_candidates())
-    return out
+    course_id, _start = _some_course(engine, scope)
+    with engine.connect() as conn:
+        params = sorted(
+            set(
+                conn.scalars(
+                    select(PlanSubGoalParameter.parameter_id)
+                    .join(PlanSubGoal, PlanSubGoal.id == PlanSubGoalParameter.plan_sub_goal_id)
+                    .join(Plan, Plan.id == PlanSubGoal.plan_id)
+                    .where(Plan.enrolment_id == course_id)
+                )
+            )
+        )
+    today = dt.date.today()
+    return course_id, EvaluationInput(
+        evaluated_on=today,
+        scores={p: 3 for p in params},
+        goal_progress="closer",
+        meeting_held=True,
+        meeting_on=today,
+        invitation_received=True,
+        invitation_received_on=today,
+    )
 
 
-def extra_candidates() -> dict[str, Callable]:
-    from lib.domain.period import Filters, default_period
-    from lib.queries.compliance import compliance
-    from lib.queries.my_results import my_results
-    from lib.queries.occupancy import monthly_occupancy
-    from lib.queries.outcomes import outcome_counts
-    from lib.queries.progression import parameter_changes, trajectories
+def time_saves(url: str, n: int = SAVES) -> float:
+    """Median seconds of record_evaluation (scores, meeting, invitation), n saves on one
+    course; the rows are deleted afterwards, so a rerun measures the same database."""
+    from sqlalchemy import delete
 
-    start, end = default_period()
-    year = Filters(start=start, end=end)
-    return {
-        "monthly_occupancy (12 months)": lambda e, s: monthly_occupancy(e, s),
-        "compliance (12 months)": lambda e, s: compliance(e, s, year),
-        "parameter_changes (12 months)": lambda e, s: parameter_changes(e, s, year),
-        "trajectories (12 months)": lambda e, s: trajectories(e, s, year, 1),
-        "outcome_counts (12 months)": lambda e, s: outcome_counts(e, s, year),
-        "my_results": lambda e, s: my_results(e, s),
-    }
+    from db.engine import make_engine
+    from db.models import AuditLog, Evaluation
+    from lib.commands.evaluations import record_evaluation
+    from lib.security.sign_in import load_user
+
+    engine = make_engine(url)
+    user = load_user(engine, "leder")
+    assert user is not None
+    scope = user.scope
+    course_id, data = sample_evaluation(engine, scope)
+    with engine.connect() as conn:
+        first_audit = conn.scalar(select(func.coalesce(func.max(AuditLog.id), 0)))
+    times, ids = [], []
+    for _ in range(n):
+        started = time.perf_counter()
+        ids.append(record_evaluation(engine, scope, course_id, data, confirm_close=True))
+        times.append(time.perf_counter() - started)
+    with engine.begin() as conn:
+        conn.execute(delete(Evaluation).where(Evaluation.id.in_(ids)))
+        conn.execute(delete(AuditLog).where(AuditLog.id > first_audit))
+    engine.dispose()
+    return statistics.median(times)
 
 
-def measure(fn: Callable, engine: Engine, scope: Scope) -> tuple[float, int]:
-    fn(engine, scope)  # warm-up: connection pool, statement cache
-    times = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        fn(engine, scope)
-        times.append(time.perf_counter() - start)
-    tracemalloc.start()
-    fn(engine, scope)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return statistics.median(times), peak
+def time_report(url: str, limit: int | None = None) -> tuple[float | None, str]:
+    """Seconds to build the committee report (data, Word and PowerPoint) for every
+    agreement (or the first `limit`), as the page's button does (build_documents); or the
+    error. bench/committee_documents.py measures the documents alone."""
+    from db.engine import make_engine
+    from db.models import Agreement
+    from lib.documents.bundle import build_documents
+    from lib.domain.period import default_review_period
+    from lib.security.sign_in import load_user
+
+    engine = make_engine(url)
+    user = load_user(engine, "leder")
+    assert user is not None
+    with engine.connect() as conn:
+        ids = list(conn.scalars(select(Agreement.id).order_by(Agreement.id)))[:limit]
+    positions = {a: i for i, a in enumerate(ids)}
+    started = time.perf_counter()
+    try:
+        build_documents(engine, user.scope, default_review_period(), ids, positions, 5)
+    except Exception as exc:  # the bench reports a failure instead of stopping
+        return (
+            None,
+            f"{type(exc).__name__}: {str(exc)[:160]} (efter {time.perf_counter() - started:.0f} s)",
+        )
+    finally:
+        engine.dispose()
+    return time.perf_counter() - started, f"{len(ids)} aftaler"
+
+
+def _mark(value: float | None, target: float | None) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.3f}"
+    return f"**{text} ✗**" if target is not None and value > target else text
+
+
+def markdown(
+    size: str,
+    url: str,
+    floors: dict[str, float],
+    pages: list[PageResult],
+    save: float | None,
+    report: tuple[float | None, str] | None,
+    command: str,
+) -> str:
+    uname = platform.uname()
+    cpus = os.cpu_count()
+    lines = [
+        f"## Størrelse {size} – {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- Kommando: `{command}`",
+        f"- Database: `{url.split('@')[-1]}`",
+        f"- Maskine: {uname.system} {uname.release}, {uname.machine}, {cpus} kerner "
+        f"(delt med andre processer; belastning ved slut {os.getloadavg()[0]:.1f}), "
+        f"Python {platform.python_version()}",
+        f"- Gulve (warm, s): tom side {floors['empty_page']:.3f}, app-skal {floors['app_shell']:.3f}",
+        "",
+        "Tider i sekunder. warm: genkørsel med fyldte caches (median af 3); cold: efter "
+        "st.cache_data.clear(); first: første kørsel i en ny proces; queries: sidens egne "
+        "lib-forespørgsler uden Streamlit; SQL: sætninger pr. kørsel (cold/warm); ✗: over målet.",
+        "",
+        "| Side | Rolle | warm | cold | first | queries | SQL cold/warm | RSS MB | fejl |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in pages:
+        warm_t, cold_t, sql_t = TARGETS.get((size, r.role), (None, None, None))
+        sql = f"{r.statements_cold}/{r.statements_warm}"
+        if sql_t is not None and max(r.statements_cold, r.statements_warm) > sql_t:
+            sql = f"**{sql} ✗**"
+        lines.append(
+            f"| {r.title} | {r.role} | {_mark(r.warm, warm_t)} | {_mark(r.cold, cold_t)} | "
+            f"{_mark(r.first, None)} | {r.queries:.3f} | {sql} | "
+            f"{r.peak_rss_mb or 0:.0f} | {r.errors[0][:80] if r.errors else ''} |"
+        )
+    lines.append("")
+    if save is not None:
+        lines.append(f"- Gem én evaluering (median af {SAVES}): {_mark(save, 0.1)} s (mål ≤ 0,1 s)")
+    if report is not None:
+        seconds, note = report
+        lines.append(
+            "- Udvalgsrapport, Word + PowerPoint: "
+            + (
+                f"{_mark(seconds, 10.0)} s ({note}; mål ≤ 10 s for 40 aftaler)"
+                if seconds
+                else f"**fejl ✗**: {note}"
+            )
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_results(section: str, size: str) -> None:
+    """Replace this size's section in bench/results.md (other sizes are kept)."""
+    head = (
+        "# Benchmark-resultater\n\nSkrevet af `make bench` (bench/run.py). Noter står nederst.\n\n"
+    )
+    old = RESULTS.read_text() if RESULTS.exists() else head
+    parts = old.split("\n## ")
+    kept = [p for p in parts[1:] if not p.startswith(f"Størrelse {size} ")]
+    notes = ""
+    kept_sections = []
+    for p in kept:
+        if p.startswith("Noter"):
+            notes = "\n## " + p
+        else:
+            kept_sections.append("\n## " + p)
+    body = parts[0].rstrip("\n") + "\n" + "".join(kept_sections) + "\n" + section + notes
+    RESULTS.write_text(body.rstrip("\n") + "\n")
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        upgrade(url)
-        engine = make_engine(url)
-        sizes = build_scaled(engine)
-        floor_time, floor_mem = measure(floor, engine, MANAGER)
-        report = {
-            "date": dt.date.today().isoformat(),
-            "rows": sizes,
-            "floor": {
-                "what": "SELECT COUNT(*), SUM(score) FROM evaluation_score",
-                "seconds": floor_time,
-                "peak_bytes": floor_mem,
-            },
-            "queries": {},
-        }
-        print(f"Rows: {sizes}")
-        print(f"Floor: {floor_time * 1000:.2f} ms, {floor_mem / 1024:.0f} KiB")
-        print(f"{'query':40} {'scope':14} {'time×floor':>10} {'mem×floor':>10}")
-        for name, fn in candidates().items():
-            for scope in (MANAGER, CASEWORKER):
-                seconds, peak = measure(fn, engine, scope)
-                t_ratio, m_ratio = seconds / floor_time, peak / max(floor_mem, 1)
-                report["queries"][f"{name}[{scope.role}]"] = {
-                    "time_ratio": round(t_ratio, 2),
-                    "mem_ratio": round(m_ratio, 2),
-                    "seconds": seconds,
-                    "peak_bytes": peak,
-                }
-                print(f"{name:40} {scope.role:14} {t_ratio:10.2f} {m_ratio:10.2f}")
-        engine.dispose()
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"bench_{report['date']}.json"
-    out.write_text(json.dumps(report, indent=2))
-    print(f"Saved {out}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="M", choices=["S", "M", "L"])
+    parser.add_argument("--url")
+    parser.add_argument("--no-first", action="store_true", help="skip first runs in new processes")
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--roles", nargs="*", default=["leder", "sagsbehandler"])
+    parser.add_argument("--report-limit", type=int, help="agreements in the report (default all)")
+    parser.add_argument("--no-report", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="print, do not write results.md")
+    args = parser.parse_args()
+    url = args.url or default_url(args.size)
+    ensure_database(args.size, url)
+    floors, pages = run_pages(
+        url,
+        tuple(args.roles),
+        first=not args.no_first,
+        only=args.only,
+        log=lambda s: print(s, flush=True),
+    )
+    save = time_saves(url)
+    print(f"Gem evaluering: {save * 1000:.1f} ms", flush=True)
+    report = None if args.no_report else time_report(url, args.report_limit)
+    if report:
+        print(f"Rapport: {report}", flush=True)
+    command = "python -m bench.run " + " ".join(a for a in sys.argv[1:] if "://" not in a)
+    section = markdown(args.size, url, floors, pages, save, report, command.strip())
+    print(section)
+    if not args.no_write:
+        write_results(section, args.size)
 
 
 if __name__ == "__main__":

@@ -559,7 +559,7 @@ class Deliverable(Base):
         ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
     )
     evaluation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("evaluation.id", ondelete="SET NULL")
+        ForeignKey("evaluation.id", ondelete="SET NULL"), index=True
     )
     kind: Mapped[str] = mapped_column(String(30))
     due_on: Mapped[dt.date | None] = mapped_column(Date)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, and_, case, func, literal, select
 
 from db.models import (
     Agreement,
@@ -29,6 +29,7 @@ from db.models import (
     Evaluation,
     MentorAssignment,
     MentorContact,
+    MentorFrequencyChange,
     OutcomeType,
     Parameter,
     Participant,
@@ -40,7 +41,7 @@ from lib.domain import rules
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import JOB_CENTRE_ROLES, DueStatus, EnrolmentStatus, Role
 from lib.domain.period import Filters, Period, default_period
-from lib.domain.quality import mentor_intervals, share
+from lib.domain.quality import MENTOR_GRACE_DAYS, mentor_intervals, share
 from lib.domain.rules import Tally
 from lib.queries.compliance import NO_CASEWORKER, compliance_by_caseworker, dates_by_course
 from lib.queries.filters import overlaps_period
@@ -180,43 +181,113 @@ def _evaluations_current(conn, f: Filters, today: dt.date) -> dict[int | None, t
     return out
 
 
+def _days(conn, start, end):
+    if conn.dialect.name == "sqlite":
+        return func.julianday(end) - func.julianday(start)
+    return end - start
+
+
 def _mentors(conn, today: dt.date) -> dict[int | None, tuple[int, int]]:
     """Per caseworker: (mentor follow-up intervals due, of which on time), every mentor
-    assignment up to today, as the Opfølgning page's mentor section counts them."""
-    assignments = conn.execute(
-        select(
-            MentorAssignment.id,
-            MentorAssignment.start_date,
-            MentorAssignment.end_date,
-            MentorAssignment.frequency_days,
-            Participant.caseworker_id,
+    assignment up to today, as the Opfølgning page's mentor section counts them.
+
+    lib.domain.quality.mentor_intervals in SQL (a window over each assignment's contact
+    days), summed per caseworker: reading every contact into Python took seconds at L.
+    tests/test_bench.py checks it against the rule."""
+    a = MentorAssignment
+    # SQL below for assignments with one frequency throughout (the window needs it fixed).
+    changed = select(MentorFrequencyChange.mentor_assignment_id).distinct()
+    stop = case(
+        (and_(a.end_date.is_not(None), a.end_date < today), a.end_date), else_=literal(today)
+    )
+    days = (
+        select(a.id.label("aid"), MentorContact.contact_on.label("day"))
+        .join(MentorContact, MentorContact.mentor_assignment_id == a.id)
+        .where(
+            a.start_date <= today,
+            MentorContact.contact_on >= a.start_date,
+            MentorContact.contact_on <= stop,
         )
+        .distinct()
+        .subquery()
+    )
+    gaps = (
+        select(
+            days.c.aid,
+            days.c.day,
+            _days(
+                conn,
+                func.lag(days.c.day).over(partition_by=days.c.aid, order_by=days.c.day),
+                days.c.day,
+            ).label("gap"),
+        )
+    ).subquery()
+    limit = a.frequency_days + MENTOR_GRACE_DAYS
+    per_assignment = (
+        select(
+            gaps.c.aid,
+            func.count().label("n"),
+            func.sum(case((gaps.c.gap <= limit, 1), else_=0)).label("on_time"),
+            func.max(gaps.c.day).label("last"),
+            func.min(gaps.c.day).label("first"),
+        )
+        .join(a, a.id == gaps.c.aid)
+        .group_by(gaps.c.aid)
+        .subquery()
+    )
+    # The first gap runs from the start to the first contact (lag is NULL there); the open
+    # one from the last contact (or the start) to the stop day, due once it is overdue.
+    first_gap = _days(conn, a.start_date, per_assignment.c.first)
+    last = func.coalesce(per_assignment.c.last, a.start_date)
+    open_overdue = case((_days(conn, last, stop) > limit, 1), else_=0)
+    stmt = (
+        select(
+            Participant.caseworker_id,
+            func.coalesce(func.sum(func.coalesce(per_assignment.c.n, 0) + open_overdue), 0),
+            func.coalesce(
+                func.sum(
+                    func.coalesce(per_assignment.c.on_time, 0)
+                    + case((first_gap <= limit, 1), else_=0)
+                ),
+                0,
+            ),
+        )
+        .select_from(a)
+        .join(Enrolment, Enrolment.id == a.enrolment_id)
+        .join(Participant, Participant.id == Enrolment.participant_id)
+        .outerjoin(per_assignment, per_assignment.c.aid == a.id)
+        .where(a.start_date <= today, ~a.id.in_(changed))
+        .group_by(Participant.caseworker_id)
+    )
+    out = {key: (int(due), int(on_time)) for key, due, on_time in conn.execute(stmt)}
+    _add_changed_frequency_mentors(conn, today, changed, out)
+    return out
+
+
+def _add_changed_frequency_mentors(conn, today: dt.date, changed, out) -> None:
+    """The few assignments whose frequency changed during the course: the rule itself,
+    which judges each interval by the frequency in force on the day it falls due."""
+    rows = conn.execute(
+        select(MentorAssignment.id, MentorAssignment.start_date, MentorAssignment.end_date,
+               MentorAssignment.frequency_days, Participant.caseworker_id)
         .join(Enrolment, Enrolment.id == MentorAssignment.enrolment_id)
         .join(Participant, Participant.id == Enrolment.participant_id)
-        .where(MentorAssignment.start_date <= today)
-    ).all()
+        .where(MentorAssignment.start_date <= today, MentorAssignment.id.in_(changed))
+    ).all()  # fmt: skip
+    if not rows:
+        return
     contacts = dates_by_course(
         conn,
         select(MentorContact.mentor_assignment_id, MentorContact.contact_on).where(
-            MentorContact.contact_on <= today
+            MentorContact.contact_on <= today, MentorContact.mentor_assignment_id.in_(changed)
         ),
     )
-    changes = frequency_changes(
-        conn, select(MentorAssignment.id).where(MentorAssignment.start_date <= today)
-    )
-    out: dict[int | None, tuple[int, int]] = {}
-    for a in assignments:
-        m = mentor_intervals(
-            a.start_date,
-            a.end_date,
-            contacts.get(a.id, []),
-            a.frequency_days,
-            today,
-            changes=changes.get(a.id, []),
-        )
+    changes = frequency_changes(conn, changed)
+    for a in rows:
+        m = mentor_intervals(a.start_date, a.end_date, contacts.get(a.id, []),
+                             a.frequency_days, today, changes=changes.get(a.id, []))  # fmt: skip
         due, on_time = out.get(a.caseworker_id, (0, 0))
         out[a.caseworker_id] = (due + m.due, on_time + m.on_time)
-    return out
 
 
 def my_results(engine: Engine, scope: Scope, today: dt.date | None = None) -> MyResults:

@@ -395,12 +395,30 @@ def parameters(engine: Engine) -> list[tuple[int, str, str]]:
 
 
 def trajectories(
-    engine: Engine, scope: Scope, f: Filters, parameter_id: int, today: dt.date | None = None
+    engine: Engine,
+    scope: Scope,
+    f: Filters,
+    parameter_id: int,
+    today: dt.date | None = None,
+    limit: int | None = None,
 ) -> list[tuple[str, dt.date, int, str]]:
     """(case code, date, score, 'Baseline'/'Evaluering') per participant for one parameter,
-    up to the period's end: baseline from the first plan, then each evaluation."""
+    up to the period's end: baseline from the first plan, then each evaluation. With
+    `limit`, only the first `limit` courses with a baseline by case code (a chart of
+    100,000 lines helps nobody and does not reach the browser)."""
     as_of = f.as_of(today)
     courses = _scoped_courses(scope, f, today)
+    if limit is not None:
+        courses = (
+            select(Enrolment.id)
+            .join(Participant, Participant.id == Enrolment.participant_id)
+            .where(
+                Enrolment.id.in_(courses),
+                Enrolment.id.in_(select(Plan.enrolment_id).where(Plan.version_no == 1)),
+            )
+            .order_by(Participant.case_code)
+            .limit(limit)
+        )
     base = (
         select(
             Plan.enrolment_id.label("enrolment_id"),
@@ -458,6 +476,73 @@ def participants_with_baseline(
     )
     with engine.connect() as conn:
         return [(r[0], r[1]) for r in conn.execute(stmt)]
+
+
+def fullest_star(
+    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+) -> int | None:
+    """The enrolment id of the default participant for the star chart: of the courses
+    participants_with_baseline lists, the one with the most parameters scored at the latest
+    evaluation up to the period's end, then at baseline, then the first by case code (as
+    star_scores counts them). One query, however many participants."""
+    courses = _scoped_courses(scope, f, today)
+    as_of = f.as_of(today)
+    ranked = (
+        select(
+            Evaluation.enrolment_id.label("enrolment_id"),
+            Evaluation.id.label("evaluation_id"),
+            func.row_number()
+            .over(
+                partition_by=Evaluation.enrolment_id,
+                order_by=(Evaluation.evaluated_on.desc(), Evaluation.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(Evaluation.enrolment_id.in_(courses), Evaluation.evaluated_on <= as_of)
+        .subquery()
+    )
+    now = (
+        select(
+            ranked.c.enrolment_id,
+            func.count(func.distinct(EvaluationScore.parameter_id)).label("n"),
+        )
+        .join(EvaluationScore, EvaluationScore.evaluation_id == ranked.c.evaluation_id)
+        .where(ranked.c.rank == 1, EvaluationScore.sub_element_id.is_(None))
+        .group_by(ranked.c.enrolment_id)
+        .subquery()
+    )
+    base = (
+        select(
+            Plan.enrolment_id.label("enrolment_id"),
+            func.count(func.distinct(PlanScore.parameter_id)).label("n"),
+        )
+        .join(PlanScore, PlanScore.plan_id == Plan.id)
+        .where(
+            Plan.version_no == 1,
+            Plan.enrolment_id.in_(courses),
+            PlanScore.sub_element_id.is_(None),
+        )
+        .group_by(Plan.enrolment_id)
+        .subquery()
+    )
+    stmt = (
+        select(Enrolment.id)
+        .join(Participant, Participant.id == Enrolment.participant_id)
+        .outerjoin(now, now.c.enrolment_id == Enrolment.id)
+        .outerjoin(base, base.c.enrolment_id == Enrolment.id)
+        .where(
+            Enrolment.id.in_(courses),
+            Enrolment.id.in_(select(Plan.enrolment_id).where(Plan.version_no == 1)),
+        )
+        .order_by(
+            func.coalesce(now.c.n, 0).desc(),
+            func.coalesce(base.c.n, 0).desc(),
+            Participant.case_code,
+        )
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        return conn.scalar(stmt)
 
 
 @dataclass(frozen=True)

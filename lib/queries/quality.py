@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, case, extract, func, select
+from sqlalchemy import Engine, case, extract, func, select, true
 
 from db.models import (
     Agreement,
@@ -364,9 +364,13 @@ class ParticipantHoursRow:
 
 
 def participant_hours_table(
-    engine: Engine, scope: Scope, agreement_ids: Sequence[int] | None = None
+    engine: Engine,
+    scope: Scope,
+    agreement_ids: Sequence[int] | None = None,
+    since: dt.date | None = None,
 ) -> list[ParticipantHoursRow]:
-    """Per enrolment in scope: sums of its weekly hours (grouped in SQL)."""
+    """Per enrolment in scope: sums of its weekly hours (grouped in SQL), from the week
+    of `since` on when given."""
     stmt = (
         select(
             *_hours_columns(), Enrolment.id.label("enrolment_id"), Participant.case_code,
@@ -378,7 +382,8 @@ def participant_hours_table(
         .join(Enrolment, Enrolment.id == WeeklyHours.enrolment_id)
         .join(Participant, Participant.id == Enrolment.participant_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
-        .where(enrolment_clause(scope), _in_agreements(agreement_ids))
+        .where(enrolment_clause(scope), _in_agreements(agreement_ids),
+               WeeklyHours.week_start >= since if since is not None else true())
         .group_by(Enrolment.id, Participant.case_code, Participant.initials,
                   Enrolment.agreement_id, Agreement.name)
         .order_by(Enrolment.agreement_id, Participant.case_code)
@@ -462,15 +467,22 @@ def mentor_compliance(
                    MentorAssignment.start_date <= as_of)
             .order_by(Enrolment.agreement_id, Participant.case_code, MentorAssignment.id)
         ).all()  # fmt: skip
+        # The contacts of the same assignments, selected by the same conditions in SQL:
+        # an IN list of every assignment id broke PostgreSQL's 65,535-parameter limit.
         contacts: dict[int, list[dt.date]] = {}
-        ids = [a.id for a in assignments]
-        changes = frequency_changes(conn, ids)
-        if ids:
-            for aid, day in conn.execute(
-                select(MentorContact.mentor_assignment_id, MentorContact.contact_on)
-                .where(MentorContact.mentor_assignment_id.in_(ids), MentorContact.contact_on <= as_of)
-            ):  # fmt: skip
-                contacts.setdefault(aid, []).append(day)
+        in_scope = (
+            select(MentorAssignment.id)
+            .join(Enrolment, Enrolment.id == MentorAssignment.enrolment_id)
+            .where(enrolment_clause(scope), _in_agreements(agreement_ids),
+                   MentorAssignment.start_date <= as_of)
+        )  # fmt: skip
+        changes = frequency_changes(conn, in_scope)
+        for aid, day in conn.execute(
+            select(MentorContact.mentor_assignment_id, MentorContact.contact_on)
+            .where(MentorContact.mentor_assignment_id.in_(in_scope),
+                   MentorContact.contact_on <= as_of)
+        ):  # fmt: skip
+            contacts.setdefault(aid, []).append(day)
     rows: list[MentorRow] = []
     agreements: dict[int, MentorGroup] = {}
     types = {key: MentorGroup(key, label) for key, label in MentorType.labels().items()}

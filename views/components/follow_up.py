@@ -9,9 +9,16 @@ import streamlit as st
 
 from lib.charts.dashboards import status_share_chart
 from lib.domain import measures
-from lib.domain.format import fmt_int
+from lib.domain.access import Scope
+from lib.domain.format import fmt_date, fmt_int
 from lib.domain.period import Filters
-from lib.queries.compliance import DUE_SOON_DAYS, Compliance, GroupCompliance, OpenItem
+from lib.queries.compliance import (
+    DUE_SOON_DAYS,
+    Compliance,
+    GroupCompliance,
+    OpenItem,
+    compliance,
+)
 from views.components.course_page import LINK_COLUMN, LINK_HELP
 from views.components.dashboard import share_kpi, show_chart
 from views.components.follow_up_tables import (
@@ -21,6 +28,8 @@ from views.components.follow_up_tables import (
     status_frame,
 )
 from views.components.layout import empty_state, table
+from views.components.quality import mentor_compliance_section
+from views.components.runtime import cached_query
 from views.texts import dashboards as texts
 
 
@@ -93,3 +102,17 @@ def _open_items(
     )
     if caption:
         st.caption(caption)
+
+
+def follow_up_body(scope: Scope, filters: Filters) -> None:
+    """Opfølgning below the header: the figures, the groups, the deadlines, mentors."""
+    data = cached_query(compliance, scope, filters)
+    if not data.courses:
+        empty_state(texts.NO_COURSES, texts.NO_COURSES_HINT)
+        return
+    st.caption(f"Opgjort pr. {fmt_date(data.as_of)} for {fmt_int(data.courses)} forløb.")
+    follow_up_cards(data.total)
+    group_tabs(data)
+    deadline_lists(data, filters)
+    # Mentor follow-up is compliance too: the quality pages' section, same agreements.
+    mentor_compliance_section(scope, filters)

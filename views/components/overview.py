@@ -14,8 +14,13 @@ from lib.domain.access import Scope
 from lib.domain.enums import DueStatus
 from lib.domain.format import fmt_int, fmt_pct
 from lib.domain.period import Filters
-from lib.queries.compliance import Compliance, GroupCompliance, plan_coverage
-from lib.queries.occupancy import AgreementOccupancy, monthly_occupancy, occupancy_totals
+from lib.queries.compliance import Compliance, GroupCompliance, compliance, plan_coverage
+from lib.queries.occupancy import (
+    AgreementOccupancy,
+    monthly_occupancy,
+    occupancy_by_agreement,
+    occupancy_totals,
+)
 from lib.queries.outcomes import outcomes_in_year
 from views.components.dashboard import share_kpi, show_chart
 from views.components.filters import agreement_names
@@ -138,3 +143,16 @@ def monthly_occupancy_chart(scope: Scope, filters: Filters) -> None:
     frame["Måned"] = pd.to_datetime(frame["Måned"])
     show_chart(occupancy_month_chart(frame, agreement_names(scope)))
     st.caption(texts.MONTHLY_OCCUPANCY_CAPTION)
+
+
+def overview_body(scope: Scope, filters: Filters) -> None:
+    """Overblik below the header: occupancy, key figures, the table and 12 months."""
+    rows = cached_query(occupancy_by_agreement, scope, list(filters.agreement_ids) or None)
+    if not rows:
+        empty_state(texts.NO_AGREEMENTS, texts.NO_AGREEMENTS_HINT)
+        return
+    follow_up = cached_query(compliance, scope, filters)
+    occupancy_cards(rows)
+    key_figures(scope, filters, follow_up.total)
+    agreement_table(rows, follow_up)
+    monthly_occupancy_chart(scope, filters)

@@ -22,6 +22,7 @@ from lib.domain.period import Filters
 from lib.queries.progression import (
     ParameterChange,
     StarScores,
+    fullest_star,
     parameters,
     participants_with_baseline,
     score_distribution,
@@ -172,6 +173,13 @@ def sub_element_section(scope: Scope, filters: Filters, changes: list[ParameterC
 
 
 # --------------------------------------------------------------------------- trajectories
+# Above this many participants the trajectory chart shows the first ones by case code and
+# the star's picker searches: one line or option per participant does not scale to a
+# national caseload (100,000 courses).
+TRAJECTORY_LIMIT = 300
+PICKER_LIMIT = 200
+
+
 def trajectory_section(scope: Scope, filters: Filters) -> None:
     """Every participant's scores on one parameter over time, and the mean."""
     st.subheader("Udvikling over tid")
@@ -187,7 +195,9 @@ def trajectory_section(scope: Scope, filters: Filters) -> None:
     if not choice:
         return
     parameter_id = next(p for p, code, _ in params if code == choice)
-    points = cached_query(trajectories, scope, filters, parameter_id)
+    people = len(cached_query(participants_with_baseline, scope, filters))
+    limit = TRAJECTORY_LIMIT if people > TRAJECTORY_LIMIT else None
+    points = cached_query(trajectories, scope, filters, parameter_id, None, limit)
     if not points:
         empty_state(texts.NO_TRAJECTORY.format(parameter=labels_by_code[choice]))
         return
@@ -198,6 +208,11 @@ def trajectory_section(scope: Scope, filters: Filters) -> None:
     frame["Placering"] = frame["Score"] + spread(frame["Deltager"])
     show_chart(trajectory_chart(frame, levels, PARAMETER_COLORS.get(choice, "#0072B2")))
     st.caption(texts.TRAJECTORY_CAPTION.format(n=fmt_int(frame["Deltager"].nunique())))
+    if limit is not None:
+        st.caption(
+            f"Viser de første {fmt_int(limit)} af {fmt_int(people)} deltagere efter "
+            "sagsnummer; afgræns med filtrene for at se andre."
+        )
 
 
 # --------------------------------------------------------------------------- star
@@ -209,14 +224,33 @@ def star_section(scope: Scope, filters: Filters) -> None:
         empty_state(texts.NO_BASELINE)
         return
     codes = dict(people)
+    options = list(codes)
+    fullest = cached_query(fullest_star, scope, filters)
+    if len(options) > PICKER_LIMIT:
+        search = (
+            st.text_input(
+                "Søg deltager",
+                key="progression_soeg",
+                placeholder="Sagsnummer",
+                help=f"{fmt_int(len(options))} deltagere; listen viser højst {PICKER_LIMIT}.",
+            )
+            .strip()
+            .lower()
+        )
+        matching = [i for i in options if search in codes[i].lower()] if search else options
+        options = matching[:PICKER_LIMIT]
+        if not search and fullest in codes and fullest not in options:
+            options = [fullest, *options[: PICKER_LIMIT - 1]]
     picked = st.selectbox(
         "Deltager",
-        list(codes),
-        index=_fullest_star(scope, filters, list(codes)),
+        options,
+        index=options.index(fullest) if fullest in options else (0 if options else None),
         format_func=lambda i: codes[i],
         key="progression_participant",
         help=texts.PARTICIPANT_HELP,
     )
+    if picked is None:
+        return
     star = cached_query(star_scores, scope, picked, filters.as_of())
     if star is None:
         return
@@ -227,22 +261,6 @@ def star_section(scope: Scope, filters: Filters) -> None:
     with right:
         _star_details(star, levels)
         course_page_link(picked)
-
-
-def _fullest_star(scope: Scope, filters: Filters, enrolment_ids: list[int]) -> int:
-    """Index of the default participant: the one with the most parameters scored now,
-    then at baseline (the fullest star)."""
-
-    def scored(enrolment_id: int) -> tuple[int, int]:
-        star = cached_query(star_scores, scope, enrolment_id, filters.as_of())
-        if star is None:
-            return (0, 0)
-        return (
-            sum(r[3] is not None for r in star.rows),
-            sum(r[2] is not None for r in star.rows),
-        )
-
-    return max(range(len(enrolment_ids)), key=lambda i: scored(enrolment_ids[i]))
 
 
 def _star_details(star: StarScores, levels: dict[int, str]) -> None:

@@ -4,6 +4,8 @@ participant's weeks with the step-up and the evidence for attendance sub-goals."
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from lib.charts.quality import monthly_share_chart, participant_hours_chart
@@ -11,6 +13,7 @@ from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date, fmt_number, fmt_pct
 from lib.domain.quality import HoursTotals, Trend
+from lib.domain.rules import add_months
 from lib.queries.quality import (
     HoursSummary,
     ParticipantHours,
@@ -24,10 +27,23 @@ from views.components.quality import course_cells, course_table
 from views.components.runtime import cached_query
 from views.texts import quality as texts
 
+# The hours section covers the latest 12 months (from the first of the month): the weekly
+# hours grow by one row per course and week, and an unbounded sum read all of them.
+HOURS_MONTHS = 12
+# A picker with one option per course sends every option to the browser: above this many,
+# the user searches by case code or initials.
+PICKER_LIMIT = 200
+
+
+def hours_since(today: dt.date | None = None) -> dt.date:
+    return add_months((today or dt.date.today()).replace(day=1), -(HOURS_MONTHS - 1))
+
 
 def hours_section(scope: Scope, agreement_ids: tuple[int, ...], colour_order: list[str]) -> None:
     st.subheader("Timer mod ordinær beskæftigelse")
-    hours = cached_query(hours_summary, scope, agreement_ids)
+    since = hours_since()
+    st.caption(f"Uger fra {fmt_date(since)} til i dag (seneste {HOURS_MONTHS} måneder).")
+    hours = cached_query(hours_summary, scope, agreement_ids, since)
     if hours.total.weeks == 0:
         empty_state(texts.NO_HOURS, texts.NO_HOURS_HINT)
         return
@@ -38,7 +54,7 @@ def hours_section(scope: Scope, agreement_ids: tuple[int, ...], colour_order: li
         st.markdown(f"**{name}**")
         hours_cards(totals, hours.ordinary_trend(agreement_id))
     monthly_charts(hours, colour_order)
-    per_participant = cached_query(participant_hours_table, scope, agreement_ids)
+    per_participant = cached_query(participant_hours_table, scope, agreement_ids, since)
     course_table(
         "Timer pr. deltager",
         [
@@ -129,9 +145,28 @@ def one_participant(scope: Scope, rows: list[ParticipantHoursRow]) -> None:
     attendance, which documents the attendance sub-goals of the participant's plan."""
     st.markdown("**Én deltagers uger**")
     by_id = {r.enrolment_id: r for r in rows}
+    options = list(by_id)
+    if len(options) > PICKER_LIMIT:
+        search = (
+            st.text_input(
+                "Søg deltager",
+                key="kvalitet_timer_soeg",
+                placeholder="Sagsnummer eller initialer",
+                help=f"Der er {len(options)} deltagere; listen viser de første {PICKER_LIMIT} "
+                "der passer til søgningen.",
+            )
+            .strip()
+            .lower()
+        )
+        if search:
+            options = [
+                i for i in options
+                if search in by_id[i].case_code.lower() or search in by_id[i].initials.lower()
+            ]  # fmt: skip
+        options = options[:PICKER_LIMIT]
     picked = st.selectbox(
         "Deltager",
-        list(by_id),
+        options,
         format_func=lambda i: f"{by_id[i].case_code} ({by_id[i].initials}) – {by_id[i].agreement}",
         key="kvalitet_timer_deltager",
         help=texts.HOURS_PARTICIPANT_HELP,

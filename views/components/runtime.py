@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from db.engine import database_url, make_engine
 from lib.domain.access import Scope
@@ -18,9 +19,20 @@ from lib.security.sign_in import SignedInUser
 T = TypeVar("T")
 
 
+# Commits made by this process: a write in the middle of a run makes the rest of that run
+# read the data version again (see current_data_version).
+_commits = [0]
+
+
+def _note_commit(_conn: object) -> None:
+    _commits[0] += 1
+
+
 @st.cache_resource(show_spinner=False)
 def _engine_for(url: str) -> Engine:
-    return make_engine(url)
+    engine = make_engine(url)
+    event.listen(engine, "commit", _note_commit)
+    return engine
 
 
 def get_engine() -> Engine:
@@ -47,8 +59,21 @@ def require_scope(*roles: str) -> Scope:
 
 
 def current_data_version() -> int:
-    """Passed to cached queries: any save anywhere gives the next run fresh numbers."""
-    return data_version(get_engine())
+    """Passed to cached queries: any save anywhere gives the next run fresh numbers.
+
+    Read once per script run (or fragment run), not once per cached query: a page with
+    twenty cached queries would otherwise send twenty identical statements. The run's
+    context gets a new `cursors` dict at the start of every run; holding it in the memo
+    keeps its identity from being reused by a later run's dict. A commit by this process
+    since the memo was taken (a form saved in this run) reads it again."""
+    ctx = get_script_run_ctx()
+    memo = getattr(ctx, "_fm_data_version", None) if ctx is not None else None
+    if memo is not None and memo[0] is ctx.cursors and memo[1] == _commits[0]:  # type: ignore[union-attr]
+        return memo[2]
+    version = data_version(get_engine())
+    if ctx is not None:
+        ctx._fm_data_version = (ctx.cursors, _commits[0], version)  # type: ignore[attr-defined]
+    return version
 
 
 @st.cache_data(ttl=300, show_spinner=False, max_entries=1000)

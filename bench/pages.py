@@ -1,0 +1,315 @@
+"""Page benchmark: every page in the navigation, for a manager and a caseworker, under
+AppTest, signed in, against floors measured in the same run.
+
+Per page and role:
+- warm: a rerun with filled caches (median of WARM_RUNS);
+- cold: the same page after st.cache_data.clear() (the engine stays);
+- first: the page's first run in a new Python process (imports, caches empty), with that
+  process's peak RSS;
+- queries: the page's own cached lib queries (recorded during the cold run) replayed
+  without Streamlit;
+- statements: SQL statements sent to the database in one cold and one warm run
+  (SQLAlchemy's before_cursor_execute event);
+- floors: an empty Streamlit page, and the app shell (sign-in check, navigation, sidebar)
+  with no page.
+
+    python -m bench.pages sqlite:///data/bench-m.db --size M
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+# Streamlit's "missing ScriptRunContext" warnings (queries replayed outside a run) are noise.
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
+ROOT = Path(__file__).resolve().parent.parent
+WARM_RUNS = 3
+# The app stops without a cookie key outside demo mode; the bench never sets a cookie.
+BENCH_COOKIE_KEY = "bench-cookie-key-" + "x" * 32
+# The same user names in the demo (S) and the generated sizes (bench.generate).
+USERS = {"leder": "leder", "sagsbehandler": "sagsbehandler"}
+
+
+class StatementCounter:
+    """Counts SQL statements on every engine in the process."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        event.listen(Engine, "before_cursor_execute", self._count)
+
+    def _count(self, *_args: Any, **_kw: Any) -> None:
+        self.n += 1
+
+    def close(self) -> None:
+        event.remove(Engine, "before_cursor_execute", self._count)
+
+    @contextmanager
+    def counting(self) -> Iterator[list[int]]:
+        out: list[int] = []
+        start = self.n
+        yield out
+        out.append(self.n - start)
+
+
+@dataclass
+class PageResult:
+    page: str
+    title: str
+    role: str
+    warm: float = 0.0
+    cold: float = 0.0
+    first: float | None = None
+    queries: float = 0.0
+    query_calls: int = 0
+    statements_cold: int = 0
+    statements_warm: int = 0
+    peak_rss_mb: float | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def _env(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("FORLOB_COOKIE_KEY", BENCH_COOKIE_KEY)
+
+
+def signed_in_app(url: str, username: str):
+    """AppTest of app.py signed in as `username` (as the session cookie would do)."""
+    from streamlit.testing.v1 import AppTest
+
+    from db.engine import make_engine
+    from lib.security.sign_in import load_user
+
+    _env(url)
+    engine = make_engine(url)
+    user = load_user(engine, username)
+    engine.dispose()
+    if user is None:
+        raise SystemExit(f"Ingen bruger {username!r} i {url}")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = user.username
+    at.session_state["name"] = user.display_name
+    at.session_state["roles"] = [user.role]
+    return at, user
+
+
+def errors_of(at) -> list[str]:
+    return [str(e.value)[:300] for e in at.exception] + [str(e.value)[:300] for e in at.error]
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+@contextmanager
+def recording_queries() -> Iterator[list[tuple[Callable, tuple, tuple]]]:
+    """Record the (query, args, kwargs) of every cached_query call during the block."""
+    from views.components import runtime
+
+    calls: list[tuple[Callable, tuple, tuple]] = []
+    original = runtime._cached
+
+    def spy(_engine, _query, query, database, version, args, kwargs):
+        calls.append((_query, args, kwargs))
+        return original(_engine, _query, query, database, version, args, kwargs)
+
+    runtime._cached = spy  # type: ignore[assignment]
+    try:
+        yield calls
+    finally:
+        runtime._cached = original
+
+
+def replay(url: str, calls: list[tuple[Callable, tuple, tuple]]) -> float:
+    """The page's queries without Streamlit: each once, on a warm engine (median of 3)."""
+    from db.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        for q, args, kwargs in calls:  # warm the pool and the database's cache
+            q(engine, *args, **dict(kwargs))
+        times = [timed(lambda: [q(engine, *a, **dict(k)) for q, a, k in calls]) for _ in range(3)]
+        return statistics.median(times)
+    finally:
+        engine.dispose()
+
+
+def measure_page(
+    url: str,
+    path: str,
+    title: str,
+    role: str,
+    counter: StatementCounter,
+    warm_runs: int = WARM_RUNS,
+) -> PageResult:
+    import streamlit as st
+
+    result = PageResult(path, title, role)
+    at, _user = signed_in_app(url, USERS[role])
+    at.run()
+    st.cache_data.clear()
+    at.switch_page(path)
+    with recording_queries() as calls, counter.counting() as n:
+        result.cold = timed(at.run)
+    result.statements_cold = n[0]
+    result.errors = errors_of(at)
+    warm = []
+    for _ in range(warm_runs):
+        with counter.counting() as n:
+            warm.append(timed(at.run))
+    result.warm = statistics.median(warm)
+    result.statements_warm = n[0]
+    result.errors += [e for e in errors_of(at) if e not in result.errors]
+    result.query_calls = len(calls)
+    result.queries = replay(url, calls) if calls else 0.0
+    return result
+
+
+def first_run(url: str, path: str, role: str) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of the page's first run in a new process."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.pages", url, "--first-run", path, "--role", role],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DATABASE_URL": url},
+    )
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return data["seconds"], data["peak_rss_mb"]
+
+
+def _first_run_child(url: str, path: str, role: str) -> None:
+    started = time.perf_counter()
+    at, _ = signed_in_app(url, USERS[role])
+    at.run()
+    at.switch_page(path)
+    at.run()
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_rss_mb": peak, "errors": errors_of(at)}))
+
+
+def _shell_app() -> None:
+    """app.py with one page, an empty one, for every role (AppTest runs this function as
+    the main script): the app shell's floor."""
+    from pathlib import Path
+
+    import app
+    from lib.domain.enums import Role
+
+    empty = str(Path(app.__file__).resolve().parent / "bench" / "shell_page.py")
+    pages = list(app.PAGES)  # the module is shared with the bench: put the pages back
+    app.PAGES[:] = [app.PageSpec(empty, "Tom", "tom", ":material/crop_square:", tuple(Role), "X")]
+    try:
+        app.main()
+    finally:
+        app.PAGES[:] = pages
+
+
+def floors(url: str) -> dict[str, float]:
+    """An empty Streamlit page, and the app shell (sign-in check, navigation, sidebar)
+    around an empty page, warm (median of 5)."""
+    from streamlit.testing.v1 import AppTest
+
+    empty = AppTest.from_string("import streamlit as st\nst.write('')", default_timeout=60)
+    empty.run()
+    shell = AppTest.from_function(_shell_app, default_timeout=60)
+    _env(url)
+    at, _ = signed_in_app(url, USERS["leder"])
+    for key in ("authentication_status", "username", "name", "roles"):
+        shell.session_state[key] = at.session_state[key]
+    shell.run()
+    shell.run()
+    if errors_of(shell):
+        raise RuntimeError(f"app shell: {errors_of(shell)}")
+    return {
+        "empty_page": statistics.median(timed(empty.run) for _ in range(5)),
+        "app_shell": statistics.median(timed(shell.run) for _ in range(5)),
+    }
+
+
+def pages_for(role_code: str) -> list[tuple[str, str]]:
+    from app import PAGES
+
+    return [(p.path, p.title) for p in PAGES if role_code in p.roles]
+
+
+def run_pages(
+    url: str,
+    roles: tuple[str, ...] = ("leder", "sagsbehandler"),
+    first: bool = True,
+    only: list[str] | None = None,
+    log: Callable[[str], None] = lambda _s: None,
+    warm_runs: int = WARM_RUNS,
+) -> tuple[dict[str, float], list[PageResult]]:
+    _env(url)
+    counter = StatementCounter()
+    try:
+        return _run_pages(url, roles, first, only, log, counter, warm_runs)
+    finally:
+        counter.close()
+
+
+def _run_pages(
+    url, roles, first, only, log, counter, warm_runs
+) -> tuple[dict[str, float], list[PageResult]]:
+    results = []
+    base = floors(url)
+    log(f"floors: {base}")
+    for role in roles:
+        for path, title in pages_for(role):
+            if only and not any(o in path for o in only):
+                continue
+            r = measure_page(url, path, title, role, counter, warm_runs)
+            if first:
+                r.first, r.peak_rss_mb = first_run(url, path, role)
+            log(
+                f"{role:14} {title:20} warm {r.warm:7.3f} cold {r.cold:7.3f} "
+                f"first {r.first or 0:7.3f} q {r.queries:7.3f} sql {r.statements_cold}/"
+                f"{r.statements_warm} rss {r.peak_rss_mb or 0:.0f} {'FEJL ' + r.errors[0] if r.errors else ''}"
+            )
+            results.append(r)
+    return base, results
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url")
+    parser.add_argument("--first-run", help="(internal) one page's first run in this process")
+    parser.add_argument("--role", default="leder")
+    parser.add_argument("--only", nargs="*", help="pages whose path contains one of these")
+    parser.add_argument("--no-first", action="store_true")
+    parser.add_argument("--json", help="write the results here")
+    args = parser.parse_args()
+    if args.first_run:
+        _first_run_child(args.url, args.first_run, args.role)
+        return
+    base, results = run_pages(
+        args.url, first=not args.no_first, only=args.only, log=lambda s: print(s, flush=True)
+    )
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps({"floors": base, "pages": [asdict(r) for r in results]}, indent=1)
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""The benchmark's parts on small data: the page bench runs every page for a manager and a
+caseworker on the demo (size S) without errors and within 50 SQL statements per run (no
+per-participant queries); the generator is deterministic on SQLite and through COPY on
+PostgreSQL; and the set-based rewrites give what the one-item rules give. No timing is
+asserted here: speed is measured by `make bench`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from bench.generate import TABLES, Size, generate
+from bench.pages import run_pages
+from db.engine import make_engine
+from db.models import (
+    Enrolment,
+    Enterprise,
+    MentorAssignment,
+    MentorContact,
+    Participant,
+    WeeklyHours,
+)
+from lib.domain.period import Filters, default_period
+from lib.domain.quality import mentor_intervals
+from lib.queries.compliance import dates_by_course
+from lib.queries.my_results import _mentors
+from lib.queries.progression import fullest_star, participants_with_baseline, star_scores
+from lib.queries.quality import frequency_changes
+from tests.conftest import scope_for
+
+MAX_STATEMENTS = 50
+# The committee pages build their report per agreement in lib/documents/report.py (about
+# 30 statements per agreement, issue 15; the committee work owns that module): bounded per
+# agreement here, which still fails on any per-participant query.
+REPORT_PAGES = {"Præsentation", "Evalueringsrapport"}
+PER_AGREEMENT = 40
+# Forløb shows one chosen course's history in five forms and four record tabs: a fixed
+# number of statements for that course, whatever the number of courses.
+ONE_COURSE_PAGES = {"Forløb": 40}
+TINY = Size("T", agreements=3, courses=30, evaluations_per_course=4.0, caseworkers=2, chunk=2)
+
+
+def test_page_bench_smoke_on_the_demo(demo_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    floors, pages = run_pages(demo_url, first=False, warm_runs=1)
+    assert floors["empty_page"] > 0 and floors["app_shell"] > 0
+    roles = {r.role for r in pages}
+    assert roles == {"leder", "sagsbehandler"}
+    assert {r.title for r in pages if r.role == "leder"} >= {"Overblik", "Progression"}
+    agreements = 2  # the demo's
+    for r in pages:
+        assert r.errors == [], (r.title, r.role, r.errors)
+        bound = MAX_STATEMENTS + (PER_AGREEMENT * agreements if r.title in REPORT_PAGES else 0)
+        bound += ONE_COURSE_PAGES.get(r.title, 0)
+        assert r.statements_cold <= bound, (r.title, r.role, r.statements_cold)
+        assert r.statements_warm <= MAX_STATEMENTS, (r.title, r.role, r.statements_warm)
+    progression = next(r for r in pages if r.title == "Progression" and r.role == "leder")
+    assert progression.query_calls > 0 and progression.warm > 0
+
+
+def _counts(url: str) -> dict[str, tuple]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        out = {
+            t.name: conn.execute(select(func.count(), func.max(t.c[list(t.c.keys())[0]]))).one()
+            for t in TABLES
+        }
+        out["hours"] = conn.execute(
+            select(func.sum(WeeklyHours.planned_hours), func.min(WeeklyHours.week_start))
+        ).one()
+        out["codes"] = tuple(conn.scalars(select(Participant.case_code).order_by(Participant.id)))
+    engine.dispose()
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def test_generator_is_deterministic_on_sqlite_and_postgresql(sqlite_url, pg_url, tmp_path):
+    from db.migrate import upgrade
+
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    upgrade(other)
+    for url in (sqlite_url, other, pg_url):
+        engine = make_engine(url)
+        counts = generate(engine, TINY)
+        engine.dispose()
+        assert counts["enrolment"] == 30 and counts["evaluation"] > 0
+    first, second, copied = _counts(sqlite_url), _counts(other), _counts(pg_url)
+    assert first == second
+    assert first == copied  # COPY writes what executemany writes
+    engine = make_engine(pg_url)
+    with engine.begin() as conn:  # the sequences continue after the copied ids
+        conn.execute(insert(Enterprise).values(name="Ny virksomhed"))
+        conn.execute(insert(Participant).values(case_code="NY-1", initials="NY", target_group_id=1))
+    engine.dispose()
+
+
+def test_fullest_star_is_the_per_participant_maximum(any_demo_url):
+    engine = make_engine(any_demo_url)
+    start, end = default_period()
+    for username in ("leder", "sagsbehandler"):
+        scope = scope_for(engine, username)
+        for f in (Filters(start, end), Filters(start, end - dt.timedelta(days=120))):
+            ids = [i for i, _ in participants_with_baseline(engine, scope, f)]
+            assert ids
+
+            def scored(i: int, scope=scope, f=f) -> tuple[int, int]:
+                star = star_scores(engine, scope, i, f.as_of())
+                assert star is not None
+                return (
+                    sum(r[3] is not None for r in star.rows),
+                    sum(r[2] is not None for r in star.rows),
+                )
+
+            expected = ids[max(range(len(ids)), key=lambda k: scored(ids[k]))]
+            assert fullest_star(engine, scope, f) == expected
+    engine.dispose()
+
+
+def test_mentor_follow_up_in_sql_matches_the_rule(any_demo_url):
+    # Assignments with one frequency are counted by a window in SQL, those whose frequency
+    # changed by the rule itself; together they must equal the rule for every assignment.
+    engine = make_engine(any_demo_url)
+    with engine.connect() as conn:
+        for today in (dt.date.today(), dt.date.today() - dt.timedelta(days=90)):
+            rows = conn.execute(
+                select(
+                    MentorAssignment.id,
+                    MentorAssignment.start_date,
+                    MentorAssignment.end_date,
+                    MentorAssignment.frequency_days,
+                    Participant.caseworker_id,
+                )
+                .join(Enrolment, Enrolment.id == MentorAssignment.enrolment_id)
+                .join(Participant, Participant.id == Enrolment.participant_id)
+                .where(MentorAssignment.start_date <= today)
+            ).all()
+            contacts = dates_by_course(
+                conn, select(MentorContact.mentor_assignment_id, MentorContact.contact_on)
+            )
+            changes = frequency_changes(conn, [a.id for a in rows])
+            assert changes, "the demo has a frequency change to check against"
+            expected: dict[int | None, tuple[int, int]] = {}
+            for a in rows:
+                m = mentor_intervals(
+                    a.start_date,
+                    a.end_date,
+                    contacts.get(a.id, []),
+                    a.frequency_days,
+                    today,
+                    changes=changes.get(a.id, []),
+                )
+                due, on_time = expected.get(a.caseworker_id, (0, 0))
+                expected[a.caseworker_id] = (due + m.due, on_time + m.on_time)
+            assert expected and any(d for d, _ in expected.values())
+            assert _mentors(conn, today) == expected
+    engine.dispose()
+
+
+@pytest.mark.parametrize("size", ["M", "L"])
+def test_sizes_are_as_the_issue_states(size):
+    from bench.generate import SIZES
+
+    s = SIZES[size]
+    assert (s.agreements, s.courses) == {"M": (40, 2_000), "L": (500, 100_000)}[size]
