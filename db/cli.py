@@ -1,7 +1,8 @@
 """Database commands: python -m db.cli {migrate,seed-if-empty,demo,check}.
 
 Errors a person can fix (database down, bad DATABASE_URL) print one sentence on stderr
-and exit with status 2, without a traceback.
+and exit with status 2, without a traceback. A command refused to protect data (the demo
+on a real database) exits with status 3.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import os
 import sys
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, make_url, select
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from db.engine import (
@@ -22,6 +23,12 @@ from db.engine import (
 )
 
 EXIT_UNAVAILABLE = 2
+EXIT_REFUSED = 3
+WIPE_FLAG = "--i-know-this-wipes-DATABASE"
+
+
+class Refused(RuntimeError):
+    """The command would destroy data it was not meant for; the message says how to go on."""
 
 
 def _connect(url: str) -> Engine:
@@ -71,9 +78,49 @@ def cmd_seed_if_empty(url: str) -> None:
         engine.dispose()
 
 
-def cmd_demo(url: str) -> None:
+def database_name(url: str) -> str:
+    """The name a person types to confirm a wipe: the PostgreSQL database's name, or the
+    SQLite file's path."""
+    return make_url(url).database or ""
+
+
+def _names_database(confirmation: str | None, url: str) -> bool:
+    if not confirmation:
+        return False
+    name = database_name(url)
+    if is_embedded(url):
+        return confirmation in (name, os.path.basename(name))
+    return confirmation == name
+
+
+def _demo_may_wipe(engine: Engine) -> bool:
+    """Only a database without users and agreements, or one that is already the demo."""
+    from db.demo import is_empty
+    from db.models import AppSetting
+
+    if not inspect(engine).has_table("app_user"):
+        return True  # not migrated yet: nothing in it
+    if is_empty(engine):
+        return True
+    with engine.connect() as conn:
+        demo = conn.scalar(select(AppSetting.value).where(AppSetting.key == "demo"))
+    return demo == "1"
+
+
+def cmd_demo(url: str, confirmation: str | None = None) -> None:
     from db.demo import build_demo
 
+    engine = _connect(url)
+    try:
+        if not _demo_may_wipe(engine) and not _names_database(confirmation, url):
+            where = engine.url.render_as_string(hide_password=True)
+            raise Refused(
+                f"Databasen på {where} har rigtige data (den er hverken tom eller demo): "
+                f"demodata ville slette dem. Afbrudt. Vil du virkelig slette alt, så kør "
+                f"igen med {WIPE_FLAG} {database_name(url)}"
+            )
+    finally:
+        engine.dispose()
     _migrate(url)
     engine = make_engine(url)
     try:
@@ -94,10 +141,22 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m db.cli", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=sorted(COMMANDS))
+    parser.add_argument(
+        WIPE_FLAG,
+        dest="wipe_confirmation",
+        metavar="DATABASE",
+        help="demo: wipe this database even though it holds real data (give its name)",
+    )
     args = parser.parse_args(argv)
     url = database_url()
     try:
-        COMMANDS[args.command](url)
+        if args.command == "demo":
+            cmd_demo(url, args.wipe_confirmation)
+        else:
+            COMMANDS[args.command](url)
+    except Refused as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REFUSED
     except DatabaseUnavailable as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNAVAILABLE
