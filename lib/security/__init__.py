@@ -1,0 +1,10 @@
+"""Sign-in, sessions and the cookie key.
+
+For other parts of the app: `revoke_sessions_for(engine, user_id, actor=...)` ends every
+session of a user; call it when an admin deactivates a user, resets or changes a password,
+or presses "Log alle enheder ud".
+"""
+
+from lib.security.sessions import live_sessions, revoke_sessions_for
+
+__all__ = ["live_sessions", "revoke_sessions_for"]
