@@ -16,6 +16,7 @@ from lib.queries.settings import is_demo
 from lib.security.config import ConfigError, cookie_key
 from lib.security.sign_in import retire_demo_users
 from views.components.auth import resolve_user, sign_in_page, sign_out_buttons, sync_cookie
+from views.components.errors import error_boundary
 from views.components.runtime import get_engine
 
 MANAGERS = MANAGER_ROLES
@@ -229,5 +230,11 @@ def _has_secrets() -> bool:
         return False
 
 
+def run_app() -> None:
+    """Every page, the sign-in and the start-up checks inside one error boundary."""
+    with error_boundary():
+        main()
+
+
 if __name__ == "__main__":  # Streamlit runs this file as __main__; tests import PAGES
-    main()
+    run_app()

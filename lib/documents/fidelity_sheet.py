@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from lib.domain.fidelity import ImportCheck, ImportRow, kind_code, parse_share, role_code
+from lib.domain.text import clean_text
 
 IMPORT_COLUMNS = {
     "runde": "round",
@@ -33,6 +34,9 @@ REQUIRED_IMPORT_COLUMNS = ("round", "kind", "requirement", "role", "share")
 
 
 MAX_IMPORT_BYTES = 2_000_000
+
+
+MAX_ROUND_NAME = 200  # survey_round.name
 
 
 def read_sheet(data: bytes, filename: str) -> pd.DataFrame:
@@ -53,7 +57,7 @@ def _cell(value: object) -> object:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, str):
-        value = value.strip()
+        value = clean_text(value).strip()
         return value or None
     return value
 
@@ -110,6 +114,10 @@ def parse_import(data: bytes, filename: str, known_requirements: Sequence[str]) 
         round_name = str(get.get("round") or "").strip()
         if not round_name:
             problems.append("runden mangler et navn")
+        elif len(round_name) > MAX_ROUND_NAME:
+            problems.append(
+                f"rundens navn er for langt ({len(round_name)} tegn, højst {MAX_ROUND_NAME})"
+            )
         kind = kind_code(get.get("kind"))
         if kind is None:
             problems.append(f"ukendt type '{get.get('kind') or ''}' (nulpunkt, midt eller slut)")

@@ -37,8 +37,10 @@ def sidebar_filters(scope: Scope, *, sub_goals: bool = False) -> Filters:
     options = cached_query(filter_options, scope)
     today = dt.date.today()
     default_start, default_end = default_period(today)
-    start = query_param_date("fra") or default_start
-    end = query_param_date("til") or default_end
+    latest = today + dt.timedelta(days=366)
+    # Within the date picker's bounds, or it raises instead of drawing.
+    start = min(max(query_param_date("fra") or default_start, EARLIEST), latest)
+    end = min(max(query_param_date("til") or default_end, EARLIEST), latest)
     if end < start:
         start, end = end, start
     with st.sidebar:
@@ -68,7 +70,7 @@ def sidebar_filters(scope: Scope, *, sub_goals: bool = False) -> Filters:
             "Periode",
             key="flt_period",
             min_value=EARLIEST,
-            max_value=today + dt.timedelta(days=366),
+            max_value=latest,
             format="DD.MM.YYYY",
             help="Standard: de seneste 12 måneder til og med i dag. Tal opgøres pr. "
             "periodens slutdato (eller i dag, hvis den ligger senere).",

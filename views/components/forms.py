@@ -27,6 +27,7 @@ from lib.domain.format import fmt_date
 from lib.queries.courses import EnrolmentRow, my_enrolments
 from views.components.layout import empty_state, page_header
 from views.components.runtime import cached_query, get_engine, require_scope
+from views.components.url import query_param_int
 from views.texts import entry as texts
 
 ENTRY_ROLES = tuple(Role)
@@ -182,9 +183,9 @@ def participant_picker(
         empty_state(texts.NO_COURSES, texts.NO_COURSES_HINT)
         return None
     ids = [r.id for r in rows]
-    wanted = st.query_params.get("forlob")
-    if key not in st.session_state and wanted and wanted.isdigit() and int(wanted) in ids:
-        st.session_state[key] = int(wanted)
+    wanted = query_param_int("forlob")
+    if key not in st.session_state and wanted in ids:
+        st.session_state[key] = wanted
     by_id = {r.id: r for r in rows}
     chosen = st.selectbox(
         label,
