@@ -12,6 +12,7 @@ import streamlit as st
 
 from db.engine import DatabaseUnavailable, check_connection, database_url
 from lib.domain.enums import JOB_CENTRE_ROLES, MANAGER_ROLES, Role
+from lib.domain.text import inert
 from lib.queries.settings import is_demo
 from lib.security.config import ConfigError, cookie_key
 from lib.security.sign_in import retire_demo_users
@@ -212,7 +213,7 @@ def main() -> None:
 
     navigation = st.navigation(pages_for(user.role))
     with st.sidebar:
-        st.markdown(f"**{user.display_name}**  \n{Role.label_of(user.role, user.role)}")
+        st.markdown(f"**{inert(user.display_name)}**  \n{Role.label_of(user.role, user.role)}")
         sign_out_buttons()
     navigation.run()
 

@@ -107,6 +107,13 @@ def _strip_control_characters(session: Session, _ctx: object, _instances: object
                 setattr(obj, column_attr.key, clean_text(value))
 
 
+def clean_field(value: str | None) -> str:
+    """A short text field as it will be stored (control characters gone, trimmed): what a
+    command validates and compares, so a check ("given?", "already in use?") sees the
+    value the hook above would write."""
+    return clean_text(value or "").strip()
+
+
 # --------------------------------------------------------------------------- validation
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from lib.domain.access import Scope
 from lib.domain.format import fmt_datetime
+from lib.domain.text import plain
 from lib.queries.audit import AuditFilter, Change, audit_facets, evaluation_history
 from views.texts import entry as texts
 
@@ -88,7 +89,7 @@ def change_detail(changes: list[Change]) -> None:
     index = st.selectbox(
         "Ændring",
         range(len(changes)),
-        format_func=lambda i: (
+        format_func=lambda i: plain(
             f"{fmt_datetime(changes[i].at)} · {changes[i].username} · "
             f"{texts.AUDIT_ACTIONS.get(changes[i].action)} {changes[i].table_name} "
             f"{changes[i].record_id}"

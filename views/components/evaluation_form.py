@@ -17,6 +17,7 @@ from lib.commands.kit import TEXT_LIMITS
 from lib.domain.access import Scope
 from lib.domain.enums import GoalProgress
 from lib.domain.format import fmt_date
+from lib.domain.text import inert, plain
 from lib.queries.catalogue import Catalogue, catalogue
 from lib.queries.courses import (
     EnrolmentRow,
@@ -32,7 +33,6 @@ from views.components.forms import (
     date_field,
     due_caption,
     errors_of,
-    escape_text,
     field_error,
     form_key,
     opened_version,
@@ -63,9 +63,9 @@ def evaluation_basis(ctx: EvaluationContext) -> None:
         with st.expander("Delmål i planen", expanded=False):
             for goal in ctx.plan.sub_goals:
                 names = ", ".join(cat.parameters[p] for p in goal.parameter_ids)
-                st.markdown(f"**{goal.priority}. {escape_text(goal.label)}** – {names}")
+                st.markdown(f"**{goal.priority}. {inert(goal.label)}** – {names}")
                 if goal.focus:
-                    st.caption("Fokus: " + escape_text(goal.focus))
+                    st.caption("Fokus: " + inert(goal.focus))
 
 
 def evaluation_form(
@@ -94,7 +94,7 @@ def evaluation_form(
         run_save(
             form,
             lambda: record_evaluation(engine, scope, row.id, data, confirm_close=confirmed),
-            f"Evalueringen af {escape_text(row.case_code)} ({escape_text(row.initials)}) den "
+            f"Evalueringen af {inert(row.case_code)} ({inert(row.initials)}) den "
             f"{fmt_date(data.evaluated_on)} er gemt.",
         )
     else:
@@ -254,7 +254,7 @@ def _correction(
         list(by_id),
         index=None,
         placeholder="Vælg den evaluering, der skal rettes",
-        format_func=lambda i: (
+        format_func=lambda i: plain(
             f"{fmt_date(by_id[i].evaluated_on)} ({by_id[i].created_by or 'ukendt'})"
         ),
         key="eval_fix",

@@ -12,6 +12,7 @@ import streamlit as st
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date
 from lib.domain.period import Filters, default_period
+from lib.domain.text import plain
 from lib.queries.filters import filter_options
 from views.components.runtime import cached_query
 from views.components.url import query_param_date, query_param_ints, set_query_params
@@ -25,7 +26,7 @@ def _multiselect(label: str, options: dict[int, str], param: str, key: str, help
     return st.multiselect(
         label,
         list(options),
-        format_func=lambda i: options.get(i, str(i)),
+        format_func=lambda i: plain(options.get(i, str(i))),
         key=key,
         placeholder="Alle",
         help=help,

@@ -13,7 +13,6 @@ up, the form starts clean and a confirmation is shown.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -24,6 +23,7 @@ from lib.commands.kit import ConfirmationNeeded, StaleEdit, ValidationError
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import EnrolmentStatus, Role
 from lib.domain.format import fmt_date
+from lib.domain.text import plain
 from lib.queries.courses import EnrolmentRow, my_enrolments
 from views.components.layout import empty_state, page_header
 from views.components.runtime import cached_query, get_engine, require_scope
@@ -38,15 +38,6 @@ DATE_FORMAT = "DD.MM.YYYY"
 FORM_WIDE_ERRORS = ("_form", "enrolment", "scores")
 
 T = TypeVar("T")
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
-
-
-def escape_text(value: str) -> str:
-    """User text for st.markdown: HTML and Markdown are shown as typed, never rendered."""
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", value).replace("\n", "  \n")
 
 
 def entry_page(
@@ -191,7 +182,7 @@ def participant_picker(
         label,
         ids,
         key=key,
-        format_func=lambda i: by_id[i].label,
+        format_func=lambda i: plain(by_id[i].label),
         help=texts.OWN_PARTICIPANTS_ONLY,
     )
     if chosen is not None:
@@ -287,7 +278,7 @@ def choice_field(
         label,
         list(options),
         index=index,
-        format_func=options.get,
+        format_func=lambda o: plain(options.get(o)),
         placeholder=placeholder,
         key=form_key(form, name),
     )

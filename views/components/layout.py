@@ -9,6 +9,8 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from lib.domain.text import inert
+
 
 def page_header(title: str, caption: str | None = None) -> None:
     st.title(title)
@@ -22,9 +24,10 @@ def empty_state(message: str, hint: str | None = None) -> None:
 
 def kpi(column, label: str, value: str, n_text: str | None, help_text: str) -> None:
     """A key figure on a card: the value, its n underneath and its definition in the help.
-    The n line is neutral grey (no arrow, no colour): it is a count, not a change."""
+    The n line is neutral grey (no arrow, no colour): it is a count, not a change. The
+    label may be a name someone typed (an agreement's): shown inert."""
     column.metric(
-        label,
+        inert(label),
         value,
         n_text,
         delta_color="off",

@@ -19,6 +19,7 @@ from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date, fmt_int, fmt_number, fmt_signed
 from lib.domain.period import Filters
+from lib.domain.text import inert, plain
 from lib.queries.progression import (
     ParameterChange,
     StarScores,
@@ -31,7 +32,6 @@ from lib.queries.progression import (
     trajectories,
 )
 from views.components.dashboard import show_chart
-from views.components.forms import escape_text
 from views.components.layout import empty_state, kpi, table
 from views.components.runtime import cached_query
 from views.texts import dashboards as texts
@@ -145,7 +145,7 @@ def trajectory_section(scope: Scope, filters: Filters) -> None:
     choice = st.segmented_control(
         "Parameter",
         [code for _, code, _ in params],
-        format_func=lambda code: labels_by_code[code],
+        format_func=lambda code: inert(labels_by_code[code]),
         default=params[0][1] if params else None,
         key="progression_parameter",
     )
@@ -178,7 +178,7 @@ def star_section(scope: Scope, filters: Filters) -> None:
         "Deltager",
         list(codes),
         index=_fullest_star(scope, filters, list(codes)),
-        format_func=lambda i: codes[i],
+        format_func=lambda i: plain(codes[i]),
         key="progression_participant",
         help=texts.PARTICIPANT_HELP,
     )
@@ -211,7 +211,7 @@ def _fullest_star(scope: Scope, filters: Filters, enrolment_ids: list[int]) -> i
 
 def _star_details(star: StarScores, levels: dict[int, str]) -> None:
     st.markdown(
-        f"**{escape_text(star.case_code)}**  \nBaseline: {fmt_date(star.baseline_on)}  \n"
+        f"**{inert(star.case_code)}**  \nBaseline: {fmt_date(star.baseline_on)}  \n"
         f"Seneste evaluering: {fmt_date(star.latest_on)}"
     )
     if star.latest_on is None:
