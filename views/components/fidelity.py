@@ -6,6 +6,7 @@ a refused save shows its Danish messages and keeps what was typed."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -21,7 +22,7 @@ from lib.documents.fidelity_sheet import parse_import, template_xlsx
 from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.enums import FidelityRole, SurveyRoundKind
-from lib.domain.fidelity import fmt_pp
+from lib.domain.fidelity import ImportCheck, fmt_pp
 from lib.domain.format import fmt_date, fmt_pct
 from lib.domain.text import inert, plain
 from lib.queries.fidelity import Comparison, Requirement, RoundInfo, comparisons, grid_rows
@@ -198,6 +199,18 @@ def new_requirement_form(engine: Engine, scope: Scope) -> None:
 # --------------------------------------------------------------------------- import
 
 
+def checked_upload(data: bytes, filename: str, known: list[str]) -> ImportCheck:
+    """The upload read and checked once: every rerun of the page (each click) reuses the
+    result for the same bytes, name and requirements, kept in this browser session only."""
+    key = hashlib.sha256(data).hexdigest(), filename, tuple(known)
+    cached = st.session_state.get("fidelitet_fil_check")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    check = parse_import(data, filename, known)
+    st.session_state["fidelitet_fil_check"] = (key, check)
+    return check
+
+
 def import_section(engine: Engine, scope: Scope, requirements: list[Requirement]) -> None:
     """A sheet is checked and previewed first; nothing is saved before the user approves."""
     st.subheader("Importér fra et regneark")
@@ -212,7 +225,7 @@ def import_section(engine: Engine, scope: Scope, requirements: list[Requirement]
     upload = st.file_uploader("Regneark", type=["xlsx", "csv"], key="fidelitet_fil")
     if upload is None:
         return
-    check = parse_import(upload.getvalue(), upload.name, [r.code for r in requirements])
+    check = checked_upload(upload.getvalue(), upload.name, [r.code for r in requirements])
     if check.errors:
         st.error(
             f"Filen har {len(check.errors)} fejl – intet er importeret:\n\n"
