@@ -110,6 +110,14 @@ PAGES = [
         (Role.ADMIN,),
         "Administration",
     ),
+    PageSpec(
+        "views/adgangslog.py",
+        "Adgangslog",
+        "adgangslog",
+        ":material/visibility:",
+        (Role.ADMIN,),
+        "Administration",
+    ),
 ]
 
 

@@ -705,3 +705,17 @@ class SignInThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AccessLog(Base):
+    """Who looked at which participant, when, on which page: one row per participant
+    shown. Written asynchronously (lib.security.access_log) so a page does not wait."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_participant_at", "participant_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    page: Mapped[str] = mapped_column(String(60))
+    participant_id: Mapped[int] = mapped_column(Integer)

@@ -25,6 +25,7 @@ from lib.domain.enums import EnrolmentStatus, Role
 from lib.domain.format import fmt_date
 from lib.domain.text import plain
 from lib.queries.courses import EnrolmentRow, my_enrolments
+from views.components.access_log import log_participants, viewers
 from views.components.layout import empty_state, page_header
 from views.components.runtime import cached_query, get_engine, require_scope
 from views.components.url import query_param_int
@@ -187,6 +188,8 @@ def participant_picker(
     )
     if chosen is not None:
         st.query_params["forlob"] = str(chosen)
+        log_participants([by_id[chosen].participant_id])
+        viewers(by_id[chosen].participant_id)
     return by_id.get(chosen)
 
 

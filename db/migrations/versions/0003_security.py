@@ -1,4 +1,4 @@
-"""security: server-side sessions and sign-in back-off
+"""security: server-side sessions, sign-in back-off, access log
 
 Revision ID: 0003_security
 Revises: 0002
@@ -46,9 +46,30 @@ def upgrade() -> None:
         sa.CheckConstraint("failures >= 0", name=op.f("ck_sign_in_throttle_failures")),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_sign_in_throttle")),
     )
+    op.create_table(
+        "access_log",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("username", sa.String(length=80), nullable=False),
+        sa.Column("page", sa.String(length=60), nullable=False),
+        sa.Column("participant_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_access_log")),
+    )
+    with op.batch_alter_table("access_log", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_access_log_at"), ["at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_access_log_username"), ["username"], unique=False)
+        batch_op.create_index(
+            "ix_access_log_participant_at", ["participant_id", "at"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("access_log", schema=None) as batch_op:
+        batch_op.drop_index("ix_access_log_participant_at")
+        batch_op.drop_index(batch_op.f("ix_access_log_username"))
+        batch_op.drop_index(batch_op.f("ix_access_log_at"))
+    op.drop_table("access_log")
     op.drop_table("sign_in_throttle")
     with op.batch_alter_table("user_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_session_user_id"))
