@@ -1,4 +1,4 @@
-"""Database commands: python -m db.cli {migrate,seed-if-empty,demo,check}.
+"""Database commands: python -m db.cli {migrate,seed-if-empty,demo,check,retention}.
 
 Errors a person can fix (database down, bad DATABASE_URL) print one sentence on stderr
 and exit with status 2, without a traceback. A command refused to protect data (the demo
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 
 from sqlalchemy import Engine, inspect, make_url, select
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
@@ -130,11 +131,25 @@ def cmd_demo(url: str, confirmation: str | None = None) -> None:
     print("Demodata er genopbygget / demo data rebuilt.")
 
 
-COMMANDS = {
+def cmd_retention(url: str, apply: bool, years: int | None) -> None:
+    from db.retention import run_retention
+
+    engine = _connect(url)
+    try:
+        report = run_retention(engine, apply=apply, years=years)
+    finally:
+        engine.dispose()
+    print("Udført:" if apply else "Prøvekørsel (intet ændret, kør med --apply):")
+    for line in report.lines():
+        print(f"  {line}")
+
+
+COMMANDS: dict[str, Callable[[str], None]] = {
     "migrate": cmd_migrate,
     "seed-if-empty": cmd_seed_if_empty,
     "demo": cmd_demo,
     "check": cmd_check,
+    "retention": lambda url: cmd_retention(url, apply=False, years=None),
 }
 
 
@@ -147,11 +162,19 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DATABASE",
         help="demo: wipe this database even though it holds real data (give its name)",
     )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="retention: show, change nothing")
+    mode.add_argument("--apply", action="store_true", help="retention: anonymise and prune")
+    parser.add_argument(
+        "--years", type=int, help="retention: anonymise courses ended more than this ago"
+    )
     args = parser.parse_args(argv)
     url = database_url()
     try:
         if args.command == "demo":
             cmd_demo(url, args.wipe_confirmation)
+        elif args.command == "retention":
+            cmd_retention(url, args.apply, args.years)
         else:
             COMMANDS[args.command](url)
     except Refused as exc:
