@@ -1,4 +1,5 @@
-"""Database commands: python -m db.cli {migrate,seed-if-empty,demo,check,retention}.
+"""Database commands: python -m db.cli
+{migrate,seed-if-empty,demo,check,retention,backup PATH,restore PATH}.
 
 Errors a person can fix (database down, bad DATABASE_URL) print one sentence on stderr
 and exit with status 2, without a traceback. A command refused to protect data (the demo
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, inspect, make_url, select
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
+from db.backup import BackupError
 from db.engine import (
     DatabaseUnavailable,
     check_connection,
@@ -144,18 +146,51 @@ def cmd_retention(url: str, apply: bool, years: int | None) -> None:
         print(f"  {line}")
 
 
+def cmd_backup(url: str, path: str | None) -> None:
+    from db.backup import backup
+
+    if not path:
+        raise Refused("Skriv filen, der skal gemmes i: python -m db.cli backup STI")
+    _connect(url).dispose()
+    written = backup(url, path)
+    print(f"Sikkerhedskopi gemt i {written} / backup written.")
+
+
+def cmd_restore(url: str, path: str | None, confirmation: str | None) -> None:
+    from db.backup import restore
+    from db.demo import is_empty
+
+    if not path:
+        raise Refused("Skriv filen, der skal indlæses: python -m db.cli restore STI")
+    engine = _connect(url)
+    try:
+        empty = not inspect(engine).has_table("app_user") or is_empty(engine)
+    finally:
+        engine.dispose()
+    if not empty and not _names_database(confirmation, url):
+        raise Refused(
+            "Databasen har data, som en gendannelse erstatter. Afbrudt. Kør igen med "
+            f"{WIPE_FLAG} {database_name(url)} for at erstatte dem."
+        )
+    restore(url, path)
+    print(f"Databasen er gendannet fra {path} / database restored.")
+
+
 COMMANDS: dict[str, Callable[[str], None]] = {
     "migrate": cmd_migrate,
     "seed-if-empty": cmd_seed_if_empty,
     "demo": cmd_demo,
     "check": cmd_check,
     "retention": lambda url: cmd_retention(url, apply=False, years=None),
+    "backup": lambda url: cmd_backup(url, None),
+    "restore": lambda url: cmd_restore(url, None, None),
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m db.cli", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=sorted(COMMANDS))
+    parser.add_argument("path", nargs="?", help="backup/restore: the backup file")
     parser.add_argument(
         WIPE_FLAG,
         dest="wipe_confirmation",
@@ -175,9 +210,13 @@ def main(argv: list[str] | None = None) -> int:
             cmd_demo(url, args.wipe_confirmation)
         elif args.command == "retention":
             cmd_retention(url, args.apply, args.years)
+        elif args.command == "backup":
+            cmd_backup(url, args.path)
+        elif args.command == "restore":
+            cmd_restore(url, args.path, args.wipe_confirmation)
         else:
             COMMANDS[args.command](url)
-    except Refused as exc:
+    except (Refused, BackupError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
     except DatabaseUnavailable as exc:
