@@ -138,6 +138,19 @@ def test_log_out_everywhere_ends_every_session_of_that_user_only(engine):
     assert row.username == "admin" and json.loads(row.after) == {"sessioner": 2}
 
 
+def test_a_password_change_ends_every_session(engine):
+    from lib.security.sessions import set_password
+
+    user = _signed_in(engine)
+    token = create_session(engine, user, "", NOW)
+    assert set_password(engine, user.id, "ny-og-lang-adgangskode", actor="admin", now=NOW) == 1
+    assert resolve_session(engine, token, NOW) is None
+    assert sign_in(engine, "sara", "hemmelig", NOW).user is None
+    assert sign_in(engine, "sara", "ny-og-lang-adgangskode", NOW).user is not None
+    with pytest.raises(ValueError, match="72 bytes"):
+        set_password(engine, user.id, "æ" * 40, actor="admin")
+
+
 def test_deactivation_ends_sessions(engine):
     user = _signed_in(engine)
     token = create_session(engine, user, "", NOW)

@@ -165,3 +165,36 @@ def live_sessions(engine: Engine, user_id: int, now: dt.datetime | None = None) 
     return sum(
         1 for r in rows if _aware(r.expires_at) > now and now - _aware(r.last_seen_at) <= idle
     )
+
+
+def set_password(
+    engine: Engine, user_id: int, new_password: str, actor: str, now: dt.datetime | None = None
+) -> int:
+    """A password change or an admin's reset: the new bcrypt hash, and every session of
+    the user ended in the same transaction (a thief's copy of a cookie dies with the old
+    password). Returns how many sessions were ended. Raises ValueError (Danish) for a
+    password over 72 bytes."""
+    from db.engine import write_session
+    from lib.security.sign_in import hash_password
+
+    hashed = hash_password(new_password)
+    now = now or now_utc()
+    with write_session(engine, actor) as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise ValueError("Brugeren findes ikke.")
+        user.password_hash = hashed
+        conn = session.connection()
+        ended = conn.execute(
+            update(UserSession)
+            .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        ).rowcount
+        audit_event(
+            conn,
+            actor,
+            "sessions_revoked",
+            user_id,
+            {"sessioner": ended, "grund": "ny adgangskode"},
+        )
+    return ended or 0
