@@ -20,7 +20,7 @@ export UV_NO_PROGRESS := 1
 # cache checks each file's content, so clones and branches can share it.
 export MYPY_CACHE_DIR ?= $(HOME)/.cache/forlobsmonitor/mypy
 
-.PHONY: install migrate seed demo run test lint typecheck format lock chromium bench clean
+.PHONY: install migrate seed demo run test lint typecheck format lock chromium libreoffice bench clean
 
 $(BIN)/uv:
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,16 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# Debian's LibreOffice (headless) and poppler for the tests that render the committee's
+# Word and PowerPoint files to PDF/PNG and count pages and slides.
+libreoffice:
+	@if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then \
+		echo "Installerer Debians libreoffice-writer/-impress og poppler-utils ..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+			libreoffice-writer libreoffice-impress poppler-utils fonts-dejavu >/dev/null; \
+	fi
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -72,7 +82,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install chromium lint typecheck
+test: install chromium libreoffice lint typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: seed

@@ -652,6 +652,29 @@ class ReportText(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class ReportHeader(Base):
+    """The memo header of one evaluation report (per period, like its texts): committee,
+    meeting date, case number, author, and whether it is a closed item (lukket punkt),
+    the only kind of material for which small-count suppression may be off."""
+
+    __tablename__ = "report_header"
+    __table_args__ = (
+        UniqueConstraint("period_start", "period_end"),
+        CheckConstraint("period_end >= period_start", name="dates_ordered"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    committee: Mapped[str] = mapped_column(String(120), default="")
+    meeting_date: Mapped[dt.date | None] = mapped_column(Date)
+    case_number: Mapped[str] = mapped_column(String(60), default="")
+    author: Mapped[str] = mapped_column(String(120), default="")
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
 class AuditLog(Base):
     """Who did what to which record, with the values before and after (JSON text)."""
 

@@ -24,21 +24,35 @@ pytestmark = pytest.mark.browser
 def test_leder_steps_through_presentation_and_downloads_the_report(served_demo, page, demo_engine):
     open_path(page, served_demo.url, "praesentation")
     sign_in(page, "leder")
-    expect(page.get_by_text("Diagram 1 af 4")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Dias 1 af 3")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Pladser i brug og ledige pr. samarbejdsaftale")).to_be_visible()
     screenshot(page, "praesentation-1")
-    seen = []
-    for step in range(2, 5):
-        page.get_by_role("button", name="Næste").click()
-        wait_idle(page)
-        expect(page.get_by_text(f"Diagram {step} af 4")).to_be_visible()
-        seen.append(page.locator(".fm-slide-title").inner_text())
-        assert page.locator('[data-testid="stVegaLiteChart"] svg, canvas').count() >= 1
-    assert seen == ["Opfølgning til tiden", seen[1], "Resultat efter forløb"]
+    # Full screen: no sidebar, no demo banner; the keys and a clicker step the slides.
+    page.get_by_role("button", name="Start præsentation").click()
+    expect(page.get_by_role("button", name="Afslut præsentation")).to_be_visible()
+    wait_idle(page)
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert not page.locator(".fm-demo").first.is_visible()
+    page.locator(".fm-slide-title").click()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_text("Dias 2 af 3")).to_be_visible(timeout=15_000)
+    page.keyboard.press("PageDown")
+    expect(page.get_by_text("Dias 3 af 3")).to_be_visible(timeout=15_000)
+    assert page.locator('[data-testid="stVegaLiteChart"] svg, canvas').count() >= 1
     expect(page.get_by_role("button", name="Næste")).to_be_disabled()
-    screenshot(page, "praesentation-4")
+    screenshot(page, "praesentation-fuld-skaerm")
+    page.keyboard.press("PageUp")
+    expect(page.get_by_text("Dias 2 af 3")).to_be_visible(timeout=15_000)
+    # Forrige/Næste stay at the same place on the screen from slide to slide.
+    box = page.get_by_role("button", name="Næste").bounding_box()
+    page.get_by_role("button", name="Forrige").click()
+    expect(page.get_by_text("Dias 1 af 3")).to_be_visible()
+    wait_idle(page)
+    assert page.get_by_role("button", name="Næste").bounding_box() == box
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "D-1" not in body  # never a participant code
+    page.get_by_role("button", name="Afslut præsentation").click()
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
     assert exceptions_on_page(page) == 0
 
     open_from_menu(page, "evalueringsrapport")
@@ -58,3 +72,29 @@ def test_leder_steps_through_presentation_and_downloads_the_report(served_demo, 
     assert any(first_agreement_in_use in p.text for p in doc.paragraphs)
     screenshot(page, "evalueringsrapport")
     assert exceptions_on_page(page) == 0
+
+
+def test_report_text_draft_survives_leaving_the_page_unsaved(served_demo, page):
+    open_path(page, served_demo.url, "evalueringsrapport")
+    sign_in(page, "leder")
+    area = page.get_by_label("Introduktion (vises efter tallene om aftalerne)")
+    expect(area).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    area.fill("Kladde der ikke er gemt")
+    area.blur()  # leaving the field keeps a draft in the browser
+    wait_idle(page)
+    # Reopening the page (as after a closed tab) puts the unsaved text back.
+    page.reload()
+    wait_idle(page)
+    area = page.get_by_label("Introduktion (vises efter tallene om aftalerne)")
+    expect(area).to_have_value("Kladde der ikke er gemt", timeout=30_000)
+    # Leaving for another page through the menu asks first; declining stays here.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.locator('[data-testid="stSidebarNav"] a').first.click()
+    wait_idle(page)
+    expect(area).to_be_visible()
+    # Saving clears the draft.
+    page.get_by_role("button", name="Gem introduktion").click()
+    wait_idle(page)
+    drafts = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('forlob-draft:'))")
+    assert drafts == []

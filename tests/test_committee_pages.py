@@ -22,19 +22,20 @@ def test_presentation_steps_through_the_charts(app_for):
     at = app_for("leder")
     at.switch_page("views/praesentation.py").run()
     assert not page_errors(at)
-    assert "Diagram 1 af 4" in markdown_text(at)
+    # Occupancy, follow-up and progression: the demo's outcomes in the period are all
+    # under 5 (and agreement 1's figures are withheld), so that chart gets no slide.
+    assert "Dias 1 af 3" in markdown_text(at)
     assert "Pladser i brug og ledige" in markdown_text(at)
     charts = at.get("vega_lite_chart")
     assert len(charts) == 1
     at.button(key="praes_next").click().run()
-    assert "Diagram 2 af 4" in markdown_text(at)
+    assert "Dias 2 af 3" in markdown_text(at)
     assert "Opfølgning til tiden" in markdown_text(at)
     at.button(key="praes_next").click().run()
-    at.button(key="praes_next").click().run()
-    assert "Diagram 4 af 4" in markdown_text(at)
+    assert "Dias 3 af 3" in markdown_text(at)
     assert at.button(key="praes_next").disabled
     at.button(key="praes_prev").click().run()
-    assert "Diagram 3 af 4" in markdown_text(at)
+    assert "Dias 2 af 3" in markdown_text(at)
     # Never a participant: no demo initials or case codes in the page.
     text = markdown_text(at)
     assert "D-1" not in text and "KL" not in text.split()
@@ -64,31 +65,48 @@ def test_report_page_shows_figures_and_saves_text(app_for, demo_url):
 def test_presentation_says_so_when_every_figure_of_a_slide_is_withheld(app_for):
     at = app_for("leder")
     at.switch_page("views/praesentation.py").run()
-    # Agreement 1 alone: each parameter's change rests on fewer than 5 participants.
+    # Agreement 1 alone: its figures rest on fewer than 5 participants.
     at.multiselect(key="praes_agreements").set_value([1]).run()
     at.multiselect(key="praes_kinds").set_value(["progression"]).run()
     assert not page_errors(at)
-    text = markdown_text(at)
-    assert "Ingen tal at vise" in text and "Ikke vist (færre end 5 deltagere)" in text
+    assert any("Ingen tal at vise" in i.value for i in at.info)
     assert len(at.get("vega_lite_chart")) == 0
     # With both agreements the slide has figures again (agreement 2's).
     at.multiselect(key="praes_agreements").set_value([1, 2]).run()
     assert len(at.get("vega_lite_chart")) == 1
-    assert "Ingen tal at vise" not in markdown_text(at)
+    assert not any("Ingen tal at vise" in i.value for i in at.info)
+
+
+def test_presentation_mode_hides_the_app_and_steps_with_keys(app_for):
+    at = app_for("leder")
+    at.switch_page("views/praesentation.py").run()
+    text = markdown_text(at)
+    assert "Dias 1 af 3" in text and "Periode " in text and "Kilde: Forløbsmonitor" in text
+    next(b for b in at.button if b.label == "Start præsentation").click().run()
+    assert not page_errors(at)
+    style = markdown_text(at)
+    assert '[data-testid="stSidebar"]' in style and ".fm-demo" in style
+    assert any(b.label == "Afslut præsentation" for b in at.button)
+    # The keys go to the Forrige/Næste/Afslut buttons (streamlit-shortcuts' listener).
+    scripts = " ".join(str(e.proto) for e in at.get("iframe"))
+    assert "pagedown" in scripts and "arrowright" in scripts and "praes_next" in scripts
+    at.button(key="praes_next").click().run()
+    assert "Dias 2 af 3" in markdown_text(at)
+    # The settings kept their choice while hidden.
+    assert len(at.multiselect(key="praes_agreements").value) == 2
+    at.button(key="praes_exit").click().run()
+    assert '[data-testid="stSidebar"]' not in markdown_text(at)
 
 
 def test_report_page_shows_the_word_charts_in_dashboard_colours(app_for):
     at = app_for("leder")
     at.switch_page("views/evalueringsrapport.py").run()
-    # Occupancy in the introduction, then questions 4, 6 and 7 for each agreement where
-    # they have figures: agreement 1's progression (all n < 5) and outcomes (none ended in
-    # the period) are left out rather than drawn as empty axes, as in the Word file.
-    assert len(at.get("vega_lite_chart")) == 5
-    assert "– Aftale 1" not in " ".join(m.value for m in at.markdown if "Progression" in m.value)
+    # The charts the Word file and the deck share, in the overview; none without figures.
+    assert len(at.get("vega_lite_chart")) == 3
     at.multiselect(key="rap_agr").set_value([2]).run()
     assert not page_errors(at)
     specs = [json.dumps(json.loads(c.proto.spec)) for c in at.get("vega_lite_chart")]
-    assert len(specs) == 4
+    assert len(specs) == 3
     # Agreement 2 keeps its dashboard orange when chosen alone, never agreement 1's blue.
     compliance = next(s for s in specs if "Opfølgning til tiden" in s or "Andel" in s)
     assert "#E69F00" in compliance and "Aftale 2" in compliance

@@ -148,3 +148,16 @@ def test_dashboard_scripts_stay_thin(path):
     lines = (Path(__file__).parent.parent / path).read_text(encoding="utf-8").splitlines()
     assert len(lines) <= 80, f"{path}: {len(lines)} lines"
     assert not any(line.startswith(("def ", "class ")) for line in lines), path
+
+
+def test_every_dashboard_table_has_excel_and_csv_downloads(app_for):
+    """Under every table of the page kit: "Hent Excel" and "Hent CSV"; Streamlit's own
+    raw CSV download in the table toolbar is hidden."""
+    at = app_for("leder")
+    at.switch_page("views/overblik.py").run()
+    assert not page_errors(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    tables = len(at.dataframe)
+    assert tables >= 1
+    assert labels.count("Hent Excel") >= tables and labels.count("Hent CSV") >= tables
+    assert any('aria-label="Download as CSV"' in m.value for m in at.markdown)

@@ -118,3 +118,39 @@ def test_no_small_count_in_any_export_of_a_suppressed_table():
         assert "<5" in [str(v) for v in values]
     # The total cannot reveal the hidden cells: at least two are hidden.
     assert published["Deltagere"].tolist().count("<5") >= 2
+
+
+def test_formula_guard_in_xlsx_and_csv():
+    """A case code or name typed as a formula stays text in every file the app writes."""
+    from openpyxl import load_workbook
+
+    df = pd.DataFrame(
+        {
+            "Forløb": ['=HYPERLINK("http://x.io","D-9")', "+45 1234", "-1+1", "@SUM(A1)", "D-1"],
+            "Deltagere": [5, 6, 7, 8, 9],
+        }
+    )
+    data = table_xlsx(
+        df,
+        "Forløb",
+        title="=cmd|' /C calc'!A0",
+        context=["Periode: 1. jan. 2026 – 30. jun. 2026", "Samarbejdsaftale: alle"],
+        definitions={"Deltagere": "Antal deltagere i perioden."},
+    )
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.active
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]  # no formula anywhere
+    assert ws["A1"].value == "=cmd|' /C calc'!A0" and ws["A1"].data_type == "s"
+    assert ws["A5"].value.startswith("=HYPERLINK") and ws["A5"].quotePrefix
+    assert ws["A2"].value.startswith("Periode:")
+    assert wb["Definitioner"]["B2"].value == "Antal deltagere i perioden."
+    assert ws["B5"].number_format == "#,##0"  # a real number, shown with separators
+
+    text = table_csv(df).decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "Forløb;Deltagere"
+    for line in lines[1:5]:
+        assert line.startswith(("'", "\"'")), line  # every formula-like text quoted
+    assert lines[5] == "D-1;9"
+    assert table_csv(df).startswith(b"\xef\xbb\xbf")  # BOM for Danish Excel

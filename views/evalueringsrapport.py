@@ -15,9 +15,12 @@ from views.components.committee import (
     all_by_default,
     committee_report,
     complete_period,
+    header_form,
+    numbers_note,
     period_input,
     report_charts_at,
     report_downloads,
+    unsaved_text_guard,
 )
 from views.components.layout import empty_state, page_header
 from views.components.runtime import cached_query, current_user, get_engine, require_scope
@@ -41,11 +44,14 @@ if not chosen:
     empty_state(texts.CHOOSE_AGREEMENT)
     st.stop()
 
+with st.expander("Rapportens hoved (udvalg, mødedato, sagsnummer, forfatter)"):
+    header_form(engine, current_user(), period)
 report, threshold = committee_report(engine, scope, period, chosen)
 sheet = ReportTexts(engine, current_user(), period, chosen)
 # The charts the Word file embeds, shown where the document puts them.
 charts = report_charts(report, positions)
 
+numbers_note(report)
 st.subheader("Introduktion")
 sheet.form("rap_intro", [((None, "intro"), texts.INTRO_LABEL)], "Gem introduktion")
 report_charts_at(charts, None, None)
@@ -59,3 +65,4 @@ sheet.form(
     "Gem status",
 )
 report_downloads(engine, scope, period, chosen, positions, threshold)
+unsaved_text_guard(period)

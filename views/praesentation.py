@@ -1,4 +1,6 @@
-"""Præsentation: the committee's charts, one per screen, for the meeting room.
+"""Præsentation: the committee's charts, one per screen, for the meeting room. 'Start
+præsentation' fills the screen with the slide (no sidebar, header or banner); the keys
+→/←/PageDown/PageUp and a presenter's clicker step through the slides.
 
 Aggregates only, suppression applied (lib/documents/report.py): never a participant code,
 initials or free text.
@@ -16,6 +18,7 @@ from views.components.committee import (
     committee_report,
     complete_period,
     period_input,
+    presentation_controls,
     slide_show,
 )
 from views.components.layout import empty_state, page_header
@@ -33,17 +36,19 @@ if not agreements:
     st.stop()
 
 names, positions = agreement_choice(agreements)
-with st.sidebar:
-    st.subheader("Præsentation")
-    chosen = all_by_default(st.sidebar, "Samarbejdsaftaler", names, "praes_agreements")
-    period_value = period_input(st.sidebar, "praes_period")
-    kinds = all_by_default(st.sidebar, "Diagrammer", CHART_KINDS, "praes_kinds")
+# While presenting the settings are hidden by style, not left out: their choices stay.
+with st.container(key="praes_settings"):
+    page_header("Præsentation")
+    left, middle, right = st.columns([2, 1, 2])
+    chosen = all_by_default(left, "Samarbejdsaftaler", names, "praes_agreements")
+    period_value = period_input(middle, "praes_period")
+    kinds = all_by_default(right, "Diagrammer", CHART_KINDS, "praes_kinds")
 
 period = complete_period(period_value)
 if not chosen or not kinds:
-    page_header("Præsentation")
     empty_state(texts.CHOOSE_AGREEMENT_AND_CHART)
     st.stop()
 
+presentation_controls()
 report, threshold = committee_report(engine, scope, period, chosen)
-slide_show(presentation_charts(report, kinds, positions), threshold)
+slide_show(presentation_charts(report, kinds, positions), threshold, period)

@@ -7,15 +7,30 @@ was opened is refused (StaleText), never silently overwritten.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from sqlalchemy import Engine, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.engine import write_session
-from db.models import (
-    ReportText,
-)
+from db.models import ReportHeader, ReportText
+from lib.commands.kit import ValidationError
 from lib.domain.period import Period
 from lib.domain.questions import REPORT_WIDE, SECTIONS
+
+# One section of the report is a few paragraphs; the page shows a counter up to this.
+TEXT_LIMIT = 4000
+HEADER_LIMITS = {"committee": 120, "case_number": 60, "author": 120}
+
+# Control characters other than tab and newline: Word's XML cannot hold them (a U+000B in
+# a text made every export fail) and no one types them on purpose.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(body: str) -> str:
+    """The text as it is saved: control characters removed, Windows line ends unified."""
+    return _CONTROL.sub("", body.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class StaleText(RuntimeError):
@@ -39,6 +54,11 @@ def save_text(
     someone saved in between, StaleText is raised and nothing is written, so an edit made
     over several days never silently overwrites a colleague's.
     """
+    body = clean_text(body)
+    if len(body) > TEXT_LIMIT:
+        raise ValidationError(
+            {section: f"Teksten er for lang: {len(body)} tegn, højst {TEXT_LIMIT}."}
+        )
     if section not in SECTIONS:
         raise ValueError(f"Ukendt afsnit: {section}")
     if (agreement_id is None) != (section in REPORT_WIDE):
@@ -83,6 +103,63 @@ def save_text(
             if row.body == body:
                 return row.version
             row.body = body
+            row.updated_by_id = user_id
+            session.flush()
+            return row.version
+    except StaleDataError:
+        raise stale from None
+
+
+def save_header(
+    engine: Engine,
+    actor: str,
+    *,
+    period: Period,
+    committee: str,
+    meeting_date: dt.date | None,
+    case_number: str,
+    author: str,
+    closed: bool,
+    expected_version: int | None,
+    user_id: int | None = None,
+) -> int:
+    """Save the report's memo header for the period; returns the new version. A header
+    someone else saved after it was opened is refused (StaleText)."""
+    values = {
+        "committee": clean_text(committee).strip(),
+        "case_number": clean_text(case_number).strip(),
+        "author": clean_text(author).strip(),
+    }
+    errors = {
+        name: f"Højst {limit} tegn."
+        for name, limit in HEADER_LIMITS.items()
+        if len(values[name]) > limit or "\n" in values[name]
+    }
+    if errors:
+        raise ValidationError(errors)
+    stale = StaleText(
+        "Rapportens hoved er ændret af en anden, siden du åbnede siden. Genindlæs siden."
+    )
+    try:
+        with write_session(engine, actor) as session:
+            row = session.scalars(
+                select(ReportHeader).where(
+                    ReportHeader.period_start == period.start,
+                    ReportHeader.period_end == period.end,
+                )
+            ).first()
+            if row is None:
+                if expected_version is not None:
+                    raise stale
+                row = ReportHeader(period_start=period.start, period_end=period.end)
+                session.add(row)
+            elif expected_version != row.version:
+                raise stale
+            row.committee = values["committee"]
+            row.case_number = values["case_number"]
+            row.author = values["author"]
+            row.meeting_date = meeting_date
+            row.closed = closed
             row.updated_by_id = user_id
             session.flush()
             return row.version

@@ -7,7 +7,7 @@ depends on the other or on Altair.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -20,3 +20,6 @@ class DocumentChart:
     title: str
     subtitle: str
     png: bytes
+    alt_text: str = ""
+    figures: list[str] = field(default_factory=list)  # published figures (speaker notes)
+    definitions: list[str] = field(default_factory=list)

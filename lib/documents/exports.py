@@ -15,6 +15,7 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import altair as alt
@@ -91,12 +92,20 @@ def presentation_chart(chart: ThemedChart) -> ThemedChart:
 def chart_spec(chart: TopLevelChart) -> dict[str, Any]:
     """The Vega-Lite spec, with data inlined (vl-convert runs without a data server)."""
     with alt.data_transformers.disable_max_rows():
-        return presentation_chart(chart).to_dict()
+        # No schema validation here: the builders are tested, and validating a large chart
+        # took longer than rendering it.
+        return presentation_chart(chart).to_dict(validate=False)
 
 
 def chart_png(chart: TopLevelChart, scale: float = 2.0) -> bytes:
     """PNG bytes. scale=2 gives crisp images in Word and on a projector."""
     return spec_png(json.dumps(chart_spec(chart)), scale)
+
+
+def captioned(chart: TopLevelChart, title: str, lines: list[str]) -> TopLevelChart:
+    """The chart with its title and lines (period, n, source) inside the image, so a PNG
+    or SVG passed on still says what it shows."""
+    return chart.properties(title=alt.TitleParams(title, subtitle=lines, anchor="start"))
 
 
 def chart_svg(chart: TopLevelChart) -> bytes:
@@ -110,6 +119,20 @@ def spec_png(spec_json: str, scale: float = 2.0) -> bytes:
 
 def spec_svg(spec_json: str) -> bytes:
     return vlc.vegalite_to_svg(spec_json).encode("utf-8")
+
+
+# A cell text that a spreadsheet would run as a formula (=, +, -, @, and tab/CR that
+# some programs strip before them): CSV injection. Written as text, never as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_safe(value: object) -> object:
+    """A CSV cell that Excel opens as text: a formula-like string gets a leading "'"."""
+    return "'" + value if is_formula_like(value) else value  # type: ignore[operator]
 
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
@@ -142,28 +165,43 @@ def table_xlsx(
     notes: list[str] | None = None,
     percent_columns: tuple[str, ...] = (),
     decimals: dict[str, int] | None = None,
+    context: list[str] | None = None,
+    definitions: Mapping[str, str] | None = None,
 ) -> bytes:
     """An .xlsx with real numbers and dates: a bold header row, widths that fit, frozen
     header, Danish date format. Percent columns hold shares 0..1 shown as '83,3 %'
     (Excel shows the separators of the reader's locale). The title (row 1) and the notes
     (row 2) go above the table, whose header is always row HEADER_ROW, so a sheet read on
-    its own still says what it is and reads back with `read_xlsx_table`."""
+    its own still says what it is and reads back with `read_xlsx_table`. `context` (the
+    period and the filters used) goes in row 3; `definitions` (column -> definition) in a
+    second sheet "Definitioner". Every text that begins like a formula is written as
+    text, never as a formula."""
     decimals = decimals or {}
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31]
-    ws.cell(row=1, column=1, value=title or sheet).font = Font(bold=True, size=14)
+    _put_text(ws.cell(row=1, column=1), title or sheet)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    if context:
+        _put_text(ws.cell(row=2, column=1), " · ".join(context))
     if notes:
-        ws.cell(row=2, column=1, value=" ".join(notes)).font = Font(italic=True, color="444444")
+        _put_text(ws.cell(row=3, column=1), " ".join(notes))
+        ws.cell(row=3, column=1).font = Font(italic=True, color="444444")
     row = header_row = HEADER_ROW
     for c, name in enumerate(df.columns, start=1):
-        cell = ws.cell(row=row, column=c, value=str(name))
+        cell = ws.cell(row=row, column=c)
+        _put_text(cell, str(name))
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for record in df.itertuples(index=False):
         row += 1
         for c, (name, value) in enumerate(zip(df.columns, record, strict=True), start=1):
-            cell = ws.cell(row=row, column=c, value=_excel_value(value))
+            cell = ws.cell(row=row, column=c)
+            value = _excel_value(value)
+            if isinstance(value, str):
+                _put_text(cell, value)
+            else:
+                cell.value = value
             cell.border = Border(bottom=THIN)
             v = cell.value
             if isinstance(v, dt.datetime):
@@ -182,9 +220,29 @@ def table_xlsx(
         longest = max([len(str(name))] + [len(str(v)) for v in df.iloc[:, c - 1].tolist()])
         ws.column_dimensions[get_column_letter(c)].width = min(max(10, longest + 2), 60)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    if definitions:
+        defs = wb.create_sheet("Definitioner")
+        for c, name in enumerate(("Kolonne", "Definition"), start=1):
+            cell = defs.cell(row=1, column=c, value=name)
+            cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        for r, (name, text) in enumerate(definitions.items(), start=2):
+            _put_text(defs.cell(row=r, column=1), str(name))
+            _put_text(defs.cell(row=r, column=2), str(text))
+        defs.column_dimensions["A"].width = 30
+        defs.column_dimensions["B"].width = 90
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _put_text(cell: Any, value: str) -> None:
+    """A string cell that stays a string: openpyxl makes any '=…' a formula, so the
+    type is set back to text and Excel shows it with a quote prefix (not run)."""
+    cell.value = value
+    if value.startswith("="):
+        cell.data_type = "s"
+    if is_formula_like(value):
+        cell.quotePrefix = True
 
 
 def read_xlsx_table(data: bytes) -> pd.DataFrame:
@@ -199,6 +257,9 @@ def table_csv(df: pd.DataFrame) -> bytes:
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
+        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(csv_safe)
+    out.columns = [str(csv_safe(str(c))) for c in out.columns]
     return out.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
 
 

@@ -10,7 +10,7 @@ and the subtitle says so. No participant code, initials or free text ever reache
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import altair as alt
@@ -33,7 +33,14 @@ from lib.documents.report import (
     AgreementReport,
     Report,
 )
-from lib.domain.format import fmt_date
+from lib.domain.format import fmt_date, fmt_number
+from lib.domain.measures import (
+    DELIVERABLES_ON_TIME,
+    EVALUATIONS_ON_TIME,
+    MEETINGS_HELD,
+    OCCUPANCY,
+    PLANS_ON_TIME,
+)
 from lib.domain.suppression import marker
 
 CHART_KINDS: dict[str, str] = {
@@ -45,6 +52,19 @@ CHART_KINDS: dict[str, str] = {
 
 
 WIDTH = 760
+
+# A chart's drawing area never grows past this, however many agreements or rows it has:
+# at 40 agreements a height that grew per row made a 327-megapixel PNG (issue 15).
+MAX_HEIGHT = 460
+
+
+def _height(rows: int, per_row: int, minimum: int = 120) -> int:
+    return max(minimum, min(MAX_HEIGHT, per_row * rows))
+
+
+def _shown(agreements: list[AgreementReport]) -> list[AgreementReport]:
+    """Agreements whose figures may be shown: one with too few people has no bars."""
+    return [a for a in agreements if not a.withheld]
 
 
 @dataclass
@@ -58,6 +78,13 @@ class PresentationChart:
     agreement_id: int | None = None
     # False when every figure is withheld or there is none: the chart would be bare axes.
     has_data: bool = True
+    figures: list[str] = field(default_factory=list)  # the published figures, for notes
+    definitions: list[str] = field(default_factory=list)
+
+    @property
+    def alt_text(self) -> str:
+        """What the chart shows, its period and n, for screen readers (Word, PowerPoint)."""
+        return f"Diagram: {self.title}. {self.subtitle}"
 
     @property
     def source(self) -> str:
@@ -104,7 +131,7 @@ def occupancy_chart(
                 "Aftale": _short(a),
                 "Status": "Ledig",
                 "Pladser": 0 if small else occupancy.free,
-                "Label": "" if small else str(occupancy.free),
+                "Label": "" if small else str(occupancy.free_shown),
                 "Rækkefølge": 1,
             }
         )
@@ -139,7 +166,7 @@ def occupancy_chart(
     chart = (
         (bars + labels)
         .resolve_scale(color="independent")
-        .properties(width=WIDTH, height=90 * len(agreements) + 40)
+        .properties(width=WIDTH, height=_height(len(agreements), 90))
     )
     return PresentationChart(
         "belaegning",
@@ -148,6 +175,12 @@ def occupancy_chart(
         f"Opgjort {fmt_date(report.as_of)}. {slots}.",
         danish(chart),
         question="q1",
+        figures=[
+            f"{_short(a)}: {a.facts.occupancy.in_use_shown} af {a.slots} pladser i brug, "
+            f"{a.facts.occupancy.free_shown} ledige."
+            for a in agreements
+        ],
+        definitions=[f"{OCCUPANCY.label}: {OCCUPANCY.definition}"],
     )
 
 
@@ -166,6 +199,7 @@ def _share_rows(a: AgreementReport) -> tuple[list[dict[str, Any]], list[str]]:
 def compliance_chart(
     report: Report, agreements: list[AgreementReport], positions: dict[int, int] | None = None
 ) -> PresentationChart:
+    agreements = _shown(agreements)
     rows: list[dict[str, Any]] = []
     withheld: list[str] = []
     for a in agreements:
@@ -188,7 +222,8 @@ def compliance_chart(
             "Aftale:N",
             scale=_agreement_scale(report, agreements, positions),
             title=None,
-            legend=alt.Legend(orient="bottom"),
+            # Four to a row: a legend of 40 agreements in one row made a 7,300 px image.
+            legend=alt.Legend(orient="bottom", columns=4),
         ),
         tooltip=["Aftale:N", "Mål:N", alt.Tooltip("Andel (tekst):N", title="Andel"), "n:Q"],
     )
@@ -201,7 +236,7 @@ def compliance_chart(
             + "."
         )
     chart = (bars + text).properties(
-        width=WIDTH - 180, height=70 * len(measures) * max(1, len(agreements)) // 1.4
+        width=WIDTH - 180, height=_height(len(measures) * max(1, len(agreements)), 50)
     )
     only = agreements[0].agreement_id if len(agreements) == 1 else None
     return PresentationChart(
@@ -213,19 +248,27 @@ def compliance_chart(
         question="q4",
         agreement_id=only,
         has_data=not data.empty,
+        figures=[
+            f"{r['Aftale']} – {r['Mål']}: {pct_text(r['Andel'])} (n = {r['n']})." for r in rows
+        ],
+        definitions=[
+            f"{m.label}: {m.definition}"
+            for m in (PLANS_ON_TIME, EVALUATIONS_ON_TIME, MEETINGS_HELD, DELIVERABLES_ON_TIME)
+        ],
     )
 
 
 def progression_chart(
     report: Report, agreements: list[AgreementReport], positions: dict[int, int] | None = None
 ) -> PresentationChart:
+    agreements = _shown(agreements)
     rows: list[dict[str, Any]] = []
     withheld: list[str] = []
     for a in agreements:
         for p in a.facts.progression:
             if p.code == ALL_PARAMETERS:
                 continue
-            if p.n < report.threshold or p.baseline is None:
+            if p.hidden or p.n < report.threshold or p.baseline is None:
                 if p.n:
                     withheld.append(
                         p.label.lower() + (f" ({_short(a)})" if len(agreements) > 1 else "")
@@ -246,13 +289,21 @@ def progression_chart(
                 )
     data = pd.DataFrame(rows, columns=["Aftale", "Parameter", "Tidspunkt", "Score", "n", "Række"])
     colors = {"Baseline": "#BBBBBB", "Seneste": "#0072B2"}
+    low, high = report.scale
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y("Række:N", title=None, axis=alt.Axis(labelExpr="split(datum.label, '|')")),
             yOffset=alt.YOffset("Tidspunkt:N", sort=["Baseline", "Seneste"]),
-            x=alt.X("Score:Q", title="Gennemsnitlig score (1–5)", scale=alt.Scale(domain=[0, 5])),
+            # Bars start at the scale's lowest score, not at 0 (no score is below it).
+            x=alt.X(
+                "Score:Q",
+                title=f"Gennemsnitlig score ({low}–{high})",
+                scale=alt.Scale(domain=[low, high]),
+                axis=alt.Axis(values=list(range(low, high + 1)), format="d"),
+            ),
+            x2=alt.datum(low),
             color=alt.Color(
                 "Tidspunkt:N",
                 scale=color_scale(colors),
@@ -261,7 +312,7 @@ def progression_chart(
             ),
             tooltip=["Række:N", "Tidspunkt:N", alt.Tooltip("Score:Q", format=".1f")],
         )
-        .properties(width=WIDTH - 200, height=max(120, 70 * max(1, len(data) // 2)))
+        .properties(width=WIDTH - 200, height=_height(max(1, len(data) // 2), 70))
     )
     subtitle = (
         f"Periode {report.period.label}. Deltagere med baseline og mindst én senere evaluering."
@@ -281,12 +332,22 @@ def progression_chart(
         question="q6",
         agreement_id=only,
         has_data=not data.empty,
+        figures=[
+            f"{r['Aftale']} – {r['Parameter']} (n = {r['n']}): {r['Tidspunkt'].lower()} "
+            f"{fmt_number(r['Score'], 1)}."
+            for r in rows
+        ],
+        definitions=[
+            "Gennemsnitlig score på skalaen 1–5 ved den første plan (baseline) og ved seneste "
+            "evaluering, for deltagere med begge."
+        ],
     )
 
 
 def outcomes_chart(
     report: Report, agreements: list[AgreementReport], positions: dict[int, int] | None = None
 ) -> PresentationChart:
+    agreements = _shown(agreements)
     rows: list[dict[str, Any]] = []
     for a in agreements:
         for outcome in a.facts.outcomes:
@@ -316,7 +377,8 @@ def outcomes_chart(
             "Aftale:N",
             scale=_agreement_scale(report, agreements, positions),
             title=None,
-            legend=alt.Legend(orient="bottom"),
+            # Four to a row: a legend of 40 agreements in one row made a 7,300 px image.
+            legend=alt.Legend(orient="bottom", columns=4),
         ),
         tooltip=["Resultat:N", "Aftale:N", alt.Tooltip("Label:N", title="Deltagere")],
     )
@@ -329,7 +391,7 @@ def outcomes_chart(
     text = base.mark_text(align="left", dx=8, fontSize=18).encode(x="Deltagere:Q", text="Label:N")
     results = max(1, data["Resultat"].nunique())
     chart = (bars + stub + text).properties(
-        width=WIDTH - 260, height=max(120, 46 * results * len(agreements))
+        width=WIDTH - 260, height=_height(results * len(agreements), 46)
     )
     subtitle = f"Forløb afsluttet i perioden {report.period.label}."
     if any(r["Label"].startswith("<") for r in rows):
@@ -348,7 +410,12 @@ def outcomes_chart(
         danish(chart),
         question="q7",
         agreement_id=only,
-        has_data=not data.empty,
+        has_data=bool(len(data)) and not bool(data["Skjult"].all()),
+        figures=[f"{r['Aftale']} – {r['Resultat']}: {r['Label']}." for r in rows],
+        definitions=[
+            "Forløb afsluttet i perioden efter registreret resultat; forløb uden registreret "
+            "resultat tæller med."
+        ],
     )
 
 
@@ -381,26 +448,26 @@ def presentation_charts(
 def report_charts(
     report: Report, positions: dict[int, int] | None = None
 ) -> list[PresentationChart]:
-    """Charts for the Word report: occupancy across agreements for the introduction, then
-    per agreement the charts that go with questions 4, 6 and 7 (legend: that agreement)."""
-    if not report.agreements:
-        return []
-    charts = [occupancy_chart(report, report.agreements, positions)]
-    charts[0].question = None
-    for a in report.agreements:
-        for builder in (compliance_chart, progression_chart, outcomes_chart):
-            chart = builder(report, [a], positions)
-            chart.title = f"{chart.title} – {_short(a)}"
-            # The question's text already says why nothing is shown; bare axes would not.
-            if chart.has_data:
-                charts.append(chart)
+    """The charts of the Word report: the same set as the deck (rendered once for both),
+    those with figures, in the report's overview section."""
+    charts = [c for c in presentation_charts(report, positions=positions) if c.has_data]
+    for chart in charts:
+        chart.question = chart.agreement_id = None
     return charts
 
 
 def to_document_charts(charts: list[PresentationChart], scale: float = 2.0) -> list[DocumentChart]:
     return [
         DocumentChart(
-            c.key, c.question, c.agreement_id, c.title, c.subtitle, chart_png(c.chart, scale)
+            c.key,
+            c.question,
+            c.agreement_id,
+            c.title,
+            c.subtitle,
+            chart_png(c.chart, scale),
+            alt_text=c.alt_text,
+            figures=list(c.figures),
+            definitions=list(c.definitions),
         )
         for c in charts
         if c.has_data

@@ -45,27 +45,23 @@ from lib.domain.format import fmt_date, fmt_int, fmt_pct, fmt_signed
 from lib.domain.measures import (
     DELIVERABLES_ON_TIME,
     EVALUATIONS_ON_TIME,
-    MEETINGS_HELD,
     PLANS_ON_TIME,
 )
-from lib.domain.period import Period
+from lib.domain.period import Filters, Period
 from lib.domain.questions import QUESTIONS
 from lib.domain.suppression import (
-    TOTAL_LABEL,
-    SuppressedTable,
+    Ledger,
+    Relation,
     count_note,
-    count_value,
-    is_small,
     mean_value,
     share_note,
-    share_value,
-    suppress_table,
+    suppress_counts,
 )
 from lib.queries.compliance import GroupCompliance, compliance, deliverables_by_kind
 from lib.queries.filters import overlaps_period
 from lib.queries.occupancy import occupancy_on
 from lib.queries.outcomes import certificates, outcome_totals
-from lib.queries.progression import overall_change, parameter_changes, parameters
+from lib.queries.progression import overall_change, parameter_changes, parameters, score_levels
 from lib.queries.report_texts import load_texts
 from lib.queries.scope import agreement_clause, enrolment_clause
 
@@ -93,13 +89,13 @@ ON_TIME_LABELS: tuple[str, ...] = (
 
 @dataclass
 class ReportTable:
-    """A published table: `frame` holds only what may be shown ('<5', withheld shares)."""
+    """A published table: `frame` holds only what may be shown ('<5', '–', withheld
+    shares); `cells` names the ledger count behind each count cell (row, column)."""
 
     title: str
     frame: pd.DataFrame
     definition: str
-    notes: list[str] = field(default_factory=list)
-    counts: SuppressedTable | None = None  # a count table's true values + hidden mask
+    cells: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -121,6 +117,7 @@ class OccupancyFacts:
     free: int
     in_use_shown: int | str
     in_referral_shown: int | str
+    free_shown: int | str
 
 
 @dataclass(frozen=True)
@@ -165,6 +162,7 @@ class ProgressionRow:
     baseline: float | None
     latest: float | None
     change: float | None
+    hidden: bool = False  # n may not be shown (and so no mean either)
 
 
 @dataclass(frozen=True)
@@ -203,9 +201,26 @@ class AgreementReport:
     description: str
     questions: list[Question]
     facts: AgreementFacts
+    # Every count of the agreement's answers after the one suppression (tables, sentences
+    # and charts all read from it).
+    ledger: Ledger
+    # Too few people: the answers say so once instead of showing figures, and the
+    # agreement gets no charts.
+    withheld: bool = False
 
     def question(self, key: str) -> Question:
         return next(q for q in self.questions if q.key == key)
+
+
+@dataclass(frozen=True)
+class ReportHeaderFields:
+    """The memo header of the committee material, entered on the page per report."""
+
+    committee: str = "Beskæftigelses- og Integrationsudvalget"
+    meeting_date: dt.date | None = None
+    case_number: str = ""
+    author: str = ""
+    closed: bool = False  # "Lukket punkt": not public; only then may suppression be off
 
 
 @dataclass
@@ -216,6 +231,8 @@ class Report:
     agreements: list[AgreementReport]
     texts: dict[tuple[int | None, str], str]
     generated_on: dt.date
+    header: ReportHeaderFields = field(default_factory=ReportHeaderFields)
+    scale: tuple[int, int] = (1, 5)  # the score scale's lowest and highest value
 
     def text(self, agreement_id: int | None, section: str) -> str:
         return self.texts.get((agreement_id, section), "")
@@ -224,24 +241,99 @@ class Report:
     def title(self) -> str:
         return "Evaluering af samarbejdsaftaler med socialøkonomiske virksomheder"
 
+    @property
+    def notes(self) -> list[str]:
+        """What the 'Om tallene' box says: once per report, whatever was withheld."""
+        if self.threshold <= 0:
+            return [
+                "Lukket punkt: tallene er ikke diskretioneret, og materialet må ikke "
+                "offentliggøres."
+            ]
+        return [count_note(self.threshold), share_note(self.threshold)]
 
-def _table(
+
+# --------------------------------------------------------------------------- the ledger
+
+
+class _Counts:
+    """An agreement's counts by name and the sums a reader knows between them, gathered
+    before the one suppression (lib.domain.suppression.suppress_counts)."""
+
+    def __init__(self) -> None:
+        self.values: dict[Hashable, int] = {}
+        self.relations: list[Relation] = []
+
+    def add(self, name: str, value: int | None) -> str:
+        self.values[name] = int(value or 0)
+        return name
+
+    def total(self, total: str, parts: Sequence[str]) -> None:
+        self.relations.append((total, list(parts)))
+
+    def same_if_equal(self, a: str, b: str) -> None:
+        """Two counts of the same people under two names (participants in a course on the
+        day of counting, from occupancy and from the course dates): a reader takes them
+        for one number, so where they agree they are withheld together."""
+        if self.values[a] == self.values[b]:
+            self.relations.append((a, [b]))
+
+
+def _n(value: int | str) -> str:
+    return value if isinstance(value, str) else fmt_int(value)
+
+
+def _lc(label: str) -> str:
+    """Lower-case the first letter only, so 'Uddannelse (fx VUC)' keeps its VUC."""
+    return label[:1].lower() + label[1:]
+
+
+def _listing(ledger: Ledger, items: Sequence[tuple[str, str]]) -> str:
+    """'4 til tiden, 0 for sent' from the published counts only; withheld ones are left
+    out and said once, so a sentence never reads '<5 … <5 … <5'."""
+    shown = [
+        f"{fmt_int(ledger.count(n))} {phrase}" for n, phrase in items if not ledger.is_hidden(n)
+    ]
+    withheld = [phrase for n, phrase in items if ledger.is_hidden(n)]
+    text = _join(shown)
+    if withheld:
+        text += (", " if text else "") + f"tallene for {_join(withheld)} vises ikke"
+    return text
+
+
+def _join(parts: Sequence[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " og " + parts[-1]
+
+
+def _share_text(ledger: Ledger, numerator: str, denominator: str) -> str:
+    share = ledger.share(numerator, denominator)
+    return f" ({fmt_pct(share)})" if share is not None else ""
+
+
+def _ledger_table(
+    ledger: Ledger,
     title: str,
-    counts: pd.DataFrame,
-    threshold: int,
     definition: str,
-    *,
-    row_totals: bool = True,
-    column_totals: bool = True,
-    label: str = "",
-) -> tuple[ReportTable, SuppressedTable]:
-    """A count table after suppression, and its true values and hidden mask for the
-    sentences and facts beside it."""
-    suppressed = suppress_table(
-        counts, threshold, row_totals=row_totals, column_totals=column_totals
+    rows: Sequence[tuple[str, Sequence[str]]],
+    columns: Sequence[str],
+    label: str = " ",
+) -> ReportTable | None:
+    """A table of ledger counts, or None when most of its nonzero counts are withheld
+    (the sentence beside it says what can be said)."""
+    names = [n for _, row in rows for n in row]
+    nonzero = [n for n in names if ledger.count(n)]
+    hidden = [n for n in nonzero if ledger.is_hidden(n)]
+    if not nonzero or 2 * len(hidden) > len(nonzero):
+        return None
+    frame = pd.DataFrame(
+        [[row_label, *[ledger.cell(n) for n in row]] for row_label, row in rows],
+        columns=[label, *columns],
     )
-    frame = suppressed.display().reset_index(names=label or " ")
-    return ReportTable(title, frame, definition, list(suppressed.notes), suppressed), suppressed
+    cells = {
+        (i, col): n for i, (_, row) in enumerate(rows) for col, n in zip(columns, row, strict=True)
+    }
+    return ReportTable(title, frame, definition, cells)
 
 
 def _by_status(t: rules.Tally) -> dict[DueStatus, int]:
@@ -252,47 +344,14 @@ def _by_status(t: rules.Tally) -> dict[DueStatus, int]:
     }
 
 
-def _status_frame(counts: dict[DueStatus, int], column: str) -> pd.DataFrame:
-    return pd.DataFrame({column: list(counts.values())}, index=[s.label for s in counts])
+_STATUS_KEYS = {DueStatus.ON_TIME: "on_time", DueStatus.LATE: "late", DueStatus.MISSING: "missing"}
 
 
-def _lc(label: str) -> str:
-    """Lower-case the first letter only, so 'Uddannelse (fx VUC)' keeps its VUC."""
-    return label[:1].lower() + label[1:]
-
-
-def _n(value: int | str) -> str:
-    return value if isinstance(value, str) else fmt_int(value)
-
-
-def _count_text(count: int, threshold: int) -> str:
-    """A count for a sentence: '12' or '<5'."""
-    return _n(count_value(count, threshold))
-
-
-def _share_text(
-    table: SuppressedTable,
-    row: Hashable,
-    col: Hashable,
-    total_row: Hashable = TOTAL_LABEL,
-    total_col: Hashable | None = None,
-) -> str:
-    """'83,3 %' or a withheld note: a share is shown only when both its cell and the total
-    are published and the total counts at least the threshold of people."""
-    total_col = col if total_col is None else total_col
-    share = table.share(row, col, total_row, total_col)
-    if share is not None:
-        return fmt_pct(share)
-    if table.threshold <= 0 and table.count(total_row, total_col) == 0:
-        return "–"  # suppression switched off, and nobody to count
-    return "andel vises ikke"
-
-
-def _on_time(label: str, table: SuppressedTable, row: Hashable, col: Hashable) -> OnTimeShare:
-    """The share of `row` in a status table (total row TOTAL_LABEL, column `col`)."""
-    return OnTimeShare(
-        label, table.share(row, col, TOTAL_LABEL, col), table.count(TOTAL_LABEL, col)
-    )
+def _add_status(c: _Counts, prefix: str, tally: dict[DueStatus, int]) -> list[str]:
+    parts = [c.add(f"{prefix}_{_STATUS_KEYS[s]}", n) for s, n in tally.items()]
+    c.add(f"{prefix}_due", sum(tally.values()))
+    c.total(f"{prefix}_due", parts)
+    return parts
 
 
 @dataclass(frozen=True)
@@ -388,246 +447,6 @@ def _scoped_enrolments(scope: Scope, agreement_id: int) -> Select[int]:
     )
 
 
-def _q1(
-    engine: Engine,
-    scope: Scope,
-    a: Agreement,
-    period: Period,
-    as_of: dt.date,
-    threshold: int,
-    today: dt.date,
-) -> tuple[Question, OccupancyFacts]:
-    (row,) = occupancy_on(engine, scope, as_of, [a.id], today)
-    with engine.connect() as conn:
-        started = conn.scalar(
-            select(func.count()).where(
-                Enrolment.agreement_id == a.id,
-                enrolment_clause(scope),
-                Enrolment.status != EnrolmentStatus.REFERRAL,
-                _in_period(period, as_of, Enrolment.start_date),
-            )
-        )
-    free = row.free
-    in_use = count_value(row.in_use, threshold)
-    referral = count_value(row.in_referral, threshold)
-    frame = pd.DataFrame(
-        {
-            " ": ["Pladser i aftalen", "I brug", "I visitation", "Ledige pladser"],
-            "Antal": [a.slots, in_use, referral, free],
-        }
-    )
-    notes = [count_note(threshold)] if is_small(row.in_referral, threshold) else []
-    occupancy = (
-        fmt_pct(row.in_use / a.slots) if not is_small(row.in_use, threshold) else "vises ikke"
-    )
-    summary = [
-        f"Der er {fmt_int(a.slots)} forløb (pladser) i aftalen. Pr. {fmt_date(as_of)} er "
-        f"{_n(in_use)} af {fmt_int(a.slots)} i brug, {_n(referral)} er i visitation, og "
-        f"{fmt_int(free)} {'er ledig' if free == 1 else 'er ledige'}. Belægning: {occupancy}.",
-        f"Nye forløb startet i perioden: {_count_text(started or 0, threshold)}.",
-    ]
-    table = ReportTable(
-        "Pladser og belægning",
-        frame,
-        "I brug: forløb der er startet og ikke afsluttet på opgørelsesdagen. I visitation: "
-        "henvist, men ikke startet. Ledige: pladser minus forløb i brug. Belægning = i brug "
-        "÷ pladser.",
-        notes,
-    )
-    facts = OccupancyFacts(
-        slots=a.slots,
-        in_use=row.in_use,
-        in_referral=row.in_referral,
-        free=free,
-        in_use_shown=in_use,
-        in_referral_shown=referral,
-    )
-    return Question("q1", QUESTIONS["q1"], summary, [table]), facts
-
-
-def _q2(
-    courses: list[_Course],
-    follow_up: GroupCompliance,
-    as_of: dt.date,
-    threshold: int,
-) -> tuple[Question, OnTimeShare]:
-    """Plans of the participants in a course on the day of counting, and plans due in
-    the period by the 1/4-week rule (the Opfølgning dashboard's tally)."""
-    active = [c for c in courses if c.active_on(as_of)]
-    with_plan = sum(1 for c in active if c.planned_by(as_of))
-    have, h = _table(
-        "Deltagere med plan",
-        pd.DataFrame(
-            {"Deltagere": [with_plan, len(active) - with_plan]}, index=["Med plan", "Uden plan"]
-        ),
-        threshold,
-        f"Deltagere i forløb pr. {fmt_date(as_of)}, med og uden en første plan (baseline).",
-        row_totals=False,
-    )
-    timely, t = _table(
-        "Planer med frist i perioden",
-        _status_frame(_by_status(follow_up.plans), "Planer"),
-        threshold,
-        PLANS_ON_TIME.definition,
-        row_totals=False,
-    )
-    summary = [
-        f"{_n(h.cell('Med plan', 'Deltagere'))} af {_n(h.cell(TOTAL_LABEL, 'Deltagere'))} "
-        f"deltagere i forløb har en plan ({_share_text(h, 'Med plan', 'Deltagere')}).",
-        f"Af {_n(t.cell(TOTAL_LABEL, 'Planer'))} planer med frist i perioden blev "
-        f"{_n(t.cell(DueStatus.ON_TIME.label, 'Planer'))} lavet til tiden og "
-        f"{_n(t.cell(DueStatus.LATE.label, 'Planer'))} for sent; "
-        f"{_n(t.cell(DueStatus.MISSING.label, 'Planer'))} mangler.",
-    ]
-    share = _on_time(PLANS_ON_TIME.label, t, DueStatus.ON_TIME.label, "Planer")
-    return Question("q2", QUESTIONS["q2"], summary, [have, timely]), share
-
-
-def _q3(
-    engine: Engine,
-    scope: Scope,
-    a: Agreement,
-    courses: list[_Course],
-    period: Period,
-    as_of: dt.date,
-    threshold: int,
-) -> Question:
-    """Ownership: baseline plans made with the participant, revisions, evaluations
-    written with the participant in the period."""
-    planned = [c for c in courses if c.active_on(as_of) and c.planned_by(as_of)]
-    made_with = sum(1 for c in planned if c.made_with_participant)
-    revised = sum(1 for c in planned if c.plan_versions >= 2)
-    with engine.connect() as conn:
-        written_with, written_total = conn.execute(
-            select(
-                func.coalesce(func.sum(case((Evaluation.written_with_participant, 1), else_=0)), 0),
-                func.count(),
-            ).where(
-                Evaluation.enrolment_id.in_(_scoped_enrolments(scope, a.id)),
-                _in_period(period, as_of, Evaluation.evaluated_on),
-            )
-        ).one()
-    with_participant = "Planen er lavet sammen med deltageren"
-    own, o = _table(
-        "Ejerskab til planen",
-        pd.DataFrame(
-            {"Deltagere": [made_with, len(planned) - made_with]},
-            index=[with_participant, "Planen er lavet uden deltageren"],
-        ),
-        threshold,
-        "Deltagere i forløb med en plan: er den første plan udarbejdet sammen med "
-        "deltageren (registreret ved planen).",
-        row_totals=False,
-    )
-    written, _ = _table(
-        "Evalueringer i perioden",
-        pd.DataFrame(
-            {"Evalueringer": [int(written_with), int(written_total) - int(written_with)]},
-            index=["Skrevet sammen med deltageren", "Skrevet uden deltageren"],
-        ),
-        threshold,
-        "Evalueringer dateret i perioden, efter om de er skrevet sammen med deltageren.",
-        row_totals=False,
-    )
-    summary = [
-        f"{_n(o.cell(with_participant, 'Deltagere'))} af {_n(o.cell(TOTAL_LABEL, 'Deltagere'))} "
-        "planer er udarbejdet sammen med deltageren.",
-        f"{_count_text(revised, threshold)} deltagere har fået planen revideret "
-        "(mindst én ny version efter den første).",
-    ]
-    return Question("q3", QUESTIONS["q3"], summary, [own, written])
-
-
-def _q4(
-    a: Agreement, follow_up: GroupCompliance, threshold: int
-) -> tuple[Question, MeetingFacts, list[OnTimeShare]]:
-    """Evaluations due in the period and the follow-up meetings held with them."""
-    meetings = MeetingFacts(
-        evaluations=follow_up.evaluations_held,
-        held=follow_up.meetings_held,
-        caseworker_present=follow_up.caseworker_present,
-    )
-    evals, e = _table(
-        "Evalueringer med frist i perioden",
-        _status_frame(_by_status(follow_up.evaluations), "Evalueringer"),
-        threshold,
-        # The measure says N months "from the agreement": say which N this one has.
-        f"{EVALUATIONS_ON_TIME.definition} I denne aftale er N = {a.evaluation_interval_months}.",
-        row_totals=False,
-    )
-    present, not_held = meetings.caseworker_present, meetings.evaluations - meetings.held
-    meets, m = _table(
-        "Opfølgningsmøder ved evalueringerne i perioden",
-        pd.DataFrame(
-            {"Møder": [present, meetings.held - present, not_held]},
-            index=[
-                "Holdt, sagsbehandler deltog",
-                "Holdt uden sagsbehandler",
-                "Ikke holdt",
-            ],
-        ),
-        threshold,
-        MEETINGS_HELD.definition,
-        row_totals=False,
-    )
-    on_time = DueStatus.ON_TIME.label
-    summary = [
-        f"Af {_n(e.cell(TOTAL_LABEL, 'Evalueringer'))} evalueringer med frist i perioden blev "
-        f"{_n(e.cell(on_time, 'Evalueringer'))} lavet til tiden "
-        f"({_share_text(e, on_time, 'Evalueringer')}), "
-        f"{_n(e.cell(DueStatus.LATE.label, 'Evalueringer'))} for sent, og "
-        f"{_n(e.cell(DueStatus.MISSING.label, 'Evalueringer'))} mangler.",
-        f"Ved {_n(m.cell(TOTAL_LABEL, 'Møder'))} evalueringer i perioden blev der holdt "
-        f"opfølgningsmøde ved {_count_text(meetings.held, threshold)}; sagsbehandleren deltog "
-        f"i {_n(m.cell('Holdt, sagsbehandler deltog', 'Møder'))}.",
-    ]
-    # Meetings held is the sum of two rows of the table: its share is withheld when the
-    # held or the not-held count is small, since either would give the other away.
-    held_share = (
-        None
-        if is_small(not_held, threshold)
-        else share_value(meetings.held, meetings.evaluations, threshold)
-    )
-    shares = [
-        _on_time(EVALUATIONS_ON_TIME.label, e, on_time, "Evalueringer"),
-        OnTimeShare(MEETINGS_HELD_LABEL, held_share, meetings.evaluations),
-    ]
-    return Question("q4", QUESTIONS["q4"], summary, [evals, meets]), meetings, shares
-
-
-def _q5(
-    engine: Engine, scope: Scope, a: Agreement, period: Period, threshold: int, today: dt.date
-) -> tuple[Question, OnTimeShare]:
-    found = deliverables_by_kind(engine, scope, period.filters(a.id), today)
-    received = "Modtaget til tiden"
-    counts = pd.DataFrame(
-        [
-            (t.on_time, t.late, t.missing)
-            for t in (found.get(kind, rules.Tally()) for kind in DeliverableKind)
-        ],
-        index=[kind.label for kind in DeliverableKind],
-        columns=[received, "Modtaget for sent", "Ikke modtaget"],
-    )
-    table, t = _table(
-        "Leverancer til jobkonsulent/sagsbehandler med frist i perioden",
-        counts,
-        threshold,
-        DELIVERABLES_ON_TIME.definition,
-    )
-    summary = [
-        f"Af {_n(t.cell(TOTAL_LABEL, TOTAL_LABEL))} aftalte leverancer med frist i perioden er "
-        f"{_n(t.cell(TOTAL_LABEL, received))} modtaget til tiden, "
-        f"{_n(t.cell(TOTAL_LABEL, 'Modtaget for sent'))} for sent, og "
-        f"{_n(t.cell(TOTAL_LABEL, 'Ikke modtaget'))} er ikke modtaget.",
-    ]
-    share = OnTimeShare(
-        DELIVERABLES_ON_TIME.label,
-        t.share(TOTAL_LABEL, received, TOTAL_LABEL, TOTAL_LABEL),
-        t.count(TOTAL_LABEL, TOTAL_LABEL),
-    )
-    return Question("q5", QUESTIONS["q5"], summary, [table]), share
-
-
 def progression_by_parameter(
     engine: Engine, scope: Scope, agreement_id: int, period: Period, today: dt.date
 ) -> list[ProgressionRow]:
@@ -668,110 +487,427 @@ def progression_by_parameter(
     return rows
 
 
-def _q6(
-    engine: Engine, scope: Scope, a: Agreement, period: Period, threshold: int, today: dt.date
-) -> tuple[Question, list[ProgressionRow]]:
-    rows = progression_by_parameter(engine, scope, a.id, period, today)
-    frame = pd.DataFrame(
-        [
-            {
-                "Parameter": r.label,
-                "Deltagere (n)": count_value(r.n, threshold),
-                "Gns. baseline": mean_value(r.baseline, r.n, threshold),
-                "Gns. seneste": mean_value(r.latest, r.n, threshold),
-                "Gns. ændring": mean_value(r.change, r.n, threshold),
-            }
-            for r in rows
-        ]
-    )
-    notes = []
-    if any(is_small(r.n, threshold) for r in rows):
-        notes.append(count_note(threshold))
-    if any(r.n and r.n < threshold for r in rows):
-        notes.append(share_note(threshold))
-    progression = ReportTable(
-        "Progression pr. parameter (skala 1–5)",
-        frame,
-        "Deltagere med en score ved den første plan (baseline) og mindst én senere "
-        "evaluering af samme parameter. Gennemsnit af baseline, af seneste score og af "
-        "ændringen (seneste minus baseline).",
-        notes,
-    )
-    certs = [(name, n) for _a, name, n in certificates(engine, scope, period.filters(a.id))]
-    tables = [progression]
-    summary = []
-    shown = [r for r in rows if r.n >= threshold and r.change is not None]
-    if shown:
-        parts = [f"{_lc(r.label)} {fmt_signed(r.change)} (n = {r.n})" for r in shown]
-        summary.append(
-            "Gennemsnitlig ændring fra baseline til seneste evaluering: " + ", ".join(parts) + "."
-        )
-    hidden = [r.label for r in rows if 0 < r.n < threshold]
-    if hidden:
-        summary.append(
-            f"For {', '.join(_lc(h) for h in hidden)} bygger tallene på færre end "
-            f"{threshold} deltagere og vises ikke."
-        )
-    if not any(r.n for r in rows):
-        summary.append("Der er endnu ingen deltagere med både baseline og en senere evaluering.")
-    if certs:
-        cert_table, c = _table(
-            "Beviser opnået i perioden",
-            pd.DataFrame({"Deltagere": [int(n) for _, n in certs]}, index=[c for c, _ in certs]),
-            threshold,
-            "Beviser registreret i perioden (fx hygiejnebevis, førstehjælpsbevis).",
-            row_totals=False,
-            column_totals=False,
-        )
-        tables.append(cert_table)
-        summary.append(
-            "Beviser opnået i perioden: "
-            + ", ".join(f"{_lc(name)} {_n(c.cell(name, 'Deltagere'))}" for name, _ in certs)
-            + "."
-        )
-    return Question("q6", QUESTIONS["q6"], summary, tables), rows
+@dataclass
+class _Raw:
+    """What the queries gave for one agreement, before suppression."""
+
+    occupancy_in_use: int
+    occupancy_referral: int
+    free: int
+    courses: list[_Course]
+    plans: dict[DueStatus, int]
+    evaluations: dict[DueStatus, int]
+    evaluations_held: int
+    meetings_held: int
+    caseworker_present: int
+    written_with: int
+    written_total: int
+    deliverables: dict[DeliverableKind, rules.Tally]
+    progression: list[ProgressionRow]
+    certificates: list[tuple[str, int]]
+    outcomes: list[tuple[str, int]]
+    started: int
+    extended: int
 
 
-def _q7(
-    engine: Engine, scope: Scope, a: Agreement, period: Period, as_of: dt.date, threshold: int
-) -> tuple[Question, list[OutcomeRow]]:
-    found = outcome_totals(engine, scope, period.filters(a.id))
+def _gather(
+    engine: Engine,
+    scope: Scope,
+    a: Agreement,
+    period: Period,
+    as_of: dt.date,
+    today: dt.date,
+    follow_up: GroupCompliance,
+) -> _Raw:
+    (row,) = occupancy_on(engine, scope, as_of, [a.id], today)
+    courses = _course_dates(engine, scope, a.id, period, as_of)
+    found = deliverables_by_kind(engine, scope, period.filters(a.id), today)
     with engine.connect() as conn:
+        started = conn.scalar(
+            select(func.count()).where(
+                Enrolment.agreement_id == a.id,
+                enrolment_clause(scope),
+                Enrolment.status != EnrolmentStatus.REFERRAL,
+                _in_period(period, as_of, Enrolment.start_date),
+            )
+        )
+        written_with, written_total = conn.execute(
+            select(
+                func.coalesce(func.sum(case((Evaluation.written_with_participant, 1), else_=0)), 0),
+                func.count(),
+            ).where(
+                Evaluation.enrolment_id.in_(_scoped_enrolments(scope, a.id)),
+                _in_period(period, as_of, Evaluation.evaluated_on),
+            )
+        ).one()
         extended = conn.scalar(
             select(func.count(func.distinct(Extension.enrolment_id))).where(
                 Extension.enrolment_id.in_(_scoped_enrolments(scope, a.id)),
                 _in_period(period, as_of, Extension.extended_on),
             )
         )
-    summary = []
-    tables = []
-    outcomes = []
-    if found:
-        table, t = _table(
-            "Resultat efter forløb, afsluttet i perioden",
-            pd.DataFrame(
-                {"Deltagere": [int(n) for _, n in found]}, index=[label for label, _ in found]
-            ),
-            threshold,
-            "Forløb afsluttet i perioden efter registreret resultat (som på siden "
-            "Resultater); forløb uden registreret resultat tæller med.",
-            row_totals=False,
-            label="Resultat",
-        )
-        tables.append(table)
-        outcomes = [
-            OutcomeRow(label, t.count(label, "Deltagere"), t.is_hidden(label, "Deltagere"))
-            for label, _ in found
+    return _Raw(
+        occupancy_in_use=row.in_use,
+        occupancy_referral=row.in_referral,
+        free=row.free,
+        courses=courses,
+        plans=_by_status(follow_up.plans),
+        evaluations=_by_status(follow_up.evaluations),
+        evaluations_held=follow_up.evaluations_held,
+        meetings_held=follow_up.meetings_held,
+        caseworker_present=follow_up.caseworker_present,
+        written_with=int(written_with),
+        written_total=int(written_total),
+        deliverables={kind: found.get(kind, rules.Tally()) for kind in DeliverableKind},
+        progression=progression_by_parameter(engine, scope, a.id, period, today),
+        certificates=[
+            (name, int(n)) for _a, name, n in certificates(engine, scope, period.filters(a.id))
+        ],
+        outcomes=[
+            (label, int(n)) for label, n in outcome_totals(engine, scope, period.filters(a.id))
+        ],
+        started=int(started or 0),
+        extended=int(extended or 0),
+    )
+
+
+_DELIVERABLE_STATUS = (
+    ("on_time", "Modtaget til tiden"),
+    ("late", "Modtaget for sent"),
+    ("missing", "Ikke modtaget"),
+)
+
+
+def _counts(a: Agreement, raw: _Raw, as_of: dt.date) -> _Counts:
+    """Every count the agreement's answers may show, named, with the sums between them."""
+    c = _Counts()
+    # q1: slots are the agreement's, no one's count, and always shown; in use + free = slots.
+    c.add("slots", a.slots)
+    c.add("in_use", raw.occupancy_in_use)
+    c.add("referral", raw.occupancy_referral)
+    c.add("free", raw.free)
+    if raw.occupancy_in_use <= a.slots:
+        c.total("slots", ["in_use", "free"])
+    c.add("started", raw.started)
+    # q2: participants in a course on the day of counting, with and without a plan.
+    active = [x for x in raw.courses if x.active_on(as_of)]
+    with_plan = [x for x in active if x.planned_by(as_of)]
+    c.add("active", len(active))
+    c.add("with_plan", len(with_plan))
+    c.add("without_plan", len(active) - len(with_plan))
+    c.total("active", ["with_plan", "without_plan"])
+    c.same_if_equal("in_use", "active")
+    _add_status(c, "plans", raw.plans)
+    # q3: of those with a plan, made with the participant; revised; evaluations written.
+    made_with = sum(1 for x in with_plan if x.made_with_participant)
+    c.add("made_with", made_with)
+    c.add("made_without", len(with_plan) - made_with)
+    c.total("with_plan", ["made_with", "made_without"])
+    c.add("revised", sum(1 for x in with_plan if x.plan_versions >= 2))
+    c.add("written_with", raw.written_with)
+    c.add("written_without", raw.written_total - raw.written_with)
+    c.add("written", raw.written_total)
+    c.total("written", ["written_with", "written_without"])
+    # q4: evaluations due, and the meetings with the evaluations held in the period.
+    _add_status(c, "evals", raw.evaluations)
+    c.add("meetings_n", raw.evaluations_held)
+    c.add("meet_present", raw.caseworker_present)
+    c.add("meet_without", raw.meetings_held - raw.caseworker_present)
+    c.add("meet_held", raw.meetings_held)
+    c.add("meet_not_held", raw.evaluations_held - raw.meetings_held)
+    c.total("meet_held", ["meet_present", "meet_without"])
+    c.total("meetings_n", ["meet_held", "meet_not_held"])
+    c.same_if_equal("written", "meetings_n")
+    # q5: deliverables by kind and status, with row, column and grand totals.
+    for kind, tally in raw.deliverables.items():
+        row = [
+            c.add(f"dlv_{kind.value}_{key}", getattr(tally, key)) for key, _ in _DELIVERABLE_STATUS
         ]
-        summary.append(
-            f"{_n(t.cell(TOTAL_LABEL, 'Deltagere'))} forløb er afsluttet i perioden: "
-            + ", ".join(f"{_lc(label)} {_n(t.cell(label, 'Deltagere'))}" for label, _ in found)
-            + "."
+        c.add(f"dlv_{kind.value}_total", sum(c.values[n] for n in row))
+        c.total(f"dlv_{kind.value}_total", row)
+    for key, _ in (*_DELIVERABLE_STATUS, ("total", "")):
+        column = [f"dlv_{kind.value}_{key}" for kind in raw.deliverables]
+        c.add(f"dlv_all_{key}", sum(c.values[n] for n in column))
+        c.total(f"dlv_all_{key}", column)
+    c.total("dlv_all_total", [f"dlv_all_{key}" for key, _ in _DELIVERABLE_STATUS])
+    # q6: participants with a baseline and a later score, per parameter and overall.
+    for p in raw.progression:
+        c.add(f"prog_{p.code}", p.n)
+    for i, (_name, n) in enumerate(raw.certificates):
+        c.add(f"cert_{i}", n)
+    # q7: ended courses by outcome, with their total; extensions.
+    for i, (_label, n) in enumerate(raw.outcomes):
+        c.add(f"out_{i}", n)
+    c.add("ended", sum(n for _, n in raw.outcomes))
+    c.total("ended", [f"out_{i}" for i in range(len(raw.outcomes))])
+    c.add("extended", raw.extended)
+    return c
+
+
+def _q1(a: Agreement, ledger: Ledger, as_of: dt.date) -> Question:
+    slots = fmt_int(a.slots)
+    parts = [f"Der er {slots} forløb (pladser) i aftalen."]
+    if ledger.is_hidden("in_use"):
+        parts.append(
+            f"Hvor mange der er i brug pr. {fmt_date(as_of)}, vises ikke (færre end {ledger.threshold})."
         )
     else:
+        occupancy = fmt_pct(ledger.count("in_use") / a.slots) if a.slots else "–"
+        parts.append(
+            f"Pr. {fmt_date(as_of)} er {fmt_int(ledger.count('in_use'))} af {slots} i brug "
+            f"(belægning {occupancy}), og {fmt_int(ledger.count('free'))} "
+            f"{'er ledig' if ledger.count('free') == 1 else 'er ledige'}."
+        )
+    if ledger.count("referral") and not ledger.is_hidden("referral"):
+        parts.append(f"{fmt_int(ledger.count('referral'))} er i visitation.")
+    elif ledger.count("referral"):
+        parts.append("Der er deltagere i visitation (antallet vises ikke).")
+    if not ledger.is_hidden("started"):
+        parts.append(f"Nye forløb startet i perioden: {fmt_int(ledger.count('started'))}.")
+    table = _ledger_table(
+        ledger,
+        "Pladser og belægning",
+        "I brug: forløb der er startet og ikke afsluttet på opgørelsesdagen. I visitation: "
+        "henvist, men ikke startet. Ledige: pladser minus forløb i brug.",
+        [
+            ("Pladser i aftalen", ["slots"]),
+            ("I brug", ["in_use"]),
+            ("I visitation", ["referral"]),
+            ("Ledige pladser", ["free"]),
+        ],
+        ["Antal"],
+    )
+    return Question("q1", QUESTIONS["q1"], [" ".join(parts)], [table] if table else [])
+
+
+def _q2(ledger: Ledger, as_of: dt.date) -> Question:
+    summary = []
+    if not ledger.is_hidden("active"):
+        summary.append(
+            f"Af {fmt_int(ledger.count('active'))} deltagere i forløb pr. {fmt_date(as_of)} har "
+            + _listing(ledger, [("with_plan", "en plan"), ("without_plan", "ingen plan endnu")])
+            + _share_text(ledger, "with_plan", "active").replace(" (", " (med plan: ")
+            + "."
+        )
+    if ledger.count("plans_due") and not ledger.is_hidden("plans_due"):
+        summary.append(
+            f"Af {fmt_int(ledger.count('plans_due'))} planer med frist i perioden blev "
+            + _listing(
+                ledger,
+                [
+                    ("plans_on_time", "lavet til tiden"),
+                    ("plans_late", "lavet for sent"),
+                    ("plans_missing", "mangler"),
+                ],
+            )
+            + "."
+        )
+    table = _ledger_table(
+        ledger,
+        "Planer med frist i perioden",
+        PLANS_ON_TIME.definition,
+        [(s.label, [f"plans_{_STATUS_KEYS[s]}"]) for s in _STATUS_KEYS]
+        + [("I alt", ["plans_due"])],
+        ["Planer"],
+    )
+    return Question("q2", QUESTIONS["q2"], summary, [table] if table else [])
+
+
+def _q3(ledger: Ledger) -> Question:
+    summary = []
+    if ledger.count("with_plan") and not ledger.is_hidden("with_plan"):
+        summary.append(
+            f"Af {fmt_int(ledger.count('with_plan'))} planer er "
+            + _listing(ledger, [("made_with", "udarbejdet sammen med deltageren")])
+            + (
+                f"; {fmt_int(ledger.count('revised'))} er revideret (mindst én ny version)"
+                if not ledger.is_hidden("revised")
+                else ""
+            )
+            + "."
+        )
+    if ledger.count("written") and not ledger.is_hidden("written"):
+        summary.append(
+            f"Af {fmt_int(ledger.count('written'))} evalueringer i perioden er "
+            + _listing(ledger, [("written_with", "skrevet sammen med deltageren")])
+            + "."
+        )
+    return Question("q3", QUESTIONS["q3"], summary, [])
+
+
+def _q4(a: Agreement, ledger: Ledger) -> Question:
+    summary = []
+    if ledger.count("evals_due") and not ledger.is_hidden("evals_due"):
+        summary.append(
+            f"Af {fmt_int(ledger.count('evals_due'))} evalueringer med frist i perioden blev "
+            + _listing(
+                ledger,
+                [
+                    ("evals_on_time", "lavet til tiden"),
+                    ("evals_late", "lavet for sent"),
+                    ("evals_missing", "mangler"),
+                ],
+            )
+            + _share_text(ledger, "evals_on_time", "evals_due").replace(" (", " (til tiden: ")
+            + "."
+        )
+    if ledger.count("meetings_n") and not ledger.is_hidden("meetings_n"):
+        summary.append(
+            f"Ved {fmt_int(ledger.count('meetings_n'))} evalueringer i perioden blev der holdt "
+            + _listing(ledger, [("meet_held", "opfølgningsmøder")])
+            + (
+                f"; sagsbehandleren deltog i {fmt_int(ledger.count('meet_present'))}"
+                if not ledger.is_hidden("meet_present")
+                else ""
+            )
+            + "."
+        )
+    table = _ledger_table(
+        ledger,
+        "Evalueringer med frist i perioden",
+        f"{EVALUATIONS_ON_TIME.definition} I denne aftale er N = {a.evaluation_interval_months}.",
+        [(s.label, [f"evals_{_STATUS_KEYS[s]}"]) for s in _STATUS_KEYS]
+        + [("I alt", ["evals_due"])],
+        ["Evalueringer"],
+    )
+    return Question("q4", QUESTIONS["q4"], summary, [table] if table else [])
+
+
+def _q5(ledger: Ledger, kinds: Sequence[DeliverableKind]) -> Question:
+    summary = []
+    if ledger.count("dlv_all_total") and not ledger.is_hidden("dlv_all_total"):
+        summary.append(
+            f"Af {fmt_int(ledger.count('dlv_all_total'))} aftalte leverancer med frist i perioden er "
+            + _listing(
+                ledger, [(f"dlv_all_{key}", _lc(label)) for key, label in _DELIVERABLE_STATUS]
+            )
+            + "."
+        )
+    table = _ledger_table(
+        ledger,
+        "Leverancer til jobkonsulent/sagsbehandler med frist i perioden",
+        DELIVERABLES_ON_TIME.definition,
+        [
+            (
+                kind.label,
+                [f"dlv_{kind.value}_{key}" for key, _ in (*_DELIVERABLE_STATUS, ("total", ""))],
+            )
+            for kind in kinds
+        ]
+        + [("I alt", [f"dlv_all_{key}" for key, _ in (*_DELIVERABLE_STATUS, ("total", ""))])],
+        [label for _, label in _DELIVERABLE_STATUS] + ["I alt"],
+        label="Leverance",
+    )
+    return Question("q5", QUESTIONS["q5"], summary, [table] if table else [])
+
+
+def _published_progression(ledger: Ledger, rows: list[ProgressionRow]) -> list[ProgressionRow]:
+    return [
+        ProgressionRow(
+            r.code,
+            r.label,
+            r.n,
+            r.baseline,
+            r.latest,
+            r.change,
+            hidden=ledger.is_hidden(f"prog_{r.code}"),
+        )
+        for r in rows
+    ]
+
+
+def _mean(r: ProgressionRow, value: float | None, threshold: int) -> float | None:
+    return None if r.hidden else mean_value(value, r.n, threshold)
+
+
+def _q6(ledger: Ledger, rows: list[ProgressionRow], certs: list[tuple[str, int]]) -> Question:
+    t = ledger.threshold
+    shown = [r for r in rows if not r.hidden and r.n >= t and r.change is not None]
+    summary = []
+    if shown:
+        parts = [f"{_lc(r.label)} {fmt_signed(r.change)} (n = {fmt_int(r.n)})" for r in shown]
+        summary.append(
+            "Gennemsnitlig ændring på skalaen 1–5 fra baseline til seneste evaluering: "
+            + ", ".join(parts)
+            + "."
+        )
+    hidden = [r.label for r in rows if r.n and r not in shown]
+    if hidden:
+        summary.append(
+            f"For {_join([_lc(h) for h in hidden])} bygger tallene på færre end {t} deltagere "
+            "og vises ikke."
+        )
+    if not any(r.n for r in rows):
+        summary.append("Der er endnu ingen deltagere med både baseline og en senere evaluering.")
+    certs_shown = [
+        (name, n) for i, (name, n) in enumerate(certs) if not ledger.is_hidden(f"cert_{i}")
+    ]
+    if certs_shown:
+        summary.append(
+            "Beviser opnået i perioden: "
+            + _join([f"{_lc(name)} {fmt_int(n)}" for name, n in certs_shown])
+            + "."
+        )
+    tables = []
+    if shown:
+        frame = pd.DataFrame(
+            [
+                {
+                    "Parameter": r.label,
+                    "Deltagere (n)": r.n,
+                    "Gns. baseline": _mean(r, r.baseline, t),
+                    "Gns. seneste": _mean(r, r.latest, t),
+                    "Gns. ændring": _mean(r, r.change, t),
+                }
+                for r in rows
+                if r in shown
+            ]
+        )
+        tables.append(
+            ReportTable(
+                "Progression pr. parameter (skala 1–5)",
+                frame,
+                "Deltagere med en score ved den første plan (baseline) og mindst én senere "
+                "evaluering af samme parameter. Gennemsnit af baseline, af seneste score og af "
+                "ændringen (seneste minus baseline).",
+                {
+                    (i, "Deltagere (n)"): f"prog_{r.code}"
+                    for i, r in enumerate(x for x in rows if x in shown)
+                },
+            )
+        )
+    return Question("q6", QUESTIONS["q6"], summary, tables)
+
+
+def _q7(ledger: Ledger, outcomes: list[tuple[str, int]]) -> Question:
+    summary = []
+    if not outcomes:
         summary.append("Ingen forløb er afsluttet i perioden.")
-    summary.append(f"Forløb forlænget i perioden: {_count_text(int(extended or 0), threshold)}.")
-    return Question("q7", QUESTIONS["q7"], summary, tables), outcomes
+    elif ledger.is_hidden("ended"):
+        summary.append(
+            f"Færre end {ledger.threshold} forløb er afsluttet i perioden; resultaterne vises ikke."
+        )
+    else:
+        summary.append(
+            f"{fmt_int(ledger.count('ended'))} forløb er afsluttet i perioden: "
+            + _listing(ledger, [(f"out_{i}", _lc(label)) for i, (label, _) in enumerate(outcomes)])
+            + "."
+        )
+    if not ledger.is_hidden("extended"):
+        summary.append(f"Forløb forlænget i perioden: {fmt_int(ledger.count('extended'))}.")
+    table = None
+    if outcomes:
+        table = _ledger_table(
+            ledger,
+            "Resultat efter forløb, afsluttet i perioden",
+            "Forløb afsluttet i perioden efter registreret resultat (som på siden "
+            "Resultater); forløb uden registreret resultat tæller med.",
+            [(label, [f"out_{i}"]) for i, (label, _) in enumerate(outcomes)]
+            + [("I alt", ["ended"])],
+            ["Deltagere"],
+            label="Resultat",
+        )
+    return Question("q7", QUESTIONS["q7"], summary, [table] if table else [])
 
 
 def _q8(a: Agreement) -> Question:
@@ -780,6 +916,15 @@ def _q8(a: Agreement) -> Question:
         f"Kontaktperson i virksomheden: {a.enterprise_contact or '–'}.",
     ]
     return Question("q8", QUESTIONS["q8"], summary, [])
+
+
+def withheld_sentence(threshold: int, few_people: bool) -> str:
+    if few_people:
+        return f"Aftalen har færre end {threshold} deltagere i perioden; tallene vises derfor ikke."
+    return (
+        f"De fleste af aftalens tal bygger på færre end {threshold} deltagere i perioden; "
+        "tallene vises derfor ikke."
+    )
 
 
 def _agreement_report(
@@ -792,27 +937,79 @@ def _agreement_report(
     as_of: dt.date,
     threshold: int,
     today: dt.date,
+    follow_up: GroupCompliance,
 ) -> AgreementReport:
-    q1, occupancy = _q1(engine, scope, a, period, as_of, threshold, today)
-    courses = _course_dates(engine, scope, a.id, period, as_of)
-    follow_up = compliance(engine, scope, period.filters(a.id), today).total
-    q2, plans_share = _q2(courses, follow_up, as_of, threshold)
-    q3 = _q3(engine, scope, a, courses, period, as_of, threshold)
-    q4, meetings, follow_up_shares = _q4(a, follow_up, threshold)
-    q5, deliverables_share = _q5(engine, scope, a, period, threshold, today)
-    q6, progression = _q6(engine, scope, a, period, threshold, today)
-    q7, outcomes = _q7(engine, scope, a, period, as_of, threshold)
+    raw = _gather(engine, scope, a, period, as_of, today, follow_up)
+    counts = _counts(a, raw, as_of)
+    ledger = suppress_counts(
+        counts.values, counts.relations, threshold, public=["slots"], not_people=["free"]
+    )
+    progression = _published_progression(ledger, raw.progression)
+    few_people = threshold > 0 and len(raw.courses) < threshold
+    withheld = few_people or (threshold > 0 and ledger.mostly_hidden())
+    if withheld:
+        # The occupancy sentence says what may be said (slots, and in use where shown);
+        # every other answer is the one plain sentence, said once.
+        q1 = _q1(a, ledger, as_of)
+        q1.summary = [
+            q1.summary[0].split(" Nye forløb")[0],
+            withheld_sentence(threshold, few_people),
+        ]
+        q1.tables = []
+        questions = [
+            q1,
+            *[Question(k, QUESTIONS[k], []) for k in ("q2", "q3", "q4", "q5", "q6", "q7")],
+        ]
+    else:
+        questions = [
+            _q1(a, ledger, as_of),
+            _q2(ledger, as_of),
+            _q3(ledger),
+            _q4(a, ledger),
+            _q5(ledger, list(raw.deliverables)),
+            _q6(ledger, progression, raw.certificates),
+            _q7(ledger, raw.outcomes),
+        ]
+        for q in questions:
+            if not q.summary and not q.tables:
+                q.summary = [f"Tallene bygger på færre end {threshold} og vises ikke."]
+    questions.append(_q8(a))
+
+    def on_time(label: str, numerator: str, denominator: str) -> OnTimeShare:
+        share = None if withheld else ledger.share(numerator, denominator)
+        return OnTimeShare(label, share, ledger.count(denominator))
+
     facts = AgreementFacts(
-        occupancy=occupancy,
-        follow_up=FollowUpFacts(
-            active=sum(1 for c in courses if c.active_on(as_of)),
-            plans=_by_status(follow_up.plans),
-            evaluations=_by_status(follow_up.evaluations),
-            meetings=meetings,
+        occupancy=OccupancyFacts(
+            slots=a.slots,
+            in_use=raw.occupancy_in_use,
+            in_referral=raw.occupancy_referral,
+            free=raw.free,
+            in_use_shown=ledger.cell("in_use"),
+            in_referral_shown=ledger.cell("referral"),
+            free_shown=ledger.cell("free"),
         ),
-        on_time=[plans_share, *follow_up_shares, deliverables_share],
+        follow_up=FollowUpFacts(
+            active=ledger.count("active"),
+            plans=raw.plans,
+            evaluations=raw.evaluations,
+            meetings=MeetingFacts(
+                evaluations=raw.evaluations_held,
+                held=raw.meetings_held,
+                caseworker_present=raw.caseworker_present,
+            ),
+        ),
+        on_time=[
+            on_time(PLANS_ON_TIME.label, "plans_on_time", "plans_due"),
+            on_time(EVALUATIONS_ON_TIME.label, "evals_on_time", "evals_due"),
+            on_time(MEETINGS_HELD_LABEL, "meet_held", "meetings_n"),
+            on_time(DELIVERABLES_ON_TIME.label, "dlv_all_on_time", "dlv_all_total"),
+        ],
         progression=progression,
-        outcomes=outcomes,
+        outcomes=[
+            OutcomeRow(label, n, withheld or ledger.is_hidden(f"out_{i}"))
+            for i, (label, n) in enumerate(raw.outcomes)
+        ],
     )
     return AgreementReport(
         agreement_id=a.id,
@@ -825,8 +1022,10 @@ def _agreement_report(
         jobcentre_contact=a.jobcentre_contact,
         enterprise_contact=a.enterprise_contact,
         description=a.description,
-        questions=[q1, q2, q3, q4, q5, q6, q7, _q8(a)],
+        questions=questions,
         facts=facts,
+        ledger=ledger,
+        withheld=withheld,
     )
 
 
@@ -838,15 +1037,33 @@ def build_report(
     *,
     threshold: int = 5,
     today: dt.date | None = None,
+    header: ReportHeaderFields | None = None,
 ) -> Report:
     """All numbers of the report for the chosen agreements and period, suppressed."""
     today = today or dt.date.today()
     as_of = period.as_of(today)
+    chosen = _agreements(engine, scope, agreement_ids)
+    # Follow-up for all chosen agreements in one pass (the Opfølgning dashboard's query),
+    # not one per agreement.
+    everyone = Filters(period.start, period.end, tuple(a.id for a, _e, _g in chosen))
+    follow_up = {g.key: g for g in compliance(engine, scope, everyone, today).by_agreement if g.key}
     agreements = [
-        _agreement_report(engine, scope, a, enterprise, groups, period, as_of, threshold, today)
-        for a, enterprise, groups in _agreements(engine, scope, agreement_ids)
+        _agreement_report(
+            engine,
+            scope,
+            a,
+            enterprise,
+            groups,
+            period,
+            as_of,
+            threshold,
+            today,
+            follow_up.get(a.id) or GroupCompliance(a.id, a.name),
+        )
+        for a, enterprise, groups in chosen
     ]
     texts = load_texts(engine, period, [a.agreement_id for a in agreements])
+    levels = list(score_levels(engine)) or [1, 5]
     return Report(
         period=period,
         as_of=as_of,
@@ -854,4 +1071,6 @@ def build_report(
         agreements=agreements,
         texts={key: body for key, (body, _v) in texts.items()},
         generated_on=today,
+        header=header or ReportHeaderFields(),
+        scale=(min(levels), max(levels)),
     )

@@ -15,7 +15,7 @@ Pure functions over pandas DataFrames and plain numbers; no database, no Streaml
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import overload
 
@@ -31,6 +31,17 @@ TOTAL_LABEL = "I alt"
 Cell = tuple[Hashable, Hashable]  # (row label, column label) in a table of counts
 
 
+def effective_threshold(setting: int | None, closed: bool) -> int:
+    """The threshold committee material is withheld under: the admin's setting (default
+    5). 0 switches suppression off, and is honoured only for a closed item (lukket
+    punkt), which says so on its first page; public material falls back to the default."""
+    if setting is None or setting < 0:
+        return DEFAULT_THRESHOLD
+    if setting == 0:
+        return 0 if closed else DEFAULT_THRESHOLD
+    return setting
+
+
 def marker(threshold: int = DEFAULT_THRESHOLD) -> str:
     """What a suppressed count shows: '<5'."""
     return f"<{threshold}"
@@ -43,8 +54,8 @@ def is_small(count: int | float | None, threshold: int = DEFAULT_THRESHOLD) -> b
 
 def count_note(threshold: int = DEFAULT_THRESHOLD) -> str:
     return (
-        f"Tal under {threshold} vises som «{marker(threshold)}», og et tal mere kan være skjult, "
-        "så de skjulte tal ikke kan regnes ud fra totalerne."
+        f"Tal under {threshold} vises som «{marker(threshold)}». «{WITHHELD}» står for et tal, "
+        "der ikke vises, fordi et skjult tal ellers kunne regnes ud af totalerne."
     )
 
 
@@ -113,7 +124,7 @@ class SuppressedTable:
         out = self.values.astype(object).copy()
         for col in out.columns:
             out[col] = [
-                marker(self.threshold) if hide else _as_count(v)
+                _shown(_as_count(v), hide, self.threshold)
                 for v, hide in zip(self.values[col], self.hidden[col], strict=True)
             ]
         return out
@@ -128,9 +139,7 @@ class SuppressedTable:
 
     def cell(self, row: Hashable, col: Hashable) -> int | str:
         """The cell as published: the count, or '<5'."""
-        if self.is_hidden(row, col):
-            return marker(self.threshold)
-        return self.count(row, col)
+        return _shown(self.count(row, col), self.is_hidden(row, col), self.threshold)
 
     def share(
         self, row: Hashable, col: Hashable, total_row: Hashable, total_col: Hashable
@@ -144,6 +153,14 @@ class SuppressedTable:
         if den < self.threshold or not den:
             return None
         return num / den
+
+
+def _shown(count: int, hidden: bool, threshold: int) -> int | str:
+    """'<5' for a withheld count below the threshold, '–' for one withheld only so that
+    another cannot be worked out (saying '<5' of it would be untrue)."""
+    if not hidden:
+        return count
+    return marker(threshold) if count < threshold else WITHHELD
 
 
 def _as_count(value: object) -> int:
@@ -164,47 +181,202 @@ def suppress_table(
     """Suppress a table of counts of people (rows × categories), adding totals.
 
     `counts` must hold only count columns (put labels in the index). Totals are added as a
-    column and/or a row named `total_label` and take part in complementary suppression.
+    column and/or a row named `total_label`; each row and column is a relation for
+    `suppress_counts`, so no hidden cell can be worked out from the published ones.
     """
     values = counts.fillna(0).astype(int).copy()
     if row_totals:
         values[total_label] = values.sum(axis=1)
     if column_totals:
         values.loc[total_label] = values.sum(axis=0)
-    hidden = values.map(lambda v: is_small(v, threshold))
-
     body_rows = [r for r in values.index if not (column_totals and r == total_label)]
     body_cols = [c for c in values.columns if not (row_totals and c == total_label)]
-
-    lines: list[tuple[list[Cell], Cell | None]] = []
-    # Each row: its body cells, summed into its row total (if any).
-    for r in values.index:
-        row_cells: list[Cell] = [(r, c) for c in body_cols]
-        lines.append((row_cells, (r, total_label) if row_totals else None))
-    # Each column: its body cells, summed into its column total (if any).
-    for c in values.columns:
-        column_cells: list[Cell] = [(r, c) for r in body_rows]
-        lines.append((column_cells, (total_label, c) if column_totals else None))
-
-    changed = True
-    while changed:
-        changed = False
-        for cells, total in lines:
-            if total is None or hidden.at[total]:
-                continue
-            hidden_cells = [cell for cell in cells if hidden.at[cell]]
-            if len(hidden_cells) != 1:
-                continue
-            candidates = [cell for cell in cells if not hidden.at[cell]]
-            if candidates:
-                pick = min(candidates, key=lambda cell: (_as_count(values.at[cell]), str(cell)))
-            else:
-                pick = total
-            hidden.at[pick] = True
-            changed = True
-
-    notes = [count_note(threshold)] if hidden.to_numpy().any() else []
+    relations: list[Relation] = []
+    if row_totals:
+        relations += [((r, total_label), [(r, c) for c in body_cols]) for r in values.index]
+    if column_totals:
+        relations += [((total_label, c), [(r, c) for r in body_rows]) for c in values.columns]
+    cells: dict[Hashable, int] = {
+        (r, c): _as_count(values.at[r, c]) for r in values.index for c in values.columns
+    }
+    ledger = suppress_counts(cells, relations, threshold)
+    hidden = pd.DataFrame(
+        [[ledger.is_hidden((r, c)) for c in values.columns] for r in values.index],
+        index=values.index,
+        columns=values.columns,
+        dtype=bool,
+    )
+    notes = [count_note(threshold)] if ledger.any_hidden else []
     return SuppressedTable(values=values, hidden=hidden, threshold=threshold, notes=notes)
+
+
+# --------------------------------------------------------------------------- the one rule
+
+Relation = tuple[Hashable, list[Hashable]]  # total = sum(parts), known to any reader
+
+
+@dataclass
+class Ledger:
+    """Named counts after suppression: every figure of one piece of committee material
+    (an agreement's answers, a table) that a reader could add up or subtract.
+
+    `values` are the true counts, never to be shown; `cell()` and `text()` are what may be.
+    """
+
+    values: dict[Hashable, int]
+    hidden: set[Hashable]
+    threshold: int
+    relations: list[Relation] = field(default_factory=list)
+    public: frozenset[Hashable] = frozenset()
+
+    @property
+    def any_hidden(self) -> bool:
+        return bool(self.hidden)
+
+    def count(self, name: Hashable) -> int:
+        """The true count: for decisions (is it worth a sentence?), never to be shown."""
+        return self.values[name]
+
+    def is_hidden(self, name: Hashable) -> bool:
+        return name in self.hidden
+
+    def cell(self, name: Hashable) -> int | str:
+        """The count as published: the number, or the marker ('<5'; '–' for a count
+        withheld only so that another cannot be worked out, and not itself small)."""
+        if name not in self.hidden:
+            return self.values[name]
+        return marker(self.threshold) if self.values[name] < self.threshold else WITHHELD
+
+    def share(self, numerator: Hashable, denominator: Hashable) -> float | None:
+        """numerator ÷ denominator, or None when either is withheld or the denominator
+        counts fewer than `threshold` (a share of few people points at someone)."""
+        if self.is_hidden(numerator) or self.is_hidden(denominator):
+            return None
+        den = self.values[denominator]
+        if not den or den < self.threshold:
+            return None
+        return self.values[numerator] / den
+
+    def people_cells(self) -> list[Hashable]:
+        return [name for name in self.values if name not in self.public]
+
+    def mostly_hidden(self) -> bool:
+        """More than half of the nonzero counts of people are withheld."""
+        nonzero = [n for n in self.people_cells() if self.values[n]]
+        return bool(nonzero) and 2 * sum(1 for n in nonzero if n in self.hidden) > len(nonzero)
+
+    def derivable(self, name: Hashable) -> bool:
+        """Can a reader work out this hidden count from the published counts and the
+        relations? (Linear algebra: is it fixed by the equations once every published
+        value is put in.)"""
+        return _determined(name, self.hidden, self.relations)
+
+
+WITHHELD = "–"
+
+
+def _determined(name: Hashable, hidden: set[Hashable], relations: list[Relation]) -> bool:
+    """True when the relations fix `name` once every cell outside `hidden` is known."""
+    return name in _exposed(hidden, relations)
+
+
+def _exposed(hidden: set[Hashable], relations: list[Relation]) -> set[Hashable]:
+    """The hidden cells the relations fix once every other cell is known.
+
+    With the known cells moved to the right-hand side, the relations are A·x = b over the
+    hidden cells x. A cell x_i is fixed exactly when the unit vector e_i lies in A's row
+    space, i.e. when the orthogonal projection onto the row space keeps e_i whole: its
+    diagonal entry is 1. One SVD answers it for every hidden cell at once."""
+    unknown = sorted(hidden, key=str)
+    if not unknown:
+        return set()
+    index = {cell: i for i, cell in enumerate(unknown)}
+    rows = []
+    for total, parts in relations:
+        row = np.zeros(len(unknown))
+        for cell, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
+            if cell in index:
+                row[index[cell]] += sign
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return set()
+    _, singular, vt = np.linalg.svd(np.array(rows), full_matrices=False)
+    rank = int((singular > 1e-9 * max(1.0, singular[0])).sum())
+    basis = vt[:rank]
+    diagonal = (basis * basis).sum(axis=0)
+    return {cell for cell, d in zip(unknown, diagonal, strict=True) if d > 1 - 1e-9}
+
+
+def suppress_counts(
+    values: Mapping[Hashable, int],
+    relations: list[Relation] | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    public: Iterable[Hashable] = (),
+    not_people: Iterable[Hashable] = (),
+) -> Ledger:
+    """The one suppression rule for committee material.
+
+    `values` are counts of people (or of their plans, meetings, ...) by name; `public`
+    names figures that are no one's count and always shown (an agreement's slots);
+    `not_people` names figures that are no one's count but may give one away (free
+    slots): never withheld for being small, withheld when they would expose a count.
+    `relations` are the sums a reader knows: a total and its parts, slots = in use + free,
+    two names for the same number (total = [part]).
+
+    A count from 1 to threshold-1 is withheld (primary). Then, as long as some withheld
+    count can be worked out from the published ones through the relations, one more
+    count it is related to is withheld (complementary): the smallest one below the
+    threshold if any (so '<5' stays true), else the smallest other. Threshold 0 withholds
+    nothing (for closed material only; the caller decides).
+    """
+    relations = list(relations or [])
+    public_set = frozenset(public)
+    vals = {name: int(v) for name, v in values.items()}
+    for total, parts in relations:
+        for cell in (total, *parts):
+            if cell not in vals:
+                raise KeyError(f"relation names an unknown count: {cell!r}")
+    exempt = public_set | frozenset(not_people)
+    hidden = {n for n, v in vals.items() if n not in exempt and is_small(v, threshold)}
+    while True:
+        exposed_now = _exposed(hidden, relations)
+        if not exposed_now:
+            break
+        exposed = min(exposed_now, key=str)
+        related = {
+            cell
+            for total, parts in relations
+            if exposed in (total, *parts)
+            for cell in (total, *parts)
+        }
+        # Those beside it first; if none may be withheld, any count in a relation (a
+        # chain a = b, b = c + d ... can be broken further along).
+        candidates = [c for c in related if c not in hidden and c not in public_set]
+        if not candidates:
+            in_relations = {cell for total, parts in relations for cell in (total, *parts)}
+            candidates = [c for c in in_relations if c not in hidden and c not in public_set]
+        if not candidates:
+            raise ValueError(f"{exposed!r} cannot be protected: only public figures beside it")
+
+        # Look one step ahead: the cell after which fewest withheld counts stay exposed
+        # (a greedy choice alone can withhold a whole table where a rectangle would do).
+        def exposed_after(cell: Hashable) -> int:
+            return len(_exposed(hidden | {cell}, relations))
+
+        pick = min(
+            candidates,
+            key=lambda c: (
+                exposed_after(c),
+                vals[c] >= threshold,
+                vals[c] == 0,
+                vals[c],
+                str(c),
+            ),
+        )
+        hidden.add(pick)
+    return Ledger(vals, hidden, threshold, relations, public_set)
 
 
 def suppress_column(
@@ -235,29 +407,29 @@ def suppress_frame(
     """
     out = df.copy().astype(object)
     notes: list[str] = []
-    hide = pd.DataFrame(False, index=df.index, columns=count_columns)
-    for col in count_columns:
-        hide[col] = df[col].map(lambda v: is_small(v, threshold))
     total_rows = [i for i in df.index if _is_total_row(df.loc[i])]
     body = [i for i in df.index if i not in total_rows]
-    if total_rows:
-        for col in count_columns:
-            for _ in range(len(body)):
-                shown_total = any(not hide.at[t, col] for t in total_rows)
-                hidden_body = [i for i in body if hide.at[i, col]]
-                if not shown_total or len(hidden_body) != 1:
-                    break
-                others = [i for i in body if not hide.at[i, col]]
-                if others:
-                    smallest = pd.to_numeric(df.loc[others, col]).idxmin()
-                    hide.at[smallest, col] = True
-                else:
-                    for t in total_rows:
-                        hide.at[t, col] = True
+    cells: dict[Hashable, int] = {
+        (i, col): _as_count(int(v))
+        for col in count_columns
+        for i, v in zip(df.index, df[col], strict=True)
+        if not pd.isna(v)
+    }
+    relations: list[Relation] = [
+        ((t, col), [(i, col) for i in body if (i, col) in cells])
+        for col in count_columns
+        for t in total_rows
+        if (t, col) in cells
+    ]
+    ledger = suppress_counts(cells, relations, threshold)
+    hide = pd.DataFrame(
+        {col: [ledger.is_hidden((i, col)) for i in df.index] for col in count_columns},
+        index=df.index,
+    )
     for col in count_columns:
         out[col] = [
-            marker(threshold) if h else (None if pd.isna(v) else int(v))
-            for v, h in zip(df[col], hide[col], strict=True)
+            None if pd.isna(v) else ledger.cell((i, col))
+            for i, v in zip(df.index, df[col], strict=True)
         ]
     if hide.to_numpy().any():
         notes.append(count_note(threshold))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, or_, select
 
-from db.models import ReportText
+from db.models import ReportHeader, ReportText
 from lib.domain.period import Period
 
 
@@ -28,3 +28,16 @@ def load_texts(
         return {
             (aid, section): (body, version) for aid, section, body, version in conn.execute(stmt)
         }
+
+
+def load_header(engine: Engine, period: Period) -> tuple[dict[str, object], int | None]:
+    """The report header's fields for the period and its version (None: none saved)."""
+    stmt = select(ReportHeader).where(
+        ReportHeader.period_start == period.start, ReportHeader.period_end == period.end
+    )
+    with engine.connect() as conn:
+        row = conn.execute(stmt).mappings().first()
+    if row is None:
+        return {}, None
+    fields = ("committee", "meeting_date", "case_number", "author", "closed")
+    return {name: row[name] for name in fields}, row["version"]

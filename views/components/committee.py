@@ -11,30 +11,38 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from collections.abc import Sequence
 
 import streamlit as st
+import streamlit.components.v1 as components
 from sqlalchemy import Engine
 from streamlit.delta_generator import DeltaGenerator
+from streamlit_shortcuts import add_shortcuts
 
 from lib.charts.style import fit_width
-from lib.commands.report_texts import StaleText, save_text
+from lib.commands.kit import ValidationError
+from lib.commands.report_texts import TEXT_LIMIT, StaleText, save_header, save_text
+from lib.documents.bundle import MAX_AGREEMENTS_PER_REPORT, build_documents
 from lib.documents.exports import presentation_chart
-from lib.documents.powerpoint import build_pptx
 from lib.documents.presentation import (
     PresentationChart,
-    presentation_charts,
-    report_charts,
-    to_document_charts,
 )
-from lib.documents.report import AgreementReport, Report, ReportTable, build_report
-from lib.documents.word import build_docx, cell_text, report_filename
+from lib.documents.report import (
+    AgreementReport,
+    Report,
+    ReportHeaderFields,
+    ReportTable,
+    build_report,
+)
+from lib.documents.word import cell_text, report_filename
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date
 from lib.domain.period import Period, default_review_period
+from lib.domain.suppression import effective_threshold
 from lib.domain.text import inert, plain
 from lib.queries.occupancy import AgreementOccupancy
-from lib.queries.report_texts import load_texts
+from lib.queries.report_texts import load_header, load_texts
 from lib.queries.settings import suppression_threshold
 from lib.security.sign_in import SignedInUser
 from views.components.downloads import chart_downloads, file_download
@@ -48,6 +56,22 @@ SLIDE_STYLE = """
 .fm-slide-sub {font-size:1.35rem;color:#111;margin:.4rem 0}
 .fm-slide-source {font-size:1.1rem;color:#333}
 .fm-slide-count {font-size:1.1rem;color:#333;text-align:center;padding-top:.5rem}
+/* Forrige / counter / Næste stay in one place at the bottom of the screen. */
+.st-key-praes_nav {position:fixed;bottom:0;left:0;right:0;z-index:999;background:#fff;
+  padding:.5rem 2rem;border-top:1px solid #ddd}
+.st-key-praes_slide {padding-bottom:5rem}
+</style>
+"""
+
+# Presenting: the slide fills the screen; no sidebar, no app header, no demo banner, no
+# settings. "Afslut præsentation" (or Escape) brings them back.
+PRESENTING_STYLE = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], .fm-demo, .st-key-praes_settings
+{display:none !important}
+[data-testid="stMainBlockContainer"] {padding-top:1rem;max-width:100%}
+.st-key-praes_exit {position:fixed;top:.5rem;right:1rem;z-index:1000}
 </style>
 """
 
@@ -99,12 +123,18 @@ def complete_period(value) -> Period:
     return Period(*value)
 
 
+def report_header(engine: Engine, period: Period) -> ReportHeaderFields:
+    fields, _version = load_header(engine, period)
+    return ReportHeaderFields(**fields) if fields else ReportHeaderFields()  # type: ignore[arg-type]
+
+
 def committee_report(
     engine: Engine, scope: Scope, period: Period, chosen: Sequence[int]
 ) -> tuple[Report, int]:
     """The report's figures for the chosen agreements and period, with the suppression
-    threshold they were withheld under."""
-    threshold = suppression_threshold(engine)
+    threshold they were withheld under: the admin's setting, 0 only for a closed item."""
+    header = report_header(engine, period)
+    threshold = effective_threshold(suppression_threshold(engine), header.closed)
     report = cached_query(
         build_report,
         scope,
@@ -112,8 +142,43 @@ def committee_report(
         tuple(sorted(chosen)),
         threshold=threshold,
         today=dt.date.today(),
+        header=header,
     )
     return report, threshold
+
+
+def header_form(engine: Engine, user: SignedInUser, period: Period) -> None:
+    """The memo header (udvalg, mødedato, sagsnummer, forfatter, lukket punkt), saved
+    per report (period); a header saved by someone else meanwhile is refused."""
+    fields, version = load_header(engine, period)
+    h = ReportHeaderFields(**fields) if fields else ReportHeaderFields()  # type: ignore[arg-type]
+    setting = suppression_threshold(engine)
+    with st.form(f"rap_header_{period_key(period)}"):
+        left, right = st.columns(2)
+        committee = left.text_input("Udvalg", h.committee, max_chars=120)
+        meeting = right.date_input("Mødedato", h.meeting_date, format=DATE_FORMAT)
+        case_number = left.text_input("Sagsnummer", h.case_number, max_chars=60)
+        author = right.text_input("Forfatter", h.author, max_chars=120)
+        closed = st.checkbox(texts.CLOSED_LABEL, h.closed, help=texts.closed_help(setting))
+        if st.form_submit_button("Gem rapportens hoved", icon=":material/save:"):
+            try:
+                save_header(
+                    engine,
+                    user.username,
+                    period=period,
+                    committee=committee,
+                    meeting_date=meeting if isinstance(meeting, dt.date) else None,
+                    case_number=case_number,
+                    author=author,
+                    closed=closed,
+                    expected_version=version,
+                    user_id=user.id,
+                )
+            except (StaleText, ValidationError) as exc:
+                st.error(str(exc), icon=":material/sync_problem:")
+            else:
+                st.toast("Rapportens hoved er gemt.", icon=":material/check:")
+                st.rerun()
 
 
 # --------------------------------------------------------------------------- Præsentation
@@ -125,47 +190,157 @@ def _slide_line(css_class: str, text: str) -> None:
     st.markdown(f'<div class="{css_class}">{html.escape(text)}</div>', unsafe_allow_html=True)
 
 
-def slide_show(charts: list[PresentationChart], threshold: int) -> None:
-    """The current chart as a slide (title, chart, subtitle, source) with Forrige/Næste;
-    the position is kept in the session."""
+def presenting() -> bool:
+    return bool(st.session_state.get("praes_on"))
+
+
+def presentation_controls() -> None:
+    """'Start præsentation' or, while presenting, the style that hides everything but the
+    slide and an 'Afslut præsentation' button."""
+    if presenting():
+        st.markdown(PRESENTING_STYLE, unsafe_allow_html=True)
+        st.button(
+            "Afslut præsentation",
+            icon=":material/close_fullscreen:",
+            key="praes_exit",
+            on_click=lambda: st.session_state.update(praes_on=False),
+        )
+    else:
+        st.button(
+            "Start præsentation",
+            icon=":material/slideshow:",
+            type="primary",
+            key="praes_start",
+            on_click=lambda: st.session_state.update(praes_on=True),
+        )
+
+
+def slide_show(charts: list[PresentationChart], threshold: int, period: Period) -> None:
+    """The current chart as a slide (title, chart, subtitle, period and source) with
+    Forrige/Næste fixed at the bottom, a slide counter, and the keys →/←/PageDown/PageUp
+    (a presenter's clicker sends PageDown/PageUp). A chart whose figures are all
+    withheld gets no slide. The position is kept in the session."""
+    charts = [c for c in charts if c.has_data]
+    if not charts:
+        st.info(texts.SLIDE_WITHOUT_FIGURES)
+        return
     index = min(st.session_state.get("praes_index", 0), len(charts) - 1)
 
     def step(delta: int) -> None:
         st.session_state["praes_index"] = max(0, min(len(charts) - 1, index + delta))
 
     current = charts[index]
-    _slide_line("fm-slide-title", current.title)
-    # fit-x: stretch the width only. Streamlit's default for a layered chart ("fit") squeezes
-    # axis, legend and title into the given height, so the bars got a few pixels.
-    if current.has_data:
+    with st.container(key="praes_slide"):
+        _slide_line("fm-slide-title", html.escape(current.title))
+        # fit-x: stretch the width only. Streamlit's default for a layered chart ("fit")
+        # squeezes axis, legend and title into the given height.
         chart = fit_width(presentation_chart(current.chart))
         st.altair_chart(chart, theme=None, width="stretch")
-    else:
-        _slide_line("fm-slide-sub", texts.SLIDE_WITHOUT_FIGURES)
-    _slide_line("fm-slide-sub", current.subtitle)
-    source = texts.SLIDE_SOURCE.format(
-        source=current.source, threshold=threshold, printed=fmt_date(dt.date.today())
-    )
-    _slide_line("fm-slide-source", source)
+        _slide_line("fm-slide-sub", html.escape(current.subtitle))
+        source = texts.SLIDE_SOURCE.format(
+            period=period.label,
+            source=current.source,
+            threshold=threshold,
+            printed=fmt_date(dt.date.today()),
+        )
+        _slide_line("fm-slide-source", source)
+        if not presenting():
+            with st.expander("Hent diagrammet"):
+                chart_downloads(
+                    current.chart,
+                    current.title,
+                    key=f"praes_dl_{current.key}",
+                    lines=[current.subtitle, f"Periode {period.label}. {current.source}."],
+                )
 
-    prev_col, count_col, next_col = st.columns([1, 2, 1])
-    prev_col.button(
-        "Forrige", icon=":material/arrow_back:", disabled=index == 0, on_click=step,
-        args=(-1,), width="stretch", key="praes_prev",
-    )  # fmt: skip
-    with count_col:
-        _slide_line("fm-slide-count", f"Diagram {index + 1} af {len(charts)}")
-    next_col.button(
-        "Næste", icon=":material/arrow_forward:", icon_position="right",
-        disabled=index >= len(charts) - 1, on_click=step, args=(1,), width="stretch",
-        key="praes_next", type="primary",
-    )  # fmt: skip
-    if current.has_data:
-        with st.expander("Hent diagrammet"):
-            chart_downloads(current.chart, current.title, key=f"praes_dl_{current.key}")
+    with st.container(key="praes_nav"):
+        prev_col, count_col, next_col = st.columns([1, 2, 1])
+        prev_col.button(
+            "Forrige", icon=":material/arrow_back:", disabled=index == 0, on_click=step,
+            args=(-1,), width="stretch", key="praes_prev",
+        )  # fmt: skip
+        with count_col:
+            _slide_line("fm-slide-count", f"Dias {index + 1} af {len(charts)}")
+        next_col.button(
+            "Næste", icon=":material/arrow_forward:", icon_position="right",
+            disabled=index >= len(charts) - 1, on_click=step, args=(1,), width="stretch",
+            key="praes_next", type="primary",
+        )  # fmt: skip
+    add_shortcuts(
+        praes_next=["arrowright", "pagedown"],
+        praes_prev=["arrowleft", "pageup"],
+        praes_exit=["escape"],
+    )
 
 
 # --------------------------------------------------------------------------- Evalueringsrapport
+
+# In the browser, for the report's text forms: a draft of each text area is kept in the
+# browser's localStorage every 30 s and when the field is left, and put back (marked
+# as not saved) if the page is opened again before it was saved; leaving the page or
+# choosing another page in the menu with unsaved text asks first. A form's save button
+# clears its drafts. Texts stay in this browser only: nothing unsaved reaches the server.
+DRAFT_GUARD = """
+<script>
+(function () {
+  const doc = window.parent.document, win = window.parent;
+  const scope = "forlob-draft:" + %(scope)s + ":";
+  const warning = "Du har tekst, der ikke er gemt. Vil du forlade siden alligevel?";
+  win.__forlobDirty = win.__forlobDirty || new Set();
+  const areas = () => Array.from(doc.querySelectorAll('[data-testid="stForm"] textarea'));
+  const keyOf = (a) => scope + (a.getAttribute("aria-label") || a.id);
+  const put = (a, value) => {
+    const setter = Object.getOwnPropertyDescriptor(win.HTMLTextAreaElement.prototype, "value").set;
+    setter.call(a, value);
+    a.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  const save = () => areas().forEach((a) => {
+    if (win.__forlobDirty.has(keyOf(a))) win.localStorage.setItem(keyOf(a), a.value);
+  });
+  areas().forEach((a) => {
+    if (a.dataset.forlobGuard) return;
+    a.dataset.forlobGuard = "1";
+    const draft = win.localStorage.getItem(keyOf(a));
+    if (draft !== null && draft !== a.value) {
+      put(a, draft);
+      win.__forlobDirty.add(keyOf(a));
+      a.title = "Kladde gendannet: husk at gemme.";
+    }
+    a.addEventListener("input", () => win.__forlobDirty.add(keyOf(a)));
+    a.addEventListener("blur", save);
+  });
+  if (!win.__forlobGuard) {
+    win.__forlobGuard = true;
+    win.setInterval(save, 30000);
+    win.addEventListener("beforeunload", (e) => {
+      save();
+      if (win.__forlobDirty.size) { e.preventDefault(); e.returnValue = warning; }
+    });
+    doc.addEventListener("click", (e) => {
+      const submit = e.target.closest('[data-testid="stBaseButton-secondaryFormSubmit"],' +
+        '[data-testid="stBaseButton-primaryFormSubmit"]');
+      if (submit) {
+        const form = submit.closest('[data-testid="stForm"]');
+        form.querySelectorAll("textarea").forEach((a) => {
+          win.__forlobDirty.delete(keyOf(a));
+          win.localStorage.removeItem(keyOf(a));
+        });
+        return;
+      }
+      const link = e.target.closest('[data-testid="stSidebarNav"] a, [data-testid="stSidebarNavLink"]');
+      if (link && win.__forlobDirty.size && !win.confirm(warning)) {
+        e.preventDefault(); e.stopPropagation();
+      }
+    }, true);
+  }
+})();
+</script>
+"""
+
+
+def unsaved_text_guard(period: Period) -> None:
+    """Drafts in the browser and a warning before leaving unsaved text (DRAFT_GUARD)."""
+    components.html(DRAFT_GUARD % {"scope": json.dumps(period_key(period))}, height=0)
 
 
 class ReportTexts:
@@ -198,7 +373,7 @@ class ReportTexts:
         if key not in st.session_state:
             st.session_state[key] = body
             st.session_state[self.opened_key(section)] = (version, body)
-        st.text_area(label, key=key, height=110)
+        st.text_area(label, key=key, height=110, max_chars=TEXT_LIMIT)
 
     def save(self, sections: list[Section]) -> None:
         """Save the edited sections; each refused stale edit is shown once."""
@@ -220,7 +395,7 @@ class ReportTexts:
                     expected_version=opened,
                     user_id=self.user.id,
                 )
-            except StaleText as exc:
+            except (StaleText, ValidationError) as exc:
                 errors.append(str(exc))
             else:
                 st.session_state[self.opened_key(section)] = (new_version, body)
@@ -246,7 +421,12 @@ def report_table(table: ReportTable) -> None:
     frame = table.frame.map(cell_text)
     st.markdown(f"**{inert(table.title)}**")
     st.dataframe(frame, hide_index=True, width="content")
-    st.caption(inert(" ".join([table.definition, *table.notes])))
+    st.caption(inert(table.definition))
+
+
+def numbers_note(report: Report) -> None:
+    """The 'Om tallene' box: the suppression rule said once for the whole report."""
+    st.info("**Om tallene**\n\n" + "\n\n".join(inert(note) for note in report.notes))
 
 
 def report_charts_at(
@@ -293,18 +473,19 @@ def report_downloads(
     positions: dict[int, int],
     threshold: int,
 ) -> None:
-    """Word and PowerPoint, made on request from fresh figures and the saved texts."""
+    """Word and PowerPoint, made on request from fresh figures and the saved texts; the
+    charts are rendered once for both."""
     st.header("Hent rapporten")
     st.caption(texts.DOWNLOADS_CAPTION)
+    if len(chosen) > MAX_AGREEMENTS_PER_REPORT:
+        st.warning(texts.too_many_agreements(len(chosen), MAX_AGREEMENTS_PER_REPORT))
+        return
     doc_key = f"rap_docs_{period_key(period)}_{'_'.join(map(str, sorted(chosen)))}"
     if st.button("Lav Word og PowerPoint", icon=":material/description:", key="rap_make"):
         with st.spinner("Laver dokumenterne …"):
-            fresh = build_report(
-                engine, scope, period, sorted(chosen), threshold=threshold, today=dt.date.today()
+            docx, pptx = build_documents(
+                engine, scope, period, chosen, positions, threshold, report_header(engine, period)
             )
-            docx = build_docx(fresh, to_document_charts(report_charts(fresh, positions)))
-            slides = presentation_charts(fresh, positions=positions)
-            pptx = build_pptx(fresh, to_document_charts(slides))
         st.session_state[doc_key] = (docx, pptx)
     if doc_key not in st.session_state:
         return

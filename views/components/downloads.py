@@ -1,16 +1,23 @@
-"""Download buttons for committee exports, usable by any page.
+"""Download buttons, usable by any page, and the one place tables leave the app:
 
     from views.components.downloads import chart_downloads, table_downloads
-    chart_downloads(chart, "Belægning", key="occ")        # PNG + SVG
-    table_downloads(df, "Belægning", key="occ_tbl")       # xlsx + CSV
+    chart_downloads(chart, "Belægning", key="occ", lines=["Periode …", "n = 14", "Kilde …"])
+    table_downloads(df, "Belægning", key="occ_tbl")       # "Hent Excel" + "Hent CSV"
 
-Pass tables that went through lib/domain/suppression.py when they may leave the building.
-Renders are cached per chart spec, so a rerun does not render again.
+Every table of the page kit (views.components.layout.table) gets both buttons. Excel
+carries a title row, the period and filters used, and each column's definition; CSV is
+semicolon-separated UTF-8 with BOM; in both, a text that begins like a formula is written
+as text (lib.documents.exports). Streamlit's own table toolbar download, which writes
+cells raw, is hidden by the page kit. Pass tables that went through
+lib/domain/suppression.py when they may leave the building. Renders are cached per chart
+spec, so a rerun does not render again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Mapping
 
 import altair as alt
 import pandas as pd
@@ -19,6 +26,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from lib.documents.exports import (
     MIME,
+    captioned,
     chart_spec,
     export_filename,
     spec_png,
@@ -26,6 +34,7 @@ from lib.documents.exports import (
     table_csv,
     table_xlsx,
 )
+from lib.domain.format import fmt_date
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
@@ -62,9 +71,12 @@ def file_download(
     )
 
 
-def chart_downloads(chart: alt.TopLevelMixin, what: str, *, key: str) -> None:
-    """Two buttons: the chart as PNG and as SVG, in the presentation theme."""
-    spec = _spec_json(chart)
+def chart_downloads(
+    chart: alt.TopLevelMixin, what: str, *, key: str, lines: list[str] | None = None
+) -> None:
+    """Two buttons: the chart as PNG and as SVG, in the presentation theme, with its
+    title and `lines` (period, n, source) inside the image."""
+    spec = _spec_json(captioned(chart, what, lines or []))  # type: ignore[arg-type]
     for column, kind in zip(st.columns(2), ("png", "svg"), strict=True):
         file_download(
             column,
@@ -76,17 +88,65 @@ def chart_downloads(chart: alt.TopLevelMixin, what: str, *, key: str) -> None:
         )
 
 
+def filter_context() -> list[str]:
+    """The dashboards' filter as words for an export's header: period and the chosen
+    agreements, target groups and sub-goals (or 'alle')."""
+    from lib.queries.filters import filter_options
+    from views.components.runtime import cached_query, current_user
+
+    state = st.session_state
+    lines = []
+    period = state.get("flt_period")
+    if isinstance(period, tuple | list) and len(period) == 2:
+        lines.append(f"Periode: {fmt_date(period[0])} – {fmt_date(period[1])}")
+    user = current_user()
+    if user is None:
+        return lines
+    options = cached_query(filter_options, user.scope)
+    for label, key, names in (
+        ("Samarbejdsaftale", "flt_agreements", options.agreements),
+        ("Målgruppe", "flt_groups", options.target_groups),
+        ("Delmål", "flt_goals", options.sub_goals),
+    ):
+        if key in state:
+            chosen = [names.get(i, str(i)) for i in state.get(key) or []]
+            lines.append(f"{label}: {', '.join(chosen) if chosen else 'alle'}")
+    lines.append(f"Hentet {fmt_date(pd.Timestamp.today().date())}")
+    return lines
+
+
+def table_key(what: str, frame: pd.DataFrame) -> str:
+    # The content too: two tables with the same columns on one page get their own keys.
+    text = f"{what}|{list(frame.columns)}|{frame.to_csv(index=False)}"
+    digest = hashlib.sha1(text.encode()).hexdigest()[:12]
+    return f"dl_{digest}"
+
+
 def table_downloads(
     df: pd.DataFrame,
     what: str,
     *,
-    key: str,
+    key: str | None = None,
     notes: list[str] | None = None,
     percent_columns: tuple[str, ...] = (),
+    definitions: Mapping[str, str] | None = None,
+    context: list[str] | None = None,
 ) -> None:
-    """Two buttons: the table as Excel (real numbers and dates) and as CSV."""
-    left, right = st.columns(2)
-    workbook = table_xlsx(df, what[:31], title=what, notes=notes, percent_columns=percent_columns)
+    """Two buttons under a table: "Hent Excel" (title, period, filters, column
+    definitions, Danish number formats) and "Hent CSV" (semicolon, UTF-8 with BOM); a
+    text that begins like a formula is text in both."""
+    key = key or table_key(what, df)
+    context = filter_context() if context is None else context
+    left, right, _ = st.columns([1, 1, 4])
+    workbook = table_xlsx(
+        df,
+        what[:31],
+        title=what,
+        notes=notes,
+        percent_columns=percent_columns,
+        context=context,
+        definitions={c: t for c, t in (definitions or {}).items() if c in df.columns},
+    )
     file_download(
         left,
         "Hent Excel",

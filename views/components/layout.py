@@ -10,9 +10,20 @@ import pandas as pd
 import streamlit as st
 
 from lib.domain.text import inert
+from views.components.downloads import table_downloads
+
+# Streamlit's table toolbar offers "Download as CSV", which writes cells raw (a case code
+# "=HYPERLINK(…)" becomes a live formula in Excel). The kit's own buttons replace it.
+NO_RAW_DOWNLOAD = """
+<style>
+[data-testid="stElementToolbar"] button[aria-label="Download as CSV"] {display:none !important}
+</style>
+"""
 
 
 def page_header(title: str, caption: str | None = None) -> None:
+    st.markdown(NO_RAW_DOWNLOAD, unsafe_allow_html=True)
+    st.session_state["_page_title"] = title
     st.title(title)
     if caption:
         st.caption(caption)
@@ -41,9 +52,14 @@ def table(
     frame: pd.DataFrame,
     definitions: Mapping[str, str] | None = None,
     widths: Mapping[str, int] | None = None,
+    *,
+    title: str | None = None,
+    downloads: bool = True,
 ) -> None:
     """A full-width table without the index; `definitions` become the columns' help (the
-    ⓘ in the header), `widths` fix pixel widths where auto-sizing clips a column."""
+    ⓘ in the header), `widths` fix pixel widths where auto-sizing clips a column. Under
+    it "Hent Excel" and "Hent CSV" (views.components.downloads), titled `title` or the
+    page's title, with the filters used and the definitions."""
     config = {}
     for column in frame.columns:
         help_text = (definitions or {}).get(column)
@@ -55,3 +71,6 @@ def table(
         else:
             config[column] = st.column_config.TextColumn(help=help_text, width=width)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+    if downloads and not frame.empty:
+        what = title or st.session_state.get("_page_title") or "Tabel"
+        table_downloads(frame, what, definitions=definitions)

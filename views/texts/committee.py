@@ -6,13 +6,13 @@ CHOOSE_BOTH_DATES = "Vælg både start- og slutdato for perioden."
 
 # --------------------------------------------------------------------------- Præsentation
 NO_AGREEMENTS_TO_SHOW = "Der er endnu ingen samarbejdsaftaler at vise."
-CHOOSE_AGREEMENT_AND_CHART = "Vælg mindst én samarbejdsaftale og ét diagram i menuen til venstre."
+CHOOSE_AGREEMENT_AND_CHART = "Vælg mindst én samarbejdsaftale og ét diagram."
 SLIDE_WITHOUT_FIGURES = (
     "Ingen tal at vise for det valgte: de bygger på for få deltagere, eller der er ingen i "
     "perioden."
 )
 # Below every slide: where the figures come from, the suppression rule and the date.
-SLIDE_SOURCE = "{source}. Tal under {threshold} vises som «&lt;{threshold}». Udskrevet {printed}."
+SLIDE_SOURCE = "Periode {period}. {source}. Tal under {threshold} vises ikke. Udskrevet {printed}."
 
 # --------------------------------------------------------------------------- Evalueringsrapport
 REPORT_INTRO = (
@@ -26,3 +26,24 @@ DOWNLOADS_CAPTION = (
     "Word-dokumentet følger evalueringens opbygning med tal, tabeller og diagrammer; "
     "PowerPoint har ét diagram pr. dias. Gem dine vurderinger, før du henter."
 )
+CLOSED_LABEL = "Lukket punkt (materialet er ikke offentligt)"
+
+
+def closed_help(setting: int) -> str:
+    if setting == 0:
+        return (
+            "Administratoren har slået skjulning af små tal fra. Det gælder kun for et lukket "
+            "punkt: så vises alle tal, og forsiden siger, at materialet ikke må offentliggøres. "
+            "Ellers skjules tal under 5."
+        )
+    return (
+        f"Tal under {setting} skjules altid (administratorens indstilling). Et lukket punkt "
+        "står på forsiden af Word og PowerPoint."
+    )
+
+
+def too_many_agreements(chosen: int, limit: int) -> str:
+    return (
+        f"Du har valgt {chosen} samarbejdsaftaler. En rapport kan højst omfatte {limit}: "
+        "vælg færre aftaler ovenfor, før dokumenterne laves."
+    )

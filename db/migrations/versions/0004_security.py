@@ -1,7 +1,7 @@
 """security: server-side sessions, sign-in back-off, access log
 
 Revision ID: 0003_security
-Revises: 0002
+Revises: 0003_report_header
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_security"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003_report_header"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
