@@ -6,23 +6,22 @@ the pages of the signed-in role: a page that is not passed cannot be opened by i
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
-import jwt
 import streamlit as st
-import streamlit_authenticator as stauth
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.util import calc_hash
 
-from db.engine import DatabaseUnavailable, check_connection
+from db.engine import DatabaseUnavailable, check_connection, database_url
 from lib.domain.enums import JOB_CENTRE_ROLES, MANAGER_ROLES, Role
+from lib.domain.text import inert
 from lib.queries.settings import is_demo
-from lib.security.config import COOKIE_EXPIRY_DAYS, COOKIE_NAME, ConfigError, cookie_key
+from lib.security.config import ConfigError, cookie_key
 from lib.security.passwords import password_change_required
-from lib.security.sign_in import authenticator_credentials, load_user, sign_in
+from lib.security.sign_in import retire_demo_users
 from views.components.admin_password import forced_password_change
+from views.components.auth import resolve_user, sign_in_page, sign_out_buttons, sync_cookie
+from views.components.errors import error_boundary
 from views.components.participant_search import participant_search
 from views.components.runtime import get_engine
 from views.texts import course as course_texts
@@ -176,6 +175,14 @@ PAGES = [
         (Role.ADMIN,),
         "Administration",
     ),
+    PageSpec(
+        "views/adgangslog.py",
+        "Adgangslog",
+        "adgangslog",
+        ":material/visibility:",
+        (Role.ADMIN,),
+        "Administration",
+    ),
 ]
 
 
@@ -271,112 +278,6 @@ def no_access_page() -> None:
     )
 
 
-# --------------------------------------------------------------------------- sign-in
-
-
-def _on_sign_in() -> None:
-    """Form callback: runs before the script, so the same run already draws the pages."""
-    engine = get_engine()
-    result = sign_in(
-        engine,
-        st.session_state.get("sign_in_username", ""),
-        st.session_state.get("sign_in_password", ""),
-    )
-    if result.error:
-        st.session_state["sign_in_error"] = result.error
-        return
-    user = result.user
-    st.session_state.update(
-        user=user,
-        authentication_status=True,
-        username=user.username,
-        name=user.display_name,
-        roles=[user.role],
-        logout=False,
-        set_cookie_pending=True,
-        sign_in_error=None,
-        sign_in_password="",
-    )
-
-
-def _on_sign_out(authenticator: stauth.Authenticate) -> None:
-    authenticator.authentication_controller.logout()
-    st.session_state["user"] = None
-    st.session_state["delete_cookie_pending"] = True
-
-
-def sign_in_page() -> None:
-    demo = st.session_state.get("demo_mode", False)
-    _, middle, _ = st.columns([1, 1.4, 1])
-    with middle:
-        st.title("Forløbsmonitor")
-        st.caption("Opfølgning på samarbejdsaftaler med socialøkonomiske virksomheder")
-        with st.form("sign_in_form"):
-            st.subheader("Log ind")
-            st.text_input(
-                "Brugernavn", key="sign_in_username", max_chars=80, autocomplete="username"
-            )
-            st.text_input(
-                "Adgangskode",
-                key="sign_in_password",
-                type="password",
-                autocomplete="current-password",
-            )
-            st.form_submit_button("Log ind", type="primary", on_click=_on_sign_in, width="stretch")
-        if st.session_state.get("sign_in_error"):
-            st.error(st.session_state["sign_in_error"], icon=":material/lock:")
-        if demo:
-            st.info(
-                "Demodata: log ind som **leder**, **sagsbehandler**, **mentor** eller **admin** "
-                "med adgangskoden **demo**."
-            )
-
-
-def persist_session_cookie(authenticator: stauth.Authenticate, user, key: str) -> None:
-    """Set the signed session cookie after a sign-in, the way streamlit-authenticator
-    reads it back. The browser component that sets it can be dropped by a rerun (the
-    start page switches away at once), so it is drawn on every run, with the same
-    arguments, until it reports that the cookie is set."""
-    pending = st.session_state.get("set_cookie_pending")
-    if not pending:
-        return
-    if pending is True:
-        expires = dt.datetime.now() + dt.timedelta(days=COOKIE_EXPIRY_DAYS)
-        token = jwt.encode(
-            {"username": user.username, "exp_date": expires.timestamp()}, key, algorithm="HS256"
-        )
-        pending = {"token": token, "expires": expires.isoformat()}
-        st.session_state["set_cookie_pending"] = pending
-    component = authenticator.cookie_controller.cookie_model.cookie_manager.cookie_manager
-    done = component(
-        method="set",
-        cookie=COOKIE_NAME,
-        value=pending["token"],
-        options={"path": "/", "expires": pending["expires"], "sameSite": "strict"},
-        key=f"set_session_cookie_{hashlib.sha256(pending['token'].encode()).hexdigest()[:12]}",
-        default=False,
-    )
-    if done:
-        del st.session_state["set_cookie_pending"]
-
-
-def resolve_user(engine, authenticator: stauth.Authenticate):
-    """The signed-in user for this run: from the session, else from the session cookie.
-    Re-read from the database so a deactivated user is signed out at once."""
-    if not st.session_state.get("authentication_status"):
-        try:
-            authenticator.login(location="unrendered")
-        except stauth.LoginError:
-            return None
-    if not st.session_state.get("authentication_status"):
-        return None
-    user = load_user(engine, st.session_state.get("username"))
-    if user is None:
-        authenticator.authentication_controller.logout()
-    st.session_state["user"] = user
-    return user
-
-
 # --------------------------------------------------------------------------- layout
 
 
@@ -412,25 +313,19 @@ def main() -> None:
         engine = get_engine()
         check_connection(engine)
         demo = is_demo(engine)
-        key = cookie_key(st.secrets.get("cookie_key") if _has_secrets() else None, demo)
+        key = cookie_key(
+            st.secrets.get("cookie_key") if _has_secrets() else None, demo, database_url()
+        )
     except (DatabaseUnavailable, ConfigError) as exc:
         stop_with(str(exc))
     st.session_state["demo_mode"] = demo
     if demo:
         demo_banner()
+    else:
+        _retire_demo_users_once(database_url())
 
-    authenticator = stauth.Authenticate(
-        authenticator_credentials(engine),
-        COOKIE_NAME,
-        key,
-        COOKIE_EXPIRY_DAYS,
-        auto_hash=False,
-        login_sleep_time=0,  # a sleep here breaks deep links; lock-out is in the database
-    )
-    if st.session_state.pop("delete_cookie_pending", False):
-        authenticator.cookie_controller.delete_cookie()
-
-    user = resolve_user(engine, authenticator)
+    user = resolve_user(engine, key)
+    sync_cookie(key)
     unknown = unknown_address()
     if user is None:
         # Every page address shows the sign-in form and keeps its URL, so a copied deep
@@ -449,18 +344,17 @@ def main() -> None:
     # expanded: every page shows in the menu, none behind Streamlit's English "View more".
     navigation = st.navigation(pages_for(user.role, unknown), expanded=True)
 
-    persist_session_cookie(authenticator, user, key)
     with st.sidebar:
-        st.markdown(f"**{user.display_name}**  \n{Role.label_of(user.role, user.role)}")
-        st.button(
-            "Log ud",
-            key="sign_out_button",
-            on_click=_on_sign_out,
-            args=(authenticator,),
-            icon=":material/logout:",
-        )
+        st.markdown(f"**{inert(user.display_name)}**  \n{Role.label_of(user.role, user.role)}")
+        sign_out_buttons()
         participant_search(user.scope)
     navigation.run()
+
+
+@st.cache_resource(show_spinner=False)
+def _retire_demo_users_once(url: str) -> list[str]:
+    """Once per process and database: outside demo mode the demo's users cannot sign in."""
+    return retire_demo_users(get_engine())
 
 
 def _has_secrets() -> bool:
@@ -470,5 +364,11 @@ def _has_secrets() -> bool:
         return False
 
 
+def run_app() -> None:
+    """Every page, the sign-in and the start-up checks inside one error boundary."""
+    with error_boundary():
+        main()
+
+
 if __name__ == "__main__":  # Streamlit runs this file as __main__; tests import PAGES
-    main()
+    run_app()

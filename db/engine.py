@@ -68,13 +68,19 @@ def make_engine(url: str | None = None) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        # hide_parameters: a database error's text never carries a citizen's data.
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
         return create_engine(
-            url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args=_pg_args(parsed)
+            url,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=5,
+            connect_args=_pg_args(parsed),
+            hide_parameters=True,
         )
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         raise DatabaseUnavailable(

@@ -809,3 +809,47 @@ class AppSetting(Base):
     __tablename__ = "app_setting"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# --------------------------------------------------------------------------- security
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie carries a random 256-bit token (signed); this
+    table holds only the token's SHA-256 as `id`, so reading the database does not hand
+    out live sessions. A session ends when revoked, idle too long, or at `expires_at`."""
+
+    __tablename__ = "user_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins per username ("user:<name>", known or not) and per client address
+    ("client:<address>"), for exponential back-off."""
+
+    __tablename__ = "sign_in_throttle"
+    __table_args__ = (CheckConstraint("failures >= 0", name="failures"),)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AccessLog(Base):
+    """Who looked at which participant, when, on which page: one row per participant
+    shown. Written asynchronously (lib.security.access_log) so a page does not wait."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_participant_at", "participant_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    page: Mapped[str] = mapped_column(String(60))
+    participant_id: Mapped[int] = mapped_column(Integer)

@@ -42,6 +42,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The built-in demo cookie key is accepted only for a demo file under data/; tests keep
+# their databases elsewhere, so the app under test gets a real key (a test that checks the
+# key rules removes it).
+TEST_COOKIE_KEY = "test-cookie-key-0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def _cookie_key_for_tests(monkeypatch):
+    monkeypatch.setenv("FORLOB_COOKIE_KEY", TEST_COOKIE_KEY)
+
+
 def skip_or_fail(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: this may not be skipped)")
@@ -261,15 +272,21 @@ def make_app_test(db_url: str, monkeypatch, username: str | None = None):
     monkeypatch.setenv("DATABASE_URL", db_url)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     if username:
-        from lib.security.sign_in import load_user
-
-        user = load_user(make_engine(db_url), username)
-        assert user is not None
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = user.username
-        at.session_state["name"] = user.display_name
-        at.session_state["roles"] = [user.role]
+        at.session_state["session_token"] = session_token_for(db_url, username)
     return at
+
+
+def session_token_for(db_url: str, username: str) -> str:
+    """A live server-side session for the user, as signing in creates one."""
+    from lib.security.sessions import create_session
+    from lib.security.sign_in import load_user
+
+    engine = make_engine(db_url)
+    user = load_user(engine, username)
+    assert user is not None, f"no user {username}"
+    token = create_session(engine, user, "AppTest")
+    engine.dispose()
+    return token
 
 
 @pytest.fixture
@@ -302,7 +319,7 @@ class ServedApp:
     def __init__(self, db_url: str, log_path: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DATABASE_URL": db_url}
+        env = {**os.environ, "DATABASE_URL": db_url, "FORLOB_COOKIE_KEY": TEST_COOKIE_KEY}
         self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
         # The same command `make run` uses, on a port of its own.
         self.proc = subprocess.Popen(

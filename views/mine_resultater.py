@@ -8,8 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.domain.enums import JOB_CENTRE_ROLES, Role
+from lib.domain.text import inert, plain
 from lib.queries.my_results import MyResults, my_results
-from views.components.forms import escape_text
 from views.components.layout import empty_state
 from views.components.my_results import detail, header, overview
 from views.components.runtime import cached_query, require_scope
@@ -33,11 +33,11 @@ else:
         list(by_label),
         key="mine_resultater_sagsbehandler",
         help=text.CHOOSE_HELP,
-        format_func=escape_text,  # a name is shown as typed, never as Markdown
+        format_func=plain,  # a selectbox shows its options as plain text
     )
     if chosen:
         st.divider()
-        name = escape_text(chosen)
+        name = inert(chosen)
         st.header(name)
         # The chart and tables show the group's name as data (inert); headings and
         # captions render Markdown and get the escaped name.

@@ -28,6 +28,7 @@ from lib.commands.kit import (
     check_date,
     check_text,
     check_version,
+    clean_field,
     current_date,
     load_enrolment,
     lock_agreement,
@@ -103,7 +104,7 @@ def enrol(engine: Engine, scope: Scope, data: EnrolmentInput, today: dt.date | N
                     "Deltageren har allerede et forløb i visitation eller i gang."
                 )
         else:
-            code, initials = data.case_code.strip(), data.initials.strip()
+            code, initials = clean_field(data.case_code), clean_field(data.initials)
             if not code:
                 errors["case_code"] = "Skriv deltagerens sagskode (pseudonym, ikke CPR-nummer)."
             elif looks_like_cpr(code):
@@ -135,8 +136,8 @@ def enrol(engine: Engine, scope: Scope, data: EnrolmentInput, today: dt.date | N
 
         if participant is None:
             participant = Participant(
-                case_code=data.case_code.strip(),
-                initials=data.initials.strip().upper(),
+                case_code=code,
+                initials=initials.upper(),
                 target_group_id=data.target_group_id,
                 caseworker_id=data.caseworker_id,
             )

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 
 from db.engine import write_session
 from db.models import FIDELITY_ROLES, FidelityRequirement, FidelityResult, SurveyRound
-from lib.commands.kit import ValidationError, check_date, check_name, is_blank
+from lib.commands.kit import ValidationError, check_date, check_name, clean_field, is_blank
 from lib.domain.access import Scope, require_manager
 from lib.domain.enums import FidelityRole, SurveyRoundKind
 from lib.domain.fidelity import ImportCheck, role_code
@@ -31,7 +31,7 @@ def create_round(
 ) -> int:
     require_manager(scope)
     errors: dict[str, str] = {}
-    name = (name or "").strip()
+    name = clean_field(name)
     check_name(errors, "name", name, 200, missing="Giv runden et navn, fx 'Midtvejsmåling 2026'.")
     if kind not in SurveyRoundKind.labels():
         errors["kind"] = "Vælg nulpunkt, midtvejs eller slut."
@@ -50,7 +50,7 @@ def create_round(
 
 def add_requirement(engine: Engine, scope: Scope, code: str, label: str) -> int:
     require_manager(scope)
-    code, label = (code or "").strip(), (label or "").strip()
+    code, label = clean_field(code), clean_field(label)
     errors: dict[str, str] = {}
     if not code or len(code) > 20:
         errors["code"] = "Skriv kravets nummer, fx '3c' (højst 20 tegn)."

@@ -18,7 +18,7 @@ import datetime as dt
 import math
 from typing import TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -31,6 +31,7 @@ from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import JOB_CENTRE_ROLES, EnrolmentStatus
 from lib.domain.format import fmt_date
 from lib.domain.rules import expected_end
+from lib.domain.text import clean_text, has_control_characters
 from lib.queries.scope import enrolment_clause
 
 T = TypeVar("T")
@@ -90,6 +91,33 @@ NO_COURSE_ACCESS = "Du har ikke adgang til dette forløb."
 
 def current_date() -> dt.date:
     return dt.date.today()
+
+
+# --------------------------------------------------------------------------- clean text
+
+
+@event.listens_for(Session, "before_flush")
+def _strip_control_characters(session: Session, _ctx: object, _instances: object) -> None:
+    """Every text column of every row written in a session, from any form or import: NUL
+    and other control characters removed (newline and tab kept). One place, so no field can
+    be forgotten: PostgreSQL refuses NUL with an error that would show the SQL, and a
+    vertical tab in a report text breaks every Word and PowerPoint export."""
+    for obj in (*session.new, *session.dirty):
+        mapper = inspect(obj).mapper
+        for column_attr in mapper.column_attrs:
+            column = column_attr.columns[0]
+            if not isinstance(column.type, String):  # Text is a String too
+                continue
+            value = getattr(obj, column_attr.key, None)
+            if isinstance(value, str) and (has_control_characters(value) or "\r" in value):
+                setattr(obj, column_attr.key, clean_text(value))
+
+
+def clean_field(value: str | None) -> str:
+    """A short text field as it will be stored (control characters gone, trimmed): what a
+    command validates and compares, so a check ("given?", "already in use?") sees the
+    value the hook above would write."""
+    return clean_text(value or "").strip()
 
 
 # --------------------------------------------------------------------------- validation

@@ -11,15 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from db.engine import write_session
-from db.models import Enterprise, User
+from db.models import Enterprise, User, UserSession
 from lib.commands.kit import ValidationError
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import Role
 from lib.security.passwords import new_password_hash, one_time_password, password_problem
+from lib.security.sessions import now_utc
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
@@ -218,10 +219,10 @@ def ensure_admin(
 
 
 def end_sessions_of(session: Session, user_id: int) -> None:
-    """The ONE place where deactivating a user or resetting a password ends the user's
-    open sessions. INTEGRATION (issue 13): call lib.security's revoke_sessions_for(user_id)
-    here once the session store lands. Until then a deactivated user is refused at their
-    next click anyway, because app.py re-reads the active user on every run
-    (tests/test_admin_users.py checks it); a reset password's old cookie lives until it
-    expires (12 hours)."""
-    del session, user_id
+    """The one place where deactivating a user or resetting a password ends the user's
+    open sessions, in the same transaction as the change: a copied cookie dies with it."""
+    session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now_utc())
+    )

@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import zipfile
 from collections.abc import Sequence
 
+import openpyxl
 import pandas as pd
 
 from lib.domain.fidelity import ImportCheck, ImportRow, kind_code, parse_share, role_code
+from lib.domain.text import clean_text
 from lib.imports.limits import FileRefused, check_file
 
 IMPORT_COLUMNS = {
@@ -33,13 +36,68 @@ IMPORT_COLUMNS = {
 REQUIRED_IMPORT_COLUMNS = ("round", "kind", "requirement", "role", "share")
 
 
+MAX_IMPORT_BYTES = 2_000_000
+
+
+MAX_ROUND_NAME = 200  # survey_round.name
+
+
+# An .xlsx is a zip: 2 MB of it can hold gigabytes of XML. What it may unpack to, and how
+# many rows a survey sheet can sensibly have, are checked before anything is loaded.
+MAX_XLSX_UNPACKED_BYTES = 25_000_000
+MAX_XLSX_MEMBERS = 200
+MAX_IMPORT_ROWS = 5_000
+MAX_IMPORT_COLUMNS = 30
+TOO_MANY_ROWS = f"Filen har for mange rækker (højst {MAX_IMPORT_ROWS:,}).".replace(",", ".")
+TOO_BIG_UNPACKED = "Regnearket fylder for meget, når det pakkes ud (højst 25 MB)."
+
+
+class SheetTooLarge(ValueError):
+    """The file is within the upload limit but would take too much to read."""
+
+
+def _check_xlsx_size(data: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+        if len(members) > MAX_XLSX_MEMBERS:
+            raise SheetTooLarge(TOO_BIG_UNPACKED)
+        if sum(m.file_size for m in members) > MAX_XLSX_UNPACKED_BYTES:
+            raise SheetTooLarge(TOO_BIG_UNPACKED)
+
+
+def _read_xlsx(data: bytes) -> pd.DataFrame:
+    """The first sheet, streamed by openpyxl in read-only mode and stopped at the row
+    limit, so neither a huge sheet nor a zip bomb is ever held in memory."""
+    _check_xlsx_size(data)
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        declared = sheet.max_row  # from the sheet's <dimension>, when it has one
+        if declared is not None and declared > MAX_IMPORT_ROWS + 1:
+            raise SheetTooLarge(TOO_MANY_ROWS)
+        rows = []
+        for n, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_IMPORT_COLUMNS)):
+            if n > MAX_IMPORT_ROWS:
+                raise SheetTooLarge(TOO_MANY_ROWS)
+            rows.append(row)
+    finally:
+        book.close()
+    if not rows:
+        return pd.DataFrame()
+    header, *body = rows
+    names = [str(h) if h is not None else f"kolonne {i + 1}" for i, h in enumerate(header)]
+    return pd.DataFrame(body, columns=names, dtype=object)
+
+
 def read_sheet(data: bytes, filename: str) -> pd.DataFrame:
     """The first sheet of an .xlsx file, or a .csv (comma or semicolon separated)."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        return pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=object)
+        return _read_xlsx(data)
     if name.endswith(".csv"):
         text = data.decode("utf-8-sig")
+        if sum(1 for line in text.splitlines() if line.strip()) > MAX_IMPORT_ROWS + 1:
+            raise SheetTooLarge(TOO_MANY_ROWS)
         first = text.splitlines()[0] if text else ""
         sep = ";" if first.count(";") > first.count(",") else ","
         return pd.read_csv(io.StringIO(text), sep=sep, dtype=object, keep_default_na=True)
@@ -51,7 +109,7 @@ def _cell(value: object) -> object:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, str):
-        value = value.strip()
+        value = clean_text(value).strip()
         return value or None
     return value
 
@@ -110,6 +168,10 @@ def parse_import(data: bytes, filename: str, known_requirements: Sequence[str]) 
         round_name = str(get.get("round") or "").strip()
         if not round_name:
             problems.append("runden mangler et navn")
+        elif len(round_name) > MAX_ROUND_NAME:
+            problems.append(
+                f"rundens navn er for langt ({len(round_name)} tegn, højst {MAX_ROUND_NAME})"
+            )
         kind = kind_code(get.get("kind"))
         if kind is None:
             problems.append(f"ukendt type '{get.get('kind') or ''}' (nulpunkt, midt eller slut)")

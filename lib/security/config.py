@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 DEMO_COOKIE_KEY = "forlobsmonitor-demo-cookie-key-not-for-production-use"
 
@@ -13,24 +17,65 @@ MIN_COOKIE_KEY_BYTES = 32
 COOKIE_NAME = "forlobsmonitor_session"
 
 
-COOKIE_EXPIRY_DAYS = 0.5  # a working day: the cookie outlives sign-out until it expires
+# The cookie only carries a session id; the session itself ends on the server (sign-out,
+# idle, absolute limit). The cookie's own expiry matches the absolute limit.
+SESSION_ABSOLUTE = dt.timedelta(hours=12)
+
+
+DEFAULT_IDLE_MINUTES = 30
+
+
+# The folder the built-in demo cookie key is tied to: `make run`'s SQLite file lives here.
+DEMO_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 class ConfigError(RuntimeError):
     """Start-up configuration is not safe; the message says what to do, in Danish."""
 
 
-def cookie_key(secret_value: str | None, demo: bool) -> str:
+def session_idle() -> dt.timedelta:
+    """Sign out after this long without a run: FORLOB_SESSION_IDLE_MINUTES, default 30."""
+    raw = os.environ.get("FORLOB_SESSION_IDLE_MINUTES", "")
+    try:
+        minutes = int(raw) if raw else DEFAULT_IDLE_MINUTES
+    except ValueError:
+        minutes = DEFAULT_IDLE_MINUTES
+    return dt.timedelta(minutes=min(max(minutes, 1), 12 * 60))
+
+
+def is_demo_sqlite_file(url: str | None) -> bool:
+    """A SQLite file under data/ (where `make run` keeps the demo), nothing else."""
+    if not url:
+        return False
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return False
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return False
+    if parsed.database == ":memory:":
+        return False
+    path = Path(parsed.database).resolve()
+    return path.is_relative_to(DEMO_DATA_DIR.resolve())
+
+
+def cookie_key(secret_value: str | None, demo: bool, url: str | None = None) -> str:
     """The key that signs the session cookie: FORLOB_COOKIE_KEY or secrets `cookie_key`.
-    Outside demo mode a missing, default or short key stops the app."""
+
+    The built-in key is in the repository, so it is accepted only for a demo database in a
+    SQLite file under data/: a PostgreSQL database or a file elsewhere needs a real key,
+    even when it says it is a demo. Outside that, a missing, default or short key stops
+    the app."""
     key = os.environ.get("FORLOB_COOKIE_KEY") or secret_value or ""
-    if demo:
-        return key or DEMO_COOKIE_KEY
+    if not key and demo and is_demo_sqlite_file(url):
+        return DEMO_COOKIE_KEY
     if not key:
         raise ConfigError(
             "Der er ingen nøgle til login-cookien: sæt FORLOB_COOKIE_KEY eller cookie_key i "
             ".streamlit/secrets.toml (mindst 32 tilfældige tegn)."
         )
+    if key == DEMO_COOKIE_KEY and demo and is_demo_sqlite_file(url):
+        return key
     if key == DEMO_COOKIE_KEY or len(key.encode()) < MIN_COOKIE_KEY_BYTES:
         raise ConfigError(
             "Nøglen til login-cookien er standardnøglen eller for kort: brug mindst 32 "

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from lib.domain.access import Scope
 from lib.domain.format import fmt_datetime
+from lib.domain.text import plain
 from lib.queries.audit import AuditFilter, Change, audit_facets, evaluation_history
 from views.texts import audit as words
 
@@ -99,7 +100,7 @@ def change_detail(changes: list[Change]) -> None:
     index = st.selectbox(
         "Ændring",
         range(len(changes)),
-        format_func=lambda i: (
+        format_func=lambda i: plain(
             f"{fmt_datetime(changes[i].at)} · {words.user(changes[i].username)} · "
             f"{words.action(changes[i].action)} {words.table(changes[i].table_name)} "
             f"{changes[i].record_id}"

@@ -40,6 +40,7 @@ from lib.domain.access import Scope
 from lib.domain.format import fmt_date
 from lib.domain.period import Period, default_review_period
 from lib.domain.suppression import effective_threshold
+from lib.domain.text import inert, plain
 from lib.queries.occupancy import AgreementOccupancy
 from lib.queries.report_texts import load_header, load_texts
 from lib.queries.settings import suppression_threshold
@@ -97,7 +98,11 @@ def agreement_choice(agreements: list[AgreementOccupancy]) -> tuple[dict[int, st
 def all_by_default(container: DeltaGenerator, label: str, options: dict, key: str) -> list:
     """A multiselect of `options` (value -> label) that starts with all of them chosen."""
     return container.multiselect(
-        label, list(options), default=list(options), format_func=options.get, key=key
+        label,
+        list(options),
+        default=list(options),
+        format_func=lambda o: plain(options.get(o)),
+        key=key,
     )
 
 
@@ -180,7 +185,9 @@ def header_form(engine: Engine, user: SignedInUser, period: Period) -> None:
 
 
 def _slide_line(css_class: str, text: str) -> None:
-    st.markdown(f'<div class="{css_class}">{text}</div>', unsafe_allow_html=True)
+    # Inside an HTML block Markdown is not read, so HTML escaping is what keeps a name
+    # (an agreement's, in a title) text.
+    st.markdown(f'<div class="{css_class}">{html.escape(text)}</div>', unsafe_allow_html=True)
 
 
 def presenting() -> bool:
@@ -412,14 +419,14 @@ class ReportTexts:
 def report_table(table: ReportTable) -> None:
     # The Word table's cell text, so page and document read alike ("–" where withheld).
     frame = table.frame.map(cell_text)
-    st.markdown(f"**{table.title}**")
+    st.markdown(f"**{inert(table.title)}**")
     st.dataframe(frame, hide_index=True, width="content")
-    st.caption(table.definition)
+    st.caption(inert(table.definition))
 
 
 def numbers_note(report: Report) -> None:
     """The 'Om tallene' box: the suppression rule said once for the whole report."""
-    st.info("**Om tallene**\n\n" + "\n\n".join(report.notes).replace("<", "&lt;"))
+    st.info("**Om tallene**\n\n" + "\n\n".join(inert(note) for note in report.notes))
 
 
 def report_charts_at(
@@ -428,9 +435,9 @@ def report_charts_at(
     """The charts the Word file puts at this place: the introduction or a question."""
     for chart in charts:
         if chart.agreement_id == agreement_id and chart.question == question:
-            st.markdown(f"**{chart.title}**")
+            st.markdown(f"**{inert(chart.title)}**")
             st.altair_chart(fit_width(presentation_chart(chart.chart)), theme=None, width="stretch")
-            st.caption(chart.subtitle)
+            st.caption(inert(chart.subtitle))
 
 
 def agreement_assessment(
@@ -438,22 +445,22 @@ def agreement_assessment(
 ) -> None:
     """One agreement: each question's figures, tables and charts with staff's assessment
     beside them, saved together."""
-    st.header(f"Status i {agreement.name}")
+    st.header(f"Status i {inert(agreement.name)}")
     st.caption(
-        f"{agreement.enterprise} · {agreement.slots} pladser · målgrupper: "
-        + (", ".join(agreement.target_groups) or "–")
+        f"{inert(agreement.enterprise)} · {agreement.slots} pladser · målgrupper: "
+        + (inert(", ".join(agreement.target_groups)) or "–")
     )
     with st.form(f"rap_agreement_{agreement.agreement_id}"):
         for q in agreement.questions:
             st.subheader(q.title)
             for line in q.summary:
-                st.markdown(line.replace("<", "&lt;"))
+                st.markdown(inert(line))
             for table in q.tables:
                 report_table(table)
             report_charts_at(charts, agreement.agreement_id, q.key)
             sheet.field((agreement.agreement_id, q.key), f"Vurdering: {q.title}")
         if st.form_submit_button(
-            f"Gem vurderinger for {agreement.name}", icon=":material/save:", type="primary"
+            f"Gem vurderinger for {inert(agreement.name)}", icon=":material/save:", type="primary"
         ):
             sheet.save([(agreement.agreement_id, q.key) for q in agreement.questions])
 

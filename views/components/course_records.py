@@ -19,6 +19,7 @@ from lib.commands.pauses import add_pause
 from lib.domain.access import Scope
 from lib.domain.enums import EnrolmentStatus, MeetingState, PauseKind
 from lib.domain.format import fmt_date
+from lib.domain.text import inert
 from lib.queries.catalogue import catalogue
 from lib.queries.course_records import certificates, deliverables_due, meetings, pauses
 from lib.queries.courses import EnrolmentRow
@@ -26,7 +27,6 @@ from views.components.forms import (
     YES_NO,
     choice_field,
     date_field,
-    escape_text,
     field_error,
     form_key,
     opened_version,
@@ -249,7 +249,7 @@ def pause_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
         run_save(
             form,
             lambda: add_pause(engine, scope, row.id, **values),
-            f"Pausen for {escape_text(row.case_code)} er gemt; fristerne er rykket.",
+            f"Pausen for {inert(row.case_code)} er gemt; fristerne er rykket.",
         )
 
 

@@ -23,6 +23,7 @@ from lib.commands.kit import TEXT_LIMITS
 from lib.domain.access import Scope
 from lib.domain.enums import JOB_CENTRE_ROLES, EnrolmentStatus
 from lib.domain.format import fmt_date
+from lib.domain.text import inert, plain
 from lib.queries.catalogue import catalogue
 from lib.queries.courses import (
     EnrolmentRow,
@@ -34,7 +35,6 @@ from lib.queries.courses import (
 from views.components.forms import (
     choice_field,
     date_field,
-    escape_text,
     field_error,
     form_key,
     opened_version,
@@ -90,7 +90,7 @@ def enrol_form(scope: Scope, engine: Engine) -> None:
     values = submit_form(form, "Indskriv", lambda: _enrol_fields(scope, form, kind))
     if values is not None:
         data = EnrolmentInput(**values)
-        label = escape_text(data.case_code) or "Deltageren"
+        label = inert(data.case_code) or "Deltageren"
         run_save(
             form,
             lambda: enrol(engine, scope, data),
@@ -105,7 +105,7 @@ def _enrol_fields(scope: Scope, form: str, kind: str) -> dict[str, Any]:
         "agreement_id": st.selectbox(
             "Samarbejdsaftale",
             list(agreements),
-            format_func=lambda i: (
+            format_func=lambda i: plain(
                 f"{agreements[i].agreement} – {agreements[i].free} ledige af {agreements[i].slots}"
             ),
             key=form_key(form, "agreement_id"),
@@ -234,7 +234,7 @@ def _start_form(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
             )
         },
         lambda v, version: start_enrolment(engine, scope, row.id, v["start_date"], version),
-        lambda v: f"Forløbet for {escape_text(row.case_code)} er startet.",
+        lambda v: f"Forløbet for {inert(row.case_code)} er startet.",
     )
 
 
@@ -258,8 +258,7 @@ def _extend_form(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
             engine, scope, row.id, v["new_end_date"], v["reason"], version
         ),
         lambda v: (
-            f"Forløbet for {escape_text(row.case_code)} er forlænget til "
-            f"{fmt_date(v['new_end_date'])}."
+            f"Forløbet for {inert(row.case_code)} er forlænget til {fmt_date(v['new_end_date'])}."
         ),
         caption=texts.current_planned_end(row.planned_end),
     )
@@ -298,5 +297,5 @@ def _end_form(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
             v["final_summary"],
             version,
         ),
-        lambda v: f"Forløbet for {escape_text(row.case_code)} er afsluttet.",
+        lambda v: f"Forløbet for {inert(row.case_code)} er afsluttet.",
     )

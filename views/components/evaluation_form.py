@@ -29,6 +29,7 @@ from lib.domain.access import Scope
 from lib.domain.enums import GoalProgress, SubGoalStatus
 from lib.domain.format import fmt_date
 from lib.domain.rules import invitation_due
+from lib.domain.text import inert, plain
 from lib.queries.catalogue import Catalogue, catalogue
 from lib.queries.courses import (
     EnrolmentRow,
@@ -45,7 +46,6 @@ from views.components.forms import (
     date_field,
     due_caption,
     errors_of,
-    escape_text,
     field_error,
     form_key,
     opened_version,
@@ -112,7 +112,7 @@ def saved_evaluation(
     st.subheader(f"Gemt evaluering fra {fmt_date(saved.evaluated_on)}")
     with st.container(border=True):
         for label, value in evaluation_lines(saved, plan, cat).items():
-            st.markdown(f"**{label}:** {escape_text(value)}")
+            st.markdown(f"**{label}:** {inert(value)}")
     key = saved_key(row)
     deletable = can_delete(saved.created_by_id, saved.created_at, scope, dt.datetime.now(dt.UTC))
     c1, c2, c3 = st.columns(3)
@@ -207,7 +207,7 @@ def evaluation_form(
         run_save(
             form,
             lambda: record_evaluation(engine, scope, row.id, data, confirm_close=confirmed),
-            f"Evalueringen af {escape_text(row.case_code)} ({escape_text(row.initials)}) den "
+            f"Evalueringen af {inert(row.case_code)} ({inert(row.initials)}) den "
             f"{fmt_date(data.evaluated_on)} er gemt.",
             on_success=lambda eid: st.session_state.__setitem__(key, eid),
         )
@@ -299,11 +299,11 @@ def _sub_goal_fields(
     for goal in plan.sub_goals:
         gid = goal.sub_goal_id
         with st.container(border=True):
-            st.markdown(f"**{goal.priority}. {escape_text(goal.label)}**")
+            st.markdown(f"**{goal.priority}. {inert(goal.label)}**")
             names = ", ".join(cat.parameters[p] for p in goal.parameter_ids)
             st.caption(
-                f"Parametre: {escape_text(names)}"
-                + (f" · Fokus: {escape_text(goal.focus)}" if goal.focus else "")
+                f"Parametre: {inert(names)}"
+                + (f" · Fokus: {inert(goal.focus)}" if goal.focus else "")
             )
             statuses[gid] = st.segmented_control(
                 "Status for delmålet",
@@ -441,7 +441,7 @@ def _correction(
         list(by_id),
         index=None,
         placeholder="Vælg den evaluering, der skal rettes",
-        format_func=lambda i: (
+        format_func=lambda i: plain(
             f"{fmt_date(by_id[i].evaluated_on)} ({by_id[i].created_by or 'ukendt'})"
         ),
         key="eval_fix",

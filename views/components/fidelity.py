@@ -6,6 +6,7 @@ a refused save shows its Danish messages and keeps what was typed."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -21,10 +22,11 @@ from lib.documents.fidelity_sheet import parse_import, template_xlsx
 from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.enums import FidelityRole, SurveyRoundKind
-from lib.domain.fidelity import fmt_pp
+from lib.domain.fidelity import ImportCheck, fmt_pp
 from lib.domain.format import fmt_date, fmt_pct
+from lib.domain.text import inert, plain
 from lib.queries.fidelity import Comparison, Requirement, RoundInfo, comparisons, grid_rows
-from views.components.forms import DATE_FORMAT, confirm_on_next_run, escape_text
+from views.components.forms import DATE_FORMAT, confirm_on_next_run
 from views.components.layout import empty_state
 from views.components.runtime import cached_query
 from views.texts import quality as texts
@@ -43,7 +45,7 @@ def save_and_confirm(
         result = save()
     except ValidationError as exc:
         for message in exc.errors.values():
-            st.error(escape_text(message), icon=ERROR_ICON)
+            st.error(inert(message), icon=ERROR_ICON)
         if refused:
             st.error(refused, icon=ERROR_ICON)
     else:
@@ -63,23 +65,23 @@ def results_section(scope: Scope) -> None:
         empty_state(texts.NO_FIDELITY, texts.NO_FIDELITY_HINT)
     for c in shown:
         requirement_results(c)
-    without = [escape_text(c.requirement.title) for c in all_comparisons if not c.has_data]
+    without = [inert(c.requirement.title) for c in all_comparisons if not c.has_data]
     if shown and without:
         st.caption("Uden målinger endnu: " + "; ".join(without) + ".")
 
 
 def round_text(r: RoundInfo) -> str:
     """'Midtvejsmåling (2. nov. 2026)', the name as typed."""
-    return f"{escape_text(r.name)} ({fmt_date(r.held_on)})"
+    return f"{inert(r.name)} ({fmt_date(r.held_on)})"
 
 
 def round_label(r: RoundInfo) -> str:
-    """'Midtvejsmåling (midtvejs)', the name as typed."""
-    return f"{escape_text(r.name)} ({r.kind_label.lower()})"
+    """'Midtvejsmåling (midtvejs)', the name as typed (a selectbox option: plain text)."""
+    return f"{plain(r.name)} ({r.kind_label.lower()})"
 
 
 def requirement_results(c: Comparison) -> None:
-    st.subheader(escape_text(c.requirement.title), help=measures.FIDELITY_AGREEING.definition)
+    st.subheader(inert(c.requirement.title), help=measures.FIDELITY_AGREEING.definition)
     if c.before and c.after:
         st.caption(f"{round_text(c.before)} mod {round_text(c.after)}.")
     elif c.after or c.before:
@@ -133,7 +135,7 @@ def grid_form(
         format_func=lambda i: round_label(by_round[i]), key="fidelitet_runde",
     )  # fmt: skip
     requirement_id = right.selectbox(
-        "Minimumskrav", list(by_req), format_func=lambda i: escape_text(by_req[i].title),
+        "Minimumskrav", list(by_req), format_func=lambda i: plain(by_req[i].title),
         key="fidelitet_krav",
     )  # fmt: skip
     grid = pd.DataFrame(
@@ -159,7 +161,7 @@ def grid_form(
         },
     )  # fmt: skip
     if st.button("Gem andele", type="primary", key="fidelitet_gem"):
-        round_name = escape_text(by_round[round_id].name)
+        round_name = inert(by_round[round_id].name)
         save_and_confirm(
             lambda: save_round_results(
                 engine, scope, round_id, requirement_id, edited.to_dict("records")
@@ -178,7 +180,7 @@ def new_round_form(engine: Engine, scope: Scope) -> None:
     if submitted:
         save_and_confirm(
             lambda: create_round(engine, scope, name, kind, held_on),
-            lambda _: f"Runden '{escape_text(name.strip())}' er oprettet.",
+            lambda _: f"Runden '{inert(name.strip())}' er oprettet.",
         )
 
 
@@ -190,11 +192,23 @@ def new_requirement_form(engine: Engine, scope: Scope) -> None:
     if submitted:
         save_and_confirm(
             lambda: add_requirement(engine, scope, code, label),
-            lambda _: f"Minimumskrav {escape_text(code.strip())} er tilføjet.",
+            lambda _: f"Minimumskrav {inert(code.strip())} er tilføjet.",
         )
 
 
 # --------------------------------------------------------------------------- import
+
+
+def checked_upload(data: bytes, filename: str, known: list[str]) -> ImportCheck:
+    """The upload read and checked once: every rerun of the page (each click) reuses the
+    result for the same bytes, name and requirements, kept in this browser session only."""
+    key = hashlib.sha256(data).hexdigest(), filename, tuple(known)
+    cached = st.session_state.get("fidelitet_fil_check")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    check = parse_import(data, filename, known)
+    st.session_state["fidelitet_fil_check"] = (key, check)
+    return check
 
 
 def import_section(engine: Engine, scope: Scope, requirements: list[Requirement]) -> None:
@@ -211,11 +225,11 @@ def import_section(engine: Engine, scope: Scope, requirements: list[Requirement]
     upload = st.file_uploader("Regneark", type=["xlsx", "csv"], key="fidelitet_fil")
     if upload is None:
         return
-    check = parse_import(upload.getvalue(), upload.name, [r.code for r in requirements])
+    check = checked_upload(upload.getvalue(), upload.name, [r.code for r in requirements])
     if check.errors:
         st.error(
             f"Filen har {len(check.errors)} fejl – intet er importeret:\n\n"
-            + "\n".join(f"- {escape_text(e)}" for e in check.errors[:30]),
+            + "\n".join(f"- {inert(e)}" for e in check.errors[:30]),
             icon=ERROR_ICON,
         )
     if check.rows:

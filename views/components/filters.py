@@ -14,6 +14,7 @@ from lib.domain.access import Scope
 from lib.domain.enums import PlacementType
 from lib.domain.format import fmt_date
 from lib.domain.period import Filters, default_period
+from lib.domain.text import plain
 from lib.queries.filters import filter_options
 from views.components.runtime import cached_query
 from views.components.url import query_param_date, query_param_ints, set_query_params
@@ -27,7 +28,7 @@ def _multiselect(label: str, options: dict[int, str], param: str, key: str, help
     return st.multiselect(
         label,
         list(options),
-        format_func=lambda i: options.get(i, str(i)),
+        format_func=lambda i: plain(options.get(i, str(i))),
         key=key,
         placeholder="Alle",
         help=help,
@@ -39,8 +40,10 @@ def sidebar_filters(scope: Scope, *, sub_goals: bool = False) -> Filters:
     options = cached_query(filter_options, scope)
     today = dt.date.today()
     default_start, default_end = default_period(today)
-    start = query_param_date("fra") or default_start
-    end = query_param_date("til") or default_end
+    latest = today + dt.timedelta(days=366)
+    # Within the date picker's bounds, or it raises instead of drawing.
+    start = min(max(query_param_date("fra") or default_start, EARLIEST), latest)
+    end = min(max(query_param_date("til") or default_end, EARLIEST), latest)
     if end < start:
         start, end = end, start
     with st.sidebar:
@@ -71,7 +74,7 @@ def sidebar_filters(scope: Scope, *, sub_goals: bool = False) -> Filters:
             "Periode",
             key="flt_period",
             min_value=EARLIEST,
-            max_value=today + dt.timedelta(days=366),
+            max_value=latest,
             format="DD.MM.YYYY",
             help="Standard: de seneste 12 måneder til og med i dag. Tal opgøres pr. "
             "periodens slutdato (eller i dag, hvis den ligger senere).",

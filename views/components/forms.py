@@ -13,7 +13,6 @@ up, the form starts clean and a confirmation is shown.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -24,9 +23,12 @@ from lib.commands.kit import ConfirmationNeeded, StaleEdit, ValidationError
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import EnrolmentStatus, Role
 from lib.domain.format import fmt_date
+from lib.domain.text import plain
 from lib.queries.courses import EnrolmentRow, my_enrolments
+from views.components.access_log import log_participants, viewers
 from views.components.layout import empty_state, page_header
 from views.components.runtime import cached_query, get_engine, require_scope
+from views.components.url import query_param_int
 from views.texts import entry as texts
 
 ENTRY_ROLES = tuple(Role)
@@ -37,15 +39,6 @@ DATE_FORMAT = "DD.MM.YYYY"
 FORM_WIDE_ERRORS = ("_form", "enrolment", "scores")
 
 T = TypeVar("T")
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
-
-
-def escape_text(value: str) -> str:
-    """User text for st.markdown: HTML and Markdown are shown as typed, never rendered."""
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", value).replace("\n", "  \n")
 
 
 def entry_page(
@@ -190,19 +183,21 @@ def participant_picker(
         empty_state(texts.NO_COURSES, texts.NO_COURSES_HINT)
         return None
     ids = [r.id for r in rows]
-    wanted = st.query_params.get("forlob")
-    if key not in st.session_state and wanted and wanted.isdigit() and int(wanted) in ids:
-        st.session_state[key] = int(wanted)
+    wanted = query_param_int("forlob")
+    if key not in st.session_state and wanted in ids:
+        st.session_state[key] = wanted
     by_id = {r.id: r for r in rows}
     chosen = st.selectbox(
         label,
         ids,
         key=key,
-        format_func=lambda i: by_id[i].label,
+        format_func=lambda i: plain(by_id[i].label),
         help=texts.OWN_PARTICIPANTS_ONLY,
     )
     if chosen is not None:
         st.query_params["forlob"] = str(chosen)
+        log_participants([by_id[chosen].participant_id])
+        viewers(by_id[chosen].participant_id)
     return by_id.get(chosen)
 
 
@@ -324,7 +319,7 @@ def choice_field(
         label,
         list(options),
         index=index,
-        format_func=options.get,
+        format_func=lambda o: plain(options.get(o)),
         placeholder=placeholder,
         key=form_key(form, name),
     )

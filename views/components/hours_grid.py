@@ -10,10 +10,10 @@ from sqlalchemy import Engine
 from lib.commands.hours import HOURS_FIELDS, HoursInput, save_hours
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date, fmt_number
+from lib.domain.text import inert
 from lib.queries.courses import EnrolmentRow, HoursRow, hours
 from views.components.forms import (
     errors_of,
-    escape_text,
     form_counter,
     form_key,
     run_save,
@@ -56,7 +56,7 @@ def hours_grid(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
     run_save(
         form,
         lambda: save_hours(engine, scope, row.id, rows),
-        f"Timerne for {escape_text(row.case_code)} ({escape_text(row.initials)}) er gemt.",
+        f"Timerne for {inert(row.case_code)} ({inert(row.initials)}) er gemt.",
     )
 
 

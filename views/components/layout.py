@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from lib.domain.text import inert
 from views.components.downloads import table_downloads
 
 # Streamlit's table toolbar offers "Download as CSV", which writes cells raw (a case code
@@ -34,9 +35,10 @@ def empty_state(message: str, hint: str | None = None) -> None:
 
 def kpi(column, label: str, value: str, n_text: str | None, help_text: str) -> None:
     """A key figure on a card: the value, its n underneath and its definition in the help.
-    The n line is neutral grey (no arrow, no colour): it is a count, not a change."""
+    The n line is neutral grey (no arrow, no colour): it is a count, not a change. The
+    label may be a name someone typed (an agreement's): shown inert."""
     column.metric(
-        label,
+        inert(label),
         value,
         n_text,
         delta_color="off",

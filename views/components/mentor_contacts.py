@@ -29,7 +29,7 @@ def mentor_forms(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
         return
     by_id = {m.id: m for m in active}
     chosen = st.selectbox(
-        "Mentor", list(by_id), format_func=lambda i: forms.escape_text(by_id[i].label),
+        "Mentor", list(by_id), format_func=lambda i: forms.inert(by_id[i].label),
         key=f"mentor_pick_{row.id}",
     )  # fmt: skip
     m = by_id[chosen]
@@ -109,6 +109,6 @@ def recent_contacts(m: MentorView, n: int = 10) -> None:
         st.caption(texts.NO_CONTACTS)
         return
     for day, note, who in m.contacts[:n]:
-        by = f" · {forms.escape_text(who)}" if who else ""
+        by = f" · {forms.inert(who)}" if who else ""
         # Escaped: a line starting "19. nov." would otherwise render as a numbered list.
-        st.markdown(f"{forms.escape_text(fmt_date(day))}{by}  \n{forms.escape_text(note)}")
+        st.markdown(f"{forms.inert(fmt_date(day))}{by}  \n{forms.inert(note)}")

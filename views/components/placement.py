@@ -39,5 +39,5 @@ def placement_form(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
         forms.run_save(
             form,
             lambda: set_placement_type(engine, scope, row.id, chosen, version),
-            f"Forløbstypen for {forms.escape_text(row.case_code)} er gemt.",
+            f"Forløbstypen for {forms.inert(row.case_code)} er gemt.",
         )

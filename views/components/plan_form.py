@@ -16,12 +16,12 @@ from sqlalchemy import Engine
 
 from lib.commands.plans import PlanInput, SubGoalInput, create_plan
 from lib.domain.access import Scope
+from lib.domain.text import inert, plain
 from lib.queries.catalogue import Catalogue, catalogue
 from lib.queries.courses import EnrolmentRow, EvaluationContext, PlanSubGoalView, PlanView
 from views.components.forms import (
     date_field,
     due_caption,
-    escape_text,
     field_error,
     form_key,
     run_save,
@@ -45,12 +45,12 @@ def plan_heading(row: EnrolmentRow, ctx: EvaluationContext) -> None:
     st.caption(texts.current_plan_caption(current.version_no, current.created_on))
     with st.expander("Nuværende plan"):
         for goal in current.sub_goals:
-            st.markdown(f"**{goal.priority}. {escape_text(goal.label)}**")
+            st.markdown(f"**{goal.priority}. {inert(goal.label)}**")
             st.caption("Parametre: " + ", ".join(cat.parameters[p] for p in goal.parameter_ids))
             if goal.rationale:
-                st.markdown("Hvorfor: " + escape_text(goal.rationale))
+                st.markdown("Hvorfor: " + inert(goal.rationale))
             if goal.focus:
-                st.markdown("Fokus: " + escape_text(goal.focus))
+                st.markdown("Fokus: " + inert(goal.focus))
     st.subheader(f"Revision (version {current.version_no + 1})")
 
 
@@ -86,8 +86,8 @@ def plan_form(scope: Scope, engine: Engine, row: EnrolmentRow, ctx: EvaluationCo
     run_save(
         form,
         lambda: create_plan(engine, scope, row.id, data, seen_version),
-        f"{'Planen' if current is None else 'Revisionen'} for {escape_text(row.case_code)} "
-        f"({escape_text(row.initials)}) er gemt.",
+        f"{'Planen' if current is None else 'Revisionen'} for {inert(row.case_code)} "
+        f"({inert(row.initials)}) er gemt.",
     )
 
 
@@ -100,7 +100,7 @@ def _sub_goals_and_parameters(
         "Delmål – vigtigste først",
         list(cat.choosable("sub_goal", cat.sub_goals, keep=previous)),
         default=list(previous),
-        format_func=cat.sub_goals.get,
+        format_func=lambda i: plain(cat.sub_goals.get(i)),
         key=form_key(form, "goals"),
         placeholder="Vælg delmål fra kataloget",
         help=texts.GOAL_ORDER_HELP,
@@ -112,7 +112,7 @@ def _sub_goals_and_parameters(
             f"Parametre for »{cat.sub_goals[gid]}«",
             list(cat.parameters),
             default=previous[gid].parameter_ids if gid in previous else [],
-            format_func=cat.parameters.get,
+            format_func=lambda i: plain(cat.parameters.get(i)),
             key=form_key(form, f"goal_{gid}_params"),
             placeholder="Vælg progressionsparametre",
         )
@@ -206,7 +206,7 @@ def _sub_goal_fields(
     before: PlanSubGoalView | None,
 ) -> None:
     """One sub-goal's why and focus."""
-    st.markdown(f"##### {priority}. {escape_text(cat.sub_goals[gid])}")
+    st.markdown(f"##### {priority}. {inert(cat.sub_goals[gid])}")
     for name, label, value in (
         ("rationale", "Hvorfor er delmålet relevant?", before.rationale if before else ""),
         ("focus", "Hvad er fokus?", before.focus if before else ""),

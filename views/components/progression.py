@@ -19,6 +19,7 @@ from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed
 from lib.domain.period import Filters
+from lib.domain.text import inert, plain
 from lib.queries.progression import (
     ParameterChange,
     StarScores,
@@ -34,7 +35,6 @@ from lib.queries.progression import (
 from lib.queries.sub_goals import sub_goal_progress
 from views.components.course_page import course_page_link
 from views.components.dashboard import show_chart
-from views.components.forms import escape_text
 from views.components.layout import empty_state, kpi, table
 from views.components.runtime import cached_query
 from views.texts import dashboards as texts
@@ -188,7 +188,7 @@ def trajectory_section(scope: Scope, filters: Filters) -> None:
     choice = st.segmented_control(
         "Parameter",
         [code for _, code, _ in params],
-        format_func=lambda code: labels_by_code[code],
+        format_func=lambda code: inert(labels_by_code[code]),
         default=params[0][1] if params else None,
         key="progression_parameter",
     )
@@ -245,7 +245,7 @@ def star_section(scope: Scope, filters: Filters) -> None:
         "Deltager",
         options,
         index=options.index(fullest) if fullest in options else (0 if options else None),
-        format_func=lambda i: codes[i],
+        format_func=lambda i: plain(codes[i]),
         key="progression_participant",
         help=texts.PARTICIPANT_HELP,
     )
@@ -265,7 +265,7 @@ def star_section(scope: Scope, filters: Filters) -> None:
 
 def _star_details(star: StarScores, levels: dict[int, str]) -> None:
     st.markdown(
-        f"**{escape_text(star.case_code)}**  \nBaseline: {fmt_date(star.baseline_on)}  \n"
+        f"**{inert(star.case_code)}**  \nBaseline: {fmt_date(star.baseline_on)}  \n"
         f"Seneste evaluering: {fmt_date(star.latest_on)}"
     )
     if star.latest_on is None:

@@ -16,6 +16,7 @@ from lib.domain.access import Scope
 from lib.domain.enums import MentorType
 from lib.domain.format import fmt_date, fmt_int, fmt_pct
 from lib.domain.quality import FREQUENCY_LABELS, MentorGroup
+from lib.domain.text import inert, plain
 from lib.queries.quality import MentorCompliance, mentor_compliance
 from views.components.course_page import LINK_COLUMN, LINK_HELP, course_address
 from views.components.layout import empty_state
@@ -33,7 +34,7 @@ def chosen_agreement_ids(agreements: dict[int, str]) -> tuple[int, ...]:
         "Samarbejdsaftaler",
         list(agreements),
         key="kvalitet_aftaler",
-        format_func=agreements.get,
+        format_func=lambda i: plain(agreements.get(i)),
         placeholder="Alle samarbejdsaftaler",
         help=texts.AGREEMENT_PICKER_HELP,
     )
@@ -99,7 +100,7 @@ def mentor_compliance_section(scope: Scope, filters=None, *, heading: bool = Tru
     cols = st.columns(len(groups))
     for col, g in zip(cols, groups, strict=True):
         col.metric(
-            g.label,
+            inert(g.label),
             fmt_pct(g.share),
             f"{fmt_int(g.on_time)} af {fmt_int(g.due)} intervaller",
             delta_color="off",

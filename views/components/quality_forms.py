@@ -15,6 +15,7 @@ from lib.domain.access import Scope
 from lib.domain.enums import MentorType
 from lib.domain.format import fmt_date
 from lib.domain.quality import FREQUENCY_LABELS, WORK_AGREEMENT_ELEMENTS
+from lib.domain.text import plain
 from lib.queries.quality import (
     MentorRow,
     WorkAgreementRow,
@@ -38,7 +39,7 @@ def registration_section(engine: Engine, scope: Scope, agreement_ids: tuple[int,
     enrolment_id = st.selectbox(
         "Forløb",
         list(by_choice),
-        format_func=lambda i: by_choice[i].label,
+        format_func=lambda i: plain(by_choice[i].label),
         key="kvalitet_forlob",
         help=texts.COURSE_PICKER_HELP,
     )
@@ -105,8 +106,8 @@ def work_agreement_form(
 
 def mentor_label(m: MentorRow) -> str:
     """'Social mentor – Susanne Socialmentor (hver 14. dag, seneste kontakt 22. nov. 2026)';
-    the name as typed, never as Markdown (option labels render it)."""
-    name = f" – {forms.escape_text(m.mentor_name)}" if m.mentor_name else ""
+    the name as typed (a selectbox option shows plain text)."""
+    name = f" – {plain(m.mentor_name)}" if m.mentor_name else ""
     frequency = FREQUENCY_LABELS.get(m.frequency_days, "").lower()
     return (
         f"{MentorType(m.mentor_type).label}{name} "

@@ -14,6 +14,7 @@ from lib.domain.access import Scope
 from lib.domain.format import fmt_date, fmt_number, fmt_pct
 from lib.domain.quality import HoursTotals, Trend
 from lib.domain.rules import add_months
+from lib.domain.text import inert, plain
 from lib.queries.quality import (
     HoursSummary,
     ParticipantHours,
@@ -51,7 +52,7 @@ def hours_section(scope: Scope, agreement_ids: tuple[int, ...], colour_order: li
     if len(groups) > 1:
         groups.append((None, texts.ALL_SHOWN, hours.total))
     for agreement_id, name, totals in groups:
-        st.markdown(f"**{name}**")
+        st.markdown(f"**{inert(name)}**")
         hours_cards(totals, hours.ordinary_trend(agreement_id))
     monthly_charts(hours, colour_order)
     per_participant = cached_query(participant_hours_table, scope, agreement_ids, since)
@@ -167,7 +168,9 @@ def one_participant(scope: Scope, rows: list[ParticipantHoursRow]) -> None:
     picked = st.selectbox(
         "Deltager",
         options,
-        format_func=lambda i: f"{by_id[i].case_code} ({by_id[i].initials}) – {by_id[i].agreement}",
+        format_func=lambda i: plain(
+            f"{by_id[i].case_code} ({by_id[i].initials}) – {by_id[i].agreement}"
+        ),
         key="kvalitet_timer_deltager",
         help=texts.HOURS_PARTICIPANT_HELP,
     )

@@ -7,8 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.domain.format import fmt_date
+from lib.domain.text import inert
 from lib.queries.tasks import MyTasks, Task, TaskKind
-from views.components.forms import escape_text
 from views.components.layout import empty_state
 from views.texts import course as texts
 
@@ -57,10 +57,9 @@ def _rows(tasks: list[Task], nothing: str, key: str) -> None:
         with st.container(border=True, key=f"task_{key}_{n}"):
             who, what, link, page = st.columns([3, 3, 2, 1.4], vertical_alignment="center")
             who.markdown(
-                f"**{escape_text(task.case_code)}** ({escape_text(task.initials)})  \n"
-                f"{escape_text(task.agreement)}"
+                f"**{inert(task.case_code)}** ({inert(task.initials)})  \n{inert(task.agreement)}"
             )
-            what.markdown(f"{escape_text(task.what)}  \n{due_text(task)}")
+            what.markdown(f"{inert(task.what)}  \n{due_text(task)}")
             path, label = FORM_FOR[task.kind]
             link.page_link(path, label=label, icon=":material/edit_note:",
                            query_params={"forlob": str(task.enrolment_id)})  # fmt: skip

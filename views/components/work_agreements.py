@@ -18,6 +18,7 @@ from lib.domain.quality import (
     element_shares,
     written_share,
 )
+from lib.domain.text import inert
 from lib.queries.quality import WorkAgreementSummary, work_agreement_rows, work_agreement_summary
 from views.components.layout import empty_state
 from views.components.quality import course_cells, course_table
@@ -72,7 +73,7 @@ def written_cards(summary: WorkAgreementSummary) -> None:
     stv = fmt_pct(STV_MIDPOINT_WRITTEN, 0)
     for col, (name, counts) in zip(st.columns(len(groups)), groups, strict=True):
         col.metric(
-            name,
+            inert(name),
             fmt_pct(written_share(counts)),
             help=f"{measures.WRITTEN_WORK_AGREEMENT.definition} {counts.enrolments} forløb, heraf {counts.written} med "
             f"aftale. {STV_LABEL}: {stv}.",
