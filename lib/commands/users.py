@@ -15,12 +15,13 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from db.engine import write_session
-from db.models import Enterprise, User, UserSession
+from db.models import Enterprise, SignInThrottle, User, UserSession
 from lib.commands.kit import ValidationError
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import Role
 from lib.security.passwords import new_password_hash, one_time_password, password_problem
 from lib.security.sessions import now_utc
+from lib.security.sign_in import user_throttle_key
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
@@ -151,10 +152,12 @@ def unlock(engine: Engine, scope: Scope, user_id: int) -> None:
     require_admin(scope)
     with write_session(engine, scope.username) as s:
         user = _target(s, user_id)
-        if user.locked_until is None and not user.failed_sign_ins:
+        # The back-off per username lives in sign_in_throttle (lib.security.sign_in); the
+        # client address's count stays, so an unlock does not reset an attacker's.
+        throttle = s.get(SignInThrottle, user_throttle_key(user.username))
+        if throttle is None or not throttle.failures:
             raise ValidationError({"_form": f"{user.username} er ikke låst."})
-        user.failed_sign_ins = 0
-        user.locked_until = None
+        s.delete(throttle)
 
 
 def change_own_password(engine: Engine, scope: Scope, password: str, repeated: str) -> None:

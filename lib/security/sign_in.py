@@ -137,8 +137,13 @@ def audit_event(
 # --------------------------------------------------------------------------- back-off
 
 
+def user_throttle_key(username: str) -> str:
+    """The back-off row of a username (known or not)."""
+    return f"user:{username.lower()[:150]}"
+
+
 def _throttle_keys(username: str, client: str | None) -> list[tuple[str, int, dt.timedelta]]:
-    keys = [(f"user:{username.lower()[:150]}", USER_FREE_FAILURES, USER_MAX_BLOCK)]
+    keys = [(user_throttle_key(username), USER_FREE_FAILURES, USER_MAX_BLOCK)]
     if client:
         keys.append((f"client:{client[:150]}", CLIENT_FREE_FAILURES, CLIENT_MAX_BLOCK))
     return keys

@@ -15,6 +15,7 @@ from lib.commands.outcomes import correct_outcome
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import JOB_CENTRE_ROLES, EnrolmentStatus, GoalProgress
 from lib.domain.format import fmt_date, fmt_number, fmt_pct
+from lib.domain.text import inert
 from lib.queries.catalogue import catalogue
 from lib.queries.course_timeline import CourseTimeline, course_timeline, find_courses
 from views.components import forms
@@ -77,7 +78,7 @@ def search_results(scope: Scope, text: str) -> None:
     if not hits:
         st.caption(texts.SEARCH_NOTHING)
     for hit in hits:
-        st.page_link(COURSE_PAGE, label=forms.inert(hit.label),
+        st.page_link(COURSE_PAGE, label=inert(hit.label),
                      query_params={"forlob": str(hit.enrolment_id)},
                      icon=":material/person:")  # fmt: skip
 
@@ -92,10 +93,10 @@ def load(scope: Scope, enrolment_id: int) -> CourseTimeline | None:
 
 def key_facts(tl: CourseTimeline) -> None:
     c = tl.course
-    st.subheader(f"{forms.inert(c.case_code)} ({forms.inert(c.initials)})")
+    st.subheader(f"{inert(c.case_code)} ({inert(c.initials)})")
     st.caption(
-        f"{forms.inert(c.agreement)} · {forms.inert(c.enterprise)} · "
-        f"sagsbehandler {forms.inert(c.caseworker)} · forløbstype: {tl.placement_label}"
+        f"{inert(c.agreement)} · {inert(c.enterprise)} · "
+        f"sagsbehandler {inert(c.caseworker)} · forløbstype: {tl.placement_label}"
     )
     end_label = "Slut" if c.end_date else "Planlagt slut"
     facts = {
@@ -107,7 +108,7 @@ def key_facts(tl: CourseTimeline) -> None:
     for column, (label, value) in zip(st.columns(4), facts.items(), strict=True):
         with column.container(border=True):
             st.caption(label)
-            st.markdown(f"**{forms.inert(value)}**")
+            st.markdown(f"**{inert(value)}**")
 
 
 def timeline(tl: CourseTimeline) -> None:
@@ -138,9 +139,9 @@ def plans_and_evaluations(tl: CourseTimeline) -> None:
                 made = "Ja" if p.made_with_participant else "Nej"
                 st.markdown(f"Lavet sammen med deltageren: {made}")
                 if p.long_term_goal:
-                    st.markdown(f"Langsigtet mål: {forms.inert(p.long_term_goal)}")
+                    st.markdown(f"Langsigtet mål: {inert(p.long_term_goal)}")
                 for g in p.sub_goals:
-                    st.markdown(f"{g.priority}. {forms.inert(g.label)}")
+                    st.markdown(f"{g.priority}. {inert(g.label)}")
     with right:
         st.subheader(f"Evalueringer ({len(tl.evaluations)})")
         if not tl.evaluations:
@@ -192,7 +193,7 @@ def mentors(tl: CourseTimeline) -> None:
         return
     for m in tl.mentors:
         ended = f", stoppet {fmt_date(m.end_date)}" if m.end_date else ""
-        st.markdown(f"**{forms.inert(m.label)}** – fra {fmt_date(m.start_date)}{ended}")
+        st.markdown(f"**{inert(m.label)}** – fra {fmt_date(m.start_date)}{ended}")
         st.caption(
             f"Hyppighed: {m.frequency_text}. Til tiden: {m.on_time} af {m.due} intervaller. "
             f"Næste kontakt: {fmt_date(m.next_due)}. {texts.MENTOR_DEFINITION}"
@@ -220,7 +221,7 @@ def ending(scope: Scope, engine: Engine, tl: CourseTimeline) -> None:
     st.markdown(f"Afsluttet {fmt_date(c.end_date)} · resultat: **{tl.outcome or '–'}**")
     st.markdown("**Virksomhedens opsamlende beskrivelse**")
     if tl.final_summary:
-        st.markdown(forms.inert(tl.final_summary))
+        st.markdown(inert(tl.final_summary))
     else:
         st.caption(texts.NO_SUMMARY)
     if scope.role in JOB_CENTRE_ROLES:
@@ -249,7 +250,7 @@ def _correct_outcome_form(scope: Scope, engine: Engine, tl: CourseTimeline) -> N
             form,
             lambda: correct_outcome(engine, scope, c.id, values["outcome_type_id"],
                                     values["outcome_on"], values["reason"], version),
-            f"Resultatet for {forms.inert(c.case_code)} er rettet.",
+            f"Resultatet for {inert(c.case_code)} er rettet.",
         )  # fmt: skip
 
 

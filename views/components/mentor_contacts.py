@@ -14,6 +14,7 @@ from lib.commands import mentors as mentor_entry
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date
 from lib.domain.quality import FREQUENCY_LABELS
+from lib.domain.text import inert, plain
 from lib.queries.course_timeline import MentorView, course_timeline
 from lib.queries.courses import EnrolmentRow
 from views.components import forms
@@ -29,7 +30,7 @@ def mentor_forms(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
         return
     by_id = {m.id: m for m in active}
     chosen = st.selectbox(
-        "Mentor", list(by_id), format_func=lambda i: forms.inert(by_id[i].label),
+        "Mentor", list(by_id), format_func=lambda i: plain(by_id[i].label),
         key=f"mentor_pick_{row.id}",
     )  # fmt: skip
     m = by_id[chosen]
@@ -109,6 +110,6 @@ def recent_contacts(m: MentorView, n: int = 10) -> None:
         st.caption(texts.NO_CONTACTS)
         return
     for day, note, who in m.contacts[:n]:
-        by = f" · {forms.inert(who)}" if who else ""
+        by = f" · {inert(who)}" if who else ""
         # Escaped: a line starting "19. nov." would otherwise render as a numbered list.
-        st.markdown(f"{forms.inert(fmt_date(day))}{by}  \n{forms.inert(note)}")
+        st.markdown(f"{inert(fmt_date(day))}{by}  \n{inert(note)}")

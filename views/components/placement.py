@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from lib.commands.placement import set_placement_type
 from lib.domain.access import Scope
 from lib.domain.enums import JOB_CENTRE_ROLES, PlacementType
+from lib.domain.text import inert
 from lib.queries.course_timeline import course_timeline
 from lib.queries.courses import EnrolmentRow
 from views.components import forms
@@ -39,5 +40,5 @@ def placement_form(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
         forms.run_save(
             form,
             lambda: set_placement_type(engine, scope, row.id, chosen, version),
-            f"Forløbstypen for {forms.inert(row.case_code)} er gemt.",
+            f"Forløbstypen for {inert(row.case_code)} er gemt.",
         )
