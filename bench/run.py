@@ -90,7 +90,8 @@ def _some_course(engine, scope):
 
 def sample_evaluation(engine, scope) -> tuple[int, EvaluationInput]:
     """An active course in scope with a plan, and a valid evaluation for it today (every
-    parameter of its plan scored 3, meeting held, invitation received)."""
+    parameter of its plan scored 3, every Ja/Nej answered: meeting held with the caseworker,
+    written with the participant, sub-goals kept, invitation received)."""
     from db.models import Plan, PlanSubGoal, PlanSubGoalParameter
     from lib.commands.evaluations import EvaluationInput
 
@@ -111,7 +112,10 @@ def sample_evaluation(engine, scope) -> tuple[int, EvaluationInput]:
         evaluated_on=today,
         scores={p: 3 for p in params},
         goal_progress="closer",
+        sub_goals_need_adjusting=False,
+        written_with_participant=True,
         meeting_held=True,
+        caseworker_present=True,
         meeting_on=today,
         invitation_received=True,
         invitation_received_on=today,

@@ -136,3 +136,53 @@ def screenshot(page: Page, name: str) -> Path:
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
     return path
+
+
+class Journey:
+    """Counts what a person does: every click and every field filled."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.interactions = 0
+
+    def answer(self, question: str, answer: str) -> None:
+        group = self.page.get_by_role("radiogroup", name=question)
+        group.get_by_text(answer, exact=True).click()
+        self.interactions += 1
+
+    def click(self, locator) -> None:
+        locator.click()
+        self.interactions += 1
+
+    def fill(self, locator, text: str) -> None:
+        locator.fill(text)
+        self.interactions += 1
+
+
+def first_score(page: Page):
+    """The first 1–5 score (a segmented control: a radio group of five buttons)."""
+    groups = page.locator('[data-testid="stButtonGroup"] [role="radiogroup"]')
+    return groups.filter(has=page.get_by_role("radio", name="5", exact=True)).first
+
+
+def answer_evaluation_and_save(page: Page, note: str) -> Journey:
+    """Answer every required question of the open evaluation form, give one score and a
+    note, and save (confirming if the course was evaluated within the last week)."""
+    j = Journey(page)
+    j.answer("Nærmer deltageren sig det langsigtede mål?", "Tættere på målet")
+    j.answer("Skal delmålene justeres?", "Nej")
+    j.answer("Er evalueringen skrevet sammen med deltageren?", "Ja")
+    j.answer("Blev opfølgningsmødet holdt?", "Ja")
+    j.answer("Deltog sagsbehandleren i mødet?", "Nej")
+    j.answer("Fik sagsbehandleren invitation til evalueringen?", "Nej")
+    # One score: the first parameter's "3" button (the others stay "ikke vurderet").
+    j.click(first_score(page).get_by_role("radio", name="3", exact=True))
+    j.fill(page.get_by_role("textbox", name="Noter"), note)
+    j.click(page.get_by_role("button", name="Gem evaluering"))
+    wait_idle(page)
+    confirm = page.get_by_text("Ja, gem alligevel")
+    if confirm.count():  # a demo course evaluated within the last week asks first
+        j.click(confirm)
+        j.click(page.get_by_role("button", name="Gem evaluering"))
+        wait_idle(page)
+    return j

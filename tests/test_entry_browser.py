@@ -12,9 +12,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.browser import exceptions_on_page, open_path, screenshot, sign_in, sign_out, wait_idle
+from tests.browser import (
+    answer_evaluation_and_save,
+    exceptions_on_page,
+    first_score,
+    open_path,
+    screenshot,
+    sign_in,
+    sign_out,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -30,54 +39,6 @@ def _grid_text(page) -> str:
     return " ".join(page.locator('[role="gridcell"]').all_inner_texts())
 
 
-class Journey:
-    """Counts what a person does: every click and every field filled."""
-
-    def __init__(self, page: Page):
-        self.page = page
-        self.interactions = 0
-
-    def answer(self, question: str, answer: str) -> None:
-        group = self.page.get_by_role("radiogroup", name=question)
-        group.get_by_text(answer, exact=True).click()
-        self.interactions += 1
-
-    def click(self, locator) -> None:
-        locator.click()
-        self.interactions += 1
-
-    def fill(self, locator, text: str) -> None:
-        locator.fill(text)
-        self.interactions += 1
-
-
-def _first_score(page: Page):
-    """The first 1–5 score (a segmented control: a radio group of five buttons)."""
-    groups = page.locator('[data-testid="stButtonGroup"] [role="radiogroup"]')
-    return groups.filter(has=page.get_by_role("radio", name="5", exact=True)).first
-
-
-def _answer_and_save(page: Page) -> Journey:
-    j = Journey(page)
-    j.answer("Nærmer deltageren sig det langsigtede mål?", "Tættere på målet")
-    j.answer("Skal delmålene justeres?", "Nej")
-    j.answer("Er evalueringen skrevet sammen med deltageren?", "Ja")
-    j.answer("Blev opfølgningsmødet holdt?", "Ja")
-    j.answer("Deltog sagsbehandleren i mødet?", "Nej")
-    j.answer("Fik sagsbehandleren invitation til evalueringen?", "Nej")
-    # One score: the first parameter's "3" button (the others stay "ikke vurderet").
-    j.click(_first_score(page).get_by_role("radio", name="3", exact=True))
-    j.fill(page.get_by_role("textbox", name="Noter"), NOTE)
-    j.click(page.get_by_role("button", name="Gem evaluering"))
-    wait_idle(page)
-    confirm = page.get_by_text("Ja, gem alligevel")
-    if confirm.count():  # a demo course evaluated within the last week asks first
-        j.click(confirm)
-        j.click(page.get_by_role("button", name="Gem evaluering"))
-        wait_idle(page)
-    return j
-
-
 def test_caseworker_saves_an_evaluation_in_ten_interactions(served_demo, page):
     open_path(page, served_demo.url, "evaluering")
     sign_in(page, "sagsbehandler")
@@ -86,7 +47,7 @@ def test_caseworker_saves_an_evaluation_in_ten_interactions(served_demo, page):
     course = re.search(r"forlob=(\d+)", page.url)
     # Nothing is pre-answered: no radio is checked when the form opens.
     assert page.locator('[data-testid="stRadio"] input:checked').count() == 0
-    journey = _answer_and_save(page)
+    journey = answer_evaluation_and_save(page, NOTE)
     expect(
         page.get_by_test_id("stAlertContentSuccess").get_by_text(
             re.compile(r"Evalueringen af .* er gemt")
@@ -148,9 +109,9 @@ def test_evaluation_form_on_a_phone(served_demo, browser):
         assert box is None or box["x"] + box["width"] <= 1, box
         # Scores are 1–5 buttons that fit the screen, not a slider.
         assert page.get_by_test_id("stSlider").count() == 0
-        box = _first_score(page).bounding_box()
+        box = first_score(page).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
-        journey = _answer_and_save(page)
+        journey = answer_evaluation_and_save(page, NOTE)
         expect(page.get_by_role("button", name="Ret")).to_be_visible()
         assert journey.interactions <= MAX_INTERACTIONS
         assert exceptions_on_page(page) == 0

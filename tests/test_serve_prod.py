@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from deploy.serve_prod import render_nginx_conf, start
 from lib.domain import measures
-from tests.browser import open_path, sign_in, wait_idle
+from tests.browser import answer_evaluation_and_save, open_path, sign_in
 from tests.conftest import free_port, skip_or_fail
 
 pytestmark = pytest.mark.browser
@@ -73,14 +73,7 @@ def test_two_processes_behind_nginx(stack, browser_context, page):
     # Save an evaluation through the first process, in the browser.
     open_path(page, stack.backend_url(0), "evaluering")
     expect(page.get_by_role("heading", name="Evaluering", exact=True)).to_be_visible(timeout=60_000)
-    page.get_by_text("Sagsbehandler fik invitation til evalueringen").click()
-    page.get_by_role("button", name="Gem evaluering").click()
-    wait_idle(page)
-    confirm = page.get_by_text("Ja, gem alligevel")
-    if confirm.count():  # a demo course evaluated within the last week asks first
-        confirm.click()
-        page.get_by_role("button", name="Gem evaluering").click()
-        wait_idle(page)
+    answer_evaluation_and_save(page, "Gemt gennem nginx")
     expect(
         page.get_by_test_id("stAlertContentSuccess").get_by_text(
             re.compile(r"Evalueringen af .* er gemt")
