@@ -12,6 +12,7 @@ import sys
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from db.engine import make_engine
 from db.models import Enrolment
@@ -65,8 +66,17 @@ def form(page: Page, submit: str):
 
 
 def choose(scope, page: Page, label: str, option: str) -> None:
-    scope.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
-    page.get_by_role("option", name=option).first.click()
+    # A rerun that lands while the list is open closes it: wait for a quiet page first,
+    # and open the list again if a rerun closed it before the option could be clicked.
+    for attempt in range(3):
+        wait_idle(page)
+        scope.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
+        try:
+            page.get_by_role("option", name=option).first.click(timeout=10_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
 
 
 def submit_and_expect(page: Page, button: str, text: str) -> None:
