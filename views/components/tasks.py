@@ -15,12 +15,12 @@ from views.texts import course as texts
 COURSE_PAGE = "views/forlobsside.py"
 
 # Which form each kind of task opens (page script, link text). Meetings and deliverables
-# are recorded with the evaluation until they get forms of their own.
+# have their own forms on Forløb (tabs under the chosen course).
 FORM_FOR: dict[str, tuple[str, str]] = {
     TaskKind.PLAN: ("views/plan.py", "Lav planen"),
     TaskKind.EVALUATION: ("views/evaluering.py", "Skriv evalueringen"),
-    TaskKind.MEETING: ("views/evaluering.py", "Registrér mødet"),
-    TaskKind.DELIVERABLE: ("views/evaluering.py", "Registrér leverancen"),
+    TaskKind.MEETING: ("views/forlob.py", "Registrér mødet"),
+    TaskKind.DELIVERABLE: ("views/forlob.py", "Registrér leverancen"),
     TaskKind.MENTOR: ("views/mentorkontakt.py", "Registrér kontakt"),
     TaskKind.PAST_END: ("views/forlob.py", "Forlæng eller afslut"),
 }
