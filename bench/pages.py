@@ -90,19 +90,20 @@ def signed_in_app(url: str, username: str):
     from streamlit.testing.v1 import AppTest
 
     from db.engine import make_engine
+    from lib.security.sessions import create_session
     from lib.security.sign_in import load_user
 
     _env(url)
     engine = make_engine(url)
     user = load_user(engine, username)
-    engine.dispose()
     if user is None:
+        engine.dispose()
         raise SystemExit(f"Ingen bruger {username!r} i {url}")
+    # A live server-side session, as signing in creates one (the app checks it every run).
+    token = create_session(engine, user, "bench")
+    engine.dispose()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = user.username
-    at.session_state["name"] = user.display_name
-    at.session_state["roles"] = [user.role]
+    at.session_state["session_token"] = token
     return at, user
 
 
@@ -232,8 +233,7 @@ def floors(url: str) -> dict[str, float]:
     shell = AppTest.from_function(_shell_app, default_timeout=60)
     _env(url)
     at, _ = signed_in_app(url, USERS["leder"])
-    for key in ("authentication_status", "username", "name", "roles"):
-        shell.session_state[key] = at.session_state[key]
+    shell.session_state["session_token"] = at.session_state["session_token"]
     shell.run()
     shell.run()
     if errors_of(shell):

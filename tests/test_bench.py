@@ -36,9 +36,10 @@ MAX_STATEMENTS = 50
 # agreement here, which still fails on any per-participant query.
 REPORT_PAGES = {"Præsentation", "Evalueringsrapport"}
 PER_AGREEMENT = 40
-# Forløb shows one chosen course's history in five forms and four record tabs: a fixed
-# number of statements for that course, whatever the number of courses.
-ONE_COURSE_PAGES = {"Forløb": 40}
+# Forløb, Plan and Evaluering show one chosen course (its history, plan, sub-goals and
+# record tabs): a fixed number of statements for that course, whatever the number of
+# courses. Each run also checks the session and notes the access (issue 13).
+ONE_COURSE_PAGES = {"Forløb": 40, "Plan": 20, "Evaluering": 20}
 TINY = Size("T", agreements=3, courses=30, evaluations_per_course=4.0, caseworkers=2, chunk=2)
 
 

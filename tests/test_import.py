@@ -33,7 +33,7 @@ from lib.imports.reading import read_upload
 from lib.imports.report import report_xlsx
 from lib.imports.template import template_xlsx
 from lib.security.sign_in import load_user
-from tests.conftest import ROOT, page_errors
+from tests.conftest import ROOT, page_errors, session_token_for
 from tests.import_workbooks import known_figures, workbook
 
 TODAY = dt.date.today()
@@ -113,8 +113,7 @@ def test_known_figures_import_and_show_on_overblik(admin, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("FORLOB_COOKIE_KEY", "test-cookie-key-of-at-least-32-bytes-0123456789")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "anne"
+    at.session_state["session_token"] = session_token_for(url, "anne")
     at.run()
     at.switch_page("views/overblik.py")
     at.run()

@@ -106,10 +106,14 @@ def test_control_characters_are_stripped_when_saved(any_demo_url):
     data = EvaluationInput(
         evaluated_on=TODAY,
         scores=dict.fromkeys(ctx.plan.parameter_ids, 3),
+        goal_progress="closer",
+        sub_goals_need_adjusting=False,
+        written_with_participant=True,
         meeting_held=True,
         meeting_on=TODAY,
         caseworker_present=True,
         invitation_received=True,
+        invitation_received_on=TODAY,
         notes=notes,
     )
     eid = record_evaluation(engine, scope, row.id, data, confirm_close=True)
