@@ -26,6 +26,7 @@ from lib.commands.users import (
     unlock,
 )
 from lib.domain.access import AccessDenied
+from lib.queries.admin import users
 from lib.security.passwords import password_change_required, password_problem
 from lib.security.sign_in import load_user, sign_in
 from tests.conftest import ROOT
@@ -228,7 +229,11 @@ def test_reset_password_and_unlock(admin_db):
     for _ in range(5):
         sign_in(engine, "sara", "forkert kode hele tiden")
     assert "For mange forkerte forsøg" in (sign_in(engine, "sara", first).error or "")
+    # Brugere shows the back-off the sign-in keeps, and unlocking lifts it.
+    row = next(r for r in users(engine) if r.id == user_id)
+    assert row.locked_until is not None and row.failed_sign_ins >= 5
     unlock(engine, scope, user_id)
+    assert next(r for r in users(engine) if r.id == user_id).locked_until is None
     assert sign_in(engine, "sara", first).user is not None
     with pytest.raises(ValidationError):
         unlock(engine, scope, user_id)

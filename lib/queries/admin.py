@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, literal, select
 
 from db.models import (
     Agreement,
@@ -23,6 +23,7 @@ from db.models import (
     PlanScore,
     PlanSubGoal,
     PlanSubGoalSubElement,
+    SignInThrottle,
     SubElement,
     SubGoal,
     TargetGroup,
@@ -52,11 +53,15 @@ def users(engine: Engine) -> list[UserRow]:
             User.role,
             Enterprise.name,
             User.is_active,
-            User.locked_until,
-            User.failed_sign_ins,
+            # The sign-in back-off per username (lib.security.sign_in.user_throttle_key).
+            SignInThrottle.blocked_until,
+            func.coalesce(SignInThrottle.failures, 0),
             User.must_change_password,
         )
         .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
+        .outerjoin(
+            SignInThrottle, SignInThrottle.key == literal("user:") + func.lower(User.username)
+        )
         .order_by(User.is_active.desc(), User.username)
     )
     with engine.connect() as conn:
