@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Engine, and_, or_, select, true
+from sqlalchemy import ColumnElement, Engine, and_, func, or_, select, true
 
 from db.models import (
     Agreement,
@@ -84,3 +84,11 @@ def filter_options(engine: Engine, scope: Scope) -> FilterOptions:
             conn.execute(select(SubGoal.id, SubGoal.label).order_by(SubGoal.sort_order)).all()
         )
     return FilterOptions(agreements, groups, goals)
+
+
+def days_between(conn, start, end):
+    """Whole days from `start` to `end` in SQL, on either database: SQLite subtracts
+    Julian day numbers; in PostgreSQL date - date is already an integer of days."""
+    if conn.dialect.name == "sqlite":
+        return func.julianday(end) - func.julianday(start)
+    return end - start

@@ -44,7 +44,7 @@ from lib.domain.period import Filters, Period, default_period
 from lib.domain.quality import MENTOR_GRACE_DAYS, mentor_intervals, share
 from lib.domain.rules import Tally
 from lib.queries.compliance import NO_CASEWORKER, compliance_by_caseworker, dates_by_course
-from lib.queries.filters import overlaps_period
+from lib.queries.filters import days_between, overlaps_period
 from lib.queries.outcomes import NO_OUTCOME, outcomes_by_caseworker
 from lib.queries.progression import ChangeSums, progression_by_caseworker
 from lib.queries.quality import frequency_changes
@@ -181,12 +181,6 @@ def _evaluations_current(conn, f: Filters, today: dt.date) -> dict[int | None, t
     return out
 
 
-def _days(conn, start, end):
-    if conn.dialect.name == "sqlite":
-        return func.julianday(end) - func.julianday(start)
-    return end - start
-
-
 def _mentors(conn, today: dt.date) -> dict[int | None, tuple[int, int]]:
     """Per caseworker: (mentor follow-up intervals due, of which on time), every mentor
     assignment up to today, as the Opfølgning page's mentor section counts them.
@@ -215,7 +209,7 @@ def _mentors(conn, today: dt.date) -> dict[int | None, tuple[int, int]]:
         select(
             days.c.aid,
             days.c.day,
-            _days(
+            days_between(
                 conn,
                 func.lag(days.c.day).over(partition_by=days.c.aid, order_by=days.c.day),
                 days.c.day,
@@ -237,9 +231,9 @@ def _mentors(conn, today: dt.date) -> dict[int | None, tuple[int, int]]:
     )
     # The first gap runs from the start to the first contact (lag is NULL there); the open
     # one from the last contact (or the start) to the stop day, due once it is overdue.
-    first_gap = _days(conn, a.start_date, per_assignment.c.first)
+    first_gap = days_between(conn, a.start_date, per_assignment.c.first)
     last = func.coalesce(per_assignment.c.last, a.start_date)
-    open_overdue = case((_days(conn, last, stop) > limit, 1), else_=0)
+    open_overdue = case((days_between(conn, last, stop) > limit, 1), else_=0)
     stmt = (
         select(
             Participant.caseworker_id,

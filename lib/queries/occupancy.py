@@ -17,6 +17,7 @@ from db.models import Agreement, AgreementSlotPeriod, Enrolment, Enterprise
 from lib.domain.access import Scope
 from lib.domain.enums import EnrolmentStatus
 from lib.domain.rules import add_months
+from lib.queries.filters import days_between
 from lib.queries.scope import agreement_clause
 
 # An enrolment holds a slot while active; a referral waits for one.
@@ -206,12 +207,6 @@ def _least(conn, a, b):
     return func.min(a, b) if conn.dialect.name == "sqlite" else func.least(a, b)
 
 
-def _days(conn, start, end):
-    if conn.dialect.name == "sqlite":
-        return func.julianday(end) - func.julianday(start)
-    return end - start
-
-
 def monthly_occupancy(
     engine: Engine,
     scope: Scope,
@@ -234,7 +229,7 @@ def monthly_occupancy(
                 func.coalesce(Enrolment.end_date, literal(last, Date)),
                 literal(month_end, Date),
             )
-            overlap = _days(conn, lo, hi) + 1
+            overlap = days_between(conn, lo, hi) + 1
             columns.append(
                 func.coalesce(
                     func.sum(

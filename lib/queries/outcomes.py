@@ -28,7 +28,7 @@ from db.models import (
 from lib.domain.access import Scope
 from lib.domain.enums import JOB_OR_EDUCATION, EnrolmentStatus
 from lib.domain.period import Filters
-from lib.queries.filters import enrolment_filter
+from lib.queries.filters import days_between, enrolment_filter
 from lib.queries.scope import enrolment_clause
 
 NO_OUTCOME = "Intet resultat registreret"
@@ -130,7 +130,7 @@ def course_lengths(engine: Engine, scope: Scope, f: Filters) -> list[LengthSumma
     )
     n_ext = func.coalesce(ext.c.n, 0)
     with engine.connect() as conn:
-        days = _days_between(conn, Enrolment.start_date, Enrolment.end_date)
+        days = days_between(conn, Enrolment.start_date, Enrolment.end_date)
         stmt = (
             select(
                 Agreement.id,
@@ -170,13 +170,6 @@ def total_lengths(rows: list[LengthSummary]) -> LengthSummary:
         sum(r.extended_courses for r in rows),
         sum(r.job_or_education for r in rows),
     )
-
-
-def _days_between(conn, start, end):
-    """Whole days from start to end, in SQL on SQLite and PostgreSQL."""
-    if conn.dialect.name == "sqlite":
-        return func.julianday(end) - func.julianday(start)
-    return end - start  # date - date is an integer number of days in PostgreSQL
 
 
 def certificates(engine: Engine, scope: Scope, f: Filters) -> list[tuple[str, str, int]]:
