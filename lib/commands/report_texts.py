@@ -8,7 +8,6 @@ was opened is refused (StaleText), never silently overwritten.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,19 +17,11 @@ from db.models import ReportHeader, ReportText
 from lib.commands.kit import ValidationError
 from lib.domain.period import Period
 from lib.domain.questions import REPORT_WIDE, SECTIONS
+from lib.domain.text import clean_text
 
 # One section of the report is a few paragraphs; the page shows a counter up to this.
 TEXT_LIMIT = 4000
 HEADER_LIMITS = {"committee": 120, "case_number": 60, "author": 120}
-
-# Control characters other than tab and newline: Word's XML cannot hold them (a U+000B in
-# a text made every export fail) and no one types them on purpose.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(body: str) -> str:
-    """The text as it is saved: control characters removed, Windows line ends unified."""
-    return _CONTROL.sub("", body.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class StaleText(RuntimeError):
