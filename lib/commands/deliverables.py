@@ -16,6 +16,7 @@ from lib.commands.kit import (
     check_answered,
     check_date,
     current_date,
+    delete_own,
     load_enrolment,
     load_in_scope,
 )
@@ -69,3 +70,24 @@ def register_deliverable(
         row.received_on = received_on if received else None
         s.flush()
         return row.id
+
+
+WITH_EVALUATION = "Invitationen hører til en evaluering. Ret eller slet evalueringen."
+
+
+def delete_deliverable(
+    engine: Engine, scope: Scope, deliverable_id: int, now: dt.datetime | None = None
+) -> None:
+    """Slet: the user who registered the deliverable removes the registration within a
+    day (audited); the rules then expect it again with its due date."""
+    with write_session(engine, scope.username) as s:
+        row = load_in_scope(
+            s,
+            scope,
+            select(Deliverable)
+            .join(Enrolment, Enrolment.id == Deliverable.enrolment_id)
+            .where(Deliverable.id == deliverable_id),
+        )
+        if row.evaluation_id is not None:
+            raise ValidationError({"_form": WITH_EVALUATION})
+        delete_own(s, scope, row, "leverancen", now)

@@ -28,10 +28,12 @@ from db.models import (
     ScoreLevel,
 )
 from lib.domain.access import AccessDenied, Scope
+from lib.domain.authorship import delete_refused, may_delete
 from lib.domain.enums import JOB_CENTRE_ROLES, EnrolmentStatus
 from lib.domain.format import fmt_date
 from lib.domain.rules import expected_end
 from lib.domain.text import clean_text, has_control_characters
+from lib.queries.authorship import author_of
 from lib.queries.scope import enrolment_clause
 
 T = TypeVar("T")
@@ -275,3 +277,25 @@ def enrolment_values(s: Session, e: Enrolment) -> dict[str, str]:
 def check_version(s: Session, e: Enrolment, expected_version: int | None, what: str) -> None:
     if expected_version is not None and e.version != expected_version:
         raise StaleEdit(STALE_MESSAGE.format(what=what), enrolment_values(s, e), e.version)
+
+
+# --------------------------------------------------------------------------- Ret and Slet
+
+
+def delete_own(
+    session: Session, scope: Scope, row: object, what: str, now: dt.datetime | None = None
+) -> None:
+    """Slet: delete `row` (already loaded in scope) if the signed-in user saved it within
+    a day (lib.domain.authorship); else ValidationError with the Danish refusal. The audit
+    log keeps the deleted values."""
+    saved_by, saved_at = author_of(session, type(row), row.id)  # type: ignore[attr-defined]
+    if not may_delete(saved_by, saved_at, scope.username, now or dt.datetime.now(dt.UTC)):
+        raise ValidationError({"_form": delete_refused(what)})
+    session.delete(row)
+
+
+def check_unchanged(current: dict[str, str], opened: dict[str, str] | None, what: str) -> None:
+    """Ret of a record without a version column: refused (StaleEdit with the newer values)
+    if the stored values differ from those the user opened (`opened`; None: not checked)."""
+    if opened is not None and opened != current:
+        raise StaleEdit(STALE_MESSAGE.format(what=what), current, None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from db.engine import write_session
 from db.models import Enrolment, FollowUpMeeting
@@ -18,6 +19,7 @@ from lib.commands.kit import (
     check_date,
     check_text,
     current_date,
+    delete_own,
     load_enrolment,
     load_in_scope,
 )
@@ -32,11 +34,19 @@ def plan_meeting(
     enrolment_id: int,
     planned_on: dt.date | None,
     today: dt.date | None = None,
+    *,
+    meeting_id: int | None = None,
+    expected_version: int | None = None,
 ) -> int:
-    """A follow-up meeting planned for a date (today or later, within the course)."""
+    """A follow-up meeting planned for a date (today or later, within the course). With
+    `meeting_id`: Ret of that planned meeting's date (refused if it changed since the
+    user opened it at `expected_version`)."""
     today = today or current_date()
     with write_session(engine, scope.username) as s:
         e = load_enrolment(s, scope, enrolment_id)
+        meeting = _meeting(s, scope, meeting_id) if meeting_id is not None else None
+        if meeting is not None:
+            _check_version(meeting, expected_version)
         errors: dict[str, str] = {}
         if e.status == EnrolmentStatus.ENDED:
             errors["enrolment"] = "Forløbet er afsluttet; der kan ikke planlægges møder."
@@ -47,18 +57,59 @@ def plan_meeting(
             )
         if errors or planned_on is None:
             raise ValidationError(errors)
-        meeting = FollowUpMeeting(
-            enrolment_id=e.id,
-            planned_on=planned_on,
-            held=False,
-            caseworker_present=False,
-            cancelled=False,
-            cancel_reason="",
-            created_by_id=scope.user_id,
-        )
-        s.add(meeting)
+        if meeting is None:
+            meeting = FollowUpMeeting(
+                enrolment_id=e.id,
+                held=False,
+                caseworker_present=False,
+                cancelled=False,
+                cancel_reason="",
+                created_by_id=scope.user_id,
+            )
+            s.add(meeting)
+        meeting.planned_on = planned_on
         s.flush()
         return meeting.id
+
+
+def _meeting(s: Session, scope: Scope, meeting_id: int) -> FollowUpMeeting:
+    return load_in_scope(
+        s,
+        scope,
+        select(FollowUpMeeting)
+        .join(Enrolment, Enrolment.id == FollowUpMeeting.enrolment_id)
+        .where(FollowUpMeeting.id == meeting_id),
+    )
+
+
+def _check_version(meeting: FollowUpMeeting, expected_version: int | None) -> None:
+    if expected_version is not None and meeting.version != expected_version:
+        raise StaleEdit(
+            STALE_MESSAGE.format(what="Mødet"),
+            {
+                "Planlagt": fmt_date(meeting.planned_on),
+                "Status": MeetingState.label_of(meeting_state(meeting)),
+                "Afholdt": fmt_date(meeting.held_on),
+                "Sagsbehandler deltog": "Ja" if meeting.caseworker_present else "Nej",
+                "Begrundelse for aflysning": meeting.cancel_reason,
+            },
+            meeting.version,
+        )
+
+
+WITH_EVALUATION = "Mødet hører til en evaluering. Slet evalueringen, eller ret mødet som aflyst."
+
+
+def delete_meeting(
+    engine: Engine, scope: Scope, meeting_id: int, now: dt.datetime | None = None
+) -> None:
+    """Slet: the user who saved the meeting (planned or recorded on its own) removes it
+    within a day (audited). A meeting saved with an evaluation goes with the evaluation."""
+    with write_session(engine, scope.username) as s:
+        meeting = _meeting(s, scope, meeting_id)
+        if meeting.evaluation_id is not None:
+            raise ValidationError({"_form": WITH_EVALUATION})
+        delete_own(s, scope, meeting, "mødet", now)
 
 
 def record_meeting(
@@ -77,25 +128,8 @@ def record_meeting(
     required) or cancelled (reason required)."""
     today = today or current_date()
     with write_session(engine, scope.username) as s:
-        meeting = load_in_scope(
-            s,
-            scope,
-            select(FollowUpMeeting)
-            .join(Enrolment, Enrolment.id == FollowUpMeeting.enrolment_id)
-            .where(FollowUpMeeting.id == meeting_id),
-        )
-        if expected_version is not None and meeting.version != expected_version:
-            raise StaleEdit(
-                STALE_MESSAGE.format(what="Mødet"),
-                {
-                    "Planlagt": fmt_date(meeting.planned_on),
-                    "Status": MeetingState.label_of(meeting_state(meeting)),
-                    "Afholdt": fmt_date(meeting.held_on),
-                    "Sagsbehandler deltog": "Ja" if meeting.caseworker_present else "Nej",
-                    "Begrundelse for aflysning": meeting.cancel_reason,
-                },
-                meeting.version,
-            )
+        meeting = _meeting(s, scope, meeting_id)
+        _check_version(meeting, expected_version)
         e = s.get_one(Enrolment, meeting.enrolment_id)
         errors: dict[str, str] = {}
         if state not in (MeetingState.HELD, MeetingState.CANCELLED):

@@ -12,6 +12,7 @@ No Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -22,7 +23,9 @@ from lib.commands.kit import (
     ValidationError,
     check_date,
     check_text,
+    check_unchanged,
     current_date,
+    delete_own,
     load_in_scope,
 )
 from lib.domain.access import Scope
@@ -50,12 +53,20 @@ def log_contact(
     contact_on: dt.date | None,
     note: str = "",
     today: dt.date | None = None,
+    *,
+    contact_id: int | None = None,
+    opened: dict[str, str] | None = None,
 ) -> int:
     """A contact between mentor and participant, logged by the signed-in user (enterprise
-    staff for their own enterprise's courses, the job centre for its participants)."""
+    staff for their own enterprise's courses, the job centre for its participants). With
+    `contact_id`: Ret of that contact (refused if it changed since the user opened it with
+    the values `opened`, see contact_values)."""
     today = today or current_date()
     with write_session(engine, scope.username) as s:
         m = _assignment(s, scope, assignment_id)
+        c = _contact(s, scope, contact_id, m.id) if contact_id is not None else None
+        if c is not None:
+            check_unchanged(contact_values(c), opened, "Kontakten")
         errors: dict[str, str] = {}
         check_date(errors, "contact_on", contact_on, today=today, not_before=m.start_date,
                    not_before_text="mentorens start", advice="")  # fmt: skip
@@ -64,15 +75,40 @@ def log_contact(
         check_text(errors, "note", note, "mentor_contact_note")
         if errors:
             raise ValidationError(errors)
-        c = MentorContact(
-            mentor_assignment_id=m.id,
-            contact_on=contact_on,
-            note=(note or "").strip(),
-            logged_by_id=scope.user_id,
-        )
-        s.add(c)
+        if c is None:
+            c = MentorContact(mentor_assignment_id=m.id, logged_by_id=scope.user_id)
+            s.add(c)
+        c.contact_on = contact_on  # type: ignore[assignment]
+        c.note = (note or "").strip()
         s.flush()
         return c.id
+
+
+def contact_values(c: Any) -> dict[str, str]:
+    """A contact (the model or a row read with its columns) as Danish label -> value."""
+    return {"Kontaktdato": fmt_date(c.contact_on), "Note": c.note}
+
+
+def _contact(
+    s: Session, scope: Scope, contact_id: int, assignment_id: int | None = None
+) -> MentorContact:
+    stmt = (
+        select(MentorContact)
+        .join(MentorAssignment, MentorAssignment.id == MentorContact.mentor_assignment_id)
+        .join(Enrolment, Enrolment.id == MentorAssignment.enrolment_id)
+        .where(MentorContact.id == contact_id)
+    )
+    if assignment_id is not None:
+        stmt = stmt.where(MentorContact.mentor_assignment_id == assignment_id)
+    return load_in_scope(s, scope, stmt)
+
+
+def delete_contact(
+    engine: Engine, scope: Scope, contact_id: int, now: dt.datetime | None = None
+) -> None:
+    """Slet: the user who logged the contact removes it within a day (audited)."""
+    with write_session(engine, scope.username) as s:
+        delete_own(s, scope, _contact(s, scope, contact_id), "kontakten", now)
 
 
 def change_frequency(

@@ -8,9 +8,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from db.engine import write_session
 from db.models import (
+    Enrolment,
     Parameter,
     Plan,
     PlanScore,
@@ -29,7 +31,9 @@ from lib.commands.kit import (
     check_scores,
     check_text,
     current_date,
+    delete_own,
     load_enrolment,
+    load_in_scope,
 )
 from lib.domain.access import Scope
 from lib.domain.enums import EnrolmentStatus
@@ -63,29 +67,30 @@ def create_plan(
     data: PlanInput,
     expected_plan_version_no: int | None = None,
     today: dt.date | None = None,
+    *,
+    plan_id: int | None = None,
+    expected_version: int | None = None,
 ) -> int:
     """The baseline plan (version 1) or a revision (the next version). Returns the plan id.
 
     `expected_plan_version_no` is the latest version the user saw (0 for none): if someone
-    else added a revision meanwhile, the save is refused instead of silently stacking."""
+    else added a revision meanwhile, the save is refused instead of silently stacking.
+    With `plan_id`: Ret of that plan version in place (its sub-goals and scores replaced),
+    refused if it changed since the user opened it at `expected_version`."""
     today = today or current_date()
     with write_session(engine, scope.username) as s:
         e = load_enrolment(s, scope, enrolment_id)
         latest = s.scalar(select(func.max(Plan.version_no)).where(Plan.enrolment_id == e.id)) or 0
-        if expected_plan_version_no is not None and latest != expected_plan_version_no:
+        plan: Plan | None = None
+        if plan_id is not None:
+            plan = _plan(s, scope, plan_id, e.id)
+            if expected_version is not None and plan.version != expected_version:
+                raise StaleEdit(STALE_MESSAGE.format(what="Planen"), _values(plan), plan.version)
+        elif expected_plan_version_no is not None and latest != expected_plan_version_no:
             newest = s.execute(
                 select(Plan).where(Plan.enrolment_id == e.id, Plan.version_no == latest)
             ).scalar_one()
-            raise StaleEdit(
-                STALE_MESSAGE.format(what="Planen"),
-                {
-                    "Version": str(newest.version_no),
-                    "Dato": fmt_date(newest.created_on),
-                    "Deltog": newest.took_part,
-                    "Langsigtet mål": newest.long_term_goal,
-                },
-                latest,
-            )
+            raise StaleEdit(STALE_MESSAGE.format(what="Planen"), _values(newest), latest)
         errors: dict[str, str] = {}
         if e.status == EnrolmentStatus.ENDED:
             errors["enrolment"] = "Forløbet er afsluttet; der kan ikke laves en ny plan."
@@ -129,16 +134,16 @@ def create_plan(
         if errors:
             raise ValidationError(errors)
 
-        plan = Plan(
-            enrolment_id=e.id,
-            version_no=latest + 1,
-            created_on=data.created_on,
-            made_with_participant=bool(data.made_with_participant),
-            took_part=data.took_part,
-            long_term_goal=data.long_term_goal,
-            created_by_id=scope.user_id,
-        )
-        s.add(plan)
+        if plan is None:
+            plan = Plan(enrolment_id=e.id, version_no=latest + 1, created_by_id=scope.user_id)
+            s.add(plan)
+        else:  # Ret: the version's sub-goals and scores are written again below
+            plan.sub_goals.clear()
+            plan.scores.clear()
+        plan.created_on = data.created_on  # type: ignore[assignment]
+        plan.made_with_participant = bool(data.made_with_participant)
+        plan.took_part = data.took_part
+        plan.long_term_goal = data.long_term_goal
         s.flush()
         for priority, g in enumerate(data.sub_goals, start=1):
             psg = PlanSubGoal(
@@ -162,3 +167,35 @@ def create_plan(
             )
         s.flush()
         return plan.id
+
+
+def _values(plan: Plan) -> dict[str, str]:
+    return {
+        "Version": str(plan.version_no),
+        "Dato": fmt_date(plan.created_on),
+        "Deltog": plan.took_part,
+        "Langsigtet mål": plan.long_term_goal,
+    }
+
+
+def _plan(s: Session, scope: Scope, plan_id: int, enrolment_id: int | None = None) -> Plan:
+    stmt = select(Plan).join(Enrolment, Enrolment.id == Plan.enrolment_id)
+    if enrolment_id is not None:
+        stmt = stmt.where(Plan.enrolment_id == enrolment_id)
+    return load_in_scope(s, scope, stmt.where(Plan.id == plan_id))
+
+
+NOT_LATEST = "Kun den nyeste version af planen kan slettes. Ret den i stedet."
+
+
+def delete_plan(engine: Engine, scope: Scope, plan_id: int, now: dt.datetime | None = None) -> None:
+    """Slet: the user who saved the plan version removes it within a day (audited), with its
+    sub-goals and scores; only the newest version, so the versions stay 1, 2, 3 ..."""
+    with write_session(engine, scope.username) as s:
+        plan = _plan(s, scope, plan_id)
+        latest = s.scalar(
+            select(func.max(Plan.version_no)).where(Plan.enrolment_id == plan.enrolment_id)
+        )
+        if plan.version_no != latest:
+            raise ValidationError({"_form": NOT_LATEST})
+        delete_own(s, scope, plan, "planen", now)
