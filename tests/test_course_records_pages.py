@@ -55,6 +55,9 @@ def test_meeting_is_planned_and_recorded_with_messages_at_the_fields(app_for, de
     at = _submit(at, "Planlæg møde")
     assert any("er planlagt" in str(s.value) for s in at.success)
     assert _count(demo_engine, FollowUpMeeting) == before + 1
+    # The planned meeting is shown read-only; "Nyt møde" opens the forms again.
+    assert not [b for b in at.button if b.label == "Planlæg møde"]
+    at = _submit(at, "Nyt møde")
     # Record it: nothing pre-answered; held needs Ja/Nej on the caseworker.
     state = _by_label(at.radio, "Hvad skete der?")
     assert state.value is None

@@ -6,14 +6,27 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, select
 
-from db.models import Certificate, CertificateType, Deliverable, FollowUpMeeting, Pause, Plan
+from db.models import (
+    Certificate,
+    CertificateType,
+    Deliverable,
+    Enrolment,
+    FollowUpMeeting,
+    MentorAssignment,
+    MentorContact,
+    Pause,
+    Plan,
+)
 from lib.domain import rules
 from lib.domain.access import Scope
 from lib.domain.enums import DeliverableKind, MeetingState
+from lib.queries.authorship import as_utc, with_author
 from lib.queries.courses import enrolment_in, evaluations_in, pauses_in, plans_in
+from lib.queries.scope import enrolment_clause
 
 
 @dataclass(frozen=True)
@@ -158,22 +171,89 @@ class CertificateRow:
     id: int
     label: str
     obtained_on: dt.date
+    name: str = ""  # as saved (the catalogue's label then)
+    certificate_type_id: int | None = None
 
 
 def certificates(engine: Engine, scope: Scope, enrolment_id: int) -> list[CertificateRow]:
     with engine.connect() as conn:
         enrolment_in(conn, scope, enrolment_id)
         return [
-            CertificateRow(r.id, r.label or r.name, r.obtained_on)
+            CertificateRow(r.id, r.label or r.name, r.obtained_on, r.name, r.certificate_type_id)
             for r in conn.execute(
                 select(
                     Certificate.id,
                     Certificate.name,
                     CertificateType.label,
                     Certificate.obtained_on,
+                    Certificate.certificate_type_id,
                 )
                 .outerjoin(CertificateType, CertificateType.id == Certificate.certificate_type_id)
                 .where(Certificate.enrolment_id == enrolment_id)
                 .order_by(Certificate.obtained_on)
             )
         ]
+
+
+@dataclass(frozen=True)
+class SavedBy:
+    """Who saved a record and when (its create row in the audit log); None if unknown."""
+
+    username: str | None
+    at: dt.datetime | None
+
+
+RECORDS: dict[str, Any] = {
+    "plan": Plan,
+    "meeting": FollowUpMeeting,
+    "deliverable": Deliverable,
+    "pause": Pause,
+    "certificate": Certificate,
+}
+
+
+def saved_by(engine: Engine, scope: Scope, enrolment_id: int, kind: str, record_id: int) -> SavedBy:
+    """Who saved one of the course's records (`kind` in RECORDS) and when: what Slet's
+    author-within-a-day rule needs."""
+    model = RECORDS[kind]
+    with engine.connect() as conn:
+        enrolment_in(conn, scope, enrolment_id)
+        row = conn.execute(
+            with_author(select(model.id), model).where(
+                model.id == record_id, model.enrolment_id == enrolment_id
+            )
+        ).first()
+    return SavedBy(row.saved_by, as_utc(row.saved_at)) if row else SavedBy(None, None)
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    id: int
+    mentor_assignment_id: int
+    contact_on: dt.date
+    note: str
+    saved_by: SavedBy
+
+
+def mentor_contact(engine: Engine, scope: Scope, contact_id: int) -> ContactRow | None:
+    """One mentor contact with who logged it and when, if its course is in scope."""
+    with engine.connect() as conn:
+        r = conn.execute(
+            with_author(
+                select(
+                    MentorContact.id,
+                    MentorContact.mentor_assignment_id,
+                    MentorContact.contact_on,
+                    MentorContact.note,
+                ),
+                MentorContact,
+            )
+            .join(MentorAssignment, MentorAssignment.id == MentorContact.mentor_assignment_id)
+            .join(Enrolment, Enrolment.id == MentorAssignment.enrolment_id)
+            .where(MentorContact.id == contact_id, enrolment_clause(scope))
+        ).first()
+    if r is None:
+        return None
+    return ContactRow(
+        r.id, r.mentor_assignment_id, r.contact_on, r.note, SavedBy(r.saved_by, as_utc(r.saved_at))
+    )

@@ -206,6 +206,7 @@ class PlanView:
     sub_goals: list[PlanSubGoalView]
     scores: dict[int, int]  # parameter id -> score at the time of the plan
     version: int
+    element_scores: dict[int, int] = field(default_factory=dict)  # sub-element id -> score
 
     @property
     def parameter_ids(self) -> list[int]:
@@ -260,12 +261,16 @@ def plans_in(conn: Connection, enrolment_id: int) -> list[PlanView]:
     ):
         elements.setdefault(chosen.plan_sub_goal_id, []).append(chosen.sub_element_id)
     scores: dict[int, dict[int, int]] = {}
+    element_scores: dict[int, dict[int, int]] = {}
     for score in conn.execute(
-        select(PlanScore.plan_id, PlanScore.parameter_id, PlanScore.score).where(
-            PlanScore.plan_id.in_(plan_ids), PlanScore.sub_element_id.is_(None)
-        )
+        select(
+            PlanScore.plan_id, PlanScore.parameter_id, PlanScore.sub_element_id, PlanScore.score
+        ).where(PlanScore.plan_id.in_(plan_ids))
     ):
-        scores.setdefault(score.plan_id, {})[score.parameter_id] = score.score
+        if score.sub_element_id is None:
+            scores.setdefault(score.plan_id, {})[score.parameter_id] = score.score
+        else:
+            element_scores.setdefault(score.plan_id, {})[score.sub_element_id] = score.score
     out = []
     for p in plan_rows:
         out.append(
@@ -291,6 +296,7 @@ def plans_in(conn: Connection, enrolment_id: int) -> list[PlanView]:
                 ],
                 scores.get(p.id, {}),
                 p.version,
+                element_scores.get(p.id, {}),
             )
         )
     return out

@@ -56,6 +56,7 @@ from views.components.forms import (
     yes_no_field,
 )
 from views.components.runtime import cached_query
+from views.components.saved_record import SavedRecord, done_editing, remember, saved_or_form
 from views.texts import entry as texts
 
 
@@ -83,62 +84,31 @@ def new_evaluation(
 ) -> None:
     """The form for a new evaluation, or, right after saving one, that evaluation
     read-only with Ret and Slet (not a refilled form that invites a second entry)."""
-    saved_id = st.session_state.get(saved_key(row))
-    if saved_id is None:
-        evaluation_form(scope, engine, row, ctx, plan)
-        return
-    try:
-        saved = evaluation(engine, scope, saved_id)
-    except PermissionError:  # deleted meanwhile
-        st.session_state.pop(saved_key(row), None)
-        st.rerun()
-    if st.session_state.get(f"{saved_key(row)}_edit"):
-        form = f"eval_fix_{saved.id}"
-        opened_version(form, saved.version)
-        evaluation_form(scope, engine, row, ctx, plan, saved, form)
-        if st.button("Annullér rettelsen", key=f"{form}_cancel"):
-            st.session_state.pop(f"{saved_key(row)}_edit", None)
-            st.rerun()
-        return
-    saved_evaluation(scope, engine, row, plan, saved)
-
-
-def saved_evaluation(
-    scope: Scope, engine: Engine, row: EnrolmentRow, plan: PlanView, saved: EvaluationView
-) -> None:
-    """The saved evaluation as it is stored, with Ret, Slet (its author within a day) and
-    a way on to the next course's evaluation."""
     cat = cached_query(catalogue)
-    st.subheader(f"Gemt evaluering fra {fmt_date(saved.evaluated_on)}")
-    with st.container(border=True):
-        for label, value in evaluation_lines(saved, plan, cat).items():
-            st.markdown(f"**{label}:** {inert(value)}")
-    key = saved_key(row)
-    deletable = can_delete(saved.created_by_id, saved.created_at, scope, dt.datetime.now(dt.UTC))
-    c1, c2, c3 = st.columns(3)
-    if c1.button("Ret", icon=":material/edit:", key=f"{key}_fix", width="stretch"):
-        st.session_state[f"{key}_edit"] = True
-        st.rerun()
-    if deletable and c2.button(
-        "Slet", icon=":material/delete:", key=f"{key}_delete", width="stretch"
-    ):
-        st.session_state[f"{key}_confirm_delete"] = True
-    if c3.button("Ny evaluering", icon=":material/add:", key=f"{key}_new", width="stretch"):
-        st.session_state.pop(key, None)
-        st.rerun()
-    if not deletable:
-        st.caption(texts.DELETE_ONLY_AUTHOR)
-    if st.session_state.get(f"{key}_confirm_delete"):
-        st.warning(texts.CONFIRM_DELETE, icon=":material/delete:")
-        if st.button("Ja, slet evalueringen", type="primary", key=f"{key}_delete_yes"):
-            st.session_state.pop(f"{key}_confirm_delete", None)
-            run_save(
-                f"eval_delete_{saved.id}",
-                lambda: delete_evaluation(engine, scope, saved.id),
-                f"Evalueringen fra {fmt_date(saved.evaluated_on)} er slettet.",
-                on_success=lambda _: st.session_state.pop(key, None),
-            )
-    field_error(f"eval_delete_{saved.id}", "_form")
+
+    def load(evaluation_id: int) -> SavedRecord | None:
+        try:
+            saved = evaluation(engine, scope, evaluation_id)
+        except PermissionError:  # deleted meanwhile
+            return None
+        form = f"eval_fix_{saved.id}"
+        return SavedRecord(
+            title=f"Gemt evaluering fra {fmt_date(saved.evaluated_on)}",
+            lines=evaluation_lines(saved, plan, cat),
+            what="evalueringen",
+            deletable=can_delete(
+                saved.created_by_id, saved.created_at, scope, dt.datetime.now(dt.UTC)
+            ),
+            delete=lambda: delete_evaluation(engine, scope, saved.id),
+            edit=lambda: (
+                opened_version(form, saved.version),
+                evaluation_form(scope, engine, row, ctx, plan, saved, form),
+            ),
+            new_label="Ny evaluering",
+            delete_note=texts.EVALUATION_DELETE_NOTE,
+        )
+
+    saved_or_form(saved_key(row), lambda: evaluation_form(scope, engine, row, ctx, plan), load)
 
 
 def evaluation_lines(view: EvaluationView, plan: PlanView, cat: Catalogue) -> dict[str, str]:
@@ -209,7 +179,7 @@ def evaluation_form(
             lambda: record_evaluation(engine, scope, row.id, data, confirm_close=confirmed),
             f"Evalueringen af {inert(row.case_code)} ({inert(row.initials)}) den "
             f"{fmt_date(data.evaluated_on)} er gemt.",
-            on_success=lambda eid: st.session_state.__setitem__(key, eid),
+            on_success=remember(key),
         )
     else:
         version = opened_version(form, start.version)
@@ -219,7 +189,7 @@ def evaluation_form(
                 engine, scope, start.id, version, data, confirm_close=confirmed
             ),
             f"Rettelsen af evalueringen fra {fmt_date(start.evaluated_on)} er gemt.",
-            on_success=lambda _: st.session_state.pop(f"{key}_edit", None),
+            on_success=done_editing(key),
         )
 
 

@@ -15,10 +15,18 @@ from lib.domain.access import Scope
 from lib.domain.format import fmt_date
 from lib.domain.quality import FREQUENCY_LABELS
 from lib.domain.text import inert, plain
+from lib.queries.course_records import ContactRow, mentor_contact
 from lib.queries.course_timeline import MentorView, course_timeline
 from lib.queries.courses import EnrolmentRow
 from views.components import forms
 from views.components.runtime import cached_query
+from views.components.saved_record import (
+    SavedRecord,
+    deletable_by_me,
+    done_editing,
+    remember,
+    saved_or_form,
+)
 from views.texts import course as texts
 
 
@@ -47,21 +55,60 @@ def mentor_forms(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
 
 
 def contact_form(scope: Scope, engine: Engine, m: MentorView) -> None:
-    form = f"mentorkontakt_{m.id}"
+    """Log a contact, or the contact just logged read-only with Ret and Slet."""
+    key = f"mentorkontakt_saved_{m.id}"
+
+    def load(contact_id: int) -> SavedRecord | None:
+        c = mentor_contact(engine, scope, contact_id)
+        if c is None or c.mentor_assignment_id != m.id:
+            return None
+        return SavedRecord(
+            title="Gemt mentorkontakt",
+            lines=mentor_entry.contact_values(c),
+            what="kontakten",
+            deletable=deletable_by_me(c.saved_by, scope.username),
+            delete=lambda: mentor_entry.delete_contact(engine, scope, c.id),
+            edit=lambda: _contact_fields_form(scope, engine, m, key, c),
+            new_label="Ny kontakt",
+        )
+
+    saved_or_form(key, lambda: _contact_fields_form(scope, engine, m, key), load)
+
+
+def _contact_fields_form(
+    scope: Scope, engine: Engine, m: MentorView, key: str, start: ContactRow | None = None
+) -> None:
+    form = f"mentorkontakt_{m.id}" if start is None else f"mentorkontakt_fix_{start.id}"
 
     def fields() -> tuple[dt.date | None, str]:
-        day = forms.date_field(form, "contact_on", "Kontaktdato", dt.date.today())
-        note = st.text_input("Note", key=forms.form_key(form, "note"), max_chars=2000)
+        day = forms.date_field(
+            form, "contact_on", "Kontaktdato", start.contact_on if start else dt.date.today()
+        )
+        note = st.text_input(
+            "Note", value=start.note if start else "", key=forms.form_key(form, "note"),
+            max_chars=2000,
+        )  # fmt: skip
         forms.field_error(form, "note")
         return day, note
 
-    values = forms.submit_form(form, "Registrér kontakt", fields)
+    values = forms.submit_form(
+        form, "Registrér kontakt" if start is None else "Gem rettelse", fields
+    )
     if values is not None:
         day, note = values
         forms.run_save(
             form,
-            lambda: mentor_entry.log_contact(engine, scope, m.id, day, note),
+            lambda: mentor_entry.log_contact(
+                engine,
+                scope,
+                m.id,
+                day,
+                note,
+                contact_id=start.id if start else None,
+                opened=mentor_entry.contact_values(start) if start else None,
+            ),  # fmt: skip
             f"Mentorkontakten {fmt_date(day)} er registreret.",
+            on_success=remember(key) if start is None else done_editing(key),
         )
 
 

@@ -14,16 +14,26 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine
 
-from lib.commands.plans import PlanInput, SubGoalInput, create_plan
+from lib.commands.plans import PlanInput, SubGoalInput, create_plan, delete_plan
 from lib.domain.access import Scope
+from lib.domain.format import fmt_date
 from lib.domain.text import inert, plain
 from lib.queries.catalogue import Catalogue, catalogue
-from lib.queries.courses import EnrolmentRow, EvaluationContext, PlanSubGoalView, PlanView
+from lib.queries.course_records import saved_by
+from lib.queries.courses import (
+    EnrolmentRow,
+    EvaluationContext,
+    PlanSubGoalView,
+    PlanView,
+    plans,
+)
 from views.components.forms import (
+    YES_NO,
     date_field,
     due_caption,
     field_error,
     form_key,
+    opened_version,
     run_save,
     score_fields,
     submit_form,
@@ -31,6 +41,13 @@ from views.components.forms import (
     yes_no_field,
 )
 from views.components.runtime import cached_query
+from views.components.saved_record import (
+    SavedRecord,
+    deletable_by_me,
+    done_editing,
+    remember,
+    saved_or_form,
+)
 from views.texts import entry as texts
 
 
@@ -54,18 +71,73 @@ def plan_heading(row: EnrolmentRow, ctx: EvaluationContext) -> None:
     st.subheader(f"Revision (version {current.version_no + 1})")
 
 
-def plan_form(scope: Scope, engine: Engine, row: EnrolmentRow, ctx: EvaluationContext) -> None:
-    """The baseline plan or a revision, prefilled from the current plan; a revision's
-    scores start from the latest known (the last evaluation's, else the plan's)."""
+def plan_section(scope: Scope, engine: Engine, row: EnrolmentRow, ctx: EvaluationContext) -> None:
+    """The plan form, or, right after saving, the saved plan read-only with Ret and Slet."""
+    key = f"plan_saved_{row.id}"
     cat = cached_query(catalogue)
-    current = ctx.plan
-    form = f"plan_{row.id}"
+
+    def load(plan_id: int) -> SavedRecord | None:
+        saved = next((p for p in cached_query(plans, scope, row.id) if p.id == plan_id), None)
+        if saved is None:
+            return None
+        mine = saved_by(engine, scope, row.id, "plan", saved.id)
+        return SavedRecord(
+            title=f"Gemt plan, version {saved.version_no}",
+            lines=plan_lines(saved, cat),
+            what="planen",
+            deletable=deletable_by_me(mine, scope.username),
+            delete=lambda: delete_plan(engine, scope, saved.id),
+            edit=lambda: plan_form(scope, engine, row, ctx, key, saved),
+            new_label="Ny revision",
+            delete_note=texts.PLAN_DELETE_NOTE,
+        )
+
+    def new_form() -> None:
+        plan_heading(row, ctx)
+        plan_form(scope, engine, row, ctx, key)
+
+    saved_or_form(key, new_form, load)
+
+
+def plan_lines(plan: PlanView, cat: Catalogue) -> dict[str, str]:
+    """A plan version as label -> shown value, in the form's order."""
+    lines = {"Plandato": fmt_date(plan.created_on)}
+    for goal in plan.sub_goals:
+        params = ", ".join(cat.parameters[p] for p in goal.parameter_ids)
+        lines[f"Delmål {goal.priority}: {goal.label}"] = params
+    for pid in plan.parameter_ids:
+        score = plan.scores.get(pid)
+        lines[f"Score: {cat.parameters[pid]}"] = str(score) if score else "ikke vurderet"
+    for xid, score in plan.element_scores.items():
+        lines[f"Score: {cat.sub_elements[xid][1]}"] = str(score)
+    return lines | {
+        "Lavet sammen med deltageren": YES_NO[plan.made_with_participant],
+        "Hvem deltog": plan.took_part,
+        "Langsigtet mål": plan.long_term_goal,
+    }
+
+
+def plan_form(
+    scope: Scope,
+    engine: Engine,
+    row: EnrolmentRow,
+    ctx: EvaluationContext,
+    key: str,
+    start: PlanView | None = None,
+) -> None:
+    """The baseline plan or a revision, prefilled from the current plan; a revision's
+    scores start from the latest known (the last evaluation's, else the plan's). With
+    `start`: Ret of that saved version, prefilled with everything it holds."""
+    cat = cached_query(catalogue)
+    current = start or ctx.plan
+    form = f"plan_{row.id}" if start is None else f"plan_fix_{start.id}"
+    version = opened_version(form, start.version) if start else None
     previous = {g.sub_goal_id: g for g in current.sub_goals} if current else {}
     goal_params = _sub_goals_and_parameters(form, cat, previous)
     values = submit_form(
         form,
-        "Gem plan" if current is None else "Gem revision",
-        lambda: _plan_fields(form, cat, goal_params, previous, current, ctx),
+        "Gem rettelse" if start else ("Gem plan" if current is None else "Gem revision"),
+        lambda: _plan_fields(form, cat, goal_params, previous, current, ctx, start),
     )
     if values is None:
         return
@@ -83,11 +155,20 @@ def plan_form(scope: Scope, engine: Engine, row: EnrolmentRow, ctx: EvaluationCo
         **values,
     )
     seen_version = current.version_no if current else 0
+    what = "Rettelsen af planen" if start else ("Planen" if current is None else "Revisionen")
     run_save(
         form,
-        lambda: create_plan(engine, scope, row.id, data, seen_version),
-        f"{'Planen' if current is None else 'Revisionen'} for {inert(row.case_code)} "
-        f"({inert(row.initials)}) er gemt.",
+        lambda: create_plan(
+            engine,
+            scope,
+            row.id,
+            data,
+            None if start else seen_version,
+            plan_id=start.id if start else None,
+            expected_version=version,
+        ),
+        f"{what} for {inert(row.case_code)} ({inert(row.initials)}) er gemt.",
+        on_success=done_editing(key) if start else remember(key),
     )
 
 
@@ -142,10 +223,13 @@ def _plan_fields(
     previous: dict[int, PlanSubGoalView],
     current: PlanView | None,
     ctx: EvaluationContext,
+    start: PlanView | None = None,
 ) -> dict[str, Any]:
     """Step 2, inside the form: PlanInput's values but the sub-goals (those are read from
-    their widgets' keys after the submit)."""
-    created_on = date_field(form, "created_on", "Plandato", dt.date.today())
+    their widgets' keys after the submit). `start`: a Ret, prefilled from it."""
+    created_on = date_field(
+        form, "created_on", "Plandato", start.created_on if start else dt.date.today()
+    )
     for priority, gid in enumerate(goal_params, start=1):
         _sub_goal_fields(form, cat, priority, gid, previous.get(gid))
     chosen = dict.fromkeys(p for params in goal_params.values() for p in params)
@@ -153,7 +237,11 @@ def _plan_fields(
         st.markdown("##### Score nu (baseline for parametrene)")
         st.caption(texts.SCORES_START_EMPTY)
     scores = score_fields(
-        form, cat.score_levels, {p: cat.parameters[p] for p in chosen}, {}, ctx.last_scores
+        form,
+        cat.score_levels,
+        {p: cat.parameters[p] for p in chosen},
+        start.scores if start else {},
+        ctx.last_scores,
     )
     elements = dict.fromkeys(
         x
@@ -166,13 +254,16 @@ def _plan_fields(
         form,
         cat.score_levels,
         {x: f"Underelement: {cat.sub_elements[x][1]}" for x in elements},
-        {},
+        start.element_scores if start else {},
         ctx.last_element_scores,
         prefix="element",
     )
     st.markdown("##### Ejerskab")
     made_with = yes_no_field(
-        form, "made_with_participant", "Er planen lavet sammen med deltageren?"
+        form,
+        "made_with_participant",
+        "Er planen lavet sammen med deltageren?",
+        start.made_with_participant if start else None,
     )
     took_part = st.text_input(
         "Hvem deltog?",

@@ -89,13 +89,22 @@ SCORES_START_EMPTY = (
 )
 CHANGED_SINCE_OPENED = "Evalueringen er ændret siden du åbnede den."
 CASEWORKER_PRESENT_HELP = "Svar Nej, hvis mødet ikke blev holdt."
-DELETE_ONLY_AUTHOR = (
-    "Slet kan kun bruges af den, der skrev evalueringen, inden for et døgn. Ret den i stedet."
-)
-CONFIRM_DELETE = (
-    "Evalueringen slettes med scorer, delmålsstatus, møde og invitation. Sletningen "
-    "står i revisionsloggen."
-)
+CANCEL_CORRECTION = "Annullér rettelsen"
+PLAN_DELETE_NOTE = "med delmål og scorer; den forrige version bliver igen den gældende"
+PAUSE_DELETE_NOTE = "og fristerne rykkes tilbage"
+EVALUATION_DELETE_NOTE = "med scorer, delmålsstatus, møde og invitation"
+
+
+def delete_only_author(what: str) -> str:
+    return f"Slet kan kun bruges af den, der gemte {what}, inden for et døgn. Ret i stedet."
+
+
+def confirm_delete(what: str, also: str = "") -> str:
+    return f"{what.capitalize()} slettes{' ' + also if also else ''}. Sletningen står i revisionsloggen."
+
+
+def deleted(what: str) -> str:
+    return f"{what.capitalize()} er slettet."
 
 
 def invitation_due_caption(due: dt.date) -> str:
