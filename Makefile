@@ -49,7 +49,7 @@ demo: install
 	$(BIN)/python -m db.cli demo
 
 run: seed
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1 \
+	$(BIN)/streamlit run serve.py --server.port $(PORT) --server.address 127.0.0.1 \
 		--server.headless true --browser.gatherUsageStats false
 
 # Debian's Chromium for the browser tests (never a downloaded browser build).

@@ -40,7 +40,7 @@ def render_nginx_conf(listen: str, backends: list[int], run_dir: Path) -> str:
 def streamlit_command(port: int) -> list[str]:
     """The same command as `make run`, on a port of its own and without a file watcher."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",

@@ -328,7 +328,7 @@ class ServedApp:
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "app.py"),
+                str(ROOT / "serve.py"),
                 "--server.port",
                 str(self.port),
                 "--server.address",

@@ -118,3 +118,10 @@ def test_unknown_address_gets_a_danish_page(served_demo, page):
     assert "Page not found" not in text and "You have requested" not in text
     assert page.url.endswith("/findes-ikke")
     screenshot(page, "ukendt-adresse")
+    # Nested addresses (Streamlit has none; it showed a blank window) get it too.
+    for nested in ("findes/ikke", "a/b/c"):
+        open_path(page, served_demo.url, nested)
+        heading = page.get_by_role("heading", name="Siden findes ikke", exact=True)
+        expect(heading).to_be_visible()
+        assert page.url.endswith("/" + nested.replace("/", "-"))
+        assert "Page not found" not in page.locator('[data-testid="stApp"]').inner_text()
