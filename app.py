@@ -21,6 +21,7 @@ from lib.security.passwords import password_change_required
 from lib.security.sign_in import retire_demo_users
 from views.components.admin_password import forced_password_change
 from views.components.auth import resolve_user, sign_in_page, sign_out_buttons, sync_cookie
+from views.components.chrome import danish_chrome
 from views.components.errors import error_boundary
 from views.components.participant_search import participant_search
 from views.components.runtime import get_engine
@@ -348,6 +349,7 @@ def main() -> None:
         st.markdown(f"**{inert(user.display_name)}**  \n{Role.label_of(user.role, user.role)}")
         sign_out_buttons()
         participant_search(user.scope)
+        danish_chrome()  # Streamlit's own English: status widget, date picker
     navigation.run()
 
 

@@ -78,10 +78,19 @@ def test_mentor_logs_a_contact_from_mine_opgaver(own_served_demo, page):
     page.wait_for_url(f"**/mentorkontakt?forlob={task.enrolment_id}")
     wait_idle(page)
     expect(page.get_by_role("heading", name="Mentorkontakt", exact=True)).to_be_visible()
+    # Streamlit's date picker speaks Danish (views/components/chrome.py), buttons included.
+    page.get_by_role("button", name="Vælg dato").first.click()
+    calendar = page.locator('[data-testid="stDateInputCalendar"]')
+    expect(calendar.get_by_role("button", name="Forrige måned")).to_be_visible()
+    assert "Choose" not in calendar.inner_text() and "Use arrow" not in calendar.inner_text()
+    page.keyboard.press("Escape")
     page.get_by_label("Note").fill("Samtale om fremmøde og næste skridt")
     page.get_by_role("button", name="Registrér kontakt").click()
     wait_idle(page)
     expect(page.get_by_text("er registreret").first).to_be_visible()
+    # The saved contact read-only with Ret and Slet, not a refilled form.
+    expect(page.get_by_role("button", name="Slet")).to_be_visible()
+    expect(page.get_by_role("button", name="Registrér kontakt")).to_have_count(0)
     assert exceptions_on_page(page) == 0
     screenshot(page, "mentorkontakt-registreret")
 
@@ -125,3 +134,20 @@ def test_unknown_address_gets_a_danish_page(served_demo, page):
         expect(heading).to_be_visible()
         assert page.url.endswith("/" + nested.replace("/", "-"))
         assert "Page not found" not in page.locator('[data-testid="stApp"]').inner_text()
+
+
+def test_sidebar_closes_after_a_page_change_on_a_narrow_window(served_demo, page):
+    """Under 768 px the open sidebar lies over the page; after a menu link it closes (a
+    phone's 390 px and a narrow desktop window, whose browser is no phone to Streamlit)."""
+    open_path(page, served_demo.url)
+    sign_in(page, "sagsbehandler")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for width, target in ((390, "evaluering"), (720, "plan")):
+        page.set_viewport_size({"width": width, "height": 850})
+        if sidebar.get_attribute("data-collapsed") == "true":
+            page.locator('[data-testid="stExpandSidebarButton"]').click()
+        expect(sidebar).to_have_attribute("data-collapsed", "false")
+        page.locator(f'[data-testid="stSidebarNav"] a[href$="/{target}"]').click()
+        page.wait_for_url(f"**/{target}*")
+        expect(sidebar).to_have_attribute("data-collapsed", "true")
+    page.set_viewport_size({"width": 1400, "height": 900})

@@ -1,0 +1,68 @@
+"""Danish for the words Streamlit 1.67 draws itself and offers no setting for (its status
+widget while a page runs, the date picker's buttons and screen-reader texts, and the
+calendar's month and weekday names when the browser is not set to Danish). Exact English
+text -> Danish; views/components/chrome.py puts them in place in the browser."""
+
+from __future__ import annotations
+
+# Text and aria-label values, matched whole.
+CHROME = {
+    "Running...": "Arbejder …",
+    "Stopping...": "Stopper …",
+    "Stop": "Stop",
+    "Rerun": "Kør igen",
+    "Always rerun": "Kør altid igen",
+    "File change.": "Filen er ændret.",
+    "Choose date": "Vælg dato",
+    "Choose time": "Vælg tidspunkt",
+    "Previous month": "Forrige måned",
+    "Next month": "Næste måned",
+    "Use arrow keys to navigate dates. Enter to select. Escape to close.": (
+        "Brug piletasterne til at vælge dato. Enter vælger. Escape lukker."
+    ),
+    "month": "måned",
+    "year": "år",
+}
+
+# Inside the calendar only (a browser set to English): month and weekday names, and the
+# words around a day's name for screen readers.
+MONTHS = dict(
+    zip(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        [
+            "januar",
+            "februar",
+            "marts",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
+        strict=True,
+    )
+)
+WEEKDAYS = dict(
+    zip(
+        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+        ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"],
+        strict=True,
+    )
+) | {"Today": "I dag", "selected": "valgt"}
