@@ -9,7 +9,7 @@ import datetime as dt
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -58,7 +58,11 @@ dates = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)) | 
 # Dates near today as well, so the save path is reached, not only the refusals.
 recent = st.integers(min_value=-40, max_value=400).map(lambda d: TODAY - dt.timedelta(days=d))
 dates = recent | dates
-answers = st.booleans() | st.none()  # a yes/no fact: None is "not answered"
+# A yes/no fact: None is "not answered" (refused); mostly answered, so saves happen too.
+answers = st.sampled_from([True, False, True, False, None])
+# Mostly a date in the course, so a form with many fields is saved now and then.
+likely_dates = st.sampled_from([0, 1, 2, 3]).flatmap(lambda i: dates if i == 0 else recent)
+progresses = st.sampled_from(["closer", "unchanged", "further"] * 2 + ["", "bedre", None])
 scores = st.integers(min_value=-2, max_value=8) | st.none()
 # Short codes as a caseworker types them, beside the generated text above.
 codes = st.text(alphabet="ABCDEFGHßæøÅ0123456789- ", min_size=1, max_size=12) | texts
@@ -82,6 +86,7 @@ def _rows(engine) -> int:
 
 
 def _refused_cleanly(engine, exc: ValidationError, before: int) -> None:
+    event("refused")  # pytest --hypothesis-show-statistics: how often each path ran
     assert exc.errors and all(isinstance(m, str) and m for m in exc.errors.values())
     assert _rows(engine) == before  # no row changed (every change writes an audit row)
 
@@ -162,6 +167,11 @@ def test_fuzz_save_hours(demo_db, planned, attended, illness, ordinary):
     status=st.sampled_from(["referral", "active", "ended", ""]),
     weeks=st.sampled_from([13, 52]) | st.integers(min_value=-3, max_value=10**6),
 )
+# A referral may start in the future; in year 9999 its planned end cannot be computed.
+@example("K-9999", "ab", dt.date(9999, 12, 31), None, "referral", 52)
+@example("K-0001", "ßß", dt.date(1, 1, 1), None, "referral", 13)
+# Ten characters typed, eleven or more once upper-cased ("ß" -> "SS").
+@example("K-0002", "ßßßßßß", TODAY, None, "referral", 13)
 def test_fuzz_enrol(demo_db, case_code, initials, start, referred, status, weeks):
     scope = scope_for(demo_db, "sagsbehandler")
     with demo_db.connect() as conn:
@@ -184,19 +194,26 @@ def test_fuzz_enrol(demo_db, case_code, initials, start, referred, status, weeks
     except ValidationError as exc:
         _refused_cleanly(demo_db, exc, before)
         return
+    event("saved")
     with demo_db.connect() as conn:
         row = conn.execute(
-            select(Enrolment, Participant.case_code, Participant.initials)
+            select(
+                Enrolment.status,
+                Enrolment.start_date,
+                Enrolment.planned_weeks,
+                Enrolment.referred_on,
+                Participant.case_code,
+                Participant.initials,
+            )
             .join(Participant, Participant.id == Enrolment.participant_id)
             .where(Enrolment.id == eid)
         ).one()
-    e = row.Enrolment
-    assert (e.status, e.start_date, e.planned_weeks) == (status, start, weeks)
-    assert e.referred_on == (referred or TODAY)
+    assert (row.status, row.start_date, row.planned_weeks) == (status, start, weeks)
+    assert row.referred_on == (referred or TODAY)
     assert row.case_code == clean_field(case_code)
     assert row.initials == clean_field(initials).upper()
     # What was saved can be shown: the caseworker's course list reads it (with its end).
-    assert eid in {r.id for r in my_enrolments(demo_db, scope)}
+    assert eid in {r.id for r in my_enrolments(demo_db, scope, (status,))}
 
 
 def _active_with_plan(engine, scope):
@@ -236,9 +253,10 @@ def test_fuzz_create_plan(
     except ValidationError as exc:
         _refused_cleanly(demo_db, exc, before)
         return
+    event("saved")
     with demo_db.connect() as conn:
-        plan = conn.execute(select(Plan).where(Plan.id == plan_id)).scalar_one()
-        goal = conn.execute(select(PlanSubGoal).where(PlanSubGoal.plan_id == plan_id)).scalar_one()
+        plan = conn.execute(select(Plan).where(Plan.id == plan_id)).one()
+        goal = conn.execute(select(PlanSubGoal).where(PlanSubGoal.plan_id == plan_id)).one()
         stored = conn.scalar(select(PlanScore.score).where(PlanScore.plan_id == plan_id))
     assert (plan.created_on, plan.made_with_participant) == (created_on, with_participant)
     assert plan.took_part == clean_text(took_part)
@@ -249,18 +267,19 @@ def test_fuzz_create_plan(
 
 @FUZZ
 @given(
-    evaluated_on=dates,
+    evaluated_on=likely_dates,
     notes=texts,
     score=scores,
-    progress=st.sampled_from(["closer", "unchanged", "further", "", "bedre"]) | st.none(),
+    progress=progresses,
     adjusting=answers,
     with_participant=answers,
     held=answers,
-    meeting_on=dates | st.none(),
+    meeting_on=likely_dates,
     caseworker_present=answers,
     invited=answers,
-    invited_on=dates | st.none(),
+    invited_on=likely_dates,
 )
+@example(TODAY, "Godt møde", 3, "closer", False, True, True, TODAY, True, True, TODAY)
 def test_fuzz_record_evaluation(
     demo_db,
     evaluated_on,
@@ -297,14 +316,15 @@ def test_fuzz_record_evaluation(
     except ValidationError as exc:
         _refused_cleanly(demo_db, exc, before)
         return
+    event("saved")
     with demo_db.connect() as conn:
-        ev = conn.execute(select(Evaluation).where(Evaluation.id == eid)).scalar_one()
+        ev = conn.execute(select(Evaluation).where(Evaluation.id == eid)).one()
         stored = conn.scalar(
             select(EvaluationScore.score).where(EvaluationScore.evaluation_id == eid)
         )
         meeting = conn.execute(
             select(FollowUpMeeting).where(FollowUpMeeting.evaluation_id == eid)
-        ).scalar_one()
+        ).one()
         received = conn.scalar(
             select(Deliverable.received_on).where(Deliverable.evaluation_id == eid)
         )
