@@ -8,6 +8,11 @@ Under CI=true nothing may skip: a missing PostgreSQL or Chromium fails the test 
 from __future__ import annotations
 
 import os
+
+# bcrypt at its lowest cost for the suite's hundreds of sign-ins (set before lib is
+# imported: the dummy hash for unknown users is made at import). Production keeps 12.
+os.environ.setdefault("FORLOB_BCRYPT_ROUNDS", "4")
+
 import shutil
 import socket
 import subprocess
@@ -316,7 +321,7 @@ def free_port() -> int:
 
 
 class ServedApp:
-    def __init__(self, db_url: str, log_path: Path):
+    def __init__(self, db_url: str, log_path: Path, extra_args: tuple[str, ...] = ()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": db_url, "FORLOB_COOKIE_KEY": TEST_COOKIE_KEY}
@@ -339,6 +344,7 @@ class ServedApp:
                 "false",
                 "--server.fileWatcherType",
                 "none",
+                *extra_args,
             ],
             cwd=ROOT,
             env=env,
