@@ -76,11 +76,11 @@ def show_saved(key: str, record: SavedRecord) -> None:
         for label, value in record.lines.items():
             st.markdown(f"**{inert(label)}:** {inert(value or '–')}")
     c1, c2, c3 = st.columns(3)
-    if c1.button("Ret", icon=":material/edit:", key=f"{key}_fix", width="stretch"):
+    if c1.button(texts.FIX, icon=":material/edit:", key=f"{key}_fix", width="stretch"):
         st.session_state[f"{key}_edit"] = True
         st.rerun()
     if record.deletable and c2.button(
-        "Slet", icon=":material/delete:", key=f"{key}_delete", width="stretch"
+        texts.DELETE, icon=":material/delete:", key=f"{key}_delete", width="stretch"
     ):
         st.session_state[f"{key}_confirm_delete"] = True
     if c3.button(record.new_label, icon=":material/add:", key=f"{key}_new", width="stretch"):
@@ -91,7 +91,9 @@ def show_saved(key: str, record: SavedRecord) -> None:
     form = f"{key}_delete_form"
     if st.session_state.get(f"{key}_confirm_delete"):
         st.warning(texts.confirm_delete(record.what, record.delete_note), icon=":material/delete:")
-        if st.button(f"Ja, slet {record.what}", type="primary", key=f"{key}_delete_yes"):
+        if st.button(
+            texts.confirm_delete_button(record.what), type="primary", key=f"{key}_delete_yes"
+        ):
             st.session_state.pop(f"{key}_confirm_delete", None)
             run_save(
                 form,

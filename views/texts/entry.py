@@ -90,6 +90,14 @@ SCORES_START_EMPTY = (
 CHANGED_SINCE_OPENED = "Evalueringen er ændret siden du åbnede den."
 CASEWORKER_PRESENT_HELP = "Svar Nej, hvis mødet ikke blev holdt."
 CANCEL_CORRECTION = "Annullér rettelsen"
+FIX = "Ret"
+DELETE = "Slet"
+
+
+def confirm_delete_button(what: str) -> str:
+    return f"Ja, slet {what}"
+
+
 PLAN_DELETE_NOTE = "med delmål og scorer; den forrige version bliver igen den gældende"
 PAUSE_DELETE_NOTE = "og fristerne rykkes tilbage"
 EVALUATION_DELETE_NOTE = "med scorer, delmålsstatus, møde og invitation"
