@@ -21,10 +21,14 @@ from lib.queries.scope import enrolment_clause
 
 @dataclass(frozen=True)
 class SubGoalProgress:
-    evaluations: int  # courses with an evaluation in the period (n for the two answers)
+    evaluations: int  # courses with an evaluation in the period
     closer: int
     further: int
     to_adjust: int
+    # n for each answer: latest evaluations where it was answered (an imported or older
+    # evaluation may leave it blank; unanswered is neither yes nor no).
+    goal_answered: int
+    adjust_answered: int
     goals: int  # sub-goals with a status at those evaluations (n for reached)
     reached: int
     in_progress: int
@@ -36,11 +40,11 @@ class SubGoalProgress:
 
     @property
     def closer_share(self) -> float | None:
-        return self.closer / self.evaluations if self.evaluations else None
+        return self.closer / self.goal_answered if self.goal_answered else None
 
     @property
     def adjust_share(self) -> float | None:
-        return self.to_adjust / self.evaluations if self.evaluations else None
+        return self.to_adjust / self.adjust_answered if self.adjust_answered else None
 
 
 def _count(condition):
@@ -80,6 +84,8 @@ def sub_goal_progress(
         _count(latest.c.goal_progress == GoalProgress.CLOSER),
         _count(latest.c.goal_progress == GoalProgress.FURTHER),
         _count(latest.c.sub_goals_need_adjusting.is_(True)),
+        _count(latest.c.goal_progress.is_not(None)),
+        _count(latest.c.sub_goals_need_adjusting.is_not(None)),
     ).select_from(latest)
     goals = (
         select(
@@ -92,13 +98,15 @@ def sub_goal_progress(
         .join(latest, latest.c.id == EvaluationSubGoal.evaluation_id)
     )
     with engine.connect() as conn:
-        n, closer, further, adjust = conn.execute(answers).one()
+        n, closer, further, adjust, goal_answered, adjust_answered = conn.execute(answers).one()
         g, reached, in_progress, not_started = conn.execute(goals).one()
     return SubGoalProgress(
         int(n),
         int(closer),
         int(further),
         int(adjust),
+        int(goal_answered),
+        int(adjust_answered),
         int(g),
         int(reached),
         int(in_progress),
