@@ -535,7 +535,7 @@ def _gather(
         )
         written_with, written_total = conn.execute(
             select(
-                func.coalesce(func.sum(case((Evaluation.written_with_participant, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((Evaluation.written_with_participant.is_(True), 1), else_=0)), 0),
                 func.count(),
             ).where(
                 Evaluation.enrolment_id.in_(_scoped_enrolments(scope, a.id)),
