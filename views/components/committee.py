@@ -24,7 +24,7 @@ from lib.charts.style import fit_width
 from lib.commands.kit import ValidationError
 from lib.commands.report_texts import TEXT_LIMIT, StaleText, save_header, save_text
 from lib.documents.bundle import MAX_AGREEMENTS_PER_REPORT, build_documents
-from lib.documents.exports import presentation_chart
+from lib.documents.exports import presentation_chart, warm_up_renderer
 from lib.documents.presentation import (
     PresentationChart,
 )
@@ -485,6 +485,7 @@ def report_downloads(
     charts are rendered once for both."""
     st.header("Hent rapporten")
     st.caption(texts.DOWNLOADS_CAPTION)
+    warm_up_renderer()  # the charts' renderer starts while the user reads the page
     if len(chosen) > MAX_AGREEMENTS_PER_REPORT:
         st.warning(texts.too_many_agreements(len(chosen), MAX_AGREEMENTS_PER_REPORT))
         return
