@@ -175,7 +175,8 @@ def _alt_text(inline_shape: Any, title: str, description: str) -> None:
 def _run_xml(text: str, bold: bool) -> str:
     """A run of 9 pt text as python-docx writes `cell.text = text` then sets bold and
     size: a tab becomes <w:tab/>, a line break <w:br/>, space kept at either end."""
-    parts, buffer = [], []
+    parts: list[str] = []
+    buffer: list[str] = []
 
     def flush() -> None:
         if buffer:

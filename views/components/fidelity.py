@@ -28,6 +28,7 @@ from lib.domain.text import inert, plain
 from lib.queries.fidelity import Comparison, Requirement, RoundInfo, comparisons, grid_rows
 from views.components.forms import DATE_FORMAT, confirm_on_next_run
 from views.components.layout import empty_state
+from views.components.layout import table as kit_table
 from views.components.runtime import cached_query
 from views.texts import quality as texts
 
@@ -110,7 +111,7 @@ def requirement_results(c: Comparison) -> None:
             if r.before is not None or r.after is not None
         ]
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    kit_table(table)
 
 
 # --------------------------------------------------------------------------- entry
@@ -248,7 +249,7 @@ def import_section(engine: Engine, scope: Scope, requirements: list[Requirement]
                 for r in check.rows
             ]
         )
-        st.dataframe(preview, hide_index=True, width="stretch")
+        kit_table(preview)
     if check.ok and st.button(
         f"Importér {len(check.rows)} rækker", type="primary", key="fidelitet_importer"
     ):
