@@ -8,6 +8,11 @@ Under CI=true nothing may skip: a missing PostgreSQL or Chromium fails the test 
 from __future__ import annotations
 
 import os
+
+# bcrypt at its lowest cost for the suite's hundreds of sign-ins (set before lib is
+# imported: the dummy hash for unknown users is made at import). Production keeps 12.
+os.environ.setdefault("FORLOB_BCRYPT_ROUNDS", "4")
+
 import shutil
 import socket
 import subprocess

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import lib.commands.evaluations as evaluation_commands
-from db.demo import build_demo
 from db.engine import make_engine, write_session
 from db.models import (
     AuditLog,
@@ -56,9 +55,8 @@ D = dt.date
 
 
 @pytest.fixture
-def db(any_db_url):
-    engine = make_engine(any_db_url)
-    build_demo(engine)
+def db(any_demo_url):
+    engine = make_engine(any_demo_url)
     yield engine
     engine.dispose()
 
@@ -242,11 +240,11 @@ def test_stale_correction_is_refused_with_the_newer_values(db):
     assert evaluation(db, scope, eid).notes == "Første rettelse"  # not overwritten
 
 
-def test_orm_version_column_catches_a_save_between_read_and_write(pg_url, monkeypatch):
+def test_orm_version_column_catches_a_save_between_read_and_write(pg_demo_url, monkeypatch):
     """The race the explicit check cannot see: another save lands after our read (on
     PostgreSQL; SQLite serialises writers with BEGIN IMMEDIATE, so it cannot interleave)."""
+    pg_url = pg_demo_url
     db = make_engine(pg_url)
-    build_demo(db)
     scope, row, ctx = _own_active(db, "sagsbehandler")
     eid = record_evaluation(db, scope, row.id, _eval_input(ctx))
     version = evaluation(db, scope, eid).version

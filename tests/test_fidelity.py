@@ -9,12 +9,19 @@ import io
 import pandas as pd
 import pytest
 
-from lib.commands.fidelity import create_round, import_results, save_round_results
+from lib.commands.fidelity import create_round, save_round_results
 from lib.commands.kit import ValidationError
-from lib.documents.fidelity_sheet import parse_import, template_xlsx
 from lib.domain.access import AccessDenied
 from lib.domain.fidelity import fmt_pp, parse_share
 from lib.domain.quality import change_pp
+from lib.imports.fidelity import (
+    FidelityImportRefused,
+    check_upload,
+    fidelity_dry_run,
+    parse_import,
+    template_xlsx,
+)
+from lib.imports.fidelity import import_fidelity as import_results
 from lib.queries.fidelity import comparisons, grid_rows, requirements, results, rounds
 from tests.quality_world import World
 
@@ -148,22 +155,22 @@ def test_import_xlsx_reports_every_bad_row_and_writes_nothing(world):
     frame.to_excel(out, index=False)
     check = parse_import(out.getvalue(), "svar.xlsx", ["2", "3c"])
     assert not check.ok
-    assert len(check.errors) == 2
-    assert check.errors[0].startswith("Række 3:")
-    assert (
-        "ukendt minimumskrav '9z'" in check.errors[0] and "ukendt rolle 'Chef'" in check.errors[0]
-    )
-    assert "Række 4:" in check.errors[1] and "række 2" in check.errors[1]
-    with pytest.raises(ValidationError):
+    # Every problem with its row, column and value, as the course import reports them.
+    assert [(p.row, p.column, p.value) for p in check.errors] == [
+        (3, "Minimumskrav", "9z"), (3, "Rolle", "Chef"), (3, "Andel enige", "130"),
+        (3, "Besvarelser", "-1"), (4, "Rolle", "leder"),
+    ]  # fmt: skip
+    assert "række 2" in check.errors[-1].message
+    with pytest.raises(FidelityImportRefused):
         import_results(world.engine, world.scope("boss"), check)
     assert rounds(world.engine, world.scope("boss")) == []
 
 
 def test_import_refuses_missing_columns_and_non_sheets(world):
-    assert parse_import(b"Runde;Rolle\nA;Leder\n", "x.csv", ["3c"]).errors == [
+    assert [p.message for p in parse_import(b"Runde;Rolle\nA;Leder\n", "x.csv", ["3c"]).errors] == [
         "Kolonnen mangler: Type, Minimumskrav, Andel enige."
     ]
-    assert "regneark" in parse_import(b"hello", "x.pdf", ["3c"]).errors[0]
+    assert "regneark" in parse_import(b"hello", "x.pdf", ["3c"]).errors[0].message
     assert parse_import(b"not a zip", "x.xlsx", ["3c"]).errors
     template = parse_import(template_xlsx(), "skabelon.xlsx", ["3c"])
     assert template.ok and len(template.rows) == 2
@@ -183,3 +190,35 @@ def test_demo_requirement_3c_has_the_seed_figures(demo_engine):
         "mentor": (67, 71, 4.0),
         "total": (62, 69, 7.0),
     }
+
+
+def test_the_dry_run_counts_what_an_import_would_do_and_the_import_matches_it(world):
+    boss = world.scope("boss")
+    check, first = check_upload(world.engine, boss, CSV.encode(), "fidelitet.csv")
+    assert not first.errors
+    assert (first.counts["Runder"].add, first.counts["Andele"].add) == (2, 4)
+    import_results(world.engine, boss, check)
+    # One share changed: one update, three unchanged.
+    changed = CSV.replace("Leder;73,0;11", "Leder;75;11")
+    _, again = check_upload(world.engine, boss, changed.encode(), "fidelitet.csv")
+    counts = again.counts["Andele"]
+    assert (counts.add, counts.update, counts.unchanged, again.errors) == (0, 1, 3, [])
+    # A round that exists with another type: a problem at its row; all or nothing.
+    clash = (
+        CSV.splitlines()[0]
+        + "\nMidt 2026;Midt;;3c;Mentor;50;3\nNulpunkt 2025;Slut;;3c;Mentor;50;3\n"
+    )
+    check, refused = check_upload(world.engine, boss, clash.encode(), "fidelitet.csv")
+    assert [(p.row, p.column, p.message) for p in refused.errors] == [
+        (3, "Type", "Runden 'Nulpunkt 2025' findes allerede som nulpunkt.")
+    ]
+    with pytest.raises(FidelityImportRefused):
+        import_results(world.engine, boss, check)  # the good row waits too
+    with world.engine.connect() as conn:
+        assert fidelity_dry_run(conn, parse_import(CSV.encode(), "f.csv", ["3c"])).changes == 0
+
+
+def test_a_new_round_without_a_date_is_a_problem_at_its_row(world):
+    csv = "Runde;Type;Dato;Minimumskrav;Rolle;Andel enige\nNy;Midt;;3c;Leder;70\n"
+    _, result = check_upload(world.engine, world.scope("boss"), csv.encode(), "f.csv")
+    assert [(p.row, p.column) for p in result.errors] == [(2, "Dato")]

@@ -202,10 +202,10 @@ def test_a_csv_sheet_with_semicolons_imports(admin):
 
 
 def test_the_fidelity_import_has_the_same_limits(monkeypatch):
-    from lib.documents import fidelity_sheet
+    from lib.imports import fidelity
 
-    monkeypatch.setattr(fidelity_sheet, "read_sheet", lambda *_: pytest.fail("parsed"))
-    big = fidelity_sheet.parse_import(b"x" * (MAX_BYTES + 1), "svar.csv", ["2"])
-    assert big.errors and "MB" in big.errors[0]
-    many = fidelity_sheet.parse_import(b"Runde;Type\n" + b"a;b\n" * 200_001, "svar.csv", ["2"])
-    assert many.errors and "rækker" in many.errors[0]
+    monkeypatch.setattr(fidelity, "_read_csv", lambda *_: pytest.fail("parsed"))
+    big = fidelity.parse_import(b"x" * (MAX_BYTES + 1), "svar.csv", ["2"])
+    assert big.errors and "MB" in big.errors[0].message
+    many = fidelity.parse_import(b"Runde;Type\n" + b"a;b\n" * 200_001, "svar.csv", ["2"])
+    assert many.errors and "rækker" in many.errors[0].message

@@ -353,6 +353,8 @@ def test_fidelitet_import_with_errors_offers_no_import(app_for, demo_url):
     bad = IMPORT_CSV.replace(";3c;Total;", ";9z;Total;")
     at.file_uploader(key="fidelitet_fil").upload("svar.csv", bad.encode(), "text/csv")
     at.run()
-    assert any("1 fejl – intet er importeret" in e.value for e in at.error)
+    assert any(e.value.startswith("1 fejl.") for e in at.error)
+    problems = at.dataframe[-1].value  # the dry run's report: row, column and value
+    assert list(problems[["Række", "Kolonne", "Værdi"]].iloc[0]) == ["3", "Minimumskrav", "9z"]
     assert "fidelitet_importer" not in [b.key for b in at.button]
     assert not [r for r in rows_of(demo_url, SurveyRound) if r.name == "Slutmåling 2027"]

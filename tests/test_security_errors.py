@@ -17,13 +17,12 @@ from sqlalchemy import select, text
 from db.engine import make_engine
 from db.models import Evaluation, ReportText, SurveyRound
 from lib.commands.evaluations import EvaluationInput, record_evaluation
-from lib.commands.fidelity import import_results
 from lib.commands.report_texts import save_text
-from lib.documents.fidelity_sheet import parse_import
 from lib.documents.report import build_report
 from lib.documents.word import build_docx
 from lib.domain.period import default_review_period
 from lib.domain.text import clean_text
+from lib.imports.fidelity import import_fidelity, parse_import
 from lib.queries.courses import evaluation_context, my_enrolments
 from tests.conftest import ROOT, make_app_test, page_errors, scope_for
 from views.components.url import parse_date, parse_id
@@ -149,13 +148,15 @@ def test_an_over_long_round_name_in_an_import_is_a_row_message(any_demo_url):
         + f"{'R' * 300};Midt;2026-10-01;3c;Leder;70\n"
     )
     check = parse_import(csv.encode(), "fidelitet.csv", ["3c"])
-    assert check.errors == ["Række 2: rundens navn er for langt (300 tegn, højst 200)."]
+    assert [(p.row, p.column, p.message) for p in check.errors] == [
+        (2, "Runde", "Rundens navn er for langt (300 tegn, højst 200).")
+    ]
     named = (
         "Runde;Type;Dato;Minimumskrav;Rolle;Andel enige\nMidt\x00vej;Midt;2026-10-01;3c;Leder;70\n"
     )
     check = parse_import(named.encode(), "fidelitet.csv", ["3c"])
     engine = make_engine(any_demo_url)
-    import_results(engine, scope_for(engine, "leder"), check)
+    import_fidelity(engine, scope_for(engine, "leder"), check)
     with engine.connect() as conn:
         assert "Midtvej" in conn.scalars(select(SurveyRound.name)).all()
     engine.dispose()

@@ -96,8 +96,13 @@ def test_the_cookie_holds_a_signed_random_token_and_nothing_about_the_user(engin
     user = _signed_in(engine)
     token = create_session(engine, user, "Chromium", NOW)
     value = cookie_value(token, KEY)
-    assert "sara" not in value and str(user.id) not in value.split(".")[0][:2]
+    # The cookie is the token and its signature, nothing else: no name, no id, no role.
+    token_part, signature = value.split(".")
+    assert token_part == token and len(signature) == 64
+    assert "sara" not in value and "admin" not in value
     assert len(token) >= 43  # 32 random bytes, base64
+    # Random, not derived from the user: a second sign-in gets an unrelated token.
+    assert create_session(engine, user, "Chromium", NOW) != token
     assert token_from_cookie(value, KEY) == token
     # A changed token, a wrong key or a hand-made cookie is not read at all.
     assert token_from_cookie("x" + value[1:], KEY) is None
@@ -106,7 +111,7 @@ def test_the_cookie_holds_a_signed_random_token_and_nothing_about_the_user(engin
     # The database keeps only the token's hash.
     with engine.connect() as conn:
         ids = conn.scalars(select(UserSession.id)).all()
-    assert token not in ids and len(ids) == 1
+    assert token not in ids and len(ids) == 2
 
 
 def test_a_signed_cookie_without_a_session_row_opens_nothing(engine):

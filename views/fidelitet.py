@@ -33,4 +33,4 @@ with entry:
     with st.expander("Tilføj et minimumskrav"):
         new_requirement_form(engine, scope)
 with upload:
-    import_section(engine, scope, catalogue)
+    import_section(engine, scope)

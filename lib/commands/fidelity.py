@@ -2,8 +2,8 @@
 per survey round (baseline, midpoint, final), minimum requirement and role, the share of
 respondents who agree the requirement is met.
 
-Entered in a grid (`save_round_results`) or imported from a spreadsheet (`parse_import`,
-then `import_results`). Fidelity figures are about staff, not participants: no participant
+Entered in a grid (`save_round_results`) here, or imported from a spreadsheet
+(lib/imports/fidelity.py). Fidelity figures are about staff, not participants: no participant
 scope applies, but only managers and admins may read and write them.
 
 No Streamlit here.
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -23,7 +22,7 @@ from db.models import FIDELITY_ROLES, FidelityRequirement, FidelityResult, Surve
 from lib.commands.kit import ValidationError, check_date, check_name, clean_field, is_blank
 from lib.domain.access import Scope, require_manager
 from lib.domain.enums import FidelityRole, SurveyRoundKind
-from lib.domain.fidelity import ImportCheck, role_code
+from lib.domain.fidelity import role_code
 
 
 def create_round(
@@ -151,59 +150,3 @@ def save_round_results(
                 )
             ).all()
         )
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    rounds_created: int
-    inserted: int
-    updated: int
-
-
-def import_results(engine: Engine, scope: Scope, check: ImportCheck) -> ImportSummary:
-    """Write a checked import in one transaction: rounds are found by name (created when
-    new, needing a date), results are inserted or updated."""
-    require_manager(scope)
-    if check.errors:
-        raise ValidationError({"import": " ".join(check.errors)})
-    created = inserted = updated = 0
-    with write_session(engine, scope.username) as s:
-        reqs = {r.code: r.id for r in s.scalars(select(FidelityRequirement))}
-        by_name = {r.name: r for r in s.scalars(select(SurveyRound))}
-        problems = []
-        for row in check.rows:
-            existing = by_name.get(row.round_name)
-            if existing is not None and existing.kind != row.kind:
-                problems.append(
-                    f"Række {row.line}: runden '{row.round_name}' findes allerede som "
-                    f"{SurveyRoundKind.label_of(existing.kind).lower()}."
-                )
-            if existing is None and row.held_on is None:
-                problems.append(f"Række {row.line}: en ny runde skal have en dato.")
-        if problems:
-            raise ValidationError({"import": " ".join(sorted(set(problems)))})
-        for row in check.rows:
-            rnd = by_name.get(row.round_name)
-            if rnd is None:
-                rnd = SurveyRound(name=row.round_name, kind=row.kind, held_on=row.held_on)
-                s.add(rnd)
-                s.flush()
-                by_name[rnd.name] = rnd
-                created += 1
-            result = s.scalar(
-                select(FidelityResult).where(
-                    FidelityResult.survey_round_id == rnd.id,
-                    FidelityResult.requirement_id == reqs[row.requirement],
-                    FidelityResult.role == row.role,
-                )
-            )
-            if result is None:
-                s.add(FidelityResult(survey_round_id=rnd.id, requirement_id=reqs[row.requirement],
-                                     role=row.role, share_agree=row.share,
-                                     respondents=row.respondents))  # fmt: skip
-                inserted += 1
-            elif result.share_agree != row.share or result.respondents != row.respondents:
-                result.share_agree, result.respondents = row.share, row.respondents
-                updated += 1
-        s.flush()
-    return ImportSummary(created, inserted, updated)

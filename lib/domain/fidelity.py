@@ -2,8 +2,8 @@
 change in percentage points as text, and reading a spreadsheet's cells (a share, a role, a
 round kind) into the rows of an import check.
 
-The sheet is parsed in lib/documents/fidelity_sheet.py (`parse_import`) and saved by
-lib/commands/fidelity.py (`import_results`); the grid is saved by `save_round_results`.
+The sheet is checked and imported by lib/imports/fidelity.py; the grid is saved by
+lib/commands/fidelity.py (`save_round_results`).
 """
 
 from __future__ import annotations
@@ -96,13 +96,3 @@ class ImportRow:
     role: str
     share: float
     respondents: int | None
-
-
-@dataclass(frozen=True)
-class ImportCheck:
-    rows: list[ImportRow]
-    errors: list[str]  # Danish, one per problem, with the row number
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and bool(self.rows)

@@ -15,9 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, text, update
+from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
+from db.bulk import bulk_insert
 from db.engine import write_session
 from db.models import (
     Agreement,
@@ -38,8 +39,6 @@ from lib.domain.enums import MANAGER_ROLES, GoalProgress
 from lib.domain.rules import expected_end
 from lib.imports.dry_run import DryRun, Progress, _no_progress, dry_run
 from lib.imports.reading import Sheet
-
-BATCH = 5000
 
 
 class ImportRefused(ValueError):
@@ -127,12 +126,9 @@ class _Writer:
         return ids
 
     def insert_plain(self, model, rows: list[dict[str, Any]], text_: str) -> None:
-        """Bulk insert (Core executemany, no RETURNING). Scores go through here directly:
-        they are audited with their plan or evaluation."""
-        for start in range(0, len(rows), BATCH):
-            chunk = rows[start : start + BATCH]
-            self.s.execute(insert(model.__table__), chunk)
-            self.step(len(chunk), text_)
+        """Bulk insert (COPY on PostgreSQL, else executemany; no RETURNING). Scores go
+        through here directly: they are audited with their plan or evaluation."""
+        bulk_insert(self.s.connection(), model.__table__, rows, lambda n: self.step(n, text_))
 
     def update(self, model, row_id: int, values: dict[str, Any], before: dict[str, Any]) -> None:
         stmt = update(model.__table__).where(model.__table__.c.id == row_id).values(**values)
@@ -147,8 +143,7 @@ class _Writer:
         self.progress(min(0.1 + 0.85 * self.done / self.total, 0.95), text)
 
     def flush_audit(self) -> int:
-        for start in range(0, len(self.audit), BATCH):
-            self.s.execute(insert(AuditLog.__table__), self.audit[start : start + BATCH])
+        bulk_insert(self.s.connection(), AuditLog.__table__, self.audit)
         return len(self.audit)
 
 

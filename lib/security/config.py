@@ -43,6 +43,21 @@ def session_idle() -> dt.timedelta:
     return dt.timedelta(minutes=min(max(minutes, 1), 12 * 60))
 
 
+DEFAULT_BCRYPT_ROUNDS = 12
+
+
+def bcrypt_rounds() -> int:
+    """bcrypt's cost factor for new hashes: FORLOB_BCRYPT_ROUNDS, default 12 (bcrypt's own
+    default, ~0.25 s a check). The test suite sets 4 so its hundreds of sign-ins are fast;
+    a hash keeps its own factor, so a check always costs what its hash was made with."""
+    raw = os.environ.get("FORLOB_BCRYPT_ROUNDS", "")
+    try:
+        rounds = int(raw) if raw else DEFAULT_BCRYPT_ROUNDS
+    except ValueError:
+        rounds = DEFAULT_BCRYPT_ROUNDS
+    return min(max(rounds, 4), 16)
+
+
 def is_demo_sqlite_file(url: str | None) -> bool:
     """A SQLite file under data/ (where `make run` keeps the demo), nothing else."""
     if not url:

@@ -23,6 +23,7 @@ from db.models import AuditLog, SignInThrottle, User, UserSession
 from lib.domain.access import Scope
 from lib.domain.text import clean_text
 from lib.queries.settings import is_demo
+from lib.security.config import bcrypt_rounds
 
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores (or with bcrypt 5 refuses) anything longer
 
@@ -56,8 +57,8 @@ DEMO_USERNAMES = ("admin", "leder", "sagsbehandler", "jobkonsulent", "mentor", "
 
 
 # Compared against when the username is unknown, so an unknown name costs one bcrypt check
-# like a known one. Same cost factor as real hashes (bcrypt's default, 12).
-_DUMMY_HASH = bcrypt.hashpw(b"no such user", bcrypt.gensalt()).decode()
+# like a known one. Same cost factor as real hashes (lib.security.config.bcrypt_rounds).
+_DUMMY_HASH = bcrypt.hashpw(b"no such user", bcrypt.gensalt(bcrypt_rounds())).decode()
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def hash_password(password: str) -> str:
     raw = password.encode()
     if len(raw) > MAX_PASSWORD_BYTES:
         raise ValueError(PASSWORD_TOO_LONG)
-    return bcrypt.hashpw(raw, bcrypt.gensalt()).decode()
+    return bcrypt.hashpw(raw, bcrypt.gensalt(bcrypt_rounds())).decode()
 
 
 def now_utc() -> dt.datetime:

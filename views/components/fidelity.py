@@ -15,21 +15,31 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from lib.charts.quality import fidelity_chart
-from lib.commands.fidelity import add_requirement, create_round, import_results, save_round_results
+from lib.commands.fidelity import add_requirement, create_round, save_round_results
 from lib.commands.kit import ValidationError
 from lib.documents.exports import MIME
-from lib.documents.fidelity_sheet import parse_import, template_xlsx
 from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.enums import FidelityRole, SurveyRoundKind
-from lib.domain.fidelity import ImportCheck, fmt_pp
+from lib.domain.fidelity import fmt_pp
 from lib.domain.format import fmt_date, fmt_pct
 from lib.domain.text import inert, plain
+from lib.imports.dry_run import DryRun
+from lib.imports.fidelity import (
+    FidelityCheck,
+    FidelityImportRefused,
+    check_upload,
+    import_fidelity,
+    template_xlsx,
+)
+from lib.imports.limits import FileRefused, check_size
 from lib.queries.fidelity import Comparison, Requirement, RoundInfo, comparisons, grid_rows
 from views.components.forms import DATE_FORMAT, confirm_on_next_run
+from views.components.import_section import dry_run_report
 from views.components.layout import empty_state
 from views.components.layout import table as kit_table
 from views.components.runtime import cached_query
+from views.texts import admin as admin_texts
 from views.texts import quality as texts
 
 T = TypeVar("T")
@@ -200,20 +210,48 @@ def new_requirement_form(engine: Engine, scope: Scope) -> None:
 # --------------------------------------------------------------------------- import
 
 
-def checked_upload(data: bytes, filename: str, known: list[str]) -> ImportCheck:
-    """The upload read and checked once: every rerun of the page (each click) reuses the
-    result for the same bytes, name and requirements, kept in this browser session only."""
-    key = hashlib.sha256(data).hexdigest(), filename, tuple(known)
+def checked_upload(engine: Engine, scope: Scope, upload) -> tuple[FidelityCheck, DryRun] | None:
+    """The upload's size checked before its bytes are read, then read and dry-run once:
+    every rerun of the page (each click) reuses the result for the same bytes and name,
+    kept in this browser session only."""
+    try:
+        check_size(upload.size)
+    except FileRefused as exc:
+        st.error(str(exc), icon=":material/block:")
+        return None
+    data = upload.getvalue()
+    key = hashlib.sha256(data).hexdigest(), upload.name
     cached = st.session_state.get("fidelitet_fil_check")
     if cached is not None and cached[0] == key:
         return cached[1]
-    check = parse_import(data, filename, known)
-    st.session_state["fidelitet_fil_check"] = (key, check)
-    return check
+    checked = check_upload(engine, scope, data, upload.name)
+    st.session_state["fidelitet_fil_check"] = (key, checked)
+    return checked
 
 
-def import_section(engine: Engine, scope: Scope, requirements: list[Requirement]) -> None:
-    """A sheet is checked and previewed first; nothing is saved before the user approves."""
+def _preview(check: FidelityCheck) -> None:
+    st.markdown("**Rækkerne, der importeres**")
+    preview = pd.DataFrame(
+        [
+            {
+                "Række": r.line,
+                "Runde": plain(r.round_name),
+                "Type": SurveyRoundKind(r.kind).label,
+                "Dato": fmt_date(r.held_on),
+                "Minimumskrav": plain(r.requirement),
+                "Rolle": FidelityRole(r.role).label,
+                "Andel enige": fmt_pct(r.share),
+                "Besvarelser": r.respondents,
+            }
+            for r in check.rows
+        ]
+    )
+    kit_table(preview)
+
+
+def import_section(engine: Engine, scope: Scope) -> None:
+    """A sheet gets the same dry run as every import (counts, every problem with row and
+    column, the report as xlsx); nothing is saved before the user approves."""
     st.subheader("Importér fra et regneark")
     st.markdown(texts.IMPORT_FORMAT)
     st.download_button(
@@ -225,38 +263,34 @@ def import_section(engine: Engine, scope: Scope, requirements: list[Requirement]
     )
     upload = st.file_uploader("Regneark", type=["xlsx", "csv"], key="fidelitet_fil")
     if upload is None:
+        st.session_state.pop("fidelitet_fil_check", None)
         return
-    check = checked_upload(upload.getvalue(), upload.name, [r.code for r in requirements])
-    if check.errors:
-        st.error(
-            f"Filen har {len(check.errors)} fejl – intet er importeret:\n\n"
-            + "\n".join(f"- {inert(e)}" for e in check.errors[:30]),
-            icon=ERROR_ICON,
-        )
-    if check.rows:
-        preview = pd.DataFrame(
-            [
-                {
-                    "Række": r.line,
-                    "Runde": r.round_name,
-                    "Type": SurveyRoundKind(r.kind).label,
-                    "Dato": fmt_date(r.held_on),
-                    "Minimumskrav": r.requirement,
-                    "Rolle": FidelityRole(r.role).label,
-                    "Andel enige": fmt_pct(r.share),
-                    "Besvarelser": r.respondents,
-                }
-                for r in check.rows
-            ]
-        )
-        kit_table(preview)
-    if check.ok and st.button(
-        f"Importér {len(check.rows)} rækker", type="primary", key="fidelitet_importer"
-    ):
-        save_and_confirm(
-            lambda: import_results(engine, scope, check),
-            lambda summary: (
-                f"Importeret: {summary.inserted} nye og {summary.updated} opdaterede andele"
-                f", {summary.rounds_created} nye runder."
-            ),
-        )
+    checked = checked_upload(engine, scope, upload)
+    if checked is None:
+        return
+    check, result = checked
+    dry_run_report(result, key="fidelitet_kontrol")
+    if check.rows and not result.errors:
+        _preview(check)
+    if check.ok and not result.errors and result.changes:
+        if st.button(
+            f"Importér {len(check.rows)} rækker", type="primary", key="fidelitet_importer"
+        ):
+            _import(engine, scope, check)
+    elif check.ok and not result.errors:
+        st.info(admin_texts.IMPORT_NOTHING_TO_DO, icon=":material/info:")
+
+
+def _import(engine: Engine, scope: Scope, check: FidelityCheck) -> None:
+    try:
+        summary = import_fidelity(engine, scope, check)
+    except FidelityImportRefused as exc:
+        st.session_state.pop("fidelitet_fil_check", None)
+        st.error(f"{exc} Databasen er ændret siden kontrollen; indlæs filen igen.", icon=ERROR_ICON)
+        return
+    st.session_state.pop("fidelitet_fil_check", None)
+    confirm_on_next_run(
+        f"Importeret: {summary.inserted} nye og {summary.updated} opdaterede andele"
+        f", {summary.rounds_created} nye runder."
+    )
+    st.rerun()

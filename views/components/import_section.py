@@ -70,7 +70,9 @@ def checked_upload(engine: Engine) -> tuple[str, dict[str, Sheet], DryRun] | Non
     return name, sheets, result
 
 
-def dry_run_report(result: DryRun) -> None:
+def dry_run_report(result: DryRun, key: str = "import_report") -> None:
+    """The dry run as the importer reads it: counts per sheet, a verdict, every problem with
+    sheet, row, column and value, and the same as an xlsx (shared by every import)."""
     st.markdown("**Hvad importen vil gøre**")
     st.dataframe(counts_frame(result), hide_index=True, width="stretch")
     errors, warnings = len(result.errors), len(result.warnings)
@@ -93,7 +95,7 @@ def dry_run_report(result: DryRun) -> None:
         report_xlsx(result),
         "importkontrol.xlsx",
         "xlsx",
-        key="import_report",
+        key=key,
         width="content",
     )
 
