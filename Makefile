@@ -20,7 +20,7 @@ export UV_NO_PROGRESS := 1
 # cache checks each file's content, so clones and branches can share it.
 export MYPY_CACHE_DIR ?= $(HOME)/.cache/forlobsmonitor/mypy
 
-.PHONY: install migrate seed demo run test lint typecheck format lock chromium libreoffice bench serve-prod clean
+.PHONY: install migrate seed demo run test lint typecheck format lock chromium libreoffice nginx bench serve-prod clean
 
 $(BIN)/uv:
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,12 @@ libreoffice:
 			libreoffice-writer libreoffice-impress poppler-utils fonts-dejavu >/dev/null; \
 	fi
 
+# Debian's nginx for `make serve-prod` and its test (two app processes behind the proxy).
+nginx:
+	@command -v nginx >/dev/null || { echo "Installerer Debians nginx-light ..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light >/dev/null; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -82,7 +88,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install chromium libreoffice lint typecheck
+test: install chromium libreoffice nginx lint typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The page benchmark at M on SQLite (data/bench-m.db, built once); writes bench/results.md.
@@ -94,9 +100,7 @@ bench: install
 # N Streamlit processes behind nginx (Debian's package, installed if missing) on PORT 8500.
 # Set DATABASE_URL (PostgreSQL) and FORLOB_COOKIE_KEY first; see README, "Drift".
 PROCESSES ?= 2
-serve-prod: migrate
-	@command -v nginx >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light >/dev/null; }
+serve-prod: migrate nginx
 	$(BIN)/python -m deploy.serve_prod --processes $(PROCESSES) --port $(or $(PROD_PORT),8500)
 
 clean:

@@ -20,7 +20,13 @@ from lib.security.config import ConfigError, cookie_key
 from lib.security.passwords import password_change_required
 from lib.security.sign_in import retire_demo_users
 from views.components.admin_password import forced_password_change
-from views.components.auth import resolve_user, sign_in_page, sign_out_buttons, sync_cookie
+from views.components.auth import (
+    finish_sso_sign_out,
+    resolve_user,
+    sign_in_page,
+    sign_out_buttons,
+    sync_cookie,
+)
 from views.components.errors import error_boundary
 from views.components.participant_search import participant_search
 from views.components.runtime import get_engine
@@ -326,6 +332,7 @@ def main() -> None:
 
     user = resolve_user(engine, key)
     sync_cookie(key)
+    finish_sso_sign_out()
     unknown = unknown_address()
     if user is None:
         # Every page address shows the sign-in form and keeps its URL, so a copied deep

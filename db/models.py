@@ -268,6 +268,11 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    # Single sign-on (OpenID Connect): the provider's subject identifier once known, else
+    # the e-mail address (lower case) the provider vouches for. Both optional; the role
+    # still comes from `role`, never from the provider.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
 
 
 # --------------------------------------------------------------------------- participants
@@ -827,6 +832,10 @@ class UserSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     user_agent: Mapped[str] = mapped_column(String(300), default="")
+    # A session opened by single sign-on: the SHA-256 of the ID token's issuer, subject,
+    # nonce and issue time. Unique, so one ID token (kept in Streamlit's identity cookie)
+    # opens at most one session: after sign-out or revocation it cannot open another.
+    oidc_marker: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class SignInThrottle(Base):

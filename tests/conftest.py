@@ -321,7 +321,7 @@ def free_port() -> int:
 
 
 class ServedApp:
-    def __init__(self, db_url: str, log_path: Path):
+    def __init__(self, db_url: str, log_path: Path, extra_args: tuple[str, ...] = ()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": db_url, "FORLOB_COOKIE_KEY": TEST_COOKIE_KEY}
@@ -344,6 +344,7 @@ class ServedApp:
                 "false",
                 "--server.fileWatcherType",
                 "none",
+                *extra_args,
             ],
             cwd=ROOT,
             env=env,

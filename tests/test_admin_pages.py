@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from db.engine import make_engine
-from db.models import Agreement, AgreementSlotPeriod, Enrolment, Enterprise, TargetGroup
+from db.models import Agreement, AgreementSlotPeriod, Enrolment, Enterprise, TargetGroup, User
 from lib.commands.users import ensure_admin
 from tests.conftest import ROOT, page_errors
 
@@ -103,6 +103,19 @@ def test_first_day_from_create_admin_to_an_enrolled_participant(fresh):
     assert "sara er oprettet" in successes(at), page_errors(at)
     one_time = at.code[0].value
     assert len(one_time) == 16
+
+    # Single sign-on: the admin records the e-mail the provider vouches for.
+    with engine.connect() as conn:
+        sara_id = conn.scalar(select(User.id).where(User.username == "sara"))
+    at.selectbox(key="admin_user_pick").select(sara_id).run()
+    by_label(at.text_input, "E-mail hos login-tjenesten").input("ikke-en-adresse")
+    at = click(at, "Gem single sign-on")
+    assert any("gyldig e-mailadresse" in str(e.value) for e in at.error)
+    by_label(at.text_input, "E-mail hos login-tjenesten").input("Sara@Kommune.dk")
+    at = click(at, "Gem single sign-on")
+    assert "Single sign-on for sara er gemt" in successes(at), page_errors(at)
+    with engine.connect() as conn:
+        assert conn.scalar(select(User.email).where(User.id == sara_id)) == "sara@kommune.dk"
 
     # The caseworker: the one-time password opens only the forced change.
     at = signed_in("sara", one_time)

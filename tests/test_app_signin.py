@@ -141,3 +141,22 @@ def test_outside_demo_mode_a_missing_cookie_key_stops_the_app(sqlite_url, monkey
     at.run()
     assert any("nøgle til login-cookien" in str(e.value) for e in at.error)
     assert not at.text_input  # no sign-in form
+
+
+def test_the_single_sign_on_button_shows_only_when_auth_is_configured(demo_url, monkeypatch):
+    sso = "Log ind med single sign-on"
+    at = make_app_test(demo_url, monkeypatch)
+    at.run()
+    assert sso not in [b.label for b in at.button]  # the password form alone, the default
+    at = make_app_test(demo_url, monkeypatch)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "c" * 40,
+        "client_id": "forlobsmonitor",
+        "client_secret": "s" * 20,
+        "server_metadata_url": "http://127.0.0.1:9400/.well-known/openid-configuration",
+    }
+    at.run()
+    assert [b.label for b in at.button][:2] == ["Log ind", sso]
+    assert [t.label for t in at.text_input] == ["Brugernavn", "Adgangskode"]
+    assert not page_errors(at)

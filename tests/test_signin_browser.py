@@ -14,6 +14,7 @@ from app import PAGES
 from tests.browser import (
     exceptions_on_page,
     nav_titles,
+    open_each,
     open_path,
     screenshot,
     sign_in,
@@ -40,12 +41,13 @@ def titles_for(role: str) -> list[str]:
 
 
 def test_anonymous_visitor_gets_the_sign_in_form_on_every_page_url(served_demo, page):
-    for spec in PAGES:
-        open_path(page, served_demo.url, spec.url_path)
-        expect(page.get_by_role("button", name="Log ind")).to_be_visible()
-        assert page.url.endswith(f"/{spec.url_path}"), "the deep link must survive"
-        assert page.get_by_role("heading", name=spec.title, exact=True).count() == 0
-        assert nav_titles(page) == []
+    titles = {spec.url_path: spec.title for spec in PAGES}
+    for path, tab in open_each(page, served_demo.url, list(titles)):
+        expect(tab.get_by_role("button", name="Log ind")).to_be_visible()
+        assert tab.url.endswith(f"/{path}"), "the deep link must survive"
+        assert tab.get_by_role("heading", name=titles[path], exact=True).count() == 0
+        assert nav_titles(tab) == []
+    open_path(page, served_demo.url)
     screenshot(page, "log-ind")
 
 

@@ -26,6 +26,7 @@ from db.models import (
 from lib.commands.kit import (
     ValidationError,
     check_date,
+    check_date_range,
     check_text,
     check_version,
     clean_field,
@@ -74,12 +75,16 @@ def enrol(engine: Engine, scope: Scope, data: EnrolmentInput, today: dt.date | N
             errors["planned_weeks"] = "Længden skal være 13 eller 52 uger."
         if data.start_date is None:
             errors["start_date"] = "Vælg en startdato."
+        elif not check_date_range(errors, "start_date", data.start_date):
+            pass
         elif data.status == EnrolmentStatus.ACTIVE and data.start_date > today:
             errors["start_date"] = (
                 "Et aktivt forløb kan ikke starte i fremtiden. Indskriv i visitation, "
                 "eller vælg i dag eller før."
             )
-        if data.referred_on and data.start_date and data.referred_on > data.start_date:
+        if not check_date_range(errors, "referred_on", data.referred_on):
+            pass
+        elif data.referred_on and data.start_date and data.referred_on > data.start_date:
             errors["referred_on"] = "Visitationsdatoen ligger efter startdatoen."
 
         participant: Participant | None = None
@@ -104,7 +109,8 @@ def enrol(engine: Engine, scope: Scope, data: EnrolmentInput, today: dt.date | N
                     "Deltageren har allerede et forløb i visitation eller i gang."
                 )
         else:
-            code, initials = clean_field(data.case_code), clean_field(data.initials)
+            # Initials are stored upper-cased, so they are checked as stored ("ß" -> "SS").
+            code, initials = clean_field(data.case_code), clean_field(data.initials).upper()
             if not code:
                 errors["case_code"] = "Skriv deltagerens sagskode (pseudonym, ikke CPR-nummer)."
             elif looks_like_cpr(code):
@@ -137,7 +143,7 @@ def enrol(engine: Engine, scope: Scope, data: EnrolmentInput, today: dt.date | N
         if participant is None:
             participant = Participant(
                 case_code=code,
-                initials=initials.upper(),
+                initials=initials,
                 target_group_id=data.target_group_id,
                 caseworker_id=data.caseworker_id,
             )
@@ -225,6 +231,8 @@ def extend_enrolment(
         current_end = planned_end(s, e)
         if new_end_date is None:
             errors["new_end_date"] = "Vælg den nye slutdato."
+        elif not check_date_range(errors, "new_end_date", new_end_date):
+            pass
         elif new_end_date <= max(current_end, extended_on):
             errors["new_end_date"] = (
                 f"Den nye slutdato skal ligge efter den nuværende ({fmt_date(current_end)}) "

@@ -143,6 +143,23 @@ def check_name(
         errors[fieldname] = f"Navnet er for langt: højst {limit} tegn."
 
 
+# Every date a form writes lies in this range (the query parameters' bounds too): a year
+# 1 or 9999 typed or pasted by mistake is refused, not stored to break a later
+# calculation (a course's planned end is start + weeks).
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+def check_date_range(errors: dict[str, str], fieldname: str, value: dt.date | None) -> bool:
+    """Within EARLIEST_DATE..LATEST_DATE (None passes: required is checked elsewhere)."""
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        errors[fieldname] = (
+            f"Datoen skal ligge mellem {fmt_date(EARLIEST_DATE)} og {fmt_date(LATEST_DATE)}."
+        )
+        return False
+    return True
+
+
 def check_date(
     errors: dict[str, str],
     fieldname: str,
@@ -159,6 +176,8 @@ def check_date(
     if value is None:
         if required:
             errors[fieldname] = "Vælg en dato."
+        return
+    if not check_date_range(errors, fieldname, value):
         return
     if today is not None and value > today:
         errors[fieldname] = f"Datoen ligger i fremtiden ({fmt_date(value)}). Vælg i dag eller før."

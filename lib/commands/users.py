@@ -20,8 +20,8 @@ from lib.commands.kit import ValidationError
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import Role
 from lib.security.passwords import new_password_hash, one_time_password, password_problem
-from lib.security.sessions import now_utc
-from lib.security.sign_in import user_throttle_key
+from lib.security.sessions import now_utc, session_id_of
+from lib.security.sign_in import audit_event, user_throttle_key
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
@@ -160,8 +160,13 @@ def unlock(engine: Engine, scope: Scope, user_id: int) -> None:
         s.delete(throttle)
 
 
-def change_own_password(engine: Engine, scope: Scope, password: str, repeated: str) -> None:
-    """The signed-in user chooses a password (after a one-time password)."""
+def change_own_password(
+    engine: Engine, scope: Scope, password: str, repeated: str, keep_token: str | None = None
+) -> int:
+    """The signed-in user chooses a password (after a one-time password). Every other
+    session of the user ends in the same transaction (a copied cookie, a forgotten
+    browser); the one holding `keep_token` (this browser's) stays. Returns how many
+    sessions were ended."""
     with write_session(engine, scope.username) as s:
         user = _target(s, scope.user_id)
         errors: dict[str, str] = {}
@@ -174,6 +179,16 @@ def change_own_password(engine: Engine, scope: Scope, password: str, repeated: s
             raise ValidationError(errors)
         user.password_hash = new_password_hash(user.username, password)
         user.must_change_password = False
+        keep = session_id_of(keep_token) if keep_token else None
+        ended = end_sessions_of(s, user.id, keep=keep)
+        audit_event(
+            s.connection(),
+            scope.username,
+            "sessions_revoked",
+            user.id,
+            {"sessioner": ended, "grund": "ny adgangskode", "beholdt": keep is not None},
+        )
+        return ended
 
 
 def ensure_admin(
@@ -221,11 +236,49 @@ def ensure_admin(
         return "reset"
 
 
-def end_sessions_of(session: Session, user_id: int) -> None:
-    """The one place where deactivating a user or resetting a password ends the user's
-    open sessions, in the same transaction as the change: a copied cookie dies with it."""
-    session.execute(
-        update(UserSession)
-        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
-        .values(revoked_at=now_utc())
-    )
+def end_sessions_of(session: Session, user_id: int, keep: str | None = None) -> int:
+    """The one place where deactivating a user or changing or resetting a password ends
+    the user's open sessions, in the same transaction as the change: a copied cookie
+    dies with it. `keep`: the id of a session to leave open (the user's own, when they
+    change their password themselves). Returns how many were ended."""
+    live = (UserSession.user_id == user_id) & UserSession.revoked_at.is_(None)
+    if keep is not None:
+        live = live & (UserSession.id != keep)
+    result = session.execute(update(UserSession).where(live).values(revoked_at=now_utc()))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
+
+
+def set_sign_on_identity(
+    engine: Engine, scope: Scope, user_id: int, email: str, subject: str = ""
+) -> None:
+    """Who this user is at the single sign-on provider: the e-mail address it vouches for
+    and, optionally, its subject identifier (which wins over the e-mail). Empty fields
+    remove them. The user's open sessions end, as the identity that opened them changed."""
+    require_admin(scope)
+    email = email.strip().lower()
+    subject = subject.strip()
+    with write_session(engine, scope.username) as s:
+        user = _target(s, user_id)
+        errors: dict[str, str] = {}
+        if email and (len(email) > 254 or not EMAIL.match(email)):
+            errors["email"] = "Skriv en gyldig e-mailadresse, fx navn@kommune.dk."
+        elif email and s.scalar(
+            select(User.username).where(func.lower(User.email) == email, User.id != user_id)
+        ):
+            errors["email"] = "E-mailadressen hører allerede til en anden bruger."
+        if len(subject) > 255:
+            errors["subject"] = "Subject-id er for langt: højst 255 tegn."
+        elif subject and s.scalar(
+            select(User.username).where(User.oidc_subject == subject, User.id != user_id)
+        ):
+            errors["subject"] = "Subject-id hører allerede til en anden bruger."
+        if errors:
+            raise ValidationError(errors)
+        if (user.email or None, user.oidc_subject or None) == (email or None, subject or None):
+            raise ValidationError({"_form": "Intet at gemme: det er de samme oplysninger."})
+        user.email = email or None
+        user.oidc_subject = subject or None
+        end_sessions_of(s, user.id)

@@ -42,6 +42,8 @@ class UserRow:
     locked_until: dt.datetime | None
     failed_sign_ins: int
     must_change_password: bool
+    email: str | None = None  # single sign-on (lib.security.sso)
+    oidc_subject: str | None = None
 
 
 def users(engine: Engine) -> list[UserRow]:
@@ -57,6 +59,8 @@ def users(engine: Engine) -> list[UserRow]:
             SignInThrottle.blocked_until,
             func.coalesce(SignInThrottle.failures, 0),
             User.must_change_password,
+            User.email,
+            User.oidc_subject,
         )
         .outerjoin(Enterprise, Enterprise.id == User.enterprise_id)
         .outerjoin(

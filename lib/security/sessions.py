@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from db.models import User, UserSession
 from lib.security.config import SESSION_ABSOLUTE, session_idle
@@ -60,19 +60,32 @@ def create_session(
 ) -> str:
     """A new session for a user who has just signed in; returns the token for the cookie."""
     now = now or now_utc()
-    token = secrets.token_urlsafe(TOKEN_BYTES)
     with write_connection(engine) as conn:
-        conn.execute(
-            insert(UserSession).values(
-                id=session_id_of(token),
-                user_id=user.id,
-                created_at=now,
-                last_seen_at=now,
-                expires_at=now + SESSION_ABSOLUTE,
-                revoked_at=None,
-                user_agent=(user_agent or "")[:MAX_USER_AGENT],
-            )
+        return insert_session(conn, user.id, user_agent, now)
+
+
+def insert_session(
+    conn: Connection,
+    user_id: int,
+    user_agent: str,
+    now: dt.datetime,
+    oidc_marker: str | None = None,
+) -> str:
+    """The session row, in the caller's transaction (single sign-on writes its audit
+    event in the same one); returns the token for the cookie."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    conn.execute(
+        insert(UserSession).values(
+            id=session_id_of(token),
+            user_id=user_id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + SESSION_ABSOLUTE,
+            revoked_at=None,
+            user_agent=(user_agent or "")[:MAX_USER_AGENT],
+            oidc_marker=oidc_marker,
         )
+    )
     return token
 
 

@@ -43,6 +43,9 @@ def forced_password_change(engine: Engine, user: SignedInUser) -> None:
         if chosen is not None:
             run_save(
                 FORM,
-                lambda: change_own_password(engine, user.scope, *chosen),
+                # This browser's session stays; every other one of the user ends.
+                lambda: change_own_password(
+                    engine, user.scope, *chosen, keep_token=st.session_state.get("session_token")
+                ),
                 "Din adgangskode er gemt.",
             )

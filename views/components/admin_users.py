@@ -17,6 +17,7 @@ from lib.commands.users import (
     create_user,
     reset_password,
     set_active,
+    set_sign_on_identity,
     unlock,
 )
 from lib.domain.access import Scope
@@ -62,6 +63,7 @@ def user_table(engine: Engine) -> list[UserRow]:
             "Rolle": [Role.label_of(r.role, r.role) for r in rows],
             "Virksomhed": [r.enterprise or "" for r in rows],
             "Status": [_state(r, now) for r in rows],
+            "Single sign-on": [r.email or ("subject-id" if r.oidc_subject else "") for r in rows],
         }
     )
     table(frame)
@@ -162,3 +164,37 @@ def user_actions(scope: Scope, engine: Engine, rows: list[UserRow]) -> None:
         run_save(form, save_reset, f"{row.username} har fået en ny engangsadgangskode.")
     if c3.button("Lås op", key=f"{form}_unlock", icon=":material/lock_open:"):
         run_save(form, lambda: unlock(engine, scope, row.id), f"{row.username} er låst op.")
+    sign_on_identity_form(scope, engine, row)
+
+
+def sign_on_identity_form(scope: Scope, engine: Engine, row: UserRow) -> None:
+    """Who the user is at the single sign-on provider (only used when it is set up)."""
+    form = f"admin_sso_{row.id}"
+    with st.expander("Single sign-on", icon=":material/key:"):
+
+        def fields() -> dict[str, str]:
+            email = st.text_input(
+                "E-mail hos login-tjenesten",
+                value=row.email or "",
+                key=form_key(form, "email"),
+                max_chars=254,
+                help=texts.SSO_EMAIL_HELP,
+            )
+            field_error(form, "email")
+            subject = st.text_input(
+                "Subject-id (valgfrit)",
+                value=row.oidc_subject or "",
+                key=form_key(form, "subject"),
+                max_chars=255,
+                help=texts.SSO_SUBJECT_HELP,
+            )
+            field_error(form, "subject")
+            return {"email": email, "subject": subject}
+
+        values = submit_form(form, "Gem single sign-on", fields, caption=texts.SSO_CAPTION)
+        if values is not None:
+            run_save(
+                form,
+                lambda: set_sign_on_identity(engine, scope, row.id, **values),
+                f"Single sign-on for {row.username} er gemt.",
+            )

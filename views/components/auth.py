@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 
 import streamlit as st
 from extra_streamlit_components.CookieManager import _component_func as _cookie_component
@@ -26,6 +27,7 @@ from lib.security.sessions import (
     token_from_cookie,
 )
 from lib.security.sign_in import SignedInUser, sign_in
+from lib.security.sso import sso_sign_in, token_marker
 from views.components.runtime import get_engine
 
 
@@ -53,6 +55,50 @@ def _served_over_https() -> bool:
 
 def _cookie_from_request() -> str | None:
     return _request_text(lambda: st.context.cookies.get(COOKIE_NAME))
+
+
+# What `st.login` needs in secrets.toml's [auth] section (the "default" provider).
+SSO_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+
+
+def sso_configured() -> bool:
+    """Whether single sign-on (OpenID Connect) is set up in .streamlit/secrets.toml."""
+    try:
+        auth = st.secrets.get("auth")
+    except Exception:  # no secrets.toml at all
+        return False
+    return isinstance(auth, Mapping) and all(auth.get(k) for k in SSO_KEYS)
+
+
+def _sso_claims() -> dict | None:
+    """The ID token's claims from Streamlit's identity cookie, if the person came back
+    from the provider (or still holds the cookie)."""
+    if not sso_configured():
+        return None
+    try:
+        return st.user.to_dict() if st.user.is_logged_in else None
+    except Exception:
+        return None
+
+
+def _sign_in_from_sso(engine: Engine) -> tuple[SignedInUser | None, str | None]:
+    """A session from a fresh ID token, once per token (lib.security.sso)."""
+    claims = _sso_claims()
+    if claims is None:
+        return None, None
+    marker = token_marker(claims)
+    if st.session_state.get("sso_tried") == marker:
+        return None, None
+    st.session_state["sso_tried"] = marker
+    result = sso_sign_in(engine, claims, client=client_address(), user_agent=_user_agent())
+    if result.error:
+        st.session_state["sign_in_error"] = result.error
+    if result.user is None or result.token is None:
+        return None, None
+    st.session_state.update(
+        cookie_pending={"method": "set", "token": result.token}, sign_in_error=None
+    )
+    return result.user, result.token
 
 
 def _forget_session() -> None:
@@ -93,6 +139,19 @@ def on_sign_out(everywhere: bool = False) -> None:
     revoke_session(engine, st.session_state.get("session_token"))
     _forget_session()
     st.session_state["cookie_pending"] = {"method": "delete"}
+    if _sso_claims() is not None:
+        # Streamlit's identity cookie goes too (finish_sso_sign_out), and the provider
+        # is asked to end its session, once the browser has forgotten ours.
+        st.session_state["sso_sign_out"] = True
+
+
+def finish_sso_sign_out() -> None:
+    """After a single sign-on user's sign-out: st.logout clears Streamlit's HttpOnly
+    identity cookie on the server's response and sends the browser to the provider's
+    end-session page (when it has one)."""
+    if st.session_state.get("sso_sign_out") and not st.session_state.get("cookie_pending"):
+        del st.session_state["sso_sign_out"]
+        st.logout()
 
 
 def resolve_user(engine: Engine, key: str) -> SignedInUser | None:
@@ -102,6 +161,8 @@ def resolve_user(engine: Engine, key: str) -> SignedInUser | None:
     if token is None:
         token = token_from_cookie(_cookie_from_request(), key)
     user = resolve_session(engine, token)
+    if user is None:
+        user, token = _sign_in_from_sso(engine)
     if user is None:
         _forget_session()
         return None
@@ -160,6 +221,14 @@ def sign_in_page() -> None:
                 autocomplete="current-password",
             )
             st.form_submit_button("Log ind", type="primary", on_click=on_sign_in, width="stretch")
+        if sso_configured() and st.button(
+            "Log ind med single sign-on",
+            key="sso_sign_in_button",
+            icon=":material/key:",
+            width="stretch",
+            help="Log ind med din konto hos kommunens login-tjeneste (OpenID Connect).",
+        ):
+            st.login()
         if st.session_state.get("sign_in_error"):
             st.error(st.session_state["sign_in_error"], icon=":material/lock:")
         if demo:

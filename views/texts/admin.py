@@ -76,3 +76,16 @@ IMPORT_LIMITS = (
 )
 IMPORT_NOTHING_TO_DO = "Intet at importere: alt i filen findes allerede i databasen."
 ACCEPT_WARNINGS = "Jeg har læst advarslerne og vil importere alligevel"
+
+SSO_CAPTION = (
+    "Bruges kun, når single sign-on (OpenID Connect) er sat op. Rollen kommer altid herfra, "
+    "aldrig fra login-tjenesten. At gemme afslutter brugerens åbne sessioner."
+)
+SSO_EMAIL_HELP = (
+    "Den e-mailadresse, kommunens login-tjeneste bekræfter for personen. Tom: ingen single "
+    "sign-on på e-mail."
+)
+SSO_SUBJECT_HELP = (
+    "Login-tjenestens faste id for personen (claim 'sub'). Går forud for e-mailadressen, så "
+    "en ændret e-mail ikke flytter adgangen."
+)
