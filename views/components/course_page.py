@@ -19,7 +19,7 @@ from lib.domain.text import inert
 from lib.queries.catalogue import catalogue
 from lib.queries.course_timeline import CourseTimeline, course_timeline, find_courses
 from views.components import forms
-from views.components.layout import empty_state, kpi
+from views.components.layout import empty_state, kpi, table
 from views.components.runtime import cached_query
 from views.components.url import query_param_int
 from views.texts import course as texts
@@ -257,4 +257,4 @@ def _correct_outcome_form(scope: Scope, engine: Engine, tl: CourseTimeline) -> N
 def _table(frame: pd.DataFrame, max_rows: int = 25) -> None:
     """The whole list up to `max_rows` rows without an inner scroll, then scrolling."""
     height = 38 + 35 * min(len(frame), max_rows)
-    st.dataframe(frame, hide_index=True, width="stretch", height=height)
+    table(frame, height=height)

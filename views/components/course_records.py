@@ -35,7 +35,7 @@ from views.components.forms import (
     text_area_field,
     yes_no_field,
 )
-from views.components.layout import empty_state
+from views.components.layout import empty_state, table
 from views.components.runtime import cached_query
 from views.texts import entry as texts
 
@@ -62,7 +62,7 @@ def course_records(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
 def meeting_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
     found = cached_query(meetings, scope, row.id)
     if found:
-        st.dataframe(
+        table(
             pd.DataFrame(
                 {
                     "Planlagt": [fmt_date(m.planned_on) for m in found],
@@ -75,8 +75,6 @@ def meeting_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
                     "Ved evaluering": [YES_NO[m.with_evaluation] for m in found],
                 }
             ),
-            hide_index=True,
-            width="stretch",
         )
     else:
         st.caption(texts.NO_MEETINGS)
@@ -154,7 +152,7 @@ def _record_meeting_form(scope: Scope, engine: Engine, row: EnrolmentRow, planne
 
 def deliverable_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
     due = cached_query(deliverables_due, scope, row.id)
-    st.dataframe(
+    table(
         pd.DataFrame(
             {
                 "Leverance": [d.label for d in due],
@@ -162,8 +160,6 @@ def deliverable_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None
                 "Modtaget": [fmt_date(d.received_on, "Ikke modtaget") for d in due],
             }
         ),
-        hide_index=True,
-        width="stretch",
     )
     open_ones = {n: d for n, d in enumerate(due) if d.received_on is None}
     if not open_ones:
@@ -208,7 +204,7 @@ def deliverable_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None
 def pause_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
     found = cached_query(pauses, scope, row.id)
     if found:
-        st.dataframe(
+        table(
             pd.DataFrame(
                 {
                     "Årsag": [PauseKind.label_of(p.kind) for p in found],
@@ -218,8 +214,6 @@ def pause_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
                     "Begrundelse": [p.reason for p in found],
                 }
             ),
-            hide_index=True,
-            width="stretch",
         )
     else:
         empty_state(texts.NO_PAUSES)
@@ -259,15 +253,13 @@ def pause_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
 def certificate_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
     found = cached_query(certificates, scope, row.id)
     if found:
-        st.dataframe(
+        table(
             pd.DataFrame(
                 {
                     "Bevis": [c.label for c in found],
                     "Opnået": [fmt_date(c.obtained_on) for c in found],
                 }
             ),
-            hide_index=True,
-            width="stretch",
         )
     else:
         st.caption(texts.NO_CERTIFICATES)

@@ -55,6 +55,7 @@ from views.components.forms import (
     text_area_field,
     yes_no_field,
 )
+from views.components.layout import table as kit_table
 from views.components.runtime import cached_query
 from views.texts import entry as texts
 
@@ -420,7 +421,7 @@ def earlier_evaluations(
             "Skrevet af": [e.created_by for e in earlier],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    kit_table(table)
     with st.expander(
         "Ret en tidligere evaluering", expanded=bool(st.session_state.get("eval_fix"))
     ):
