@@ -604,7 +604,7 @@ def _gather_all(
     return out
 
 
-_NO_SUB_GOALS = SubGoalProgress(0, 0, 0, 0, 0, 0, 0, 0)
+_NO_SUB_GOALS = SubGoalProgress(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
 
 _DELIVERABLE_STATUS = (
