@@ -220,6 +220,7 @@ class Generator:
                 evaluated_on=day,
                 goal_progress=rng.choice(GOAL_PROGRESS),
                 sub_goals_need_adjusting=rng.random() < 0.2,
+                written_with_participant=rng.random() < 0.8,
                 notes="",
             )
             for p in params:

@@ -157,12 +157,16 @@ def measure_page(
     role: str,
     counter: StatementCounter,
     warm_runs: int = WARM_RUNS,
+    at=None,
 ) -> PageResult:
+    """One page's cold and warm runs. `at`: an AppTest already signed in as `role` (one
+    per role is enough: each page starts cold from cleared caches), else a new one."""
     import streamlit as st
 
     result = PageResult(path, title, role)
-    at, _user = signed_in_app(url, USERS[role])
-    at.run()
+    if at is None:
+        at, _user = signed_in_app(url, USERS[role])
+        at.run()
     st.cache_data.clear()
     at.switch_page(path)
     with recording_queries() as calls, counter.counting() as n:
@@ -273,10 +277,12 @@ def _run_pages(
     base = floors(url)
     log(f"floors: {base}")
     for role in roles:
+        at, _user = signed_in_app(url, USERS[role])
+        at.run()
         for path, title in pages_for(role):
             if only and not any(o in path for o in only):
                 continue
-            r = measure_page(url, path, title, role, counter, warm_runs)
+            r = measure_page(url, path, title, role, counter, warm_runs, at)
             if first:
                 r.first, r.peak_rss_mb = first_run(url, path, role)
             log(

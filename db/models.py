@@ -481,10 +481,12 @@ class Evaluation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"))
     evaluated_on: Mapped[dt.date] = mapped_column(Date)
-    goal_progress: Mapped[str] = mapped_column(String(20), default="unchanged")
-    sub_goals_need_adjusting: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The three answers are None when nobody gave them (an imported evaluation): never
+    # a default, so no measure counts an answer nobody gave.
+    goal_progress: Mapped[str | None] = mapped_column(String(20))
+    sub_goals_need_adjusting: Mapped[bool | None] = mapped_column(Boolean)
     notes: Mapped[str] = mapped_column(Text, default="")
-    written_with_participant: Mapped[bool] = mapped_column(Boolean, default=True)
+    written_with_participant: Mapped[bool | None] = mapped_column(Boolean)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()

@@ -107,3 +107,29 @@ PAGES = sorted((ROOT / "views").glob("*.py"))
 def test_page_scripts_are_short(path):
     lines = len(path.read_text().splitlines())
     assert lines <= MAX_PAGE_LINES, f"{path.name} has {lines} lines; move sections to components"
+
+
+# Tables are drawn by the page kit (views.components.layout.table), which puts "Hent Excel"
+# and "Hent CSV" under each (issue 12). Not tables of data, so without downloads: the
+# stale-edit notice's newest values, and the import's dry run (its control report is its
+# own download).
+KIT = {"views/components/layout.py"}
+NOT_DATA_TABLES = {"views/components/forms.py", "views/components/import_section.py"}
+
+
+def test_the_page_kit_draws_every_table():
+    drawn_directly = []
+    for path in sorted((ROOT / "views").glob("**/*.py")):
+        rel = str(path.relative_to(ROOT))
+        if rel in KIT | NOT_DATA_TABLES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("dataframe", "table")
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "st"
+            ):
+                drawn_directly.append(f"{rel}:{node.lineno}")
+    assert drawn_directly == [], "draw tables with views.components.layout.table"

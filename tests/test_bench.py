@@ -31,9 +31,9 @@ from lib.queries.quality import frequency_changes
 from tests.conftest import scope_for
 
 MAX_STATEMENTS = 50
-# The committee pages build their report per agreement in lib/documents/report.py (about
-# 30 statements per agreement, issue 15; the committee work owns that module): bounded per
-# agreement here, which still fails on any per-participant query.
+# The committee pages build their report in lib/documents/report.py: a fixed number of
+# statements for any number of agreements (tests/test_report.py holds that); the
+# allowance per agreement here is slack, and still fails on any per-participant query.
 REPORT_PAGES = {"Præsentation", "Evalueringsrapport"}
 PER_AGREEMENT = 40
 # Forløb, Plan and Evaluering show one chosen course (its history, plan, sub-goals and

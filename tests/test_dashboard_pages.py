@@ -161,3 +161,36 @@ def test_every_dashboard_table_has_excel_and_csv_downloads(app_for):
     assert tables >= 1
     assert labels.count("Hent Excel") >= tables and labels.count("Hent CSV") >= tables
     assert any('aria-label="Download as CSV"' in m.value for m in at.markdown)
+
+
+# The demo user who opens each page in the walk below: a manager where a manager may, else
+# the admin (admin pages), else a caseworker (pages of one's own caseload).
+WALKER = {"leder": "leder", "admin": "admin", "sagsbehandler": "sagsbehandler"}
+
+
+def test_every_table_on_every_page_has_excel_and_csv_downloads(app_for):
+    """Walks every page of the navigation (tests/test_architecture.py holds that the page
+    kit is the only st.dataframe): each table drawn gets "Hent Excel" and "Hent CSV"
+    with its own key, and the walk does see the tables that lacked them (Revisionslog,
+    Adgangslog, Kvalitet, Fidelitet, Mine resultater)."""
+    from app import PAGES
+
+    apps: dict[str, object] = {}
+    with_tables = set()
+    for spec in PAGES:
+        username = next(WALKER[r] for r in ("leder", "admin", "sagsbehandler") if r in spec.roles)
+        at = apps.get(username) or apps.setdefault(username, app_for(username))
+        at.switch_page(spec.path).run(timeout=60)
+        assert page_errors(at) == [], (spec.title, page_errors(at))
+        # Tables shown, not grids to type in (st.data_editor: its editing mode is set).
+        tables = sum(1 for d in at.dataframe if d.proto.editing_mode == 0)
+        labels = [b.proto.label for b in at.get("download_button")]
+        assert labels.count("Hent Excel") >= tables, (spec.title, tables, labels)
+        assert labels.count("Hent CSV") >= tables, (spec.title, tables, labels)
+        keys = [b.proto.id for b in at.get("download_button")]
+        assert len(keys) == len(set(keys)), spec.title
+        if tables:
+            with_tables.add(spec.title)
+    assert {"Revisionslog", "Adgangslog", "Kvalitet", "Fidelitet", "Mine resultater"} <= (
+        with_tables
+    ), with_tables

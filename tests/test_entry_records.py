@@ -390,6 +390,27 @@ def test_sub_goal_measures_count_the_latest_evaluation(db):
     assert after.reached >= before.reached + 1
 
 
+def test_an_unanswered_question_is_left_out_of_its_share(db):
+    """An evaluation without the answers (imported, or from before the questions) is in
+    no n: it neither lowers nor raises 'nærmer sig målet' or 'delmål skal justeres'."""
+    from sqlalchemy import update
+
+    from db.models import Evaluation
+    from lib.domain.period import Filters, default_period
+    from lib.queries.sub_goals import sub_goal_progress
+
+    leder = scope_for(db, "leder")
+    f = Filters(*default_period())
+    before = sub_goal_progress(db, leder, f)
+    assert before.goal_answered == before.evaluations > 0  # the demo answers every one
+    with db.begin() as conn:
+        conn.execute(update(Evaluation).values(goal_progress=None, sub_goals_need_adjusting=None))
+    blank = sub_goal_progress(db, leder, f)
+    assert blank.evaluations == before.evaluations
+    assert (blank.goal_answered, blank.adjust_answered, blank.closer, blank.to_adjust) == (0,) * 4
+    assert blank.closer_share is None and blank.adjust_share is None  # shown as "–", not 0 %
+
+
 def test_certificates_are_counted_from_the_records(db):
     from lib.domain.period import Filters, default_period
     from lib.queries.outcomes import certificates as counted

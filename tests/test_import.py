@@ -109,6 +109,16 @@ def test_known_figures_import_and_show_on_overblik(admin, monkeypatch):
         ).all()
     assert len(audited) == 8
     assert all(u == "anne" and "aftaler og forløb.xlsx" in (a or "") for u, a in audited)
+    # The sheet holds scores only: the evaluation's questions stay unanswered.
+    with engine.connect() as conn:
+        answers = conn.execute(
+            select(
+                Evaluation.goal_progress,
+                Evaluation.sub_goals_need_adjusting,
+                Evaluation.written_with_participant,
+            )
+        ).all()
+    assert [tuple(a) for a in answers] == [(None, None, None)] * 4
 
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("FORLOB_COOKIE_KEY", "test-cookie-key-of-at-least-32-bytes-0123456789")

@@ -323,3 +323,37 @@ def test_docx_and_pptx_open_again_with_figures_text_and_images(report_setup):
         assert texts[0] == chart.title
         assert any("Kilde: Forløbsmonitor" in t for t in texts)
         assert sum(1 for s in slide.shapes if s.shape_type == 13) == 1  # one picture
+
+
+def test_report_statements_do_not_grow_with_the_agreements(sqlite_engine):
+    """Each figure of the report is one statement for all chosen agreements (grouped by
+    agreement), never one per agreement: building it for one agreement and for six sends
+    the same number of SQL statements, for a manager and (scope as a join) a caseworker."""
+    from sqlalchemy import event, select
+
+    from bench.generate import Size, generate
+    from db.models import Agreement
+
+    generate(sqlite_engine, Size("T6", 6, 60, 4.0, 2, 3))
+    with sqlite_engine.connect() as conn:
+        ids = list(conn.scalars(select(Agreement.id).order_by(Agreement.id)))
+    assert len(ids) == 6
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(sqlite_engine, "before_cursor_execute", count)
+    try:
+        for username in ("leder", "sagsbehandler"):
+            scope = scope_for(sqlite_engine, username)
+            sent = {}
+            for chosen in (ids[:1], ids):
+                statements.clear()
+                report = build_report(sqlite_engine, scope, default_period(), chosen)
+                assert [a.agreement_id for a in report.agreements] == chosen
+                sent[len(chosen)] = len(statements)
+            assert sent[1] == sent[6], (username, sent)
+            assert sent[6] <= 45, (username, sent)
+    finally:
+        event.remove(sqlite_engine, "before_cursor_execute", count)

@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import json
 import re
+import threading
 import unicodedata
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -110,6 +111,21 @@ def captioned(chart: TopLevelChart, title: str, lines: list[str]) -> TopLevelCha
 
 def chart_svg(chart: TopLevelChart) -> bytes:
     return spec_svg(json.dumps(chart_spec(chart)))
+
+
+_warmed = threading.Event()
+
+
+def warm_up_renderer() -> None:
+    """Start vl-convert's engine in the background, once per process: its first
+    conversion takes about a second (the JavaScript runtime starting), which a page that
+    offers chart downloads or the committee documents would otherwise add to the first
+    click. Later conversions wait for it rather than start a second one."""
+    if _warmed.is_set():
+        return
+    _warmed.set()
+    spec = '{"data":{"values":[{"x":1}]},"mark":"bar","encoding":{"x":{"field":"x","type":"quantitative"}}}'
+    threading.Thread(target=vlc.vegalite_to_png, args=(spec,), daemon=True).start()
 
 
 def spec_png(spec_json: str, scale: float = 2.0) -> bytes:

@@ -57,14 +57,19 @@ from lib.domain.suppression import (
     share_note,
     suppress_counts,
 )
-from lib.queries.compliance import GroupCompliance, compliance, deliverables_by_kind
+from lib.queries.compliance import GroupCompliance, compliance, deliverables_by_agreement
 from lib.queries.filters import overlaps_period
 from lib.queries.occupancy import occupancy_on
-from lib.queries.outcomes import certificates, outcome_totals
-from lib.queries.progression import overall_change, parameter_changes, parameters, score_levels
+from lib.queries.outcomes import certificates_by_agreement, outcome_totals_by_agreement
+from lib.queries.progression import (
+    AgreementProgression,
+    parameters,
+    progression_by_agreement,
+    score_levels,
+)
 from lib.queries.report_texts import load_texts
 from lib.queries.scope import agreement_clause, enrolment_clause
-from lib.queries.sub_goals import SubGoalProgress, sub_goal_progress
+from lib.queries.sub_goals import SubGoalProgress, sub_goal_progress_by_agreement
 
 SOURCE = "Kilde: Forløbsmonitor (jobcentrets registreringer)"
 
@@ -398,10 +403,11 @@ def _agreements(
 
 
 def _course_dates(
-    engine: Engine, scope: Scope, agreement_id: int, period: Period, as_of: dt.date
-) -> list[_Course]:
-    """Per course overlapping the period: start, end, baseline plan day and whether it
-    was made with the participant, number of plan versions by the day of counting."""
+    engine: Engine, scope: Scope, agreement_ids: Sequence[int], period: Period, as_of: dt.date
+) -> dict[int, list[_Course]]:
+    """Per agreement, per course overlapping the period: start, end, baseline plan day and
+    whether it was made with the participant, number of plan versions by the day of
+    counting. One statement for all the agreements."""
     baseline = (
         select(Plan.enrolment_id, Plan.created_on, Plan.made_with_participant)
         .where(Plan.version_no == 1)
@@ -415,6 +421,7 @@ def _course_dates(
     )
     stmt = (
         select(
+            Enrolment.agreement_id,
             Enrolment.start_date,
             Enrolment.end_date,
             baseline.c.created_on,
@@ -424,16 +431,24 @@ def _course_dates(
         .outerjoin(baseline, baseline.c.enrolment_id == Enrolment.id)
         .outerjoin(versions, versions.c.enrolment_id == Enrolment.id)
         .where(
-            Enrolment.agreement_id == agreement_id,
+            Enrolment.agreement_id.in_(agreement_ids),
             enrolment_clause(scope),
-            overlaps_period(period.filters(agreement_id), as_of),
+            overlaps_period(_filters(period, agreement_ids), as_of),
         )
+        .order_by(Enrolment.agreement_id, Enrolment.id)
     )
+    out: dict[int, list[_Course]] = {}
     with engine.connect() as conn:
-        return [
-            _Course(start, end, baseline_on, made_with, int(n))
-            for start, end, baseline_on, made_with, n in conn.execute(stmt)
-        ]
+        for agreement_id, start, end, baseline_on, made_with, n in conn.execute(stmt):
+            out.setdefault(agreement_id, []).append(
+                _Course(start, end, baseline_on, made_with, int(n))
+            )
+    return out
+
+
+def _filters(period: Period, agreement_ids: Sequence[int]) -> Filters:
+    """The dashboards' filter for the chosen agreements over the period."""
+    return Filters(period.start, period.end, tuple(agreement_ids))
 
 
 def _in_period(
@@ -442,28 +457,16 @@ def _in_period(
     return and_(column >= period.start, column <= as_of)
 
 
-def _scoped_enrolments(scope: Scope, agreement_id: int) -> Select[int]:
-    return select(Enrolment.id).where(
-        Enrolment.agreement_id == agreement_id, enrolment_clause(scope)
-    )
-
-
-def progression_by_parameter(
-    engine: Engine, scope: Scope, agreement_id: int, period: Period, today: dt.date
+def progression_rows(
+    found: AgreementProgression | None, params: Sequence[tuple[int, str, str]]
 ) -> list[ProgressionRow]:
-    """Per parameter: n participants with a baseline score and a later evaluation score
-    by the day of counting, mean baseline, mean latest and mean change; then a last row
-    'Alle parametre' over participants. The Progression dashboard's figures
-    (lib.queries.progression) for the agreement and period."""
-    f = period.filters(agreement_id)
-    found = {
-        c.parameter_id: c
-        for c in parameter_changes(engine, scope, f, today)
-        if c.sub_element_id is None
-    }
+    """Question 6 per parameter, then a last row 'Alle parametre' over participants: n
+    participants with a baseline score and a later evaluation score by the day of
+    counting, mean baseline, mean latest and mean change. The Progression dashboard's
+    figures (lib.queries.progression) for the agreement and period."""
     rows = []
-    for parameter_id, code, label in parameters(engine):
-        c = found.get(parameter_id)
+    for parameter_id, code, label in params:
+        c = found.by_parameter.get(parameter_id) if found else None
         rows.append(
             ProgressionRow(
                 code=code,
@@ -474,15 +477,15 @@ def progression_by_parameter(
                 change=c.mean_change if c else None,
             )
         )
-    overall = overall_change(engine, scope, f, today)
+    overall = found.overall if found else None
     rows.append(
         ProgressionRow(
             code=ALL_PARAMETERS,
             label="Alle parametre",
-            n=overall.n,
-            baseline=overall.mean_baseline,
-            latest=overall.mean_latest,
-            change=overall.mean_change,
+            n=overall.n if overall else 0,
+            baseline=overall.mean_baseline if overall else None,
+            latest=overall.mean_latest if overall else None,
+            change=overall.mean_change if overall else None,
         )
     )
     return rows
@@ -512,66 +515,96 @@ class _Raw:
     sub_goals: SubGoalProgress | None = None  # q6's second part (lib.queries.sub_goals)
 
 
-def _gather(
+def _per_agreement(engine: Engine, stmt: Select) -> dict[int, int]:
+    with engine.connect() as conn:
+        return {agreement_id: int(n or 0) for agreement_id, n in conn.execute(stmt)}
+
+
+def _gather_all(
     engine: Engine,
     scope: Scope,
-    a: Agreement,
+    agreements: Sequence[Agreement],
     period: Period,
     as_of: dt.date,
     today: dt.date,
-    follow_up: GroupCompliance,
-) -> _Raw:
-    (row,) = occupancy_on(engine, scope, as_of, [a.id], today)
-    courses = _course_dates(engine, scope, a.id, period, as_of)
-    found = deliverables_by_kind(engine, scope, period.filters(a.id), today)
-    with engine.connect() as conn:
-        started = conn.scalar(
-            select(func.count()).where(
-                Enrolment.agreement_id == a.id,
-                enrolment_clause(scope),
-                Enrolment.status != EnrolmentStatus.REFERRAL,
-                _in_period(period, as_of, Enrolment.start_date),
-            )
+    follow_up: dict[int, GroupCompliance],
+) -> dict[int, _Raw]:
+    """What the queries give for each chosen agreement: one statement per figure for all
+    the agreements (grouped by agreement), never one per agreement."""
+    if not agreements:
+        return {}
+    ids = [a.id for a in agreements]
+    f = _filters(period, ids)
+    occupancy = {r.agreement_id: r for r in occupancy_on(engine, scope, as_of, ids, today)}
+    courses = _course_dates(engine, scope, ids, period, as_of)
+    deliverables = deliverables_by_agreement(engine, scope, f, today)
+    progression = progression_by_agreement(engine, scope, f, today)
+    params = parameters(engine)
+    certs = certificates_by_agreement(engine, scope, f)
+    outcomes = outcome_totals_by_agreement(engine, scope, f)
+    sub_goals = sub_goal_progress_by_agreement(engine, scope, f, today)
+    scoped = and_(Enrolment.agreement_id.in_(ids), enrolment_clause(scope))
+    started = _per_agreement(
+        engine,
+        select(Enrolment.agreement_id, func.count())
+        .where(
+            scoped,
+            Enrolment.status != EnrolmentStatus.REFERRAL,
+            _in_period(period, as_of, Enrolment.start_date),
         )
-        written_with, written_total = conn.execute(
-            select(
-                func.coalesce(func.sum(case((Evaluation.written_with_participant, 1), else_=0)), 0),
-                func.count(),
-            ).where(
-                Evaluation.enrolment_id.in_(_scoped_enrolments(scope, a.id)),
-                _in_period(period, as_of, Evaluation.evaluated_on),
-            )
-        ).one()
-        extended = conn.scalar(
-            select(func.count(func.distinct(Extension.enrolment_id))).where(
-                Extension.enrolment_id.in_(_scoped_enrolments(scope, a.id)),
-                _in_period(period, as_of, Extension.extended_on),
-            )
-        )
-    return _Raw(
-        occupancy_in_use=row.in_use,
-        occupancy_referral=row.in_referral,
-        free=row.free,
-        courses=courses,
-        plans=_by_status(follow_up.plans),
-        evaluations=_by_status(follow_up.evaluations),
-        evaluations_held=follow_up.evaluations_held,
-        meetings_held=follow_up.meetings_held,
-        caseworker_present=follow_up.caseworker_present,
-        written_with=int(written_with),
-        written_total=int(written_total),
-        deliverables={kind: found.get(kind, rules.Tally()) for kind in DeliverableKind},
-        progression=progression_by_parameter(engine, scope, a.id, period, today),
-        certificates=[
-            (name, int(n)) for _a, name, n in certificates(engine, scope, period.filters(a.id))
-        ],
-        outcomes=[
-            (label, int(n)) for label, n in outcome_totals(engine, scope, period.filters(a.id))
-        ],
-        started=int(started or 0),
-        extended=int(extended or 0),
-        sub_goals=sub_goal_progress(engine, scope, period.filters(a.id), today),
+        .group_by(Enrolment.agreement_id),
     )
+    written: dict[int, tuple[int, int]] = {}
+    with engine.connect() as conn:
+        for agreement_id, with_participant, total in conn.execute(
+            select(
+                Enrolment.agreement_id,
+                func.coalesce(
+                    func.sum(case((Evaluation.written_with_participant.is_(True), 1), else_=0)), 0
+                ),
+                func.count(),
+            )
+            .join(Enrolment, Enrolment.id == Evaluation.enrolment_id)
+            .where(scoped, _in_period(period, as_of, Evaluation.evaluated_on))
+            .group_by(Enrolment.agreement_id)
+        ):
+            written[agreement_id] = (int(with_participant), int(total))
+    extended = _per_agreement(
+        engine,
+        select(Enrolment.agreement_id, func.count(func.distinct(Extension.enrolment_id)))
+        .join(Enrolment, Enrolment.id == Extension.enrolment_id)
+        .where(scoped, _in_period(period, as_of, Extension.extended_on))
+        .group_by(Enrolment.agreement_id),
+    )
+    out = {}
+    for a in agreements:
+        row = occupancy[a.id]
+        g = follow_up.get(a.id) or GroupCompliance(a.id, a.name)
+        found = deliverables.get(a.id, {})
+        out[a.id] = _Raw(
+            occupancy_in_use=row.in_use,
+            occupancy_referral=row.in_referral,
+            free=row.free,
+            courses=courses.get(a.id, []),
+            plans=_by_status(g.plans),
+            evaluations=_by_status(g.evaluations),
+            evaluations_held=g.evaluations_held,
+            meetings_held=g.meetings_held,
+            caseworker_present=g.caseworker_present,
+            written_with=written.get(a.id, (0, 0))[0],
+            written_total=written.get(a.id, (0, 0))[1],
+            deliverables={kind: found.get(kind, rules.Tally()) for kind in DeliverableKind},
+            progression=progression_rows(progression.get(a.id), params),
+            certificates=certs.get(a.id, []),
+            outcomes=outcomes.get(a.id, []),
+            started=started.get(a.id, 0),
+            extended=extended.get(a.id, 0),
+            sub_goals=sub_goals.get(a.id) or _NO_SUB_GOALS,
+        )
+    return out
+
+
+_NO_SUB_GOALS = SubGoalProgress(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
 
 _DELIVERABLE_STATUS = (
@@ -645,13 +678,16 @@ def _counts(a: Agreement, raw: _Raw, as_of: dt.date) -> _Counts:
         c.add("sg_open", g.goals - g.reached)
         c.add("sg_goals", g.goals)
         c.total("sg_goals", ["sg_reached", "sg_open"])
-        c.add("sg_closer", g.closer)
-        c.add("sg_not_closer", g.evaluations - g.closer)
-        c.add("sg_adjust", g.to_adjust)
-        c.add("sg_keep", g.evaluations - g.to_adjust)
+        # Each answer's n is the evaluations that answered it (unanswered is neither).
         c.add("sg_n", g.evaluations)
-        c.total("sg_n", ["sg_closer", "sg_not_closer"])
-        c.total("sg_n", ["sg_adjust", "sg_keep"])
+        c.add("sg_closer", g.closer)
+        c.add("sg_not_closer", g.goal_answered - g.closer)
+        c.add("sg_goal_n", g.goal_answered)
+        c.total("sg_goal_n", ["sg_closer", "sg_not_closer"])
+        c.add("sg_adjust", g.to_adjust)
+        c.add("sg_keep", g.adjust_answered - g.to_adjust)
+        c.add("sg_adjust_n", g.adjust_answered)
+        c.total("sg_adjust_n", ["sg_adjust", "sg_keep"])
     # q7: ended courses by outcome, with their total; extensions.
     for i, (_label, n) in enumerate(raw.outcomes):
         c.add(f"out_{i}", n)
@@ -909,14 +945,26 @@ def _sub_goal_sentences(ledger: Ledger) -> list[str]:
             f"Ved den seneste evaluering var {fmt_pct(reached)} af delmålene opnået "
             f"(n = {fmt_int(ledger.count('sg_goals'))} delmål)."
         )
-    closer = ledger.share("sg_closer", "sg_n")
-    adjust = ledger.share("sg_adjust", "sg_n")
-    if closer is not None and adjust is not None:
+    closer = ledger.share("sg_closer", "sg_goal_n")
+    adjust = ledger.share("sg_adjust", "sg_adjust_n")
+    goal_n, adjust_n = ledger.count("sg_goal_n"), ledger.count("sg_adjust_n")
+    if closer is not None and adjust is not None and goal_n == adjust_n:
         out.append(
             f"{fmt_pct(closer)} af forløbene nærmer sig det langsigtede mål, og for "
-            f"{fmt_pct(adjust)} skal delmålene justeres (n = {fmt_int(ledger.count('sg_n'))} "
-            "forløb med en evaluering i perioden)."
+            f"{fmt_pct(adjust)} skal delmålene justeres (n = {fmt_int(goal_n)} forløb, "
+            "hvor den seneste evaluering besvarer spørgsmålene)."
         )
+    else:
+        if closer is not None:
+            out.append(
+                f"{fmt_pct(closer)} af forløbene nærmer sig det langsigtede mål "
+                f"(n = {fmt_int(goal_n)} forløb med svar)."
+            )
+        if adjust is not None:
+            out.append(
+                f"For {fmt_pct(adjust)} af forløbene skal delmålene justeres "
+                f"(n = {fmt_int(adjust_n)} forløb med svar)."
+            )
     return out
 
 
@@ -969,18 +1017,13 @@ def withheld_sentence(threshold: int, few_people: bool) -> str:
 
 
 def _agreement_report(
-    engine: Engine,
-    scope: Scope,
     a: Agreement,
     enterprise: str,
     groups: list[str],
-    period: Period,
     as_of: dt.date,
     threshold: int,
-    today: dt.date,
-    follow_up: GroupCompliance,
+    raw: _Raw,
 ) -> AgreementReport:
-    raw = _gather(engine, scope, a, period, as_of, today, follow_up)
     counts = _counts(a, raw, as_of)
     ledger = suppress_counts(
         counts.values, counts.relations, threshold, public=["slots"], not_people=["free"]
@@ -1086,21 +1129,15 @@ def build_report(
     chosen = _agreements(engine, scope, agreement_ids)
     # Follow-up for all chosen agreements in one pass (the Opfølgning dashboard's query),
     # not one per agreement.
-    everyone = Filters(period.start, period.end, tuple(a.id for a, _e, _g in chosen))
-    follow_up = {g.key: g for g in compliance(engine, scope, everyone, today).by_agreement if g.key}
+    everyone = _filters(period, [a.id for a, _e, _g in chosen])
+    follow_up = (
+        {g.key: g for g in compliance(engine, scope, everyone, today).by_agreement if g.key}
+        if chosen
+        else {}
+    )
+    raw = _gather_all(engine, scope, [a for a, _e, _g in chosen], period, as_of, today, follow_up)
     agreements = [
-        _agreement_report(
-            engine,
-            scope,
-            a,
-            enterprise,
-            groups,
-            period,
-            as_of,
-            threshold,
-            today,
-            follow_up.get(a.id) or GroupCompliance(a.id, a.name),
-        )
+        _agreement_report(a, enterprise, groups, as_of, threshold, raw[a.id])
         for a, enterprise, groups in chosen
     ]
     texts = load_texts(engine, period, [a.agreement_id for a in agreements])

@@ -80,3 +80,10 @@ def fmt_signed(value: float | None, decimals: int = 1, empty: str = "–") -> st
         return empty
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return f"{sign}{fmt_number(abs(value), decimals)}"
+
+
+def fmt_yes_no(value: bool | None) -> str:
+    """'Ja', 'Nej', or 'Ikke besvaret' for a fact nobody recorded (never shown as 'Nej')."""
+    if value is None:
+        return "Ikke besvaret"
+    return "Ja" if value else "Nej"

@@ -111,14 +111,15 @@ SUB_GOALS_REACHED = Measure(
 NEARING_GOAL = Measure(
     "Nærmer sig det langsigtede mål",
     "Ved hvert forløbs seneste evaluering i perioden: svaret på, om deltageren nærmer sig "
-    "det langsigtede mål. Andel = forløb med svaret 'tættere på målet' ÷ forløb med en "
-    "evaluering i perioden (n).",
+    "det langsigtede mål. Andel = forløb med svaret 'tættere på målet' ÷ forløb, hvor "
+    "spørgsmålet er besvaret (n); en evaluering uden svar (fx importeret) tæller ikke med.",
 )
 
 SUB_GOALS_TO_ADJUST = Measure(
     "Delmål skal justeres",
     "Ved hvert forløbs seneste evaluering i perioden: svaret på, om delmålene skal "
-    "justeres. Andel = forløb med svaret ja ÷ forløb med en evaluering i perioden (n).",
+    "justeres. Andel = forløb med svaret ja ÷ forløb, hvor spørgsmålet er besvaret (n); "
+    "en evaluering uden svar tæller ikke med.",
 )
 
 SUB_ELEMENT_CHANGE = Measure(

@@ -35,7 +35,7 @@ from db.models import (
     PlanScore,
 )
 from lib.domain.access import AccessDenied, Scope
-from lib.domain.enums import MANAGER_ROLES, GoalProgress
+from lib.domain.enums import MANAGER_ROLES
 from lib.domain.rules import expected_end
 from lib.imports.dry_run import DryRun, Progress, _no_progress, dry_run
 from lib.imports.reading import Sheet
@@ -346,10 +346,11 @@ def import_sheets(
             {
                 "enrolment_id": course_key_ids[e["course"]],
                 "evaluated_on": e["day"],
-                "goal_progress": GoalProgress.UNCHANGED,
-                "sub_goals_need_adjusting": False,
+                # The sheet has scores only: the questions stay unanswered.
+                "goal_progress": None,
+                "sub_goals_need_adjusting": None,
                 "notes": "",
-                "written_with_participant": False,
+                "written_with_participant": None,
                 "created_by_id": scope.user_id,
                 "version": 1,
             }

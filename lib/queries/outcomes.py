@@ -102,6 +102,29 @@ def outcome_totals(engine: Engine, scope: Scope, f: Filters) -> list[tuple[str, 
         return [(r[0], int(r[1])) for r in conn.execute(stmt)]
 
 
+def outcome_totals_by_agreement(
+    engine: Engine, scope: Scope, f: Filters
+) -> dict[int, list[tuple[str, int]]]:
+    """outcome_totals for each agreement of the filter, in one statement (GROUP BY
+    agreement) instead of one per agreement: the committee report's question 7. Each
+    agreement's list is in outcome_totals' order."""
+    label = func.coalesce(OutcomeType.label, NO_OUTCOME)
+    stmt = (
+        select(Enrolment.agreement_id, label, func.count())
+        .select_from(Enrolment)
+        .outerjoin(Outcome, Outcome.enrolment_id == Enrolment.id)
+        .outerjoin(OutcomeType, OutcomeType.id == Outcome.outcome_type_id)
+        .where(_ended(scope, f))
+        .group_by(Enrolment.agreement_id, OutcomeType.id, OutcomeType.sort_order, label)
+        .order_by(Enrolment.agreement_id, OutcomeType.sort_order.is_(None), OutcomeType.sort_order)
+    )
+    out: dict[int, list[tuple[str, int]]] = {}
+    with engine.connect() as conn:
+        for agreement_id, name, n in conn.execute(stmt):
+            out.setdefault(agreement_id, []).append((name, int(n)))
+    return out
+
+
 @dataclass(frozen=True)
 class LengthSummary:
     agreement_id: int
@@ -193,6 +216,33 @@ def certificates(engine: Engine, scope: Scope, f: Filters) -> list[tuple[str, st
     )
     with engine.connect() as conn:
         return [(r[0], r[1], int(r[2])) for r in conn.execute(stmt)]
+
+
+def certificates_by_agreement(
+    engine: Engine, scope: Scope, f: Filters
+) -> dict[int, list[tuple[str, int]]]:
+    """certificates keyed by agreement id, (certificate, obtained) in certificates' order:
+    one statement for all agreements of the filter (the committee report's question 6)."""
+    name = func.coalesce(CertificateType.label, Certificate.name)
+    stmt = (
+        select(Enrolment.agreement_id, name, func.count())
+        .select_from(Certificate)
+        .join(Enrolment, Enrolment.id == Certificate.enrolment_id)
+        .outerjoin(CertificateType, CertificateType.id == Certificate.certificate_type_id)
+        .where(
+            Certificate.obtained_on >= f.start,
+            Certificate.obtained_on <= f.end,
+            enrolment_clause(scope),
+            enrolment_filter(f),
+        )
+        .group_by(Enrolment.agreement_id, name)
+        .order_by(Enrolment.agreement_id, name)
+    )
+    out: dict[int, list[tuple[str, int]]] = {}
+    with engine.connect() as conn:
+        for agreement_id, label, n in conn.execute(stmt):
+            out.setdefault(agreement_id, []).append((label, int(n)))
+    return out
 
 
 def outcomes_in_year(engine: Engine, scope: Scope, year: int) -> tuple[int, int]:

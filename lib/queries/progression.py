@@ -245,6 +245,97 @@ def overall_change(
 
 
 @dataclass(frozen=True)
+class AgreementProgression:
+    """An agreement's progression: per parameter (parameter id -> the parameter-level
+    ParameterChange, only those with n > 0) and over participants (OverallChange)."""
+
+    by_parameter: dict[int, ParameterChange]
+    overall: OverallChange
+
+
+def progression_by_agreement(
+    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+) -> dict[int, AgreementProgression]:
+    """parameter_changes (parameter level) and overall_change for each agreement of the
+    filter, in two statements (GROUP BY agreement) whatever the number of agreements: the
+    committee report's question 6. The same pairs and the same averages as those two."""
+    pairs = _scoped_pairs(scope, f, today)
+    keyed = (
+        select(*pairs.c, Enrolment.agreement_id)
+        .join(Enrolment, Enrolment.id == pairs.c.enrolment_id)
+        .where(pairs.c.sub_key == 0)
+        .subquery()
+    )
+    diff = keyed.c.latest - keyed.c.baseline
+    per_parameter = (
+        select(
+            keyed.c.agreement_id,
+            Parameter.id,
+            Parameter.code,
+            Parameter.label,
+            func.avg(diff * 1.0),
+            func.count(),
+            func.sum(case((diff > 0, 1), else_=0)),
+            func.sum(case((diff == 0, 1), else_=0)),
+            func.sum(case((diff < 0, 1), else_=0)),
+            func.avg(keyed.c.baseline * 1.0),
+            func.avg(keyed.c.latest * 1.0),
+        )
+        .join(Parameter, Parameter.id == keyed.c.parameter_id)
+        .group_by(keyed.c.agreement_id, Parameter.id, Parameter.code, Parameter.label)
+    )
+    person = (
+        select(
+            keyed.c.agreement_id,
+            keyed.c.enrolment_id,
+            func.avg(keyed.c.baseline * 1.0).label("b"),
+            func.avg(keyed.c.latest * 1.0).label("l"),
+        )
+        .group_by(keyed.c.agreement_id, keyed.c.enrolment_id)
+        .subquery()
+    )
+    overall = select(
+        person.c.agreement_id,
+        func.count(person.c.enrolment_id),
+        func.avg(person.c.b),
+        func.avg(person.c.l),
+        func.avg(person.c.l - person.c.b),
+    ).group_by(person.c.agreement_id)
+    out: dict[int, AgreementProgression] = {}
+    with engine.connect() as conn:
+        for r in conn.execute(overall):
+            n = int(r[1] or 0)
+            out[r[0]] = AgreementProgression(
+                {},
+                OverallChange(
+                    n,
+                    float(r[2]) if n else None,
+                    float(r[3]) if n else None,
+                    float(r[4]) if n else None,
+                ),
+            )
+        for r in conn.execute(per_parameter):
+            n = int(r[5] or 0)
+            change = ParameterChange(
+                r[1],
+                r[2],
+                r[3],
+                None,
+                None,
+                float(r[4]) if n else None,
+                n,
+                int(r[6] or 0),
+                int(r[7] or 0),
+                int(r[8] or 0),
+                float(r[9]) if n else None,
+                float(r[10]) if n else None,
+            )
+            out.setdefault(r[0], AgreementProgression({}, OverallChange(0, None, None, None)))
+            out[r[0]].by_parameter[r[1]] = change
+    return out
+
+
+@dataclass(frozen=True)
 class ChangeSums:
     """Sums over a group's baseline -> latest changes, so that groups add up (the whole
     centre is the sum of its caseworkers): mean change = total_change / n."""

@@ -35,7 +35,7 @@ from views.components.forms import (
     run_save,
     submit_form,
 )
-from views.components.layout import empty_state
+from views.components.layout import empty_state, table
 from views.texts import admin as texts
 
 # --------------------------------------------------------------------------- enterprises
@@ -44,7 +44,7 @@ from views.texts import admin as texts
 def enterprise_section(scope: Scope, engine: Engine) -> list[EnterpriseRow]:
     rows = enterprises(engine)
     if rows:
-        st.dataframe(
+        table(
             pd.DataFrame(
                 {
                     "Virksomhed": [r.name for r in rows],
@@ -53,8 +53,6 @@ def enterprise_section(scope: Scope, engine: Engine) -> list[EnterpriseRow]:
                     "Aftaler": [r.agreements for r in rows],
                 }
             ),
-            hide_index=True,
-            width="stretch",
         )
     else:
         empty_state(texts.NO_ENTERPRISES)
@@ -108,7 +106,7 @@ def agreement_table(engine: Engine) -> list[AgreementRow]:
         empty_state(texts.NO_AGREEMENTS)
         return rows
     groups = catalogue(engine).target_groups
-    st.dataframe(
+    table(
         pd.DataFrame(
             {
                 "Aftale": [r.name for r in rows],
@@ -124,8 +122,6 @@ def agreement_table(engine: Engine) -> list[AgreementRow]:
                 ],
             }
         ),
-        hide_index=True,
-        width="stretch",
     )
     return rows
 
@@ -251,14 +247,13 @@ def change_agreement(
 
 def _slots_form(scope: Scope, engine: Engine, row: AgreementRow) -> None:
     periods = row.slot_periods or ((row.start_date, row.slots),)
-    st.dataframe(
+    table(
         pd.DataFrame(
             {
                 "Gælder fra": [fmt_date(d) for d, _ in periods],
                 "Pladser": [n for _, n in periods],
             }
         ),
-        hide_index=True,
     )
     form = f"agreement_slots_{row.id}"
     version = opened_version(form, row.version)

@@ -31,7 +31,7 @@ from views.components.forms import (
     run_save,
     submit_form,
 )
-from views.components.layout import empty_state
+from views.components.layout import empty_state, table
 from views.texts import admin as texts
 
 KINDS = {
@@ -74,10 +74,8 @@ def _entry_table(kind: str, entries: list[CatalogueEntry]) -> None:
     }
     if kind == "outcome_type":
         frame["Kategori"] = [OutcomeCategory.label_of(e.category) for e in entries]
-    st.dataframe(
+    table(
         pd.DataFrame(frame),
-        hide_index=True,
-        width="stretch",
         column_config={"Udgået": st.column_config.TextColumn(help=texts.RETIRED_HELP)},
     )
 
@@ -140,9 +138,8 @@ def _entry_form(
 
 def scale_tab(scope: Scope, engine: Engine) -> None:
     levels = catalogue(engine).score_levels
-    st.dataframe(
+    table(
         pd.DataFrame({"Trin": list(levels), "Betegnelse": list(levels.values())}),
-        hide_index=True,
     )
     value = st.selectbox(
         "Trin", list(levels), format_func=lambda v: f"{v} – {levels[v]}", key="scale_pick"

@@ -31,7 +31,7 @@ from views.components.forms import (
     run_save,
     submit_form,
 )
-from views.components.layout import empty_state
+from views.components.layout import empty_state, table
 from views.texts import admin as texts
 
 ONE_TIME_KEY = "admin_one_time_password"
@@ -66,7 +66,7 @@ def user_table(engine: Engine) -> list[UserRow]:
             "Single sign-on": [r.email or ("subject-id" if r.oidc_subject else "") for r in rows],
         }
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    table(frame)
     return rows
 
 

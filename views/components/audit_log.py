@@ -14,6 +14,7 @@ from lib.domain.access import Scope
 from lib.domain.format import fmt_datetime
 from lib.domain.text import plain
 from lib.queries.audit import AuditFilter, Change, audit_facets, evaluation_history
+from views.components.layout import table
 from views.texts import audit as words
 
 
@@ -79,7 +80,7 @@ def audit_filters(engine: Engine, scope: Scope) -> AuditFilter:
 
 
 def audit_table(changes: list[Change]) -> None:
-    st.dataframe(
+    table(
         pd.DataFrame(
             {
                 "Tidspunkt": [fmt_datetime(c.at) for c in changes],
@@ -90,8 +91,6 @@ def audit_table(changes: list[Change]) -> None:
                 "Ændring": [_values(c) for c in changes],
             }
         ),
-        hide_index=True,
-        width="stretch",
     )
 
 
@@ -118,7 +117,7 @@ def evaluation_history_table(engine: Engine, scope: Scope, evaluation_id: int) -
     """An evaluation's history: its own changes and those of its scores, meeting and
     invitation, oldest first (the audit trail keeps what a correction replaced)."""
     changes = evaluation_history(engine, scope, evaluation_id)
-    st.dataframe(
+    table(
         pd.DataFrame(
             [
                 {
@@ -131,6 +130,4 @@ def evaluation_history_table(engine: Engine, scope: Scope, evaluation_id: int) -
                 for c in changes
             ]
         ),
-        hide_index=True,
-        width="stretch",
     )

@@ -24,7 +24,7 @@ from lib.charts.style import fit_width
 from lib.commands.kit import ValidationError
 from lib.commands.report_texts import TEXT_LIMIT, StaleText, save_header, save_text
 from lib.documents.bundle import MAX_AGREEMENTS_PER_REPORT, build_documents
-from lib.documents.exports import presentation_chart
+from lib.documents.exports import presentation_chart, warm_up_renderer
 from lib.documents.presentation import (
     PresentationChart,
 )
@@ -45,8 +45,9 @@ from lib.queries.occupancy import AgreementOccupancy
 from lib.queries.report_texts import load_header, load_texts
 from lib.queries.settings import suppression_threshold
 from lib.security.sign_in import SignedInUser
-from views.components.downloads import chart_downloads, file_download
+from views.components.downloads import chart_downloads, file_download, table_downloads
 from views.components.forms import DATE_FORMAT
+from views.components.layout import table as kit_table
 from views.components.runtime import cached_query
 from views.texts import committee as texts
 
@@ -425,11 +426,34 @@ class ReportTexts:
 
 
 def report_table(table: ReportTable) -> None:
-    # The Word table's cell text, so page and document read alike ("–" where withheld).
-    frame = table.frame.map(cell_text)
+    """A report table as published (already suppressed). Drawn inside the agreement's
+    form, where Streamlit allows no download button: agreement_table_downloads puts its
+    "Hent Excel" and "Hent CSV" right under the form."""
     st.markdown(f"**{inert(table.title)}**")
-    st.dataframe(frame, hide_index=True, width="content")
+    kit_table(_published(table), width="content", downloads=False)
     st.caption(inert(table.definition))
+
+
+def _published(table: ReportTable):
+    # The Word table's cell text, so page and document read alike ("–" where withheld).
+    return table.frame.map(cell_text)
+
+
+def agreement_table_downloads(agreement: AgreementReport) -> None:
+    """Excel and CSV of each of the agreement's report tables (the suppressed figures the
+    page and the Word file show), titled with the agreement and the table."""
+    tables = [t for q in agreement.questions for t in q.tables]
+    if not tables:
+        return
+    with st.expander(f"Hent tabellerne for {inert(agreement.name)} (Excel/CSV)"):
+        for i, t in enumerate(tables):
+            st.markdown(f"**{inert(t.title)}**")
+            table_downloads(
+                _published(t),
+                f"{agreement.name} – {t.title}",
+                key=f"rap_tbl_{agreement.agreement_id}_{i}",
+                definitions={c: t.definition for c in t.frame.columns[1:]},
+            )
 
 
 def numbers_note(report: Report) -> None:
@@ -471,6 +495,7 @@ def agreement_assessment(
             f"Gem vurderinger for {inert(agreement.name)}", icon=":material/save:", type="primary"
         ):
             sheet.save([(agreement.agreement_id, q.key) for q in agreement.questions])
+    agreement_table_downloads(agreement)
 
 
 def report_downloads(
@@ -485,6 +510,7 @@ def report_downloads(
     charts are rendered once for both."""
     st.header("Hent rapporten")
     st.caption(texts.DOWNLOADS_CAPTION)
+    warm_up_renderer()  # the charts' renderer starts while the user reads the page
     if len(chosen) > MAX_AGREEMENTS_PER_REPORT:
         st.warning(texts.too_many_agreements(len(chosen), MAX_AGREEMENTS_PER_REPORT))
         return

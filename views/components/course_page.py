@@ -14,12 +14,12 @@ from sqlalchemy import Engine
 from lib.commands.outcomes import correct_outcome
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import JOB_CENTRE_ROLES, EnrolmentStatus, GoalProgress
-from lib.domain.format import fmt_date, fmt_number, fmt_pct
+from lib.domain.format import fmt_date, fmt_number, fmt_pct, fmt_yes_no
 from lib.domain.text import inert
 from lib.queries.catalogue import catalogue
 from lib.queries.course_timeline import CourseTimeline, course_timeline, find_courses
 from views.components import forms
-from views.components.layout import empty_state, kpi
+from views.components.layout import empty_state, kpi, table
 from views.components.runtime import cached_query
 from views.components.url import query_param_int
 from views.texts import course as texts
@@ -136,7 +136,7 @@ def plans_and_evaluations(tl: CourseTimeline) -> None:
         for p in tl.plans:
             title = "Baseline" if p.version_no == 1 else f"Version {p.version_no}"
             with st.expander(f"{title} · {fmt_date(p.created_on)}"):
-                made = "Ja" if p.made_with_participant else "Nej"
+                made = fmt_yes_no(p.made_with_participant)
                 st.markdown(f"Lavet sammen med deltageren: {made}")
                 if p.long_term_goal:
                     st.markdown(f"Langsigtet mål: {inert(p.long_term_goal)}")
@@ -152,9 +152,9 @@ def plans_and_evaluations(tl: CourseTimeline) -> None:
                     {
                         "Dato": [fmt_date(e.evaluated_on) for e in tl.evaluations],
                         "Mod målet": [GoalProgress.label_of(e.goal_progress) for e in tl.evaluations],
-                        "Møde holdt": ["Ja" if e.meeting_held else "Nej" for e in tl.evaluations],
+                        "Møde holdt": [fmt_yes_no(e.meeting_held) for e in tl.evaluations],
                         "Sagsbehandler deltog": [
-                            "Ja" if e.caseworker_present else "Nej" for e in tl.evaluations
+                            fmt_yes_no(e.caseworker_present) for e in tl.evaluations
                         ],
                     }
                 )
@@ -257,4 +257,4 @@ def _correct_outcome_form(scope: Scope, engine: Engine, tl: CourseTimeline) -> N
 def _table(frame: pd.DataFrame, max_rows: int = 25) -> None:
     """The whole list up to `max_rows` rows without an inner scroll, then scrolling."""
     height = 38 + 35 * min(len(frame), max_rows)
-    st.dataframe(frame, hide_index=True, width="stretch", height=height)
+    table(frame, height=height)

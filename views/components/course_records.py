@@ -45,7 +45,7 @@ from views.components.forms import (
     text_area_field,
     yes_no_field,
 )
-from views.components.layout import empty_state
+from views.components.layout import empty_state, table
 from views.components.runtime import cached_query
 from views.components.saved_record import (
     SavedRecord,
@@ -79,7 +79,7 @@ def course_records(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
 def meeting_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
     found = cached_query(meetings, scope, row.id)
     if found:
-        st.dataframe(
+        table(
             pd.DataFrame(
                 {
                     "Planlagt": [fmt_date(m.planned_on) for m in found],
@@ -92,8 +92,6 @@ def meeting_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
                     "Ved evaluering": [YES_NO[m.with_evaluation] for m in found],
                 }
             ),
-            hide_index=True,
-            width="stretch",
         )
     else:
         st.caption(texts.NO_MEETINGS)
@@ -256,7 +254,7 @@ def _record_meeting_form(
 
 def deliverable_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
     due = cached_query(deliverables_due, scope, row.id)
-    st.dataframe(
+    table(
         pd.DataFrame(
             {
                 "Leverance": [d.label for d in due],
@@ -264,8 +262,6 @@ def deliverable_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None
                 "Modtaget": [fmt_date(d.received_on, "Ikke modtaget") for d in due],
             }
         ),
-        hide_index=True,
-        width="stretch",
     )
     key = f"deliverable_saved_{row.id}"
     saved = {d.id: d for d in due if d.id is not None}
@@ -359,7 +355,7 @@ def _deliverable_form(
 def pause_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
     found = cached_query(pauses, scope, row.id)
     if found:
-        st.dataframe(
+        table(
             pd.DataFrame(
                 {
                     "Årsag": [PauseKind.label_of(p.kind) for p in found],
@@ -369,8 +365,6 @@ def pause_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
                     "Begrundelse": [p.reason for p in found],
                 }
             ),
-            hide_index=True,
-            width="stretch",
         )
     else:
         empty_state(texts.NO_PAUSES)
@@ -449,15 +443,13 @@ def _pause_form(
 def certificate_section(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
     found = cached_query(certificates, scope, row.id)
     if found:
-        st.dataframe(
+        table(
             pd.DataFrame(
                 {
                     "Bevis": [c.label for c in found],
                     "Opnået": [fmt_date(c.obtained_on) for c in found],
                 }
             ),
-            hide_index=True,
-            width="stretch",
         )
     else:
         st.caption(texts.NO_CERTIFICATES)

@@ -77,14 +77,16 @@ def chart_downloads(
     """Two buttons: the chart as PNG and as SVG, in the presentation theme, with its
     title and `lines` (period, n, source) inside the image."""
     spec = _spec_json(captioned(chart, what, lines or []))  # type: ignore[arg-type]
-    for column, kind in zip(st.columns(2), ("png", "svg"), strict=True):
+    row = st.container(horizontal=True, gap="small")
+    for kind in ("png", "svg"):
         file_download(
-            column,
+            row,
             f"Hent {kind.upper()}",
             _render(spec, kind),
             export_filename(what, kind),
             kind,
             key=f"{key}_{kind}",
+            width="content",
         )
 
 
@@ -137,7 +139,9 @@ def table_downloads(
     text that begins like a formula is text in both."""
     key = key or table_key(what, df)
     context = filter_context() if context is None else context
-    left, right, _ = st.columns([1, 1, 4])
+    # A row of buttons as wide as their labels: columns would squeeze them to "H" under a
+    # table in a narrow column (Progression's side by side tables).
+    row = st.container(horizontal=True, gap="small")
     workbook = table_xlsx(
         df,
         what[:31],
@@ -148,14 +152,21 @@ def table_downloads(
         definitions={c: t for c, t in (definitions or {}).items() if c in df.columns},
     )
     file_download(
-        left,
+        row,
         "Hent Excel",
         workbook,
         export_filename(what, "xlsx"),
         "xlsx",
         key=f"{key}_xlsx",
         icon=":material/table:",
+        width="content",
     )
     file_download(
-        right, "Hent CSV", table_csv(df), export_filename(what, "csv"), "csv", key=f"{key}_csv"
+        row,
+        "Hent CSV",
+        table_csv(df),
+        export_filename(what, "csv"),
+        "csv",
+        key=f"{key}_csv",
+        width="content",
     )

@@ -42,7 +42,7 @@ from views.components.forms import (
     submit_form,
     text_area_field,
 )
-from views.components.layout import empty_state
+from views.components.layout import empty_state, table
 from views.components.runtime import cached_query
 from views.texts import entry as texts
 
@@ -56,7 +56,7 @@ def open_courses(scope: Scope) -> None:
     if not rows:
         empty_state(texts.NO_OPEN_COURSES)
         return
-    st.dataframe(
+    table(
         pd.DataFrame(
             {
                 "Sagskode": [r.case_code for r in rows],
@@ -69,8 +69,6 @@ def open_courses(scope: Scope) -> None:
                 "Sagsbehandler": [r.caseworker for r in rows],
             }
         ),
-        hide_index=True,
-        width="stretch",
     )
 
 

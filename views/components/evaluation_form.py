@@ -55,6 +55,7 @@ from views.components.forms import (
     text_area_field,
     yes_no_field,
 )
+from views.components.layout import table as kit_table
 from views.components.runtime import cached_query
 from views.components.saved_record import SavedRecord, done_editing, remember, saved_or_form
 from views.texts import entry as texts
@@ -390,7 +391,7 @@ def earlier_evaluations(
             "Skrevet af": [e.created_by for e in earlier],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    kit_table(table)
     with st.expander(
         "Ret en tidligere evaluering", expanded=bool(st.session_state.get("eval_fix"))
     ):

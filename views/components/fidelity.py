@@ -37,6 +37,7 @@ from lib.queries.fidelity import Comparison, Requirement, RoundInfo, comparisons
 from views.components.forms import DATE_FORMAT, confirm_on_next_run
 from views.components.import_section import dry_run_report
 from views.components.layout import empty_state
+from views.components.layout import table as kit_table
 from views.components.runtime import cached_query
 from views.texts import admin as admin_texts
 from views.texts import quality as texts
@@ -120,7 +121,7 @@ def requirement_results(c: Comparison) -> None:
             if r.before is not None or r.after is not None
         ]
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    kit_table(table)
 
 
 # --------------------------------------------------------------------------- entry
@@ -245,7 +246,7 @@ def _preview(check: FidelityCheck) -> None:
             for r in check.rows
         ]
     )
-    st.dataframe(preview, hide_index=True, width="stretch")
+    kit_table(preview)
 
 
 def import_section(engine: Engine, scope: Scope) -> None:

@@ -5,6 +5,7 @@ cards that always show their n, and tables whose columns carry their definitions
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -56,27 +57,43 @@ def table(
     title: str | None = None,
     downloads: bool = True,
     links: Mapping[str, str] | None = None,
+    column_config: Mapping[str, Any] | None = None,
+    height: int | str = "auto",
+    width: str = "stretch",
+    key: str | None = None,
 ) -> None:
-    """A full-width table without the index; `definitions` become the columns' help (the
-    ⓘ in the header), `widths` fix pixel widths where auto-sizing clips a column, `links`
-    makes a column of addresses a link column showing that text (e.g. "Åbn"). Under
-    it "Hent Excel" and "Hent CSV" (views.components.downloads), titled `title` or the
-    page's title, with the filters used and the definitions (link columns left out)."""
-    config = {}
+    """A table without the index; `definitions` become the columns' help (the ⓘ in the
+    header), `widths` fix pixel widths where auto-sizing clips a column, `links` makes a
+    column of addresses a link column showing that text (e.g. "Åbn"), `column_config`
+    sets a column's Streamlit config outright. Under it "Hent Excel" and "Hent CSV"
+    (views.components.downloads), titled `title` or the page's title, with the filters
+    used and the definitions (link columns left out); `key` tells apart tables of the
+    same title and content on one page. The one st.dataframe of the pages."""
+    config: dict[str, Any] = {}
     for column, text in (links or {}).items():
         config[column] = st.column_config.LinkColumn(
             column, display_text=text, help=(definitions or {}).get(column)
         )
     for column in frame.columns:
         help_text = (definitions or {}).get(column)
-        width = (widths or {}).get(column)
-        if (help_text is None and width is None) or column in config:
+        col_width = (widths or {}).get(column)
+        if (help_text is None and col_width is None) or column in config:
             continue
         if pd.api.types.is_numeric_dtype(frame[column]):
-            config[column] = st.column_config.NumberColumn(help=help_text, width=width)
+            config[column] = st.column_config.NumberColumn(help=help_text, width=col_width)
         else:
-            config[column] = st.column_config.TextColumn(help=help_text, width=width)
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+            config[column] = st.column_config.TextColumn(help=help_text, width=col_width)
+    config.update(column_config or {})
+    st.dataframe(frame, hide_index=True, width=width, height=height, column_config=config or None)
     if downloads and not frame.empty:
         what = title or st.session_state.get("_page_title") or "Tabel"
-        table_downloads(frame.drop(columns=list(links or {})), what, definitions=definitions)
+        table_downloads(
+            frame.drop(columns=[c for c in frame.columns if c in config and _is_link(config[c])]),
+            what,
+            key=key,
+            definitions=definitions,
+        )
+
+
+def _is_link(config: Any) -> bool:
+    return isinstance(config, dict) and config.get("type_config", {}).get("type") == "link"

@@ -125,7 +125,7 @@ def _progression(results: MyResults, own: Figures, centre: Figures, group_label:
             f"{text.CENTRE_COLUMN_PREFIX}: ændring": change_text(theirs.mean_change if theirs else None),
             f"{text.CENTRE_COLUMN_PREFIX}: forbedret": _improved(theirs),
         })  # fmt: skip
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    table(pd.DataFrame(rows))
 
 
 def _outcomes(results: MyResults, own: Figures, centre: Figures, group_label: str,
@@ -144,7 +144,7 @@ def _outcomes(results: MyResults, own: Figures, centre: Figures, group_label: st
                                                         / centre.ended)}
         for outcome in results.outcomes
     ]  # fmt: skip
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    table(pd.DataFrame(rows))
     st.caption(text.OUTCOMES_CAPTION.format(own=own.ended, whose=whose, centre=centre.ended))
 
 

@@ -65,14 +65,14 @@ def sub_goal_section(scope: Scope, filters: Filters) -> None:
         c2,
         measures.NEARING_GOAL.label,
         fmt_pct(p.closer_share),
-        f"{fmt_int(p.closer)} af n = {fmt_int(p.evaluations)} forløb",
+        f"{fmt_int(p.closer)} af n = {fmt_int(p.goal_answered)} forløb",
         measures.NEARING_GOAL.definition,
     )
     kpi(
         c3,
         measures.SUB_GOALS_TO_ADJUST.label,
         fmt_pct(p.adjust_share),
-        f"{fmt_int(p.to_adjust)} af n = {fmt_int(p.evaluations)} forløb",
+        f"{fmt_int(p.to_adjust)} af n = {fmt_int(p.adjust_answered)} forløb",
         measures.SUB_GOALS_TO_ADJUST.definition,
     )
 

@@ -19,7 +19,7 @@ from lib.domain.quality import FREQUENCY_LABELS, MentorGroup
 from lib.domain.text import inert, plain
 from lib.queries.quality import MentorCompliance, mentor_compliance
 from views.components.course_page import LINK_COLUMN, LINK_HELP, course_address
-from views.components.layout import empty_state
+from views.components.layout import empty_state, table
 from views.components.runtime import cached_query
 from views.components.url import query_param_ints, set_query_params
 from views.texts import quality as texts
@@ -56,10 +56,8 @@ def course_table(title: str, records: list[dict], column_config: dict | None = N
     """One row per course behind an expander whose title gives the number of rows."""
     link = st.column_config.LinkColumn(LINK_COLUMN, display_text="Åbn", help=LINK_HELP)
     with st.expander(f"{title} ({len(records)})"):
-        st.dataframe(
+        table(
             pd.DataFrame(records),
-            hide_index=True,
-            width="stretch",
             column_config={LINK_COLUMN: link, **(column_config or {})},
         )
 
