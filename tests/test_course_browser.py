@@ -136,18 +136,24 @@ def test_unknown_address_gets_a_danish_page(served_demo, page):
         assert "Page not found" not in page.locator('[data-testid="stApp"]').inner_text()
 
 
-def test_sidebar_closes_after_a_page_change_on_a_narrow_window(served_demo, page):
+def test_sidebar_closes_after_a_page_change_on_a_narrow_window(served_demo, browser):
     """Under 768 px the open sidebar lies over the page; after a menu link it closes (a
-    phone's 390 px and a narrow desktop window, whose browser is no phone to Streamlit)."""
-    open_path(page, served_demo.url)
-    sign_in(page, "sagsbehandler")
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    for width, target in ((390, "evaluering"), (720, "plan")):
-        page.set_viewport_size({"width": width, "height": 850})
-        if sidebar.get_attribute("data-collapsed") == "true":
-            page.locator('[data-testid="stExpandSidebarButton"]').click()
-        expect(sidebar).to_have_attribute("data-collapsed", "false")
-        page.locator(f'[data-testid="stSidebarNav"] a[href$="/{target}"]').click()
-        page.wait_for_url(f"**/{target}*")
-        expect(sidebar).to_have_attribute("data-collapsed", "true")
-    page.set_viewport_size({"width": 1400, "height": 900})
+    phone's 390 px and a narrow desktop window, whose browser is no phone to Streamlit).
+    A context of its own: Streamlit remembers a closed sidebar in the browser's storage,
+    which would close it for the tests that share the suite's context."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="da-DK")
+    page = context.new_page()
+    try:
+        open_path(page, served_demo.url)
+        sign_in(page, "sagsbehandler")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        for width, target in ((390, "evaluering"), (720, "plan")):
+            page.set_viewport_size({"width": width, "height": 850})
+            if sidebar.get_attribute("data-collapsed") == "true":
+                page.locator('[data-testid="stExpandSidebarButton"]').click()
+            expect(sidebar).to_have_attribute("data-collapsed", "false")
+            page.locator(f'[data-testid="stSidebarNav"] a[href$="/{target}"]').click()
+            page.wait_for_url(f"**/{target}*")
+            expect(sidebar).to_have_attribute("data-collapsed", "true")
+    finally:
+        context.close()
