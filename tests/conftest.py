@@ -417,3 +417,19 @@ def page(browser_context):
     yield pg
     pg.close()
     browser_context.clear_cookies()
+
+
+# --------------------------------------------------------------------------- scheduling
+# Longest first: the browser tests (a served app and Chromium, 5-40 s each) start before the
+# many short tests, which then fill the gaps, so no worker ends the run alone with a long
+# browser test while the other idles (the files' alphabetical order put most of them last).
+SLOW_FILES = ("test_committee_no_leak.py", "test_bench.py", "test_committee_documents.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    def first(item) -> int:
+        if item.get_closest_marker("browser") or item.fspath.basename == "test_serve_prod.py":
+            return 0
+        return 1 if item.fspath.basename in SLOW_FILES else 2
+
+    items.sort(key=first)  # stable: the order within each kind stays as collected
