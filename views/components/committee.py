@@ -295,12 +295,17 @@ DRAFT_GUARD = """
     setter.call(a, value);
     a.dispatchEvent(new Event("input", { bubbles: true }));
   };
+  // Changed: typed into since the guard arrived, or differing from the text the field
+  // had when it did (what was typed before this script loaded, on a slow machine).
+  const changed = (a) => win.__forlobDirty.has(keyOf(a)) ||
+    (a.dataset.forlobBase !== undefined && a.value !== a.dataset.forlobBase);
   const save = () => areas().forEach((a) => {
-    if (win.__forlobDirty.has(keyOf(a))) win.localStorage.setItem(keyOf(a), a.value);
+    if (changed(a)) { win.__forlobDirty.add(keyOf(a)); win.localStorage.setItem(keyOf(a), a.value); }
   });
   areas().forEach((a) => {
     if (a.dataset.forlobGuard) return;
     a.dataset.forlobGuard = "1";
+    a.dataset.forlobBase = a.value;
     const draft = win.localStorage.getItem(keyOf(a));
     if (draft !== null && draft !== a.value) {
       put(a, draft);
@@ -333,6 +338,7 @@ DRAFT_GUARD = """
         form.querySelectorAll("textarea").forEach((a) => {
           win.__forlobDirty.delete(keyOf(a));
           win.localStorage.removeItem(keyOf(a));
+          a.dataset.forlobBase = a.value;  // what is saved now is the field's text
         });
         return;
       }
