@@ -133,3 +133,23 @@ def test_the_page_kit_draws_every_table():
             ):
                 drawn_directly.append(f"{rel}:{node.lineno}")
     assert drawn_directly == [], "draw tables with views.components.layout.table"
+
+
+def test_every_audited_action_has_a_danish_label():
+    """Revisionslog shows the action in Danish: every action the code writes to the audit
+    log (audit_event(..., "action", ...), action="...") has a label in views/texts/audit.py."""
+    import re
+
+    from views.texts.audit import ACTIONS
+
+    written: set[str] = set()
+    for path in [*ROOT.glob("lib/**/*.py"), *ROOT.glob("db/*.py")]:
+        if path.name == "cli.py":  # argparse's action="store_true" is no audit action
+            continue
+        source = path.read_text()
+        written |= set(re.findall(r'audit_event\(\s*[^,]+,\s*[^,]+,\s*"([a-z_]+)"', source))
+        written |= set(re.findall(r'action="([a-z_]+)"', source))
+        written |= set(re.findall(r'action = "([a-z_]+)" if', source))
+        written |= set(re.findall(r'else "([a-z_]+)"\n\s*audit_event', source))
+    assert {"sign_in", "sign_in_failed", "sessions_revoked", "retention"} <= written
+    assert not written - set(ACTIONS), written - set(ACTIONS)

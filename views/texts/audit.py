@@ -21,6 +21,15 @@ ACTIONS = {
     "update": "Rettet",
     "delete": "Slettet",
     "rebuild": "Demodata genopbygget",
+    # Sign-in and sessions (lib/security), retention (db/retention.py).
+    "sign_in": "Logget ind",
+    "sign_in_failed": "Forkert log ind",
+    "sign_in_blocked": "Log ind spærret",
+    "sign_out": "Logget ud",
+    "session_end": "Session udløbet",
+    "sessions_revoked": "Sessioner afsluttet",
+    "user_retired": "Bruger fjernet",
+    "retention": "Sletning efter frist",
 }
 
 SYSTEM_USERS = {"demo": "System (demodata)", "system": "System"}
