@@ -122,7 +122,8 @@ class DryRun:
         return sum(c.add + c.update for c in self.counts.values())
 
 
-def _shown(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell's value as a problem report shows it (dates ISO, 12.0 as 12)."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -294,7 +295,7 @@ class _Checker:
     def problem(
         self, sheet: str, row: int | None, column: str, value: Any, message: str, error=True
     ):
-        self.problems.append(Problem(sheet, row, column, _shown(value), message, error))
+        self.problems.append(Problem(sheet, row, column, cell_text(value), message, error))
         self.error_count += error
 
     def parse(self, sheet: Sheet, model) -> list[tuple[int, dict[str, Any], Any]]:

@@ -10,8 +10,6 @@ no error. `template_xlsx` is an example sheet to fill in. No Streamlit here.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import io
 import math
 from collections.abc import Sequence
@@ -27,8 +25,10 @@ from lib.domain.access import Scope, require_manager
 from lib.domain.enums import SurveyRoundKind
 from lib.domain.fidelity import ImportRow, kind_code, parse_share, role_code
 from lib.domain.text import clean_text
-from lib.imports.dry_run import Counts, DryRun, Plan_, Problem
+from lib.imports.dry_run import Counts, DryRun, Plan_, Problem, cell_text
 from lib.imports.limits import MAX_ROWS, FileRefused, check_file, check_rows
+from lib.imports.reading import csv_rows
+from lib.imports.schema import read_date, read_int
 
 SHEET = "Fidelitet"
 # Danish header (lower case) -> field; any order, case-insensitive.
@@ -82,15 +82,7 @@ def _read_xlsx(data: bytes) -> list[list[object]]:
 
 
 def _read_csv(data: bytes) -> list[list[object]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRefused("CSV-filen er ikke gemt som UTF-8. Gem den som »CSV UTF-8«.") from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [
-        list(r[:MAX_IMPORT_COLUMNS]) for r in csv.reader(io.StringIO(text), delimiter=delimiter)
-    ]
+    return [list(r[:MAX_IMPORT_COLUMNS]) for r in csv_rows(data)]
 
 
 def read_rows(data: bytes, filename: str) -> list[list[object]]:
@@ -111,32 +103,6 @@ def _cell(value: object) -> object:
         value = clean_text(value).strip()
         return value or None
     return value
-
-
-def _shown(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _parse_date(raw: object) -> dt.date | None:
-    raw = _cell(raw)
-    if raw is None:
-        return None
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return dt.datetime.strptime(str(raw), fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(str(raw))
 
 
 # --------------------------------------------------------------------------- checking
@@ -186,7 +152,7 @@ def _check_row(
     found: list[Problem] = []
 
     def problem(field: str, message: str) -> None:
-        found.append(Problem(SHEET, line, HEADER_OF[field], _shown(cells.get(field)), message))
+        found.append(Problem(SHEET, line, HEADER_OF[field], cell_text(cells.get(field)), message))
 
     round_name = str(cells.get("round") or "").strip()
     if not round_name:
@@ -200,7 +166,7 @@ def _check_row(
         problem("kind", "Ukendt type (skriv nulpunkt, midt eller slut).")
     elif round_name and kinds.setdefault(round_name, kind) != kind:
         problem("kind", f"Runden '{round_name}' har to forskellige typer i filen.")
-    requirement = _shown(cells.get("requirement")).strip()
+    requirement = cell_text(cells.get("requirement")).strip()
     if requirement not in known:
         problem("requirement", "Ukendt minimumskrav (opret det først under Fidelitet).")
     role = role_code(cells.get("role"))
@@ -214,17 +180,16 @@ def _check_row(
     except ValueError as exc:
         problem("share", f"Andelen: {exc}.")
     respondents = None
-    if cells.get("respondents") is not None:
-        try:
-            number = float(str(cells["respondents"]).replace(",", "."))
-            if number < 0 or not number.is_integer():
-                raise ValueError
-            respondents = int(number)
-        except ValueError:
-            problem("respondents", "Besvarelser skal være et helt tal ≥ 0.")
+    try:
+        respondents = read_int(cells.get("respondents"))
+        if respondents is not None and respondents < 0:
+            raise ValueError
+    except ValueError:
+        respondents = None
+        problem("respondents", "Besvarelser skal være et helt tal ≥ 0.")
     held_on = None
     try:
-        held_on = _parse_date(cells.get("held_on"))
+        held_on = read_date(cells.get("held_on"))
     except ValueError:
         problem("held_on", "Datoen kan ikke læses (brug ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ).")
     key = (round_name, requirement, role or "")

@@ -67,6 +67,18 @@ def read_xlsx(data: bytes) -> dict[str, Sheet]:
     return sheets
 
 
+def csv_rows(data: bytes) -> list[list[str]]:
+    """A CSV file's rows: UTF-8 (with or without BOM), comma or semicolon, whichever the
+    header line uses more. Shared by the course and the fidelity import."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileRefused("CSV-filen er ikke gemt som UTF-8. Gem den som »CSV UTF-8«.") from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
 def read_csv(data: bytes, filename: str) -> dict[str, Sheet]:
     name = SHEET_BY_PLAIN.get(_plain(PurePath(filename).stem))
     if name is None:
@@ -74,15 +86,7 @@ def read_csv(data: bytes, filename: str) -> dict[str, Sheet]:
             f"CSV-filen skal hedde som arket, den indeholder: {', '.join(SHEETS)} "
             f"(fx Forløb.csv), ikke {filename}."
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRefused("CSV-filen er ikke gemt som UTF-8. Gem den som »CSV UTF-8«.") from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return {
-        name: _sheet(name, [tuple(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)])
-    }
+    return {name: _sheet(name, [tuple(r) for r in csv_rows(data)])}
 
 
 def read_upload(files: list[tuple[str, bytes]]) -> dict[str, Sheet]:
