@@ -2,6 +2,10 @@
 does: occupancy figures, charts drawn, no Streamlit exception; screenshots in
 test-artifacts/."""
 
+import io
+from pathlib import Path
+
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -21,6 +25,12 @@ def test_dashboards_in_chromium(served_demo, page, demo_engine):
     expect(page.locator(".vega-embed").first).to_be_visible()
     assert exceptions_on_page(page) == 0
     screenshot(page, "dashboard-overblik")
+    # A table's Excel file is made when the button is clicked, and it opens.
+    with page.expect_download() as info:
+        main.get_by_role("button", name="Hent Excel").first.click()
+    assert info.value.suggested_filename.endswith(".xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    assert workbook.active.max_row > 3
     for path, heading in (
         ("opfolgning", "Overskredet nu"),
         ("progression", "Stjerne for én deltager"),

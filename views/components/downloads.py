@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import altair as alt
 import pandas as pd
@@ -49,7 +49,7 @@ def _spec_json(chart: alt.TopLevelMixin) -> str:
 def file_download(
     column: DeltaGenerator,
     label: str,
-    data: bytes | str,
+    data: bytes | str | Callable[[], bytes | str],
     file_name: str,
     kind: str,
     *,
@@ -58,7 +58,9 @@ def file_download(
     width: str = "stretch",
 ) -> None:
     """One download button for a file of `kind` (a key of MIME). A click does not rerun
-    the page: the file is ready, and a rerun would only redraw everything."""
+    the page: the file is ready, and a rerun would only redraw everything. `data` may be a
+    function: then the file is made only when the button is clicked (Streamlit calls it
+    on another thread, so it must not read session state)."""
     column.download_button(
         label,
         data=data,
@@ -142,15 +144,20 @@ def table_downloads(
     # A row of buttons as wide as their labels: columns would squeeze them to "H" under a
     # table in a narrow column (Progression's side by side tables).
     row = st.container(horizontal=True, gap="small")
-    workbook = table_xlsx(
-        df,
-        what[:31],
-        title=what,
-        notes=notes,
-        percent_columns=percent_columns,
-        context=context,
-        definitions={c: t for c, t in (definitions or {}).items() if c in df.columns},
-    )
+    columns = {c: t for c, t in (definitions or {}).items() if c in df.columns}
+
+    # Made when clicked, not on every rerun of the page for every table on it.
+    def workbook() -> bytes:
+        return table_xlsx(
+            df,
+            what[:31],
+            title=what,
+            notes=notes,
+            percent_columns=percent_columns,
+            context=context,
+            definitions=columns,
+        )
+
     file_download(
         row,
         "Hent Excel",
@@ -164,7 +171,7 @@ def table_downloads(
     file_download(
         row,
         "Hent CSV",
-        table_csv(df),
+        lambda: table_csv(df),
         export_filename(what, "csv"),
         "csv",
         key=f"{key}_csv",
