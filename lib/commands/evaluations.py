@@ -46,7 +46,7 @@ from lib.commands.kit import (
 from lib.commands.sub_goals import check_sub_goals, write_sub_goals
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import EnrolmentStatus, GoalProgress
-from lib.domain.format import fmt_date
+from lib.domain.format import fmt_date, fmt_yes_no
 from lib.domain.rules import invitation_due
 from lib.queries.courses import evaluations_in
 
@@ -315,10 +315,10 @@ def _evaluation_display(view, parameters: dict[int, str], levels: dict[int, str]
     out = {
         "Dato": fmt_date(view.evaluated_on),
         "Nærmer sig målet": GoalProgress.label_of(view.goal_progress, view.goal_progress),
-        "Delmål skal justeres": "Ja" if view.sub_goals_need_adjusting else "Nej",
-        "Skrevet med deltageren": "Ja" if view.written_with_participant else "Nej",
+        "Delmål skal justeres": fmt_yes_no(view.sub_goals_need_adjusting),
+        "Skrevet med deltageren": fmt_yes_no(view.written_with_participant),
         "Opfølgningsmøde": fmt_date(view.meeting_on) if view.meeting_held else "Ikke afholdt",
-        "Sagsbehandler deltog": "Ja" if view.caseworker_present else "Nej",
+        "Sagsbehandler deltog": fmt_yes_no(view.caseworker_present),
         "Invitation modtaget": fmt_date(view.invitation_received_on, "Nej"),
         "Noter": view.notes,
     }

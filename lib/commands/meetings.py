@@ -25,7 +25,7 @@ from lib.commands.kit import (
 )
 from lib.domain.access import Scope
 from lib.domain.enums import EnrolmentStatus, MeetingState
-from lib.domain.format import fmt_date
+from lib.domain.format import fmt_date, fmt_yes_no
 
 
 def plan_meeting(
@@ -90,7 +90,7 @@ def _check_version(meeting: FollowUpMeeting, expected_version: int | None) -> No
                 "Planlagt": fmt_date(meeting.planned_on),
                 "Status": MeetingState.label_of(meeting_state(meeting)),
                 "Afholdt": fmt_date(meeting.held_on),
-                "Sagsbehandler deltog": "Ja" if meeting.caseworker_present else "Nej",
+                "Sagsbehandler deltog": fmt_yes_no(meeting.caseworker_present),
                 "Begrundelse for aflysning": meeting.cancel_reason,
             },
             meeting.version,

@@ -31,7 +31,7 @@ from lib.commands.kit import (
 from lib.commands.mentors import log_contact
 from lib.domain.access import Scope
 from lib.domain.enums import EnrolmentStatus
-from lib.domain.format import fmt_date
+from lib.domain.format import fmt_date, fmt_yes_no
 from lib.domain.quality import ELEMENT_LABELS, WORK_AGREEMENT_ELEMENTS
 
 NAME_LIMIT = 200
@@ -68,7 +68,7 @@ def save_work_agreement(
         wa = s.scalar(select(WorkAgreement).where(WorkAgreement.enrolment_id == e.id))
         if wa is not None and expected_version != wa.version:
             current = {"Underskrevet": fmt_date(wa.signed_on)} | {
-                label: "Ja" if getattr(wa, key) else "Nej" for key, label in WORK_AGREEMENT_ELEMENTS
+                label: fmt_yes_no(getattr(wa, key)) for key, label in WORK_AGREEMENT_ELEMENTS
             }
             raise StaleEdit(STALE_MESSAGE.format(what="Arbejdsaftalen"), current, wa.version)
         if wa is None:

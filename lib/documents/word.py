@@ -21,7 +21,7 @@ import pandas as pd
 from lib.documents.document_chart import DocumentChart
 from lib.documents.report import SOURCE, AgreementReport, Report, ReportTable
 from lib.domain.enums import ReviewCadence
-from lib.domain.format import fmt_date, fmt_int, fmt_number
+from lib.domain.format import fmt_date, fmt_int, fmt_number, fmt_yes_no
 from lib.domain.period import Period
 from lib.domain.questions import COMMON_SECTIONS, QUESTIONS
 
@@ -63,7 +63,7 @@ def cell_text(value: int | float | str | None) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–"
     if isinstance(value, bool):
-        return "Ja" if value else "Nej"
+        return fmt_yes_no(value)
     if isinstance(value, int):
         return fmt_int(value)
     if isinstance(value, float):

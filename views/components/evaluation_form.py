@@ -27,7 +27,7 @@ from lib.commands.evaluations import (
 from lib.commands.kit import TEXT_LIMITS
 from lib.domain.access import Scope
 from lib.domain.enums import GoalProgress, SubGoalStatus
-from lib.domain.format import fmt_date
+from lib.domain.format import fmt_date, fmt_yes_no
 from lib.domain.rules import invitation_due
 from lib.domain.text import inert, plain
 from lib.queries.catalogue import Catalogue, catalogue
@@ -41,7 +41,6 @@ from lib.queries.courses import (
 )
 from views.components.audit_log import evaluation_history_table
 from views.components.forms import (
-    YES_NO,
     confirm_box,
     date_field,
     due_caption,
@@ -115,9 +114,6 @@ def new_evaluation(
 def evaluation_lines(view: EvaluationView, plan: PlanView, cat: Catalogue) -> dict[str, str]:
     """An evaluation as label -> shown value, in the form's order."""
 
-    def yes_no(value: bool) -> str:
-        return YES_NO[bool(value)]
-
     def score(value: int | None) -> str:
         return f"{value} – {cat.score_levels.get(value, '')}" if value else "ikke vurderet"
 
@@ -135,10 +131,10 @@ def evaluation_lines(view: EvaluationView, plan: PlanView, cat: Catalogue) -> di
             lines[cat.sub_elements[xid][1]] = score(view.element_scores[xid])
     lines |= {
         "Nærmer sig det langsigtede mål": GoalProgress.label_of(view.goal_progress),
-        "Delmål skal justeres": yes_no(view.sub_goals_need_adjusting),
-        "Skrevet sammen med deltageren": yes_no(view.written_with_participant),
+        "Delmål skal justeres": fmt_yes_no(view.sub_goals_need_adjusting),
+        "Skrevet sammen med deltageren": fmt_yes_no(view.written_with_participant),
         "Opfølgningsmøde": fmt_date(view.meeting_on) if view.meeting_held else "Ikke afholdt",
-        "Sagsbehandler deltog": yes_no(view.caseworker_present),
+        "Sagsbehandler deltog": fmt_yes_no(view.caseworker_present),
         "Invitation modtaget": fmt_date(view.invitation_received_on, "Nej"),
         "Noter": view.notes or "–",
     }
