@@ -311,12 +311,13 @@ DRAFT_GUARD = """
       put(a, draft);
       win.__forlobDirty.add(keyOf(a));
       a.title = "Kladde gendannet: husk at gemme.";
-      // A rerun right after the page opens can redraw the field with the server's value;
-      // put the draft back for a few seconds unless the person has started typing.
+      // A rerun right after the page opens can redraw the field with the server's value
+      // (on a busy server, many seconds later); put the draft back for 30 s unless the
+      // person has started typing.
       let typed = false, tries = 0;
       a.addEventListener("keydown", () => { typed = true; }, { once: true });
       const keep = win.setInterval(() => {
-        if (typed || ++tries > 20) { win.clearInterval(keep); return; }
+        if (typed || ++tries > 60) { win.clearInterval(keep); return; }
         if (a.isConnected && a.value !== draft) put(a, draft);
       }, 500);
     }
