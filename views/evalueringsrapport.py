@@ -65,4 +65,4 @@ sheet.form(
     "Gem status",
 )
 report_downloads(engine, scope, period, chosen, positions, threshold)
-unsaved_text_guard(period)
+unsaved_text_guard(period, sheet)

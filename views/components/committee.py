@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from collections.abc import Sequence
 
 import streamlit as st
@@ -284,79 +285,106 @@ def slide_show(charts: list[PresentationChart], threshold: int, period: Period) 
 DRAFT_GUARD = """
 <script>
 (function () {
-  const doc = window.parent.document, win = window.parent;
-  const scope = "forlob-draft:" + %(scope)s + ":";
+  const win = window.parent, doc = win.document;
   const warning = "Du har tekst, der ikke er gemt. Vil du forlade siden alligevel?";
+  // Each run of the page hands the tab's one guard the period and the saved texts; the
+  // guard works while this frame is on the page (not on the pages the menu leads to).
+  win.__forlobDraft = {scope: "forlob-draft:" + %(scope)s + ":", saved: %(saved)s,
+                       frame: window.frameElement};
+  const state = () => win.__forlobDraft;
+  const active = () => !!(state().frame && state().frame.isConnected);
   win.__forlobDirty = win.__forlobDirty || new Set();
+  const dirty = win.__forlobDirty;
+  const guarded = (el) => el instanceof win.HTMLTextAreaElement && !!el.closest('[data-testid="stForm"]');
   const areas = () => Array.from(doc.querySelectorAll('[data-testid="stForm"] textarea'));
-  const keyOf = (a) => scope + (a.getAttribute("aria-label") || a.id);
+  // The widget's key (Streamlit's st-key-… class): labels repeat from agreement to agreement.
+  const widgetKey = (a) => {
+    const box = a.closest('[class*="st-key-"]');
+    const m = box && box.className.match(/(?:^|\\s)st-key-(\\S+)/);
+    return m ? m[1] : (a.getAttribute("aria-label") || a.id);
+  };
+  const keyOf = (a) => state().scope + widgetKey(a);
+  // What the field holds on the server; typed text differing from it is a draft, also
+  // when it was typed before this script arrived (on a slow machine).
+  const base = (a) => Object.prototype.hasOwnProperty.call(state().saved, widgetKey(a))
+    ? state().saved[widgetKey(a)] : a.dataset.forlobBase;
+  const changed = (a) => dirty.has(keyOf(a)) || (base(a) !== undefined && a.value !== base(a));
+  const save = () => areas().forEach((a) => {
+    if (changed(a)) { dirty.add(keyOf(a)); win.localStorage.setItem(keyOf(a), a.value); }
+  });
   const put = (a, value) => {
     const setter = Object.getOwnPropertyDescriptor(win.HTMLTextAreaElement.prototype, "value").set;
     setter.call(a, value);
     a.dispatchEvent(new Event("input", { bubbles: true }));
   };
-  // Changed: typed into since the guard arrived, or differing from the text the field
-  // had when it did (what was typed before this script loaded, on a slow machine).
-  const changed = (a) => win.__forlobDirty.has(keyOf(a)) ||
-    (a.dataset.forlobBase !== undefined && a.value !== a.dataset.forlobBase);
-  const save = () => areas().forEach((a) => {
-    if (changed(a)) { win.__forlobDirty.add(keyOf(a)); win.localStorage.setItem(keyOf(a), a.value); }
-  });
-  areas().forEach((a) => {
-    if (a.dataset.forlobGuard) return;
-    a.dataset.forlobGuard = "1";
-    a.dataset.forlobBase = a.value;
+  // Streamlit may draw a field again (a new element) after this script ran: every text
+  // area is taken in when it appears, not only those present now.
+  const attach = (a) => {
+    if (a.dataset.forlobGuard === state().scope) return;
+    a.dataset.forlobGuard = state().scope;
+    if (a.dataset.forlobBase === undefined) a.dataset.forlobBase = a.value;
     const draft = win.localStorage.getItem(keyOf(a));
-    if (draft !== null && draft !== a.value) {
-      put(a, draft);
-      win.__forlobDirty.add(keyOf(a));
-      a.title = "Kladde gendannet: husk at gemme.";
-      // A rerun right after the page opens can redraw the field with the server's value
-      // (on a busy server, many seconds later); put the draft back for 30 s unless the
-      // person has started typing.
-      let typed = false, tries = 0;
-      a.addEventListener("keydown", () => { typed = true; }, { once: true });
-      const keep = win.setInterval(() => {
-        if (typed || ++tries > 60) { win.clearInterval(keep); return; }
-        if (a.isConnected && a.value !== draft) put(a, draft);
-      }, 500);
-    }
-    a.addEventListener("input", () => win.__forlobDirty.add(keyOf(a)));
-    a.addEventListener("blur", save);
+    if (draft === null || draft === a.value) return;
+    put(a, draft);
+    dirty.add(keyOf(a));
+    a.title = "Kladde gendannet: husk at gemme.";
+    // A rerun right after the page opens can redraw the field with the server's value
+    // (on a busy server, many seconds later); put the draft back for 30 s unless the
+    // person has started typing.
+    let typed = false, tries = 0;
+    a.addEventListener("keydown", () => { typed = true; }, { once: true });
+    const keep = win.setInterval(() => {
+      if (typed || ++tries > 60) { win.clearInterval(keep); return; }
+      if (a.isConnected && a.value !== draft) put(a, draft);
+    }, 500);
+  };
+  const takeIn = () => { if (active()) areas().forEach(attach); };
+  takeIn();
+  if (win.__forlobGuard) return;
+  win.__forlobGuard = true;
+  new win.MutationObserver(takeIn).observe(doc.body, { childList: true, subtree: true });
+  doc.addEventListener("input", (e) => {
+    if (active() && guarded(e.target)) dirty.add(keyOf(e.target));
+  }, true);
+  doc.addEventListener("focusout", (e) => {
+    if (active() && guarded(e.target)) save();
+  }, true);
+  win.setInterval(() => { if (active()) save(); }, 30000);
+  win.addEventListener("beforeunload", (e) => {
+    if (!active()) return;
+    save();
+    if (dirty.size) { e.preventDefault(); e.returnValue = warning; }
   });
-  if (!win.__forlobGuard) {
-    win.__forlobGuard = true;
-    win.setInterval(save, 30000);
-    win.addEventListener("beforeunload", (e) => {
-      save();
-      if (win.__forlobDirty.size) { e.preventDefault(); e.returnValue = warning; }
-    });
-    doc.addEventListener("click", (e) => {
-      const submit = e.target.closest('[data-testid="stBaseButton-secondaryFormSubmit"],' +
-        '[data-testid="stBaseButton-primaryFormSubmit"]');
-      if (submit) {
-        const form = submit.closest('[data-testid="stForm"]');
-        form.querySelectorAll("textarea").forEach((a) => {
-          win.__forlobDirty.delete(keyOf(a));
-          win.localStorage.removeItem(keyOf(a));
-          a.dataset.forlobBase = a.value;  // what is saved now is the field's text
-        });
-        return;
-      }
-      const link = e.target.closest('[data-testid="stSidebarNav"] a, [data-testid="stSidebarNavLink"]');
-      if (link && win.__forlobDirty.size && !win.confirm(warning)) {
-        e.preventDefault(); e.stopPropagation();
-      }
-    }, true);
-  }
+  doc.addEventListener("click", (e) => {
+    if (!active()) return;
+    const submit = e.target.closest('[data-testid="stBaseButton-secondaryFormSubmit"],' +
+      '[data-testid="stBaseButton-primaryFormSubmit"]');
+    if (submit) {
+      const form = submit.closest('[data-testid="stForm"]');
+      form.querySelectorAll("textarea").forEach((a) => {
+        dirty.delete(keyOf(a));
+        win.localStorage.removeItem(keyOf(a));
+        state().saved[widgetKey(a)] = a.value;  // what is saved now is the field's text
+        a.dataset.forlobBase = a.value;
+      });
+      return;
+    }
+    const link = e.target.closest('[data-testid="stSidebarNav"] a, [data-testid="stSidebarNavLink"]');
+    if (link && dirty.size && !win.confirm(warning)) {
+      e.preventDefault(); e.stopPropagation();
+    }
+  }, true);
 })();
 </script>
 """
 
 
-def unsaved_text_guard(period: Period) -> None:
+def unsaved_text_guard(period: Period, sheet: ReportTexts) -> None:
     """Drafts in the browser and a warning before leaving unsaved text (DRAFT_GUARD)."""
-    components.html(DRAFT_GUARD % {"scope": json.dumps(period_key(period))}, height=0)
+    saved = json.dumps(sheet.saved_by_widget()).replace("</", "<\\/")
+    components.html(
+        DRAFT_GUARD % {"scope": json.dumps(period_key(period)), "saved": saved}, height=0
+    )
 
 
 class ReportTexts:
@@ -371,6 +399,7 @@ class ReportTexts:
         self.period = period
         self.versions = load_texts(engine, period, sorted(chosen))
         self.period_key = period_key(period)
+        self.drawn: list[Section] = []
 
     def _key(self, prefix: str, section: Section) -> str:
         agreement_id, name = section
@@ -390,6 +419,16 @@ class ReportTexts:
             st.session_state[key] = body
             st.session_state[self.opened_key(section)] = (version, body)
         st.text_area(label, key=key, height=110, max_chars=TEXT_LIMIT)
+        self.drawn.append(section)
+
+    def saved_by_widget(self) -> dict[str, str]:
+        """Each drawn field's saved text by the name the browser sees (the st-key- class)."""
+        return {
+            re.sub(r"[^a-zA-Z0-9_-]", "-", self.text_key(section)): st.session_state[
+                self.opened_key(section)
+            ][1]
+            for section in self.drawn
+        }
 
     def save(self, sections: list[Section]) -> None:
         """Save the edited sections; each refused stale edit is shown once."""
