@@ -179,3 +179,28 @@ def test_presentation_waits_for_the_end_date_and_keeps_the_chart_choice(app_for)
     at.multiselect(key="praes_kinds").set_value([]).run()
     assert any("mindst én samarbejdsaftale og ét diagram" in i.value for i in at.info)
     assert len(at.get("vega_lite_chart")) == 0
+
+
+@pytest.mark.parametrize("page", ["views/praesentation.py", "views/evalueringsrapport.py"])
+def test_committee_pages_run_at_most_50_statements(app_for, page):
+    """Issue 15: no page sends more than 50 SQL statements in a run, with empty caches
+    (BEGIN counted). The report reads in one transaction and the header and suppression
+    setting are read once; no statement is per agreement, so the demo's count is M's
+    (Præsentation 41, Evalueringsrapport 49 cold at size M; 56 and 66 before)."""
+    import streamlit as st
+    from sqlalchemy import Engine, event
+
+    at = app_for("leder")
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    st.cache_data.clear()
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        at.switch_page(page).run()
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    assert not page_errors(at)
+    assert len(sent) <= 50, len(sent)
