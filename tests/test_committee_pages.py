@@ -204,3 +204,17 @@ def test_committee_pages_run_at_most_50_statements(app_for, page):
         event.remove(Engine, "before_cursor_execute", count)
     assert not page_errors(at)
     assert len(sent) <= 50, len(sent)
+
+
+def test_report_asks_for_fewer_agreements_before_making_documents(app_for, monkeypatch):
+    """Past the limit the page says so in Danish, with the reason, and offers no button
+    that would start making the documents."""
+    monkeypatch.setattr("views.components.committee.MAX_AGREEMENTS_PER_REPORT", 1)
+    at = app_for("leder")
+    at.switch_page("views/evalueringsrapport.py").run()
+    assert not page_errors(at)
+    warning = next(w.value for w in at.warning if "højst omfatte 1" in w.value)
+    assert "Du har valgt 2 samarbejdsaftaler" in warning and "eget afsnit" in warning
+    assert not [b for b in at.button if b.label == "Lav Word og PowerPoint"]
+    at.multiselect(key="rap_agr").set_value([2]).run()
+    assert [b for b in at.button if b.label == "Lav Word og PowerPoint"]

@@ -77,6 +77,12 @@ PRESENTING_STYLE = """
 </style>
 """
 
+# Why a report has an upper limit on agreements (said with views.texts' warning).
+TOO_MANY_WHY = (
+    "Hver aftale får sit eget afsnit med tabeller i Word-rapporten, så et udvalg kan ikke "
+    "nå at læse flere, og dokumenterne bliver for store til at hente og sende."
+)
+
 # A report text: (agreement id, or None for a report-wide section, section key).
 Section = tuple[int | None, str]
 
@@ -568,7 +574,11 @@ def report_downloads(
     st.caption(texts.DOWNLOADS_CAPTION)
     warm_up_renderer()  # the charts' renderer starts while the user reads the page
     if len(chosen) > MAX_AGREEMENTS_PER_REPORT:
-        st.warning(texts.too_many_agreements(len(chosen), MAX_AGREEMENTS_PER_REPORT))
+        # Asked before anything is made: the documents get a section per agreement.
+        st.warning(
+            texts.too_many_agreements(len(chosen), MAX_AGREEMENTS_PER_REPORT) + " " + TOO_MANY_WHY,
+            icon=":material/filter_list:",
+        )
         return
     doc_key = f"rap_docs_{period_key(period)}_{'_'.join(map(str, sorted(chosen)))}"
     if st.button("Lav Word og PowerPoint", icon=":material/description:", key="rap_make"):
