@@ -83,6 +83,8 @@ def test_each_demo_user_signs_in_and_sees_the_pages_of_the_role(username, served
     expect(page.get_by_role("button", name="Log ud")).to_be_visible()
     expect(page.get_by_role("heading", name=first.title, exact=True).first).to_be_visible()
     assert exceptions_on_page(page) == 0
+    if username != "sagsbehandler":
+        return  # signing out is the same for every role: shown once, for a caseworker
     sign_out(page)
     assert nav_titles(page) == []
     # Signed out for good: the page's address now shows the sign-in form.
