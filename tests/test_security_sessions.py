@@ -105,7 +105,8 @@ def test_the_cookie_holds_a_signed_random_token_and_nothing_about_the_user(engin
     assert create_session(engine, user, "Chromium", NOW) != token
     assert token_from_cookie(value, KEY) == token
     # A changed token, a wrong key or a hand-made cookie is not read at all.
-    assert token_from_cookie("x" + value[1:], KEY) is None
+    changed = ("y" if value[0] == "x" else "x") + value[1:]  # a token may start with "x"
+    assert token_from_cookie(changed, KEY) is None
     assert token_from_cookie(value, "other-key-" * 4) is None
     assert token_from_cookie('{"username":"admin"}', KEY) is None
     # The database keeps only the token's hash.
