@@ -30,6 +30,7 @@ from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import (
     Agreement,
+    AppSetting,
     AuditLog,
     Deliverable,
     Enrolment,
@@ -389,6 +390,9 @@ def _organisation(engine: Engine, size: Size, today: dt.date) -> list[int]:
             u.setdefault("enterprise_id", None)
             u["password_hash"] = password_hash
         conn.execute(User.__table__.insert(), users)
+        # Synthetic data with the demo's users and password: flagged as a demo, or the app
+        # retires those users (demo username + password 'demo') at the first sign-in page.
+        conn.execute(AppSetting.__table__.insert(), [{"key": "demo", "value": "1"}])
         conn.execute(AuditLog.__table__.insert(), [{"username": "bench", "action": "generate",
                      "table_name": "bench", "record_id": size.name}])  # fmt: skip
     return caseworkers
