@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, and_, case, extract, func, literal, select, true
+from sqlalchemy import Engine, and_, case, extract, func, literal, or_, select, true
 
 from db.models import (
     Agreement,
@@ -593,17 +593,33 @@ class EnrolmentChoice:
 
 
 def started_enrolments(
-    engine: Engine, scope: Scope, agreement_ids: Sequence[int] | None = None
+    engine: Engine,
+    scope: Scope,
+    agreement_ids: Sequence[int] | None = None,
+    search: str = "",
+    limit: int | None = None,
 ) -> list[EnrolmentChoice]:
-    """Started enrolments in scope for a picker: 'D-1001 (KL) – Samarbejdsaftale 1'."""
+    """Started enrolments in scope for a picker: 'D-1001 (KL) – Samarbejdsaftale 1'.
+    `search`: only those whose case code or initials contain it (any case); `limit`: at
+    most that many, in the picker's order (the search and the limit in SQL, so a national
+    caseload is never read to fill one selectbox)."""
     stmt = (
         select(Enrolment.id, Participant.case_code, Participant.initials, Agreement.name,
                Enrolment.agreement_id, Enrolment.status)
         .join(Participant, Participant.id == Enrolment.participant_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
         .where(enrolment_clause(scope), Enrolment.status.in_(STARTED), _in_agreements(agreement_ids))
-        .order_by(Enrolment.status, Participant.case_code)
+        .order_by(Enrolment.status, Participant.case_code, Enrolment.id)
+        .limit(limit)
     )  # fmt: skip
+    if search.strip():
+        needle = search.strip().lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(Participant.case_code).contains(needle, autoescape=True),
+                func.lower(Participant.initials).contains(needle, autoescape=True),
+            )
+        )
     with engine.connect() as conn:
         return [
             EnrolmentChoice(
