@@ -164,3 +164,38 @@ def test_sizes_are_as_the_issue_states(size):
 
     s = SIZES[size]
     assert (s.agreements, s.courses) == {"M": (40, 2_000), "L": (500, 100_000)}[size]
+
+
+# Five times the demo's courses: a page whose statements grow with the courses or the
+# participants (a query per participant) goes over the bound here, not on the demo.
+LARGER = Size("T5", agreements=6, courses=150, evaluations_per_course=4.0, caseworkers=3, chunk=6)
+
+
+def test_manager_pages_stay_within_the_statement_bound_above_the_demo_size(sqlite_url, monkeypatch):
+    import streamlit as st
+    from sqlalchemy import Engine, event
+
+    from bench.pages import signed_in_app
+
+    engine = make_engine(sqlite_url)
+    generate(engine, LARGER)
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    at, _user = signed_in_app(sqlite_url, "leder")
+    at.run()
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        for page in ("progression", "kvalitet", "opfolgning", "mine_resultater"):
+            st.cache_data.clear()  # cold: every query of the page runs
+            statements.clear()
+            at.switch_page(f"views/{page}.py")
+            at.run()
+            assert not at.exception, (page, at.exception[0].value)
+            assert 0 < len(statements) <= MAX_STATEMENTS, (page, len(statements))
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
