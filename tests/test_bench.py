@@ -199,3 +199,26 @@ def test_manager_pages_stay_within_the_statement_bound_above_the_demo_size(sqlit
             assert 0 < len(statements) <= MAX_STATEMENTS, (page, len(statements))
     finally:
         event.remove(Engine, "before_cursor_execute", count)
+
+
+def test_pickers_search_and_cut_in_sql_on_both_databases(any_demo_url):
+    from lib.queries.progression import count_with_baseline
+    from lib.queries.quality import started_enrolments
+
+    engine = make_engine(any_demo_url)
+    scope = scope_for(engine, "leder")
+    f = Filters(*default_period())
+    everyone = participants_with_baseline(engine, scope, f)
+    assert count_with_baseline(engine, scope, f) == len(everyone) > 2
+    last_id, last_code = everyone[-1]
+    assert participants_with_baseline(engine, scope, f, None, "", 2) == everyone[:2]
+    first = participants_with_baseline(engine, scope, f, None, "", 2, last_id)
+    assert first == [everyone[-1], everyone[0]]
+    found = participants_with_baseline(engine, scope, f, None, last_code.lower(), 5)
+    assert found == [p for p in everyone if last_code.lower() in p[1].lower()][:5]
+    assert participants_with_baseline(engine, scope, f, None, "%", 5) == []  # not a wildcard
+    courses = started_enrolments(engine, scope)
+    assert started_enrolments(engine, scope, (), "", 3) == courses[:3]
+    code = courses[-1].label.split(" ")[0]
+    assert courses[-1] in started_enrolments(engine, scope, (), code.lower(), 3)
+    engine.dispose()

@@ -572,14 +572,14 @@ def participants_with_baseline(
     case code. `search`: only case codes containing it (any case); `limit`: at most that
     many; `first`: that course (if listed) before the others. Search and limit run in SQL,
     so a picker never reads a national caseload."""
-    order = [Participant.case_code, Enrolment.id]
+    leading: list[ColumnElement[int]] = []
     if first is not None:
-        order.insert(0, case((Enrolment.id == first, 0), else_=1))
+        leading.append(case((Enrolment.id == first, 0), else_=1))
     stmt = (
         select(Enrolment.id, Participant.case_code)
         .join(Participant, Participant.id == Enrolment.participant_id)
         .where(_with_baseline(scope, f, today))
-        .order_by(*order)
+        .order_by(*leading, Participant.case_code, Enrolment.id)
         .limit(limit)
     )
     if search.strip():
