@@ -445,7 +445,7 @@ class MentorCompliance:
     total: MentorGroup
 
 
-def _fixed_frequency_gaps(conn, in_scope, as_of: dt.date):
+def fixed_frequency_gaps(conn, in_scope, as_of: dt.date):
     """Per mentor assignment of `in_scope` (a select of ids) whose frequency never changed:
     (id, contact days in its period, of the gaps between them those on time, the longest
     of those gaps, the first day, the last day); lib.domain.quality.mentor_intervals' own
@@ -480,11 +480,11 @@ def _fixed_frequency_gaps(conn, in_scope, as_of: dt.date):
     return (
         select(
             gaps.c.aid,
-            func.count(),
-            func.coalesce(func.sum(case((gaps.c.gap <= limit, 1), else_=0)), 0),
-            func.max(gaps.c.gap),
-            func.min(gaps.c.day),
-            func.max(gaps.c.day),
+            func.count().label("n"),
+            func.coalesce(func.sum(case((gaps.c.gap <= limit, 1), else_=0)), 0).label("on_time"),
+            func.max(gaps.c.gap).label("longest"),
+            func.min(gaps.c.day).label("first"),
+            func.max(gaps.c.day).label("last"),
         )
         .join(a, a.id == gaps.c.aid)
         .group_by(gaps.c.aid)
@@ -500,7 +500,7 @@ def mentor_compliance(
     """Follow-up with the agreed frequency per mentor assignment in scope, pooled per
     agreement and per mentor type. The interval rule is `mentor_intervals`: for an
     assignment whose frequency never changed its counts come from SQL
-    (`_fixed_frequency_gaps`, `fixed_frequency_intervals`), for the few whose frequency
+    (`fixed_frequency_gaps`, `fixed_frequency_intervals`), for the few whose frequency
     changed from the rule itself; tests/test_measure_properties.py checks the two agree."""
     as_of = as_of or dt.date.today()
     with engine.connect() as conn:
@@ -528,7 +528,7 @@ def mentor_compliance(
                    MentorAssignment.start_date <= as_of)
         )  # fmt: skip
         changes = frequency_changes(conn, in_scope)
-        gaps = {r[0]: r[1:] for r in conn.execute(_fixed_frequency_gaps(conn, in_scope, as_of))}
+        gaps = {r[0]: r[1:] for r in conn.execute(fixed_frequency_gaps(conn, in_scope, as_of))}
         # Contacts shown in the table: every day up to as_of (also outside the period).
         seen = {
             aid: (int(n), last)
