@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -140,8 +141,16 @@ def exceptions_on_page(page: Page) -> int:
     return page.locator('[data-testid="stException"]').count()
 
 
-def screenshot(page: Page, name: str) -> Path:
+# Screenshots of passing steps cost seconds each (the viewport grows, the charts draw
+# again); they are taken when asked for (FORLOB_SCREENSHOTS=1), and a failing browser
+# test always leaves one of where it stopped (tests/conftest.py).
+SCREENSHOTS = os.environ.get("FORLOB_SCREENSHOTS", "") not in ("", "0")
+
+
+def screenshot(page: Page, name: str, always: bool = False) -> Path | None:
     """A screenshot of the whole app: the main element scrolls, so grow the viewport."""
+    if not (SCREENSHOTS or always):
+        return None
     ARTIFACTS.mkdir(exist_ok=True)
     height = page.evaluate(
         '() => Math.max(...[...document.querySelectorAll(\'[data-testid="stMain"], [data-testid="stMainBlockContainer"]\')].map(e => e.scrollHeight), 900)'

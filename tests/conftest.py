@@ -7,16 +7,19 @@ Under CI=true nothing may skip: a missing PostgreSQL or Chromium fails the test 
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 # bcrypt at its lowest cost for the suite's hundreds of sign-ins (set before lib is
 # imported: the dummy hash for unknown users is made at import). Production keeps 12.
 os.environ.setdefault("FORLOB_BCRYPT_ROUNDS", "4")
 
+import queue
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -185,20 +188,83 @@ def pg_empty_url(pg_server: str):
     _drop_pg_database(pg_server, url)
 
 
+class _PgCopies:
+    """Copies of one template, made a step ahead in a background thread. CREATE DATABASE
+    waits on the disk (0.3-1 s) while the test process's CPU idles; made ahead, the copy
+    for the next test is written while this one runs. Drops happen in the background too.
+    A copy that was never handed out is dropped when the process ends."""
+
+    AHEAD = 2
+
+    def __init__(self, server_url: str, template_url: str):
+        self.server_url, self.template_url = server_url, template_url
+        self.ready: queue.Queue[str] = queue.Queue()
+        self.work: queue.Queue[tuple[str, str | None]] = queue.Queue()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        for _ in range(self.AHEAD):
+            self.work.put(("create", None))
+
+    def _run(self) -> None:
+        while True:
+            kind, url = self.work.get()
+            if kind == "stop":
+                return
+            try:
+                if kind == "create":
+                    self.ready.put(_create_pg_database(self.server_url, self.template_url))
+                else:
+                    _drop_pg_database(self.server_url, url)
+            except Exception as exc:  # noqa: BLE001 - handed to the test that waits
+                self.ready.put(f"error:{exc}")
+
+    def take(self) -> str:
+        self.work.put(("create", None))  # the one after next
+        url = self.ready.get(timeout=120)
+        if url.startswith("error:"):
+            raise RuntimeError(f"could not copy {self.template_url}: {url[6:]}")
+        return url
+
+    def give_back(self, url: str) -> None:
+        self.work.put(("drop", url))
+
+    def close(self) -> None:
+        self.work.put(("stop", None))
+        self.thread.join(timeout=120)
+        while not self.ready.empty():
+            url = self.ready.get()
+            if not url.startswith("error:"):
+                _drop_pg_database(self.server_url, url)
+
+
+@pytest.fixture(scope="session")
+def _pg_migrated_copies(pg_server: str, pg_migrated_template: str):
+    copies = _PgCopies(pg_server, pg_migrated_template)
+    yield copies
+    copies.close()
+
+
+@pytest.fixture(scope="session")
+def _pg_demo_copies(pg_server: str, pg_demo_template: str):
+    copies = _PgCopies(pg_server, pg_demo_template)
+    yield copies
+    copies.close()
+
+
 @pytest.fixture
-def pg_url(pg_server: str, pg_migrated_template: str):
+def pg_url(_pg_migrated_copies: _PgCopies):
     """A new PostgreSQL database with the migrated schema and catalogues, dropped after."""
-    url = _create_pg_database(pg_server, pg_migrated_template)
+    url = _pg_migrated_copies.take()
     yield url
-    _drop_pg_database(pg_server, url)
+    _pg_migrated_copies.give_back(url)
 
 
 @pytest.fixture
-def pg_demo_url(pg_server: str, pg_demo_template: str):
+def pg_demo_url(_pg_demo_copies: _PgCopies):
     """A new PostgreSQL database holding the demo data, dropped after the test."""
-    url = _create_pg_database(pg_server, pg_demo_template)
+    url = _pg_demo_copies.take()
     yield url
-    _drop_pg_database(pg_server, url)
+    _pg_demo_copies.give_back(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -409,12 +475,28 @@ def browser_context(browser):
     context.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so a fixture can see that the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser_context):
-    """A new tab for each test, signed out: no cookie is left from an earlier test."""
+def page(browser_context, request):
+    """A new tab for each test, signed out: no cookie is left from an earlier test. A
+    failing test leaves a screenshot of the tab in test-artifacts/."""
     browser_context.clear_cookies()
     pg = browser_context.new_page()
     yield pg
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        from tests.browser import screenshot
+
+        # A screenshot must not hide the test's own error.
+        with contextlib.suppress(Exception):
+            screenshot(pg, f"failed-{request.node.name}", always=True)
     pg.close()
     browser_context.clear_cookies()
 

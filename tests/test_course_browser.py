@@ -106,18 +106,6 @@ def test_mentor_logs_a_contact_from_mine_opgaver(own_served_demo, page):
     engine.dispose()
 
 
-@pytest.mark.parametrize("username", ["leder", "admin"])
-def test_menu_shows_every_page_and_no_english(served_demo, page, username):
-    open_path(page, served_demo.url)
-    sign_in(page, username)
-    nav = page.locator('[data-testid="stSidebarNav"]')
-    expect(nav.get_by_role("link", name="Evalueringsrapport")).to_be_visible()
-    expect(nav.get_by_role("link", name="Præsentation")).to_be_visible()
-    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
-    assert "View" not in sidebar and "more" not in sidebar.lower()
-    assert page.locator('[data-testid="stSidebarNavViewButton"]').count() == 0
-
-
 def test_unknown_address_gets_a_danish_page(served_demo, page):
     open_path(page, served_demo.url)
     sign_in(page, "sagsbehandler")

@@ -1,9 +1,9 @@
 """Issue 13, item 5 in Chromium: markdown and HTML typed into free-text and code fields
 are shown as text on every page. Every participant's case code, every note, summary,
 goal, name and label a user or an import can set is filled with a payload pointing at
-evil.invalid; each page is opened as the admin (and a caseworker's own pages) and the rendered DOM is searched for an
-<img>, <a>, <script> or <iframe> that came from one, and the browser's requests for a
-fetch of one."""
+evil.invalid; each page is opened as the admin (and Mine opgaver as a caseworker), and
+the rendered DOM is searched for an <img>, <a>, <script> or <iframe> that came from one,
+and the browser's requests for a fetch of one."""
 
 from __future__ import annotations
 
@@ -97,9 +97,19 @@ FIND_LIVE = r"""(evil) => {
 }"""
 
 
-# The admin reaches every page; a caseworker sees the same sections narrowed to their
-# own participants and starts on Mine opgaver. (Enterprise staff see a subset of the
-# admin's pages drawn by the same code.)
+def _walk(username: str, role: str) -> list[str]:
+    """The pages the walk as this user opens: the admin every page the admin reaches; a
+    caseworker the pages the admin lacks (Mine opgaver). The pages they share draw the
+    same code for both, narrowed to the caseworker's own participants (and enterprise
+    staff see a subset of the admin's pages)."""
+    admin_pages = {spec.url_path for spec in PAGES if "admin" in spec.roles}
+    return [
+        spec.url_path
+        for spec in PAGES
+        if role in spec.roles and (role == "admin" or spec.url_path not in admin_pages)
+    ]
+
+
 @pytest.mark.parametrize("username, role", [("admin", "admin"), ("sagsbehandler", "sagsbehandler")])
 def test_no_payload_becomes_an_element_on_any_page(poisoned_app, page, username, role):
     requests: list[str] = []
@@ -109,14 +119,14 @@ def test_no_payload_becomes_an_element_on_any_page(poisoned_app, page, username,
     problems: dict[str, list[str]] = {}
     # From the menu, as a person moves between pages: no page load per page, so the walk
     # costs the server one run per page and Chromium no new start of the app.
-    for spec in PAGES:
-        if role not in spec.roles:
-            continue
-        open_from_menu(page, spec.url_path)
+    walk = _walk(username, role)
+    assert walk, "every role the test names has pages of its own to walk"
+    for url_path in walk:
+        open_from_menu(page, url_path)
         live = page.evaluate(FIND_LIVE, EVIL)
         if live:
-            problems[spec.url_path] = live
-            screenshot(page, f"inert-{username}-{spec.url_path}")
+            problems[url_path] = live
+            screenshot(page, f"inert-{username}-{url_path}", always=True)
     if problems:
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / f"inert-{username}.json").write_text(json.dumps(problems, indent=1))
