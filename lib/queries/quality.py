@@ -67,6 +67,10 @@ def _in_agreements(agreement_ids: Sequence[int] | None):
     return Enrolment.agreement_id.in_(list(agreement_ids))
 
 
+def _one_course(enrolment_id: int | None):
+    return True if enrolment_id is None else Enrolment.id == enrolment_id
+
+
 def _agreement_names(conn, ids: Iterable[int]) -> dict[int, str]:
     ids = list(ids)
     if not ids:
@@ -157,9 +161,13 @@ class WorkAgreementRow:
 
 
 def work_agreement_rows(
-    engine: Engine, scope: Scope, agreement_ids: Sequence[int] | None = None
+    engine: Engine,
+    scope: Scope,
+    agreement_ids: Sequence[int] | None = None,
+    enrolment_id: int | None = None,
 ) -> list[WorkAgreementRow]:
-    """One row per started enrolment in scope with its work agreement (or none)."""
+    """One row per started enrolment in scope with its work agreement (or none); with
+    `enrolment_id`, that course's row only (the registration form's)."""
     element_cols = [getattr(WorkAgreement, key) for key, _ in WORK_AGREEMENT_ELEMENTS]
     stmt = (
         select(
@@ -170,7 +178,8 @@ def work_agreement_rows(
         .join(Participant, Participant.id == Enrolment.participant_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
         .outerjoin(WorkAgreement, WorkAgreement.enrolment_id == Enrolment.id)
-        .where(enrolment_clause(scope), Enrolment.status.in_(STARTED), _in_agreements(agreement_ids))
+        .where(enrolment_clause(scope), Enrolment.status.in_(STARTED), _in_agreements(agreement_ids),
+               _one_course(enrolment_id))
         .order_by(Agreement.id, Participant.case_code)
     )  # fmt: skip
     with engine.connect() as conn:
@@ -496,12 +505,14 @@ def mentor_compliance(
     scope: Scope,
     agreement_ids: Sequence[int] | None = None,
     as_of: dt.date | None = None,
+    enrolment_id: int | None = None,
 ) -> MentorCompliance:
     """Follow-up with the agreed frequency per mentor assignment in scope, pooled per
     agreement and per mentor type. The interval rule is `mentor_intervals`: for an
     assignment whose frequency never changed its counts come from SQL
     (`fixed_frequency_gaps`, `fixed_frequency_intervals`), for the few whose frequency
-    changed from the rule itself; tests/test_measure_properties.py checks the two agree."""
+    changed from the rule itself; tests/test_measure_properties.py checks the two agree.
+    With `enrolment_id`, that course's assignments only (the registration form's)."""
     as_of = as_of or dt.date.today()
     with engine.connect() as conn:
         assignments = conn.execute(
@@ -516,7 +527,7 @@ def mentor_compliance(
             .join(Participant, Participant.id == Enrolment.participant_id)
             .join(Agreement, Agreement.id == Enrolment.agreement_id)
             .where(enrolment_clause(scope), _in_agreements(agreement_ids),
-                   MentorAssignment.start_date <= as_of)
+                   _one_course(enrolment_id), MentorAssignment.start_date <= as_of)
             .order_by(Enrolment.agreement_id, Participant.case_code, MentorAssignment.id)
         ).all()  # fmt: skip
         # The same assignments, selected by the same conditions in SQL: an IN list of
@@ -525,7 +536,7 @@ def mentor_compliance(
             select(MentorAssignment.id)
             .join(Enrolment, Enrolment.id == MentorAssignment.enrolment_id)
             .where(enrolment_clause(scope), _in_agreements(agreement_ids),
-                   MentorAssignment.start_date <= as_of)
+                   _one_course(enrolment_id), MentorAssignment.start_date <= as_of)
         )  # fmt: skip
         changes = frequency_changes(conn, in_scope)
         gaps = {r[0]: r[1:] for r in conn.execute(fixed_frequency_gaps(conn, in_scope, as_of))}

@@ -34,16 +34,12 @@ def registration_section(engine: Engine, scope: Scope, agreement_ids: tuple[int,
     enrolment_id = course_picker(scope, agreement_ids)
     if enrolment_id is None:
         return
-    agreements = cached_query(work_agreement_rows, scope, agreement_ids)
-    current = next((r for r in agreements if r.enrolment_id == enrolment_id), None)
+    # This course's rows only: the tables' whole lists are not copied out of the cache again.
+    current = next(iter(cached_query(work_agreement_rows, scope, (), enrolment_id)), None)
     work_agreement_form(engine, scope, enrolment_id, current)
     st.divider()
     st.markdown("**Mentor og kontakter**")
-    mentors = [
-        r
-        for r in cached_query(mentor_compliance, scope, agreement_ids).rows
-        if r.enrolment_id == enrolment_id
-    ]
+    mentors = cached_query(mentor_compliance, scope, (), None, enrolment_id).rows
     if mentors:
         mentor_contact_form(engine, scope, enrolment_id, mentors)
     else:
