@@ -390,8 +390,8 @@ def _organisation(engine: Engine, size: Size, today: dt.date) -> list[int]:
             u.setdefault("enterprise_id", None)
             u["password_hash"] = password_hash
         conn.execute(User.__table__.insert(), users)
-        # Synthetic data with the demo's users and password: flagged as a demo, or the app
-        # retires those users (demo username + password 'demo') at the first sign-in page.
+        # Marked as a demo, as S is: outside demo mode the app retires every user whose
+        # password is 'demo' on its first run (the bench's 'leder' included).
         conn.execute(AppSetting.__table__.insert(), [{"key": "demo", "value": "1"}])
         conn.execute(AuditLog.__table__.insert(), [{"username": "bench", "action": "generate",
                      "table_name": "bench", "record_id": size.name}])  # fmt: skip

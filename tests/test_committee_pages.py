@@ -179,3 +179,42 @@ def test_presentation_waits_for_the_end_date_and_keeps_the_chart_choice(app_for)
     at.multiselect(key="praes_kinds").set_value([]).run()
     assert any("mindst én samarbejdsaftale og ét diagram" in i.value for i in at.info)
     assert len(at.get("vega_lite_chart")) == 0
+
+
+@pytest.mark.parametrize("page", ["views/praesentation.py", "views/evalueringsrapport.py"])
+def test_committee_pages_run_at_most_50_statements(app_for, page):
+    """Issue 15: no page sends more than 50 SQL statements in a run, with empty caches
+    (BEGIN counted). The report reads in one transaction and the header and suppression
+    setting are read once; no statement is per agreement, so the demo's count is M's
+    (Præsentation 41, Evalueringsrapport 49 cold at size M; 56 and 66 before)."""
+    import streamlit as st
+    from sqlalchemy import Engine, event
+
+    at = app_for("leder")
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    st.cache_data.clear()
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        at.switch_page(page).run()
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    assert not page_errors(at)
+    assert len(sent) <= 50, len(sent)
+
+
+def test_report_asks_for_fewer_agreements_before_making_documents(app_for, monkeypatch):
+    """Past the limit the page says so in Danish, with the reason, and offers no button
+    that would start making the documents."""
+    monkeypatch.setattr("views.components.committee.MAX_AGREEMENTS_PER_REPORT", 1)
+    at = app_for("leder")
+    at.switch_page("views/evalueringsrapport.py").run()
+    assert not page_errors(at)
+    warning = next(w.value for w in at.warning if "højst omfatte 1" in w.value)
+    assert "Du har valgt 2 samarbejdsaftaler" in warning and "eget afsnit" in warning
+    assert not [b for b in at.button if b.label == "Lav Word og PowerPoint"]
+    at.multiselect(key="rap_agr").set_value([2]).run()
+    assert [b for b in at.button if b.label == "Lav Word og PowerPoint"]

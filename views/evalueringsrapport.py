@@ -45,8 +45,8 @@ if not chosen:
     st.stop()
 
 with st.expander("Rapportens hoved (udvalg, mødedato, sagsnummer, forfatter)"):
-    header_form(engine, current_user(), period)
-report, threshold = committee_report(engine, scope, period, chosen)
+    loaded = header_form(engine, current_user(), period)
+report, threshold = committee_report(engine, scope, period, chosen, loaded)
 sheet = ReportTexts(engine, current_user(), period, chosen)
 # The charts the Word file embeds, shown where the document puts them.
 charts = report_charts(report, positions)

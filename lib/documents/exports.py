@@ -13,10 +13,12 @@ import copy
 import datetime as dt
 import io
 import json
+import math
 import re
 import threading
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import altair as alt
@@ -99,8 +101,20 @@ def chart_spec(chart: TopLevelChart) -> dict[str, Any]:
 
 
 def chart_png(chart: TopLevelChart, scale: float = 2.0) -> bytes:
-    """PNG bytes. scale=2 gives crisp images in Word and on a projector."""
+    """PNG bytes. scale=2 gives crisp images in Word and on a projector; a large chart
+    gets less (see MAX_PIXELS)."""
     return spec_png(json.dumps(chart_spec(chart)), scale)
+
+
+def charts_png(charts: Sequence[TopLevelChart], scale: float = 2.0) -> list[bytes]:
+    """PNG bytes of each chart, as chart_png: each chart is laid out once (vl-convert's one
+    JavaScript engine, in turn) and rasterised in a thread while the next is laid out."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [
+            pool.submit(svg_png, vlc.vegalite_to_svg(json.dumps(chart_spec(c))), scale)
+            for c in charts
+        ]
+        return [f.result() for f in futures]
 
 
 def captioned(chart: TopLevelChart, title: str, lines: list[str]) -> TopLevelChart:
@@ -128,9 +142,36 @@ def warm_up_renderer() -> None:
     threading.Thread(target=vlc.vegalite_to_png, args=(spec,), daemon=True).start()
 
 
+# A chart's PNG never has more pixels than this, or a longer side, however many rows or
+# agreements it shows: the scale is lowered to fit. At size M (40 agreements) a chart's
+# height grew with its rows to a 271-megapixel image, which PIL refused to open when the
+# PowerPoint was built (DecompressionBombError; issue 15). 4 megapixels is a 16:9 slide at
+# 2,650 x 1,500 px: crisp on a projector and in Word.
+MAX_PIXELS = 4_000_000
+MAX_SIDE = 4_000
+
+_SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"')
+
+
+def bounded_scale(width: float, height: float, scale: float) -> float:
+    """The scale to render a width x height (px) chart at: `scale`, or less so that the
+    image stays within MAX_PIXELS and MAX_SIDE."""
+    if width <= 0 or height <= 0:
+        return scale
+    return min(scale, math.sqrt(MAX_PIXELS / (width * height)), MAX_SIDE / max(width, height))
+
+
+def svg_png(svg: str, scale: float = 2.0) -> bytes:
+    """PNG from vl-convert's SVG of a chart, at `scale` within the pixel bound."""
+    found = _SVG_SIZE.search(svg)
+    width, height = (float(found[1]), float(found[2])) if found else (0.0, 0.0)
+    return vlc.svg_to_png(svg, scale=bounded_scale(width, height, scale))
+
+
 def spec_png(spec_json: str, scale: float = 2.0) -> bytes:
-    """PNG from a themed spec (chart_spec) as JSON: cacheable by its text."""
-    return vlc.vegalite_to_png(spec_json, scale=scale)
+    """PNG from a themed spec (chart_spec) as JSON: cacheable by its text. Laid out once
+    (SVG), then rasterised at a scale that keeps it within MAX_PIXELS."""
+    return svg_png(vlc.vegalite_to_svg(spec_json), scale)
 
 
 def spec_svg(spec_json: str) -> bytes:

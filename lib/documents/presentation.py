@@ -25,7 +25,7 @@ from lib.charts.style import (
     pct_text,
 )
 from lib.documents.document_chart import DocumentChart
-from lib.documents.exports import chart_png
+from lib.documents.exports import charts_png
 from lib.documents.report import (
     ALL_PARAMETERS,
     ON_TIME_LABELS,
@@ -60,6 +60,38 @@ MAX_HEIGHT = 460
 
 def _height(rows: int, per_row: int, minimum: int = 120) -> int:
     return max(minimum, min(MAX_HEIGHT, per_row * rows))
+
+
+# More agreements than this in one chart: one dot per agreement on a row per measure
+# (a strip), not a bar and a text per agreement and measure. At 40 agreements those bars
+# were a pixel high, their labels lay on top of each other, the legend ended in Vega's
+# English "…11 entries", and laying out the hundreds of texts took seconds per chart.
+# The figures per agreement stay in the speaker notes and in the Word tables.
+CROWDED = 8
+
+STRIP_NOTE = "Ét punkt pr. samarbejdsaftale (navn og tal ved musen); stregen er medianen."
+
+
+def _strip(
+    data: pd.DataFrame,
+    row: str,
+    rows: list[str],
+    value: str,
+    x: alt.X,
+    tooltip: list[Any],
+) -> alt.LayerChart:
+    """A row per measure with one dot per agreement and a black tick at the median of
+    the agreements: readable and quick to draw for any number of agreements."""
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{row}:N", title=None, sort=rows, scale=alt.Scale(domain=rows))
+    )
+    dots = base.mark_circle(size=140, opacity=0.55, color="#0072B2").encode(x=x, tooltip=tooltip)
+    median = (
+        base.transform_aggregate(median=f"median({value})", groupby=[row])
+        .mark_tick(color="#000000", thickness=4, size=44)
+        .encode(x=alt.X("median:Q"))
+    )
+    return (dots + median).properties(width=WIDTH - 200, height=_height(len(rows), 70))
 
 
 def _shown(agreements: list[AgreementReport]) -> list[AgreementReport]:
@@ -124,6 +156,7 @@ def occupancy_chart(
                 "Pladser": 0 if small else occupancy.in_use,
                 "Label": str(occupancy.in_use_shown),
                 "Rækkefølge": 0,
+                "Skjult": small,
             }
         )
         rows.append(
@@ -133,6 +166,7 @@ def occupancy_chart(
                 "Pladser": 0 if small else occupancy.free,
                 "Label": "" if small else str(occupancy.free_shown),
                 "Rækkefølge": 1,
+                "Skjult": small,
             }
         )
     data = pd.DataFrame(rows)
@@ -168,6 +202,20 @@ def occupancy_chart(
         .resolve_scale(color="independent")
         .properties(width=WIDTH, height=_height(len(agreements), 90))
     )
+    if len(agreements) > CROWDED:
+        slots = STRIP_NOTE  # the figures of each agreement are in the notes
+        chart = _strip(
+            data[~data["Skjult"]],
+            "Status",
+            list(colors),
+            "Pladser",
+            alt.X(
+                "Pladser:Q",
+                title="Pladser pr. samarbejdsaftale",
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
+            ["Aftale:N", "Status:N", "Label:N"],
+        )
     return PresentationChart(
         "belaegning",
         "belaegning",
@@ -238,6 +286,16 @@ def compliance_chart(
     chart = (bars + text).properties(
         width=WIDTH - 180, height=_height(len(measures) * max(1, len(agreements)), 50)
     )
+    if len(agreements) > CROWDED:
+        chart = _strip(
+            data,
+            "Mål",
+            measures,
+            "Andel",
+            alt.X("Andel:Q", title="Andel", scale=alt.Scale(domain=[0, 1]), axis=pct_axis()),
+            ["Aftale:N", "Mål:N", alt.Tooltip("Andel (tekst):N", title="Andel"), "n:Q"],
+        )
+        subtitle += " " + STRIP_NOTE
     only = agreements[0].agreement_id if len(agreements) == 1 else None
     return PresentationChart(
         "opfoelgning" + (f"_{only}" if only else ""),
@@ -317,6 +375,26 @@ def progression_chart(
     subtitle = (
         f"Periode {report.period.label}. Deltagere med baseline og mindst én senere evaluering."
     )
+    if len(agreements) > CROWDED:
+        change = data.pivot_table(
+            index=["Aftale", "Parameter", "n"], columns="Tidspunkt", values="Score"
+        ).reset_index() if not data.empty else pd.DataFrame(columns=["Aftale", "Parameter", "n", "Baseline", "Seneste"])  # fmt: skip
+        change["Ændring"] = change["Seneste"] - change["Baseline"]
+        change["Ændring (tekst)"] = [fmt_number(v, 1) for v in change["Ændring"]]
+        labels = list(
+            dict.fromkeys(
+                p.label for a in agreements for p in a.facts.progression if p.code != ALL_PARAMETERS
+            )
+        )
+        chart = _strip(
+            pd.DataFrame(change),
+            "Parameter",
+            labels,
+            "Ændring",
+            alt.X("Ændring:Q", title="Gennemsnitlig ændring i score (seneste − baseline)"),
+            ["Aftale:N", "Parameter:N", alt.Tooltip("Ændring (tekst):N", title="Ændring"), "n:Q"],
+        )
+        subtitle += " " + STRIP_NOTE
     if withheld:
         subtitle += (
             f" Ikke vist (færre end {report.threshold} deltagere): " + ", ".join(withheld) + "."
@@ -394,6 +472,21 @@ def outcomes_chart(
         width=WIDTH - 260, height=_height(results * len(agreements), 46)
     )
     subtitle = f"Forløb afsluttet i perioden {report.period.label}."
+    if len(agreements) > CROWDED:
+        results_order = list(dict.fromkeys(data["Resultat"]))
+        chart = _strip(
+            data[~data["Skjult"].astype(bool)],
+            "Resultat",
+            results_order,
+            "Deltagere",
+            alt.X(
+                "Deltagere:Q",
+                title="Deltagere pr. samarbejdsaftale",
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
+            ["Resultat:N", "Aftale:N", alt.Tooltip("Label:N", title="Deltagere")],
+        )
+        subtitle += " " + STRIP_NOTE
     if any(r["Label"].startswith("<") for r in rows):
         subtitle += (
             f" «{marker(report.threshold)}»: færre end {report.threshold} deltagere "
@@ -457,6 +550,10 @@ def report_charts(
 
 
 def to_document_charts(charts: list[PresentationChart], scale: float = 2.0) -> list[DocumentChart]:
+    """Each chart with figures rendered once to a PNG of bounded pixel size
+    (lib.documents.exports.MAX_PIXELS): the same image goes into Word and PowerPoint."""
+    shown = [c for c in charts if c.has_data]
+    pngs = charts_png([c.chart for c in shown], scale)
     return [
         DocumentChart(
             c.key,
@@ -464,11 +561,10 @@ def to_document_charts(charts: list[PresentationChart], scale: float = 2.0) -> l
             c.agreement_id,
             c.title,
             c.subtitle,
-            chart_png(c.chart, scale),
+            png,
             alt_text=c.alt_text,
             figures=list(c.figures),
             definitions=list(c.definitions),
         )
-        for c in charts
-        if c.has_data
+        for c, png in zip(shown, pngs, strict=True)
     ]

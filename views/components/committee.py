@@ -77,6 +77,12 @@ PRESENTING_STYLE = """
 </style>
 """
 
+# Why a report has an upper limit on agreements (said with views.texts' warning).
+TOO_MANY_WHY = (
+    "Hver aftale får sit eget afsnit med tabeller i Word-rapporten, så et udvalg kan ikke "
+    "nå at læse flere, og dokumenterne bliver for store til at hente og sende."
+)
+
 # A report text: (agreement id, or None for a report-wide section, section key).
 Section = tuple[int | None, str]
 
@@ -131,12 +137,18 @@ def report_header(engine: Engine, period: Period) -> ReportHeaderFields:
 
 
 def committee_report(
-    engine: Engine, scope: Scope, period: Period, chosen: Sequence[int]
+    engine: Engine,
+    scope: Scope,
+    period: Period,
+    chosen: Sequence[int],
+    loaded: tuple[ReportHeaderFields, int] | None = None,
 ) -> tuple[Report, int]:
     """The report's figures for the chosen agreements and period, with the suppression
-    threshold they were withheld under: the admin's setting, 0 only for a closed item."""
-    header = report_header(engine, period)
-    threshold = effective_threshold(suppression_threshold(engine), header.closed)
+    threshold they were withheld under: the admin's setting, 0 only for a closed item.
+    `loaded`: the header and the setting as header_form read them in this run (not read
+    twice)."""
+    header, setting = loaded or (report_header(engine, period), suppression_threshold(engine))
+    threshold = effective_threshold(setting, header.closed)
     report = cached_query(
         build_report,
         scope,
@@ -149,9 +161,12 @@ def committee_report(
     return report, threshold
 
 
-def header_form(engine: Engine, user: SignedInUser, period: Period) -> None:
+def header_form(
+    engine: Engine, user: SignedInUser, period: Period
+) -> tuple[ReportHeaderFields, int]:
     """The memo header (udvalg, mødedato, sagsnummer, forfatter, lukket punkt), saved
-    per report (period); a header saved by someone else meanwhile is refused."""
+    per report (period); a header saved by someone else meanwhile is refused. Returns the
+    saved header and the suppression setting, for committee_report."""
     fields, version = load_header(engine, period)
     h = ReportHeaderFields(**fields) if fields else ReportHeaderFields()  # type: ignore[arg-type]
     setting = suppression_threshold(engine)
@@ -181,6 +196,7 @@ def header_form(engine: Engine, user: SignedInUser, period: Period) -> None:
             else:
                 st.toast("Rapportens hoved er gemt.", icon=":material/check:")
                 st.rerun()
+    return h, setting
 
 
 # --------------------------------------------------------------------------- Præsentation
@@ -558,7 +574,11 @@ def report_downloads(
     st.caption(texts.DOWNLOADS_CAPTION)
     warm_up_renderer()  # the charts' renderer starts while the user reads the page
     if len(chosen) > MAX_AGREEMENTS_PER_REPORT:
-        st.warning(texts.too_many_agreements(len(chosen), MAX_AGREEMENTS_PER_REPORT))
+        # Asked before anything is made: the documents get a section per agreement.
+        st.warning(
+            texts.too_many_agreements(len(chosen), MAX_AGREEMENTS_PER_REPORT) + " " + TOO_MANY_WHY,
+            icon=":material/filter_list:",
+        )
         return
     doc_key = f"rap_docs_{period_key(period)}_{'_'.join(map(str, sorted(chosen)))}"
     if st.button("Lav Word og PowerPoint", icon=":material/description:", key="rap_make"):
