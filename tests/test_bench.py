@@ -164,3 +164,61 @@ def test_sizes_are_as_the_issue_states(size):
 
     s = SIZES[size]
     assert (s.agreements, s.courses) == {"M": (40, 2_000), "L": (500, 100_000)}[size]
+
+
+# Five times the demo's courses: a page whose statements grow with the courses or the
+# participants (a query per participant) goes over the bound here, not on the demo.
+LARGER = Size("T5", agreements=6, courses=150, evaluations_per_course=4.0, caseworkers=3, chunk=6)
+
+
+def test_manager_pages_stay_within_the_statement_bound_above_the_demo_size(sqlite_url, monkeypatch):
+    import streamlit as st
+    from sqlalchemy import Engine, event
+
+    from bench.pages import signed_in_app
+
+    engine = make_engine(sqlite_url)
+    generate(engine, LARGER)
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    at, _user = signed_in_app(sqlite_url, "leder")
+    at.run()
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        for page in ("progression", "kvalitet", "opfolgning", "mine_resultater"):
+            st.cache_data.clear()  # cold: every query of the page runs
+            statements.clear()
+            at.switch_page(f"views/{page}.py")
+            at.run()
+            assert not at.exception, (page, at.exception[0].value)
+            assert 0 < len(statements) <= MAX_STATEMENTS, (page, len(statements))
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+
+
+def test_pickers_search_and_cut_in_sql_on_both_databases(any_demo_url):
+    from lib.queries.progression import count_with_baseline
+    from lib.queries.quality import started_enrolments
+
+    engine = make_engine(any_demo_url)
+    scope = scope_for(engine, "leder")
+    f = Filters(*default_period())
+    everyone = participants_with_baseline(engine, scope, f)
+    assert count_with_baseline(engine, scope, f) == len(everyone) > 2
+    last_id, last_code = everyone[-1]
+    assert participants_with_baseline(engine, scope, f, None, "", 2) == everyone[:2]
+    first = participants_with_baseline(engine, scope, f, None, "", 2, last_id)
+    assert first == [everyone[-1], everyone[0]]
+    found = participants_with_baseline(engine, scope, f, None, last_code.lower(), 5)
+    assert found == [p for p in everyone if last_code.lower() in p[1].lower()][:5]
+    assert participants_with_baseline(engine, scope, f, None, "%", 5) == []  # not a wildcard
+    courses = started_enrolments(engine, scope)
+    assert started_enrolments(engine, scope, (), "", 3) == courses[:3]
+    code = courses[-1].label.split(" ")[0]
+    assert courses[-1] in started_enrolments(engine, scope, (), code.lower(), 3)
+    engine.dispose()

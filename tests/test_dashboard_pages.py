@@ -109,6 +109,26 @@ def test_star_shows_the_participants_code_inert(app_for):
     assert details and details[0].startswith(f"**{inert(code)}**")
 
 
+def test_star_picker_searches_in_sql_above_the_limit(app_for, monkeypatch):
+    # Above the limit the star's picker lists that many (the fullest star first) and a
+    # search box finds the others; the search and the cut run in SQL.
+    from views.components import progression
+
+    full = _open(app_for("leder"), "views/progression.py")
+    everyone = full.selectbox(key="progression_participant").options
+    fullest = full.selectbox(key="progression_participant").value
+    monkeypatch.setattr(progression, "PICKER_LIMIT", 2)
+    at = _open(app_for("leder"), "views/progression.py")
+    assert page_errors(at) == []
+    picker = at.selectbox(key="progression_participant")
+    assert len(picker.options) == 2 and len(everyone) > 2
+    assert picker.value == fullest and picker.options[0] == picker.format_func(fullest)
+    wanted = everyone[-1]
+    at.text_input(key="progression_soeg").input(wanted.lower()).run()
+    assert page_errors(at) == []
+    assert at.selectbox(key="progression_participant").options == [wanted]
+
+
 def test_filters_from_query_params(demo_url, monkeypatch):
     """A copied link: the filters come from the URL on the first run of the page."""
     at = make_app_test(demo_url, monkeypatch, "leder")

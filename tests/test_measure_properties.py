@@ -1,7 +1,8 @@
 """The SQL aggregates against lib.domain.rules' one-item rules, on generated data, on SQLite
 and PostgreSQL: compliance's deliverable and meeting counts (rules.deliverable_item, tally,
-meeting_status), progression's changes (rules.score_change, mean_change) and the outcomes'
-course lengths (rules.course_weeks).
+meeting_status), progression's changes (rules.score_change, mean_change), the outcomes'
+course lengths (rules.course_weeks) and mentor follow-up per assignment
+(lib.domain.quality.mentor_intervals).
 
 Hypothesis draws small worlds of courses with baseline plans, evaluations, meetings and
 deliverables; each test keeps one database for all its examples and clears the course
@@ -30,6 +31,9 @@ from db.models import (
     Evaluation,
     EvaluationScore,
     FollowUpMeeting,
+    MentorAssignment,
+    MentorContact,
+    MentorFrequencyChange,
     Participant,
     Plan,
     PlanScore,
@@ -37,11 +41,13 @@ from db.models import (
 )
 from lib.domain import measures, rules
 from lib.domain.access import Scope
-from lib.domain.enums import DeliverableKind, EnrolmentStatus
+from lib.domain.enums import DeliverableKind, EnrolmentStatus, MentorType
 from lib.domain.period import Filters
+from lib.domain.quality import mentor_intervals
 from lib.queries.compliance import compliance, deliverables_by_kind
 from lib.queries.outcomes import course_lengths
 from lib.queries.progression import overall_change, parameter_changes
+from lib.queries.quality import mentor_compliance
 
 D = dt.date
 PERIOD = Filters(D(2026, 1, 1), D(2026, 6, 30))
@@ -151,7 +157,7 @@ def worlds(draw) -> tuple[list[GeneratedCourse], dt.date]:
     return draw(st.lists(courses(PERIOD.as_of(today)), min_size=1, max_size=6)), today
 
 
-COURSE_TABLES = (FollowUpMeeting, Deliverable, EvaluationScore, Evaluation, PlanScore, Plan,
+COURSE_TABLES = (MentorContact, MentorFrequencyChange, MentorAssignment, FollowUpMeeting, Deliverable, EvaluationScore, Evaluation, PlanScore, Plan,
                  Enrolment, Participant)  # fmt: skip
 
 
@@ -364,3 +370,102 @@ def test_every_measure_has_a_label_of_its_own_and_says_what_n_is():
     assert len(found) > 10 and len(set(labels)) == len(labels)
     says_n = ("(n)", "n =", "n er")
     assert [m.label for m in found if not any(s in m.definition for s in says_n)] == []
+
+
+# --------------------------------------------------------------------------- mentors
+@dataclass(frozen=True)
+class GeneratedMentor:
+    agreement_id: int
+    start: dt.date
+    end: dt.date | None
+    frequency: int
+    changes: tuple[tuple[dt.date, int], ...]  # (from, days); before the start: ignored
+    contacts: tuple[dt.date, ...]  # some twice on a day, some outside the assignment
+
+
+FREQUENCIES = st.sampled_from([7, 14, 21])
+
+
+@st.composite
+def mentors(draw, as_of: dt.date) -> GeneratedMentor:
+    start = draw(days_after(as_of, -200, 0))
+    end = draw(st.none() | days_after(start, 0, 260))
+    # Gaps of a few days either side of frequency + grace, and long ones.
+    gaps = draw(st.lists(st.integers(0, 30) | st.integers(0, 90), max_size=8))
+    days, day = [], draw(days_after(start, -10, 20))
+    for gap in gaps:
+        days.append(day)
+        day += dt.timedelta(days=gap)
+    changes = draw(
+        st.lists(st.tuples(days_after(start, -5, 150), FREQUENCIES), max_size=2,
+                 unique_by=lambda c: c[0])
+        | st.just([])
+    )  # fmt: skip
+    return GeneratedMentor(draw(st.sampled_from(AGREEMENTS)), start, end, draw(FREQUENCIES),
+                           tuple(changes), tuple(days))  # fmt: skip
+
+
+@st.composite
+def mentor_worlds(draw) -> tuple[list[GeneratedMentor], dt.date]:
+    as_of = draw(days_after(PERIOD.start, 0, 270))
+    return draw(st.lists(mentors(as_of), min_size=1, max_size=6)), as_of
+
+
+def store_mentors(engine, generated: list[GeneratedMentor]) -> None:
+    store(engine, [])  # no other course rows
+    rows: dict[type, list[dict]] = defaultdict(list)
+    for n, m in enumerate(generated, start=1):
+        rows[Participant].append(dict(id=n, case_code=f"M-{n:02d}", initials="XX",
+                                      target_group_id=1))  # fmt: skip
+        rows[Enrolment].append(dict(id=n, participant_id=n, agreement_id=m.agreement_id,
+                                    status=ACTIVE, start_date=m.start, planned_weeks=52))  # fmt: skip
+        rows[MentorAssignment].append(dict(id=n, enrolment_id=n, mentor_type=MentorType.SOCIAL,
+                                           frequency_days=m.frequency, start_date=m.start,
+                                           end_date=m.end))  # fmt: skip
+        rows[MentorFrequencyChange] += [dict(mentor_assignment_id=n, changed_from=d,
+                                             frequency_days=f) for d, f in m.changes]  # fmt: skip
+        rows[MentorContact] += [dict(mentor_assignment_id=n, contact_on=d) for d in m.contacts]
+    with engine.begin() as conn:
+        for table in reversed(COURSE_TABLES):
+            if rows[table]:
+                conn.execute(insert(table), rows[table])
+
+
+MENTOR_BOUNDARIES = (
+    [
+        # Contacts exactly at and a day past frequency + grace (14 + 3), one twice on a day,
+        # one before the start and one after the day of counting.
+        GeneratedMentor(1, D(2026, 1, 1), None, 14, (),
+                        (D(2025, 12, 30), D(2026, 1, 18), D(2026, 1, 18), D(2026, 2, 4),
+                         D(2026, 2, 22), D(2026, 4, 1))),
+        # Ended: nothing owed after the end; contacts after it are ignored.
+        GeneratedMentor(2, D(2026, 1, 1), D(2026, 2, 1), 7, (), (D(2026, 1, 5), D(2026, 2, 3))),
+        # No contact at all, overdue now; and one whose frequency changed.
+        GeneratedMentor(1, D(2026, 1, 1), None, 21, (), ()),
+        GeneratedMentor(2, D(2026, 1, 1), None, 7, ((D(2026, 1, 28), 14),),
+                        (D(2026, 1, 8), D(2026, 2, 20))),
+    ],
+    D(2026, 3, 15),
+)  # fmt: skip
+
+
+@EXAMPLES
+@given(world=mentor_worlds())
+@example(world=MENTOR_BOUNDARIES)
+def test_mentor_compliance_follows_mentor_intervals(engine, world):
+    # The fixed-frequency assignments are counted by a window in SQL, those whose frequency
+    # changed by the rule: every row must equal the rule, every group its sum.
+    generated, as_of = world
+    store_mentors(engine, generated)
+    result = mentor_compliance(engine, MANAGER, (), as_of)
+    expected = {
+        n: mentor_intervals(m.start, m.end, m.contacts, m.frequency, as_of, changes=m.changes)
+        for n, m in enumerate(generated, start=1)
+    }
+    assert {r.assignment_id: r.intervals for r in result.rows} == expected
+    for r in result.rows:
+        m = generated[r.assignment_id - 1]
+        seen = {d for d in m.contacts if d <= as_of}
+        assert (r.contacts, r.last_contact) == (len(seen), max(seen, default=None))
+    assert result.total.due == sum(i.due for i in expected.values())
+    assert result.total.on_time == sum(i.on_time for i in expected.values())

@@ -26,7 +26,12 @@ from lib.domain.format import fmt_date, fmt_pct
 from lib.domain.quality import WORK_AGREEMENT_ELEMENTS, written_share
 from lib.queries import my_results
 from lib.queries.fidelity import requirements, rounds
-from lib.queries.quality import mentor_compliance, participant_hours_table, work_agreement_summary
+from lib.queries.quality import (
+    mentor_compliance,
+    participant_hours_table,
+    started_enrolments,
+    work_agreement_summary,
+)
 from tests.conftest import make_app_test, page_errors, scope_for
 from tests.quality_world import World
 
@@ -358,3 +363,27 @@ def test_fidelitet_import_with_errors_offers_no_import(app_for, demo_url):
     assert list(problems[["Række", "Kolonne", "Værdi"]].iloc[0]) == ["3", "Minimumskrav", "9z"]
     assert "fidelitet_importer" not in [b.key for b in at.button]
     assert not [r for r in rows_of(demo_url, SurveyRound) if r.name == "Slutmåling 2027"]
+
+
+def test_kvalitet_course_picker_searches_instead_of_listing_every_course(
+    app_for, demo_engine, monkeypatch
+):
+    # One option per course does not scale: above the limit the picker lists the first
+    # courses and a search (in SQL) finds the others.
+    from views.components import quality_forms
+
+    monkeypatch.setattr(quality_forms, "PICKER_LIMIT", 3)
+    at = open_page(app_for, "leder", KVALITET)
+    picker = at.selectbox(key="kvalitet_forlob")
+    assert len(picker.options) == 3
+    everyone = started_enrolments(demo_engine, scope_for(demo_engine, "leder"))
+    assert len(everyone) > 3
+    last = everyone[-1]
+    code = last.label.split(" ")[0]
+    at.text_input(key="kvalitet_forlob_soeg").input(code.lower()).run()
+    assert not page_errors(at), page_errors(at)
+    picker = at.selectbox(key="kvalitet_forlob")
+    assert picker.options == [c.label for c in everyone if code.lower() in c.label.lower()][:3]
+    assert last.label in picker.options
+    at.text_input(key="kvalitet_forlob_soeg").input("ingen-saadan-deltager").run()
+    assert "Ingen forløb passer til søgningen." in [c.value for c in at.caption]

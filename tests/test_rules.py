@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lib.domain import rules
 from lib.domain.enums import DueStatus
@@ -29,6 +31,15 @@ D = dt.date
 )
 def test_add_months_calendar(day, months, expected):
     assert rules.add_months(day, months) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(day=st.dates(dt.date(1990, 1, 1), dt.date(2090, 12, 31)), months=st.integers(-400, 400))
+def test_add_months_is_relativedelta(day, months):
+    # add_months is plain arithmetic for speed; it must stay relativedelta's calendar rule.
+    from dateutil.relativedelta import relativedelta
+
+    assert rules.add_months(day, months) == day + relativedelta(months=months)
 
 
 # --------------------------------------------------------------------------- plan

@@ -295,6 +295,40 @@ def mentor_intervals(
                            next_due if owed else None)  # fmt: skip
 
 
+def fixed_frequency_intervals(
+    start: dt.date,
+    end: dt.date | None,
+    frequency_days: int,
+    as_of: dt.date,
+    contact_days: int,
+    on_time_between: int,
+    longest_between: float | None,
+    first: dt.date | None,
+    last: dt.date | None,
+    grace_days: int = MENTOR_GRACE_DAYS,
+) -> MentorIntervals:
+    """`mentor_intervals` for an assignment whose frequency never changed, from counts over
+    its distinct contact days in [start, min(end, as_of)] that SQL can make without handing
+    over the days: how many (contact_days), of the gaps between consecutive days how many
+    are at most frequency + grace days (on_time_between) and the longest (longest_between;
+    None with fewer than two days), the first and the last day (None without contacts)."""
+    stop = min(end, as_of) if end else as_of
+    limit = frequency_days + grace_days
+    last_point = last or start
+    first_gap = (first - start).days if first else None
+    on_time = on_time_between + (1 if first_gap is not None and first_gap <= limit else 0)
+    open_gap = (stop - last_point).days
+    overdue = open_gap > limit
+    gaps = [g for g in (first_gap, longest_between) if g is not None]
+    longest = int(max([*gaps, open_gap]))
+    next_due = last_point + dt.timedelta(days=frequency_days)
+    still_running = end is None or end >= as_of
+    owed = still_running and (end is None or next_due <= end)
+    return MentorIntervals(contact_days + (1 if overdue else 0), on_time,
+                           overdue and still_running, open_gap, longest,
+                           next_due if owed else None)  # fmt: skip
+
+
 @dataclass
 class MentorGroup:
     """Pooled mentor compliance for a group (agreement, mentor type or everything)."""

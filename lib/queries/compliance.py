@@ -159,7 +159,7 @@ def dates_by_course(conn, column_stmt) -> dict[int, list]:
     """id -> its dates (or tuples of them) from a select whose first column is the id (of
     a course, or of a mentor assignment)."""
     out: dict[int, list] = {}
-    for enrolment_id, *rest in conn.execute(column_stmt):
+    for enrolment_id, *rest in conn.execute(column_stmt).all():  # fetchall, not row by row
         out.setdefault(enrolment_id, []).append(rest[0] if len(rest) == 1 else tuple(rest))
     return out
 

@@ -47,7 +47,7 @@ from lib.queries.compliance import NO_CASEWORKER, compliance_by_caseworker, date
 from lib.queries.filters import days_between, overlaps_period
 from lib.queries.outcomes import NO_OUTCOME, outcomes_by_caseworker
 from lib.queries.progression import ChangeSums, progression_by_caseworker
-from lib.queries.quality import frequency_changes
+from lib.queries.quality import fixed_frequency_gaps, frequency_changes
 
 CENTRE_LABEL = "Hele jobcentret"
 
@@ -189,46 +189,16 @@ def _mentors(conn, today: dt.date) -> dict[int | None, tuple[int, int]]:
     days), summed per caseworker: reading every contact into Python took seconds at L.
     tests/test_bench.py checks it against the rule."""
     a = MentorAssignment
-    # SQL below for assignments with one frequency throughout (the window needs it fixed).
+    # SQL below for assignments with one frequency throughout (the window needs it fixed):
+    # the same window as the Kvalitet page's (lib.queries.quality.fixed_frequency_gaps).
     changed = select(MentorFrequencyChange.mentor_assignment_id).distinct()
     stop = case(
         (and_(a.end_date.is_not(None), a.end_date < today), a.end_date), else_=literal(today)
     )
-    days = (
-        select(a.id.label("aid"), MentorContact.contact_on.label("day"))
-        .join(MentorContact, MentorContact.mentor_assignment_id == a.id)
-        .where(
-            a.start_date <= today,
-            MentorContact.contact_on >= a.start_date,
-            MentorContact.contact_on <= stop,
-        )
-        .distinct()
-        .subquery()
-    )
-    gaps = (
-        select(
-            days.c.aid,
-            days.c.day,
-            days_between(
-                conn,
-                func.lag(days.c.day).over(partition_by=days.c.aid, order_by=days.c.day),
-                days.c.day,
-            ).label("gap"),
-        )
-    ).subquery()
     limit = a.frequency_days + MENTOR_GRACE_DAYS
-    per_assignment = (
-        select(
-            gaps.c.aid,
-            func.count().label("n"),
-            func.sum(case((gaps.c.gap <= limit, 1), else_=0)).label("on_time"),
-            func.max(gaps.c.day).label("last"),
-            func.min(gaps.c.day).label("first"),
-        )
-        .join(a, a.id == gaps.c.aid)
-        .group_by(gaps.c.aid)
-        .subquery()
-    )
+    per_assignment = fixed_frequency_gaps(
+        conn, select(a.id).where(a.start_date <= today), today
+    ).subquery()
     # The first gap runs from the start to the first contact (lag is NULL there); the open
     # one from the last contact (or the start) to the stop day, due once it is overdue.
     first_gap = days_between(conn, a.start_date, per_assignment.c.first)

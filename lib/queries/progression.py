@@ -552,21 +552,50 @@ def trajectories(
         return [(r[0], r[1], int(r[2]), r[3]) for r in conn.execute(stmt)]
 
 
+def _with_baseline(scope: Scope, f: Filters, today: dt.date | None) -> ColumnElement[bool]:
+    return and_(
+        Enrolment.id.in_(_scoped_courses(scope, f, today)),
+        Enrolment.id.in_(select(Plan.enrolment_id).where(Plan.version_no == 1)),
+    )
+
+
 def participants_with_baseline(
-    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+    engine: Engine,
+    scope: Scope,
+    f: Filters,
+    today: dt.date | None = None,
+    search: str = "",
+    limit: int | None = None,
+    first: int | None = None,
 ) -> list[tuple[int, str]]:
-    """(enrolment id, case code) of courses in scope and filter that have a baseline."""
+    """(enrolment id, case code) of courses in scope and filter that have a baseline, by
+    case code. `search`: only case codes containing it (any case); `limit`: at most that
+    many; `first`: that course (if listed) before the others. Search and limit run in SQL,
+    so a picker never reads a national caseload."""
+    leading: list[ColumnElement[int]] = []
+    if first is not None:
+        leading.append(case((Enrolment.id == first, 0), else_=1))
     stmt = (
         select(Enrolment.id, Participant.case_code)
         .join(Participant, Participant.id == Enrolment.participant_id)
-        .where(
-            Enrolment.id.in_(_scoped_courses(scope, f, today)),
-            Enrolment.id.in_(select(Plan.enrolment_id).where(Plan.version_no == 1)),
-        )
-        .order_by(Participant.case_code)
+        .where(_with_baseline(scope, f, today))
+        .order_by(*leading, Participant.case_code, Enrolment.id)
+        .limit(limit)
     )
+    if search.strip():
+        needle = search.strip().lower()
+        stmt = stmt.where(func.lower(Participant.case_code).contains(needle, autoescape=True))
     with engine.connect() as conn:
         return [(r[0], r[1]) for r in conn.execute(stmt)]
+
+
+def count_with_baseline(
+    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+) -> int:
+    """How many courses participants_with_baseline lists without search and limit."""
+    stmt = select(func.count()).select_from(Enrolment).where(_with_baseline(scope, f, today))
+    with engine.connect() as conn:
+        return int(conn.scalar(stmt) or 0)
 
 
 def fullest_star(

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, case, extract, func, select, true
+from sqlalchemy import Engine, and_, case, extract, func, literal, or_, select, true
 
 from db.models import (
     Agreement,
@@ -34,6 +34,7 @@ from db.models import (
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import STARTED, EnrolmentStatus, MentorType
 from lib.domain.quality import (
+    MENTOR_GRACE_DAYS,
     WORK_AGREEMENT_ELEMENTS,
     ElementCounts,
     HoursTotals,
@@ -43,6 +44,7 @@ from lib.domain.quality import (
     Trend,
     add_counts,
     add_hours,
+    fixed_frequency_intervals,
     frequency_on,
     mentor_intervals,
     pooled_trend,
@@ -51,6 +53,7 @@ from lib.domain.quality import (
     quarter_start,
     step_up,
 )
+from lib.queries.filters import days_between
 from lib.queries.scope import enrolment_clause
 
 # Sub-goals whose evidence is the attendance in the weekly hours (codes of the sub-goal
@@ -62,6 +65,10 @@ def _in_agreements(agreement_ids: Sequence[int] | None):
     if not agreement_ids:
         return True
     return Enrolment.agreement_id.in_(list(agreement_ids))
+
+
+def _one_course(enrolment_id: int | None):
+    return True if enrolment_id is None else Enrolment.id == enrolment_id
 
 
 def _agreement_names(conn, ids: Iterable[int]) -> dict[int, str]:
@@ -154,9 +161,13 @@ class WorkAgreementRow:
 
 
 def work_agreement_rows(
-    engine: Engine, scope: Scope, agreement_ids: Sequence[int] | None = None
+    engine: Engine,
+    scope: Scope,
+    agreement_ids: Sequence[int] | None = None,
+    enrolment_id: int | None = None,
 ) -> list[WorkAgreementRow]:
-    """One row per started enrolment in scope with its work agreement (or none)."""
+    """One row per started enrolment in scope with its work agreement (or none); with
+    `enrolment_id`, that course's row only (the registration form's)."""
     element_cols = [getattr(WorkAgreement, key) for key, _ in WORK_AGREEMENT_ELEMENTS]
     stmt = (
         select(
@@ -167,7 +178,8 @@ def work_agreement_rows(
         .join(Participant, Participant.id == Enrolment.participant_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
         .outerjoin(WorkAgreement, WorkAgreement.enrolment_id == Enrolment.id)
-        .where(enrolment_clause(scope), Enrolment.status.in_(STARTED), _in_agreements(agreement_ids))
+        .where(enrolment_clause(scope), Enrolment.status.in_(STARTED), _in_agreements(agreement_ids),
+               _one_course(enrolment_id))
         .order_by(Agreement.id, Participant.case_code)
     )  # fmt: skip
     with engine.connect() as conn:
@@ -442,14 +454,65 @@ class MentorCompliance:
     total: MentorGroup
 
 
+def fixed_frequency_gaps(conn, in_scope, as_of: dt.date):
+    """Per mentor assignment of `in_scope` (a select of ids) whose frequency never changed:
+    (id, contact days in its period, of the gaps between them those on time, the longest
+    of those gaps, the first day, the last day); lib.domain.quality.mentor_intervals' own
+    counting, as a window over the contact days in SQL, so no contact is read into Python.
+    Assignments with no contact in their period have no row."""
+    a = MentorAssignment
+    stop = case(
+        (and_(a.end_date.is_not(None), a.end_date < as_of), a.end_date), else_=literal(as_of)
+    )
+    days = (
+        select(a.id.label("aid"), MentorContact.contact_on.label("day"))
+        .join(MentorContact, MentorContact.mentor_assignment_id == a.id)
+        .where(
+            a.id.in_(in_scope),
+            ~a.id.in_(select(MentorFrequencyChange.mentor_assignment_id)),
+            MentorContact.contact_on >= a.start_date,
+            MentorContact.contact_on <= stop,
+        )
+        .distinct()
+        .subquery()
+    )
+    gaps = select(
+        days.c.aid,
+        days.c.day,
+        days_between(
+            conn,
+            func.lag(days.c.day).over(partition_by=days.c.aid, order_by=days.c.day),
+            days.c.day,
+        ).label("gap"),
+    ).subquery()
+    limit = a.frequency_days + MENTOR_GRACE_DAYS
+    return (
+        select(
+            gaps.c.aid,
+            func.count().label("n"),
+            func.coalesce(func.sum(case((gaps.c.gap <= limit, 1), else_=0)), 0).label("on_time"),
+            func.max(gaps.c.gap).label("longest"),
+            func.min(gaps.c.day).label("first"),
+            func.max(gaps.c.day).label("last"),
+        )
+        .join(a, a.id == gaps.c.aid)
+        .group_by(gaps.c.aid)
+    )
+
+
 def mentor_compliance(
     engine: Engine,
     scope: Scope,
     agreement_ids: Sequence[int] | None = None,
     as_of: dt.date | None = None,
+    enrolment_id: int | None = None,
 ) -> MentorCompliance:
     """Follow-up with the agreed frequency per mentor assignment in scope, pooled per
-    agreement and per mentor type. The interval rule is `mentor_intervals`."""
+    agreement and per mentor type. The interval rule is `mentor_intervals`: for an
+    assignment whose frequency never changed its counts come from SQL
+    (`fixed_frequency_gaps`, `fixed_frequency_intervals`), for the few whose frequency
+    changed from the rule itself; tests/test_measure_properties.py checks the two agree.
+    With `enrolment_id`, that course's assignments only (the registration form's)."""
     as_of = as_of or dt.date.today()
     with engine.connect() as conn:
         assignments = conn.execute(
@@ -464,39 +527,61 @@ def mentor_compliance(
             .join(Participant, Participant.id == Enrolment.participant_id)
             .join(Agreement, Agreement.id == Enrolment.agreement_id)
             .where(enrolment_clause(scope), _in_agreements(agreement_ids),
-                   MentorAssignment.start_date <= as_of)
+                   _one_course(enrolment_id), MentorAssignment.start_date <= as_of)
             .order_by(Enrolment.agreement_id, Participant.case_code, MentorAssignment.id)
         ).all()  # fmt: skip
-        # The contacts of the same assignments, selected by the same conditions in SQL:
-        # an IN list of every assignment id broke PostgreSQL's 65,535-parameter limit.
-        contacts: dict[int, list[dt.date]] = {}
+        # The same assignments, selected by the same conditions in SQL: an IN list of
+        # every assignment id broke PostgreSQL's 65,535-parameter limit.
         in_scope = (
             select(MentorAssignment.id)
             .join(Enrolment, Enrolment.id == MentorAssignment.enrolment_id)
             .where(enrolment_clause(scope), _in_agreements(agreement_ids),
-                   MentorAssignment.start_date <= as_of)
+                   _one_course(enrolment_id), MentorAssignment.start_date <= as_of)
         )  # fmt: skip
         changes = frequency_changes(conn, in_scope)
-        for aid, day in conn.execute(
-            select(MentorContact.mentor_assignment_id, MentorContact.contact_on)
-            .where(MentorContact.mentor_assignment_id.in_(in_scope),
-                   MentorContact.contact_on <= as_of)
-        ):  # fmt: skip
-            contacts.setdefault(aid, []).append(day)
+        gaps = {r[0]: r[1:] for r in conn.execute(fixed_frequency_gaps(conn, in_scope, as_of))}
+        # Contacts shown in the table: every day up to as_of (also outside the period).
+        seen = {
+            aid: (int(n), last)
+            for aid, n, last in conn.execute(
+                select(MentorContact.mentor_assignment_id,
+                       func.count(func.distinct(MentorContact.contact_on)),
+                       func.max(MentorContact.contact_on))
+                .where(MentorContact.mentor_assignment_id.in_(in_scope),
+                       MentorContact.contact_on <= as_of)
+                .group_by(MentorContact.mentor_assignment_id)
+            )
+        }  # fmt: skip
+        # The few assignments whose frequency changed: their contact days, for the rule.
+        changed_days: dict[int, list[dt.date]] = {}
+        if changes:
+            for aid, day in conn.execute(
+                select(MentorContact.mentor_assignment_id, MentorContact.contact_on)
+                .where(MentorContact.mentor_assignment_id.in_(in_scope),
+                       MentorContact.mentor_assignment_id.in_(
+                           select(MentorFrequencyChange.mentor_assignment_id)),
+                       MentorContact.contact_on <= as_of)
+            ):  # fmt: skip
+                changed_days.setdefault(aid, []).append(day)
     rows: list[MentorRow] = []
     agreements: dict[int, MentorGroup] = {}
     types = {key: MentorGroup(key, label) for key, label in MentorType.labels().items()}
     total = MentorGroup("total", "I alt")
     for a in assignments:
-        days = contacts.get(a.id, [])
         schedule = changes.get(a.id, [])
-        m = mentor_intervals(a.start_date, a.end_date, days, a.frequency_days, as_of,
-                             changes=schedule)  # fmt: skip
+        if a.id in changes:
+            m = mentor_intervals(a.start_date, a.end_date, changed_days.get(a.id, []),
+                                 a.frequency_days, as_of, changes=schedule)  # fmt: skip
+        else:
+            m = fixed_frequency_intervals(
+                a.start_date, a.end_date, a.frequency_days, as_of, *gaps.get(a.id, _NO_GAPS)
+            )
+        contacts, last = seen.get(a.id, (0, None))
         active = a.end_date is None or a.end_date >= as_of
         frequency = frequency_on(as_of, [(a.start_date, a.frequency_days), *schedule])
         row = MentorRow(a.id, a.enrolment_id, a.case_code, a.initials, a.agreement_id, a.name,
                         a.mentor_type, a.mentor_name, frequency, a.start_date,
-                        a.end_date, len(set(days)), max(days) if days else None, m)  # fmt: skip
+                        a.end_date, contacts, last, m)  # fmt: skip
         rows.append(row)
         agreements.setdefault(a.agreement_id, MentorGroup(str(a.agreement_id), a.name)).add(
             m, active
@@ -508,6 +593,9 @@ def mentor_compliance(
     return MentorCompliance(as_of, rows, by_agreement, by_type, total)
 
 
+_NO_GAPS = (0, 0, None, None, None)
+
+
 @dataclass(frozen=True)
 class EnrolmentChoice:
     id: int
@@ -516,17 +604,33 @@ class EnrolmentChoice:
 
 
 def started_enrolments(
-    engine: Engine, scope: Scope, agreement_ids: Sequence[int] | None = None
+    engine: Engine,
+    scope: Scope,
+    agreement_ids: Sequence[int] | None = None,
+    search: str = "",
+    limit: int | None = None,
 ) -> list[EnrolmentChoice]:
-    """Started enrolments in scope for a picker: 'D-1001 (KL) – Samarbejdsaftale 1'."""
+    """Started enrolments in scope for a picker: 'D-1001 (KL) – Samarbejdsaftale 1'.
+    `search`: only those whose case code or initials contain it (any case); `limit`: at
+    most that many, in the picker's order (the search and the limit in SQL, so a national
+    caseload is never read to fill one selectbox)."""
     stmt = (
         select(Enrolment.id, Participant.case_code, Participant.initials, Agreement.name,
                Enrolment.agreement_id, Enrolment.status)
         .join(Participant, Participant.id == Enrolment.participant_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
         .where(enrolment_clause(scope), Enrolment.status.in_(STARTED), _in_agreements(agreement_ids))
-        .order_by(Enrolment.status, Participant.case_code)
+        .order_by(Enrolment.status, Participant.case_code, Enrolment.id)
+        .limit(limit)
     )  # fmt: skip
+    if search.strip():
+        needle = search.strip().lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(Participant.case_code).contains(needle, autoescape=True),
+                func.lower(Participant.initials).contains(needle, autoescape=True),
+            )
+        )
     with engine.connect() as conn:
         return [
             EnrolmentChoice(

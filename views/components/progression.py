@@ -23,6 +23,7 @@ from lib.domain.text import inert, plain
 from lib.queries.progression import (
     ParameterChange,
     StarScores,
+    count_with_baseline,
     fullest_star,
     parameters,
     participants_with_baseline,
@@ -195,7 +196,7 @@ def trajectory_section(scope: Scope, filters: Filters) -> None:
     if not choice:
         return
     parameter_id = next(p for p, code, _ in params if code == choice)
-    people = len(cached_query(participants_with_baseline, scope, filters))
+    people = cached_query(count_with_baseline, scope, filters)
     limit = TRAJECTORY_LIMIT if people > TRAJECTORY_LIMIT else None
     points = cached_query(trajectories, scope, filters, parameter_id, None, limit)
     if not points:
@@ -219,28 +220,32 @@ def trajectory_section(scope: Scope, filters: Filters) -> None:
 def star_section(scope: Scope, filters: Filters) -> None:
     """One participant's star: baseline against now on every parameter."""
     st.subheader("Stjerne for én deltager")
-    people = cached_query(participants_with_baseline, scope, filters)
-    if not people:
+    total = cached_query(count_with_baseline, scope, filters)
+    if not total:
         empty_state(texts.NO_BASELINE)
         return
+    fullest = cached_query(fullest_star, scope, filters)
+    search = ""
+    if total > PICKER_LIMIT:
+        search = st.text_input(
+            "Søg deltager",
+            key="progression_soeg",
+            placeholder="Sagsnummer",
+            help=f"{fmt_int(total)} deltagere; listen viser højst {PICKER_LIMIT}.",
+        ).strip()
+    # The first PICKER_LIMIT by case code (the fullest star first), or those the search
+    # finds: searched and cut in SQL.
+    people = cached_query(
+        participants_with_baseline,
+        scope,
+        filters,
+        None,
+        search,
+        PICKER_LIMIT,
+        fullest if total > PICKER_LIMIT and not search else None,
+    )
     codes = dict(people)
     options = list(codes)
-    fullest = cached_query(fullest_star, scope, filters)
-    if len(options) > PICKER_LIMIT:
-        search = (
-            st.text_input(
-                "Søg deltager",
-                key="progression_soeg",
-                placeholder="Sagsnummer",
-                help=f"{fmt_int(len(options))} deltagere; listen viser højst {PICKER_LIMIT}.",
-            )
-            .strip()
-            .lower()
-        )
-        matching = [i for i in options if search in codes[i].lower()] if search else options
-        options = matching[:PICKER_LIMIT]
-        if not search and fullest in codes and fullest not in options:
-            options = [fullest, *options[: PICKER_LIMIT - 1]]
     picked = st.selectbox(
         "Deltager",
         options,

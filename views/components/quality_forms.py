@@ -31,34 +31,57 @@ from views.texts import quality as texts
 
 def registration_section(engine: Engine, scope: Scope, agreement_ids: tuple[int, ...]) -> None:
     st.subheader("Registrér arbejdsaftale og mentorkontakt")
-    choices = cached_query(started_enrolments, scope, agreement_ids)
-    if not choices:
-        empty_state(texts.NO_COURSES_TO_REGISTER)
+    enrolment_id = course_picker(scope, agreement_ids)
+    if enrolment_id is None:
         return
-    by_choice = {c.id: c for c in choices}
-    enrolment_id = st.selectbox(
-        "Forløb",
-        list(by_choice),
-        format_func=lambda i: plain(by_choice[i].label),
-        key="kvalitet_forlob",
-        help=texts.COURSE_PICKER_HELP,
-    )
-    agreements = cached_query(work_agreement_rows, scope, agreement_ids)
-    current = next((r for r in agreements if r.enrolment_id == enrolment_id), None)
+    # This course's rows only: the tables' whole lists are not copied out of the cache again.
+    current = next(iter(cached_query(work_agreement_rows, scope, (), enrolment_id)), None)
     work_agreement_form(engine, scope, enrolment_id, current)
     st.divider()
     st.markdown("**Mentor og kontakter**")
-    mentors = [
-        r
-        for r in cached_query(mentor_compliance, scope, agreement_ids).rows
-        if r.enrolment_id == enrolment_id
-    ]
+    mentors = cached_query(mentor_compliance, scope, (), None, enrolment_id).rows
     if mentors:
         mentor_contact_form(engine, scope, enrolment_id, mentors)
     else:
         st.caption(texts.NO_MENTOR_YET)
     with st.expander("Tilknyt en mentor", expanded=not mentors):
         add_mentor_form(engine, scope, enrolment_id)
+
+
+# Above this many courses the picker searches (case code or initials) instead of listing
+# every course: one option per course does not scale to a national caseload.
+PICKER_LIMIT = 200
+
+
+def course_picker(scope: Scope, agreement_ids: tuple[int, ...]) -> int | None:
+    """The started course to register for: a selectbox of at most PICKER_LIMIT courses,
+    with a search field once there are more (the search runs in SQL)."""
+    search = str(st.session_state.get(SEARCH_KEY) or "").strip()
+    choices = cached_query(started_enrolments, scope, agreement_ids, search, PICKER_LIMIT + 1)
+    if not choices and not search:
+        empty_state(texts.NO_COURSES_TO_REGISTER)
+        return None
+    if search or len(choices) > PICKER_LIMIT:
+        st.text_input(
+            "Søg forløb",
+            key=SEARCH_KEY,
+            placeholder="Sagsnummer eller initialer",
+            help=f"Listen viser højst {PICKER_LIMIT} forløb; søg for at finde andre.",
+        )
+    by_choice = {c.id: c for c in choices[:PICKER_LIMIT]}
+    if not by_choice:
+        st.caption(texts.NO_COURSE_MATCHES)
+        return None
+    return st.selectbox(
+        "Forløb",
+        list(by_choice),
+        format_func=lambda i: plain(by_choice[i].label),
+        key="kvalitet_forlob",
+        help=texts.COURSE_PICKER_HELP,
+    )
+
+
+SEARCH_KEY = "kvalitet_forlob_soeg"
 
 
 def work_agreement_form(

@@ -56,6 +56,7 @@ MENTOR_TYPE_CAPTION = (
 # Registrér
 NO_COURSES_TO_REGISTER = "Ingen startede forløb at registrere på."
 COURSE_PICKER_HELP = "Kun forløb, du har adgang til."
+NO_COURSE_MATCHES = "Ingen forløb passer til søgningen."
 NO_WORK_AGREEMENT_YET = "Forløbet har ingen registreret arbejdsaftale endnu."
 NO_MENTOR_YET = "Forløbet har ingen mentor endnu."
 FREQUENCY_HELP = "Ofte hver uge i starten, derefter hver 14. dag eller hver 3. uge."
