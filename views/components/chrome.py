@@ -1,6 +1,7 @@
 """Streamlit's own chrome where Streamlit 1.67 has no setting for it:
 - Danish (no locale option: streamlit/streamlit#12699) in the status widget shown while a
-  page runs ("Running...", "Stop") and the date picker (its buttons, its screen-reader texts
+  page runs ("Running...", "Stop"), the keyboard user's "Skip to main content" link and
+  the date picker (its buttons, its screen-reader texts
   and, in a browser set to English, the calendar's month and weekday names);
 - on a narrow window, where the open sidebar lies over the page (under 768 px), the sidebar
   closes after a page change. Streamlit closes it itself only after a menu link and only
@@ -33,7 +34,8 @@ SCRIPT = """
   win.__fmChrome = true;
   const words = %(words)s, months = %(months)s, days = %(days)s;
   const areas = '[data-testid="stStatusWidget"], [data-testid="stDateInput"], ' +
-    '[data-testid="stDateInputCalendar"], [data-testid="stTimeInput"]';
+    '[data-testid="stDateInputCalendar"], [data-testid="stTimeInput"], ' +
+    '[data-testid="stSkipToContent"]';
   const names = new RegExp("\\\\b(" + Object.keys(months).concat(Object.keys(days)).join("|") + ")\\\\b", "g");
   const inCalendar = (el) => el && el.closest && el.closest('[data-testid="stDateInputCalendar"]');
   const danish = (text, calendar) => {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 # Text and aria-label values, matched whole.
 CHROME = {
+    "Skip to main content": "Gå til sidens indhold",
     "Running...": "Arbejder …",
     "Stopping...": "Stopper …",
     "Stop": "Stop",
