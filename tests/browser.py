@@ -18,7 +18,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 RUN_TIMEOUT_MS = 30_000
 
 
-def wait_idle(page: Page, quiet: float = 0.6, timeout: float = 30) -> None:
+def wait_idle(page: Page, quiet: float = 0.5, timeout: float = 30) -> None:
     """Wait until Streamlit is connected, not running, and the DOM has been quiet a while
     (the cookie component triggers another run shortly after a click)."""
     page.wait_for_selector(
@@ -44,7 +44,7 @@ def wait_idle(page: Page, quiet: float = 0.6, timeout: float = 30) -> None:
             and not state.startswith("running")
         ):
             return
-        time.sleep(0.1)
+        time.sleep(0.05)
 
 
 def open_path(page: Page, base_url: str, path: str = "") -> None:

@@ -80,6 +80,8 @@ def choose(scope, page: Page, label: str, option: str) -> None:
 
 
 def submit_and_expect(page: Page, button: str, text: str) -> None:
+    # As a person would: not while the page is still running (a click then was lost).
+    wait_idle(page)
     page.get_by_role("button", name=button, exact=True).click()
     expect(page.get_by_text(text).first).to_be_visible(timeout=RUN_TIMEOUT_MS)
     wait_idle(page)
