@@ -52,8 +52,9 @@ from db.models import (
     WorkAgreement,
 )
 
-# A fixed "today", so the same size and seed give the same rows on any day. Pages measure
-# against the real today; the data ends a few days before it.
+# The same size and seed give the same rows relative to "today" (by default three days
+# before the real today, as pages measure against the real today). Periods are calendar
+# months, so which courses fall in a period can still differ from one day to the next.
 GOAL_PROGRESS = ("closer", "closer", "unchanged", "further")
 MENTOR_TYPES = ("enterprise", "enterprise", "jobcentre", "social", "external")
 

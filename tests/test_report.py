@@ -397,9 +397,12 @@ def test_committee_charts_for_many_agreements_stay_bounded_and_readable(sqlite_e
     from lib.documents.presentation import CROWDED, presentation_charts
 
     n = CROWDED + 4
-    generate(sqlite_engine, Size("T12", n, 25 * n, 4.0, 2, 3))
+    # 50 courses each: with 25, some days' half-year period left agreements with fewer
+    # than 5 participants, withheld, and then no more than CROWDED were drawn.
+    generate(sqlite_engine, Size("T12", n, 50 * n, 4.0, 2, 3))
     report = build_report(sqlite_engine, scope_for(sqlite_engine, "leder"), default_period())
     assert len(report.agreements) == n
+    assert sum(not a.withheld for a in report.agreements) > CROWDED
     charts = presentation_charts(report)
     for chart in charts:
         spec = chart.chart.to_dict()
