@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -116,3 +117,34 @@ def write_session(engine: Engine, actor: str, *, audit_log: bool = True) -> Iter
         session.info["audit"] = audit_log
         with session.begin():
             yield session
+
+
+class _Snapshot:
+    """Stands in for the engine while a group of reads must see one state of the data:
+    every `with engine.connect() as conn` gets the same connection, inside one read
+    transaction. Anything else (dialect, url) comes from the engine; a write is refused,
+    since writes go through write_session()."""
+
+    def __init__(self, engine: Engine, conn: Connection) -> None:
+        self._engine = engine
+        self._conn = conn
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        yield self._conn
+
+    def begin(self) -> None:
+        raise TypeError("read_snapshot() er kun til læsning; skriv med write_session()")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Engine]:
+    """An engine whose reads (`engine.connect()`) share one connection and transaction:
+    figures read in several queries agree with each other (one snapshot), and a page
+    sends one BEGIN instead of one per query. Reads that open a Session must bind it to
+    the connection (`Session(conn)`), not to the engine."""
+    with engine.connect() as conn, conn.begin():
+        yield cast(Engine, _Snapshot(engine, conn))

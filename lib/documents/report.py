@@ -21,15 +21,14 @@ starts and extensions in the period) is counted here in SQL.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from db.engine import read_snapshot
 from db.models import (
     Agreement,
     AgreementTargetGroup,
@@ -1115,21 +1114,6 @@ def _agreement_report(
     )
 
 
-class _OneConnection:
-    """The engine as the report's queries see it while one report is built: each
-    `with engine.connect() as conn` gets the same open connection. The report then reads
-    in one transaction (one snapshot on SQLite, so its figures agree with each other) and
-    sends one BEGIN instead of one per query (16 of the 40 statements per report were
-    BEGIN; the committee pages ran 56 and 66 statements cold at M)."""
-
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-
-    @contextmanager
-    def connect(self) -> Iterator[Connection]:
-        yield self._conn
-
-
 def build_report(
     engine: Engine,
     scope: Scope,
@@ -1140,10 +1124,12 @@ def build_report(
     today: dt.date | None = None,
     header: ReportHeaderFields | None = None,
 ) -> Report:
-    """All numbers of the report for the chosen agreements and period, suppressed."""
-    with engine.connect() as conn, conn.begin():
+    """All numbers of the report for the chosen agreements and period, suppressed. Read
+    in one snapshot, so the figures agree with each other (16 of the 40 statements per
+    report were BEGIN before)."""
+    with read_snapshot(engine) as snapshot:
         return _build_report(
-            cast(Engine, _OneConnection(conn)), scope, period, agreement_ids,
+            snapshot, scope, period, agreement_ids,
             threshold=threshold, today=today, header=header,
         )  # fmt: skip
 
