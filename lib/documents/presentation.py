@@ -321,6 +321,7 @@ def progression_chart(
 ) -> PresentationChart:
     agreements = _shown(agreements)
     rows: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []  # for the strip when crowded: one dot per agreement
     withheld: list[str] = []
     for a in agreements:
         for p in a.facts.progression:
@@ -332,6 +333,16 @@ def progression_chart(
                         p.label.lower() + (f" ({_short(a)})" if len(agreements) > 1 else "")
                     )
                 continue
+            change = None if p.latest is None else p.latest - p.baseline
+            changes.append(
+                {
+                    "Aftale": _short(a),
+                    "Parameter": p.label,
+                    "n": p.n,
+                    "Ændring": change,
+                    "Ændring (tekst)": fmt_number(change, 1),
+                }
+            )
             for when, value in (("Baseline", p.baseline), ("Seneste", p.latest)):
                 rows.append(
                     {
@@ -376,18 +387,15 @@ def progression_chart(
         f"Periode {report.period.label}. Deltagere med baseline og mindst én senere evaluering."
     )
     if len(agreements) > CROWDED:
-        change = data.pivot_table(
-            index=["Aftale", "Parameter", "n"], columns="Tidspunkt", values="Score"
-        ).reset_index() if not data.empty else pd.DataFrame(columns=["Aftale", "Parameter", "n", "Baseline", "Seneste"])  # fmt: skip
-        change["Ændring"] = change["Seneste"] - change["Baseline"]
-        change["Ændring (tekst)"] = [fmt_number(v, 1) for v in change["Ændring"]]
         labels = list(
             dict.fromkeys(
                 p.label for a in agreements for p in a.facts.progression if p.code != ALL_PARAMETERS
             )
         )
         chart = _strip(
-            pd.DataFrame(change),
+            pd.DataFrame(
+                changes, columns=["Aftale", "Parameter", "n", "Ændring", "Ændring (tekst)"]
+            ),
             "Parameter",
             labels,
             "Ændring",
