@@ -4,6 +4,8 @@ an Altair chart in the Danish locale."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import altair as alt
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -51,3 +53,20 @@ def show_chart(chart: alt.TopLevelMixin, *, stretch: bool = True) -> None:
     """An Altair chart with the Danish number and time locale and our own styling, not
     Streamlit's theme; `stretch=False` keeps the chart's own width."""
     st.altair_chart(danish(chart), width="stretch" if stretch else None, theme=None)
+
+
+def show_chart_once(name: str, data: str, build: Callable[[], alt.TopLevelMixin]) -> None:
+    """A chart drawn from a spec made once per `data` (the chart's input as text), for a
+    chart whose conversion is slow: Altair's schema check of the element chart (40
+    agreements x 7 elements at M) took 0.2 s of every rerun of Kvalitet. Drawn as
+    st.altair_chart draws it (Streamlit's own conversion; its theme not used)."""
+    st.vega_lite_chart(spec=_chart_spec(name, data, build), theme=None, width="stretch")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _chart_spec(name: str, data: str, _build: Callable[[], alt.TopLevelMixin]) -> dict:
+    # Streamlit 1.67's private converter (pinned in uv.lock): the spec st.altair_chart
+    # would send, with the data as Arrow datasets.
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    return _convert_altair_to_vega_lite_spec(_build())

@@ -4,9 +4,6 @@ and per course."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import streamlit as st
 
 from lib.charts.quality import element_chart, element_time_chart
@@ -23,6 +20,7 @@ from lib.domain.quality import (
 )
 from lib.domain.text import inert
 from lib.queries.quality import WorkAgreementSummary, work_agreement_rows, work_agreement_summary
+from views.components.dashboard import show_chart_once
 from views.components.layout import empty_state
 from views.components.quality import course_cells, course_table
 from views.components.runtime import cached_query
@@ -92,7 +90,7 @@ def element_charts(summary: WorkAgreementSummary, colour_order: list[str]) -> No
         "**Hvilke elementer indeholder aftalerne?**",
         help=measures.WORK_AGREEMENT_ELEMENT.definition,
     )
-    _chart(
+    show_chart_once(
         "elements",
         repr((summary.by_agreement, colour_order)),
         lambda: element_chart(summary.by_agreement, colour_order),
@@ -101,7 +99,7 @@ def element_charts(summary: WorkAgreementSummary, colour_order: list[str]) -> No
     st.markdown("**Over tid – efter kvartalet, forløbet startede**", help=ELEMENT_SHARE_BY_QUARTER)
     if len(summary.by_quarter) < 2:
         st.caption(texts.ONE_QUARTER_ONLY)
-    _chart(
+    show_chart_once(
         "elements_by_quarter",
         repr(summary.by_quarter),
         lambda: element_time_chart(summary.by_quarter),
@@ -113,17 +111,3 @@ def element_charts(summary: WorkAgreementSummary, colour_order: list[str]) -> No
             for e in element_shares(summary.total)
         )
     )
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _spec(name: str, data: str, _build: Callable[[], Any]) -> dict:
-    """The Vega-Lite spec (data included) of a chart, made once per data: converting the
-    element chart (40 agreements x 7 elements at M) with Altair's schema check took 0.2 s
-    of every rerun of Kvalitet. `data` is the key (the chart's input as text)."""
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
-    return _convert_altair_to_vega_lite_spec(_build())
-
-
-def _chart(name: str, data: str, build: Callable[[], Any]) -> None:
-    st.vega_lite_chart(spec=_spec(name, data, build), theme=None, width="stretch")
