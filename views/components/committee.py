@@ -77,12 +77,6 @@ PRESENTING_STYLE = """
 </style>
 """
 
-# Why a report has an upper limit on agreements (said with views.texts' warning).
-TOO_MANY_WHY = (
-    "Hver aftale får sit eget afsnit med tabeller i Word-rapporten, så et udvalg kan ikke "
-    "nå at læse flere, og dokumenterne bliver for store til at hente og sende."
-)
-
 # A report text: (agreement id, or None for a report-wide section, section key).
 Section = tuple[int | None, str]
 
@@ -576,7 +570,7 @@ def report_downloads(
     if len(chosen) > MAX_AGREEMENTS_PER_REPORT:
         # Asked before anything is made: the documents get a section per agreement.
         st.warning(
-            texts.too_many_agreements(len(chosen), MAX_AGREEMENTS_PER_REPORT) + " " + TOO_MANY_WHY,
+            texts.too_many_agreements(len(chosen), MAX_AGREEMENTS_PER_REPORT),
             icon=":material/filter_list:",
         )
         return

@@ -45,5 +45,7 @@ def closed_help(setting: int) -> str:
 def too_many_agreements(chosen: int, limit: int) -> str:
     return (
         f"Du har valgt {chosen} samarbejdsaftaler. En rapport kan højst omfatte {limit}: "
-        "vælg færre aftaler ovenfor, før dokumenterne laves."
+        "vælg færre aftaler ovenfor, før dokumenterne laves. Hver aftale får sit eget "
+        "afsnit med tabeller i Word-rapporten, så et udvalg kan ikke nå at læse flere, og "
+        "dokumenterne bliver for store til at hente og sende."
     )
