@@ -289,9 +289,24 @@ def mentor_intervals(
     overdue = stop > next_due + grace
     due = len(gaps) + (1 if overdue else 0)
     longest = max([*gaps, open_gap])
+    return _intervals(due, closed_on_time, overdue, open_gap, longest, next_due, end, as_of)
+
+
+def _intervals(
+    due: int,
+    on_time: int,
+    overdue: bool,
+    open_gap: int,
+    longest: int,
+    next_due: dt.date,
+    end: dt.date | None,
+    as_of: dt.date,
+) -> MentorIntervals:
+    """The result of both counts: overdue and the next due date only while the assignment
+    runs, and nothing owed after its end."""
     still_running = end is None or end >= as_of
-    owed = still_running and (end is None or next_due <= end)  # nothing is owed after the end
-    return MentorIntervals(due, closed_on_time, overdue and still_running, open_gap, longest,
+    owed = still_running and (end is None or next_due <= end)
+    return MentorIntervals(due, on_time, overdue and still_running, open_gap, longest,
                            next_due if owed else None)  # fmt: skip
 
 
@@ -322,11 +337,8 @@ def fixed_frequency_intervals(
     gaps = [g for g in (first_gap, longest_between) if g is not None]
     longest = int(max([*gaps, open_gap]))
     next_due = last_point + dt.timedelta(days=frequency_days)
-    still_running = end is None or end >= as_of
-    owed = still_running and (end is None or next_due <= end)
-    return MentorIntervals(contact_days + (1 if overdue else 0), on_time,
-                           overdue and still_running, open_gap, longest,
-                           next_due if owed else None)  # fmt: skip
+    due = contact_days + (1 if overdue else 0)
+    return _intervals(due, on_time, overdue, open_gap, longest, next_due, end, as_of)
 
 
 @dataclass
