@@ -51,6 +51,7 @@ def registration_section(engine: Engine, scope: Scope, agreement_ids: tuple[int,
 # Above this many courses the picker searches (case code or initials) instead of listing
 # every course: one option per course does not scale to a national caseload.
 PICKER_LIMIT = 200
+SEARCH_KEY = "kvalitet_forlob_soeg"
 
 
 def course_picker(scope: Scope, agreement_ids: tuple[int, ...]) -> int | None:
@@ -79,9 +80,6 @@ def course_picker(scope: Scope, agreement_ids: tuple[int, ...]) -> int | None:
         key="kvalitet_forlob",
         help=texts.COURSE_PICKER_HELP,
     )
-
-
-SEARCH_KEY = "kvalitet_forlob_soeg"
 
 
 def work_agreement_form(
