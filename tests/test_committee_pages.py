@@ -11,7 +11,7 @@ from db.models import ReportText
 from lib.commands.report_texts import save_text
 from lib.domain.period import default_review_period
 from lib.domain.questions import COMMON_SECTIONS
-from tests.conftest import page_errors
+from tests.conftest import make_app_test, page_errors
 
 
 def markdown_text(at) -> str:
@@ -218,3 +218,27 @@ def test_report_asks_for_fewer_agreements_before_making_documents(app_for, monke
     assert not [b for b in at.button if b.label == "Lav Word og PowerPoint"]
     at.multiselect(key="rap_agr").set_value([2]).run()
     assert [b for b in at.button if b.label == "Lav Word og PowerPoint"]
+
+
+def test_report_with_many_agreements_is_assessed_one_agreement_at_a_time(sqlite_url, monkeypatch):
+    # 8 questions for each of 40 agreements on one page were 320 text fields: above
+    # ASSESS_ALL_UP_TO the page shows the questions of the agreement picked.
+    from bench.generate import Size, generate
+    from views.components.committee import ASSESS_ALL_UP_TO
+
+    n = ASSESS_ALL_UP_TO + 2
+    engine = make_engine(sqlite_url)
+    generate(engine, Size("T10", n, 12 * n, 2.0, 2, 5))
+    engine.dispose()
+    at = make_app_test(sqlite_url, monkeypatch, "leder")
+    at.switch_page("views/evalueringsrapport.py").run(timeout=120)
+    assert not page_errors(at)
+    picker = at.selectbox(key="rap_vurder")
+    assert len(picker.options) == n
+    headers = [h.value for h in at.header if h.value.startswith("Status i ")]
+    assert headers == [f"Status i {picker.options[0]}"]
+    assert len([t for t in at.text_area if t.label.startswith("Vurdering: ")]) == 8
+    other = picker.options[-1]
+    picker.select_index(n - 1).run(timeout=120)
+    assert not page_errors(at)
+    assert [h.value for h in at.header if h.value.startswith("Status i ")] == [f"Status i {other}"]

@@ -12,6 +12,7 @@ from views.components.committee import (
     ReportTexts,
     agreement_assessment,
     agreement_choice,
+    agreements_to_assess,
     all_by_default,
     committee_report,
     complete_period,
@@ -55,7 +56,7 @@ numbers_note(report)
 st.subheader("Introduktion")
 sheet.form("rap_intro", [((None, "intro"), texts.INTRO_LABEL)], "Gem introduktion")
 report_charts_at(charts, None, None)
-for agreement in report.agreements:
+for agreement in agreements_to_assess(report.agreements):
     agreement_assessment(agreement, sheet, charts)
 
 st.header("Status og udvikling")

@@ -528,6 +528,27 @@ def report_charts_at(
             st.caption(inert(chart.subtitle))
 
 
+# More agreements than this in a report: their assessments are written one agreement at a
+# time (a picker) instead of all on one page: at 40 agreements the page drew 320 text
+# fields and 40 forms, 3 s a run, more than a person can work through in one view.
+ASSESS_ALL_UP_TO = 8
+
+
+def agreements_to_assess(agreements: list[AgreementReport]) -> list[AgreementReport]:
+    """The agreements whose questions the page shows: all of a few, or the one picked."""
+    if len(agreements) <= ASSESS_ALL_UP_TO:
+        return agreements
+    by_id = {a.agreement_id: a for a in agreements}
+    picked = st.selectbox(
+        texts.ASSESS_ONE_LABEL,
+        list(by_id),
+        format_func=lambda i: plain(by_id[i].name),
+        key="rap_vurder",
+        help=texts.assess_one_help(len(agreements), ASSESS_ALL_UP_TO),
+    )
+    return [by_id[picked]]
+
+
 def agreement_assessment(
     agreement: AgreementReport, sheet: ReportTexts, charts: list[PresentationChart]
 ) -> None:

@@ -49,3 +49,13 @@ def too_many_agreements(chosen: int, limit: int) -> str:
         "afsnit med tabeller i Word-rapporten, så et udvalg kan ikke nå at læse flere, og "
         "dokumenterne bliver for store til at hente og sende."
     )
+
+
+ASSESS_ONE_LABEL = "Samarbejdsaftale at vurdere"
+
+
+def assess_one_help(agreements: int, limit: int) -> str:
+    return (
+        f"Rapporten omfatter {agreements} samarbejdsaftaler. Med flere end {limit} skrives "
+        "vurderingerne én aftale ad gangen; Word-rapporten har dem alle."
+    )
