@@ -86,6 +86,10 @@ def test_mentor_logs_a_contact_from_mine_opgaver(own_served_demo, page):
     page.keyboard.press("Escape")
     # The keyboard user's first stop, Streamlit's skip link, too.
     expect(page.get_by_test_id("stSkipToContent")).to_have_text("Gå til sidens indhold")
+    # Screen-reader names too: the help icons, the heading links, Streamlit's buttons.
+    expect(page.locator('[aria-label^="Hjælp til "]').first).to_be_attached()
+    english = '[aria-label^="Help"], [aria-label="Link to heading"], [aria-label="Open"]'
+    expect(page.locator(english)).to_have_count(0)
     page.get_by_label("Note").fill("Samtale om fremmøde og næste skridt")
     page.get_by_role("button", name="Registrér kontakt").click()
     wait_idle(page)

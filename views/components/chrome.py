@@ -1,8 +1,9 @@
 """Streamlit's own chrome where Streamlit 1.67 has no setting for it:
 - Danish (no locale option: streamlit/streamlit#12699) in the status widget shown while a
-  page runs ("Running...", "Stop"), the keyboard user's "Skip to main content" link and
-  the date picker (its buttons, its screen-reader texts
-  and, in a browser set to English, the calendar's month and weekday names);
+  page runs ("Running...", "Stop"), the keyboard user's "Skip to main content" link, the
+  screen-reader names anywhere on the page ("Help for …", "Link to heading", "Open") and
+  the date picker (its buttons, its screen-reader texts and, in a browser set to English,
+  the calendar's month and weekday names);
 - on a narrow window, where the open sidebar lies over the page (under 768 px), the sidebar
   closes after a page change. Streamlit closes it itself only after a menu link and only
   when the browser says it is a phone, so a narrow desktop window, a tablet or the
@@ -20,7 +21,7 @@ import json
 
 import streamlit.components.v1 as components
 
-from views.texts.chrome import CHROME, MONTHS, WEEKDAYS
+from views.texts.chrome import ARIA, CHROME, HELP_FOR, MONTHS, WEEKDAYS
 
 # Below this width Streamlit lays the open sidebar over the page instead of beside it
 # (measured in Chromium: 767 px over, 900 px beside).
@@ -33,6 +34,7 @@ SCRIPT = """
   if (win.__fmChrome) return;
   win.__fmChrome = true;
   const words = %(words)s, months = %(months)s, days = %(days)s;
+  const labels = %(aria)s, helpFor = %(help_for)s;
   const areas = '[data-testid="stStatusWidget"], [data-testid="stDateInput"], ' +
     '[data-testid="stDateInputCalendar"], [data-testid="stTimeInput"], ' +
     '[data-testid="stSkipToContent"]';
@@ -44,7 +46,15 @@ SCRIPT = """
     if (calendar && t.startsWith("Choose date, ")) return "Vælg dato, " + danish(t.slice(13), true);
     return calendar ? text.replace(names, (m) => months[m] || days[m]) : text;
   };
+  // Screen-reader names anywhere (help icons, heading links, menus, clear buttons).
+  const aria = (root) => root.querySelectorAll("[aria-label]").forEach((el) => {
+    const v = el.getAttribute("aria-label");
+    const d = labels[v] !== undefined ? labels[v]
+      : v.startsWith("Help for ") ? helpFor + v.slice(9) : v;
+    if (d !== v) el.setAttribute("aria-label", d);
+  });
   const fix = (root) => {
+    aria(root);
     root.querySelectorAll(areas).forEach((area) => {
       const cal = !!inCalendar(area) || area.matches('[data-testid="stDateInputCalendar"]');
       [area, ...area.querySelectorAll("[aria-label], [title]")].forEach((el) => {
@@ -105,6 +115,8 @@ def danish_chrome() -> None:
         SCRIPT
         % {
             "words": json.dumps(CHROME, ensure_ascii=False),
+            "aria": json.dumps(ARIA, ensure_ascii=False),
+            "help_for": json.dumps(HELP_FOR, ensure_ascii=False),
             "months": json.dumps(MONTHS, ensure_ascii=False),
             "days": json.dumps(WEEKDAYS, ensure_ascii=False),
             "narrow": NARROW_PX,

@@ -25,6 +25,42 @@ CHROME = {
     "year": "år",
 }
 
+# Screen-reader names (aria-label) anywhere on the page, matched whole; a help icon's
+# "Help for <label>" becomes HELP_FOR + the label.
+ARIA = {
+    "Help": "Hjælp",
+    "Link to heading": "Link til overskriften",
+    "Open": "Åbn",
+    "Close": "Luk",
+    "Main menu": "Hovedmenu",
+    "App pages": "Sider",
+    "Sidebar": "Sidepanel",
+    "Expand sidebar": "Vis sidepanelet",
+    "Collapse sidebar": "Skjul sidepanelet",
+    "Navigate to home page": "Gå til forsiden",
+    "Stop script": "Stop siden",
+    "Notifications": "Beskeder",
+    "Markdown content": "Tekst",
+    "Clear value": "Ryd",
+    "Clear all": "Ryd alle",
+    "Clear date": "Ryd dato",
+    "Clear dates": "Ryd datoer",
+    "Clear entry": "Ryd",
+    "Selected values": "Valgte",
+    "Choose date range": "Vælg periode",
+    "Quick select a date range": "Vælg en periode",
+    "Increment": "Op",
+    "Decrement": "Ned",
+    "Pagination": "Sider",
+    "Previous page": "Forrige side",
+    "Next page": "Næste side",
+    "Scroll tabs left": "Rul fanerne til venstre",
+    "Scroll tabs right": "Rul fanerne til højre",
+    "Dataframe column menu": "Kolonnemenu",
+    "Copy column name": "Kopiér kolonnenavn",
+}
+HELP_FOR = "Hjælp til "
+
 # Inside the calendar only (a browser set to English): month and weekday names, and the
 # words around a day's name for screen readers.
 MONTHS = dict(
