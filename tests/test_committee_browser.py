@@ -3,8 +3,12 @@ the presentation, and download the evaluation report as Word."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 from docx import Document
+from PIL import Image
 from playwright.sync_api import expect
 
 from lib.domain.questions import QUESTIONS
@@ -54,6 +58,13 @@ def test_leder_steps_through_presentation_and_downloads_the_report(served_demo, 
     page.get_by_role("button", name="Afslut præsentation").click()
     expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
     assert exceptions_on_page(page) == 0
+    # The slide's chart as a PNG, made when the button is clicked.
+    page.get_by_text("Hent diagrammet").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Hent PNG").click()
+    assert info.value.suggested_filename.endswith(".png")
+    with Image.open(io.BytesIO(Path(info.value.path()).read_bytes())) as image:
+        assert image.width > 300 and image.height > 100
 
     open_from_menu(page, "evalueringsrapport")
     expect(page.get_by_role("heading", name="Evalueringsrapport")).to_be_visible()

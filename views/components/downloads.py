@@ -37,9 +37,10 @@ from lib.documents.exports import (
 from lib.domain.format import fmt_date
 
 
-@st.cache_data(show_spinner=False, max_entries=200)
-def _render(spec_json: str, kind: str) -> bytes:
-    return spec_png(spec_json) if kind == "png" else spec_svg(spec_json)
+def _render(spec_json: str, kind: str) -> Callable[[], bytes]:
+    """The image, made when its button is clicked: rendering a PNG and an SVG of every
+    chart on every cold run of the page took a tenth of Præsentation's time."""
+    return lambda: spec_png(spec_json) if kind == "png" else spec_svg(spec_json)
 
 
 def _spec_json(chart: alt.TopLevelMixin) -> str:
