@@ -16,6 +16,16 @@ from sqlalchemy.orm import Session
 
 REDACTED_COLUMNS = {"password_hash"}
 NOT_AUDITED_TABLES = {"audit_log", "app_setting"}
+# Security events written to the same log (lib.security): they change no figure, so they
+# do not change the data version the dashboards' caches are keyed on.
+SESSION_ACTIONS = (
+    "sign_in",
+    "sign_in_failed",
+    "sign_in_blocked",
+    "sign_out",
+    "session_end",
+    "sessions_revoked",
+)
 
 
 def _jsonable(value: object) -> object:

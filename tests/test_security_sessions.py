@@ -131,6 +131,23 @@ def test_sign_out_ends_the_session_at_once_and_is_audited(engine):
     assert [r.username for r in _audit(engine, "sign_out")] == ["sara"]
 
 
+def test_signing_in_and_out_leaves_the_dashboards_data_version_alone(engine):
+    # The dashboards' caches are keyed on the data version: were sign-ins part of it,
+    # every sign-in would make every page run cold for everyone. A save changes it.
+    from lib.queries.settings import data_version
+
+    before = data_version(engine)
+    user = _signed_in(engine)
+    assert sign_in(engine, "sara", "forkert", NOW).user is None
+    token = create_session(engine, user, "", NOW)
+    revoke_session(engine, token, NOW)
+    assert _audit(engine, "sign_in") and _audit(engine, "sign_out")
+    assert data_version(engine) == before
+    with write_session(engine, "test") as s:
+        s.add(Enterprise(name="Værkstedet"))
+    assert data_version(engine) > before
+
+
 def test_log_out_everywhere_ends_every_session_of_that_user_only(engine):
     sara = _signed_in(engine)
     mads = _signed_in(engine, "mads", "x")
