@@ -6,7 +6,6 @@ a refused save shows its Danish messages and keeps what was typed."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -35,7 +34,7 @@ from lib.imports.fidelity import (
 from lib.imports.limits import FileRefused, check_size
 from lib.queries.fidelity import Comparison, Requirement, RoundInfo, comparisons, grid_rows
 from views.components.forms import DATE_FORMAT, confirm_on_next_run
-from views.components.import_section import dry_run_report
+from views.components.import_section import dry_run_report, once_per_upload
 from views.components.layout import empty_state
 from views.components.layout import table as kit_table
 from views.components.runtime import cached_query
@@ -219,14 +218,10 @@ def checked_upload(engine: Engine, scope: Scope, upload) -> tuple[FidelityCheck,
     except FileRefused as exc:
         st.error(str(exc), icon=":material/block:")
         return None
-    data = upload.getvalue()
-    key = hashlib.sha256(data).hexdigest(), upload.name
-    cached = st.session_state.get("fidelitet_fil_check")
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    checked = check_upload(engine, scope, data, upload.name)
-    st.session_state["fidelitet_fil_check"] = (key, checked)
-    return checked
+    files = [(upload.name, upload.getvalue())]
+    return once_per_upload(
+        "fidelitet_fil_check", files, lambda: check_upload(engine, scope, files[0][1], upload.name)
+    )
 
 
 def _preview(check: FidelityCheck) -> None:

@@ -5,6 +5,8 @@ dry run found no error."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -21,6 +23,7 @@ from views.components.forms import confirm_on_next_run
 from views.texts import admin as texts
 
 STATE = "import_checked"
+T = TypeVar("T")
 
 
 def template_download(engine: Engine) -> None:
@@ -56,18 +59,30 @@ def checked_upload(engine: Engine) -> tuple[str, dict[str, Sheet], DryRun] | Non
         for upload in uploads:
             check_size(upload.size)  # before the bytes are even read
         files = [(u.name, u.getvalue()) for u in uploads]
-        fingerprint = hashlib.sha256(b"".join(n.encode() + d for n, d in files)).hexdigest()
-        kept = st.session_state.get(STATE)
-        if kept and kept[0] == fingerprint:
-            return kept[1:]
-        sheets = read_upload(files)
+        return once_per_upload(STATE, files, lambda: _check(engine, files))
     except FileRefused as exc:
         st.error(str(exc), icon=":material/block:")
         return None
+
+
+def _check(engine: Engine, files: list[tuple[str, bytes]]) -> tuple[str, dict[str, Sheet], DryRun]:
+    sheets = read_upload(files)
     result = check_upload(engine, sheets, progress=_progress_bar("Kontrollerer filen …"))
-    name = ", ".join(n for n, _ in files)
-    st.session_state[STATE] = (fingerprint, name, sheets, result)
-    return name, sheets, result
+    return ", ".join(n for n, _ in files), sheets, result
+
+
+def once_per_upload(state_key: str, files: list[tuple[str, bytes]], check: Callable[[], T]) -> T:
+    """`check()` once per upload (shared by every import): the result is kept in this
+    browser session under `state_key` with the files' fingerprint, and every rerun of the
+    page (each click) for the same names and bytes reuses it. A check that raises keeps
+    nothing."""
+    fingerprint = hashlib.sha256(b"".join(n.encode() + b"\0" + d for n, d in files)).hexdigest()
+    kept = st.session_state.get(state_key)
+    if kept is not None and kept[0] == fingerprint:
+        return kept[1]
+    result = check()
+    st.session_state[state_key] = (fingerprint, result)
+    return result
 
 
 def dry_run_report(result: DryRun, key: str = "import_report") -> None:
@@ -123,7 +138,7 @@ def import_action(
             progress=_progress_bar("Importerer …"),
         )
     except ImportRefused as exc:
-        st.session_state[STATE] = (None, name, sheets, exc.result)
+        st.session_state[STATE] = (None, (name, sheets, exc.result))
         st.error(
             f"{exc} Databasen er ændret siden kontrollen; se rapporten.", icon=":material/error:"
         )
