@@ -75,6 +75,7 @@ class Plan:
     last_click: float  # no new page after this: what is running then has until stop_at
     think: tuple[float, float]
     rng: random.Random
+    pages: int = 0  # pages per person, 0: until the end
 
 
 async def _think(user: StreamUser, plan: Plan, t: Timings) -> None:
@@ -119,7 +120,7 @@ async def protocol_user(
         if errors:
             raise PageError("; ".join(errors))
         i = start
-        while True:
+        while not plan.pages or i < start + plan.pages:
             doing = None
             await _think(user, plan, t)
             if time.monotonic() >= plan.last_click:
@@ -213,6 +214,7 @@ async def run(args) -> Timings:
         began + seconds - min(args.drain, seconds / 2),
         (args.think_min, args.think_max),
         random.Random(15),
+        args.pages,
     )
     everyone = people(args)
     tasks = [
@@ -307,6 +309,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--think-max", type=float, default=15)
     p.add_argument("--caseworker-users", type=int, default=M_CASEWORKERS,
                    help="how many caseworker users the data has (M: 20, the demo: 1)")  # fmt: skip
+    p.add_argument("--pages", type=int, default=0,
+                   help="pages per simulated person (0: until the end)")  # fmt: skip
     p.add_argument("--browser-managers", type=int, default=0)
     p.add_argument("--browser-caseworkers", type=int, default=0)
     return p
