@@ -58,14 +58,17 @@ def caseworker_name(n: int) -> str:
 @dataclass
 class Timings:
     by_role: dict[str, list[float]] = field(default_factory=dict)
+    by_page: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     sign_in: dict[str, list[float]] = field(default_factory=dict)
     live: list[float] = field(default_factory=list)  # the live fragments' timed reruns
     errors: list[str] = field(default_factory=list)
     unfinished: list[tuple[str, float]] = field(default_factory=list)  # cut off at the end
     bytes: int = 0
 
-    def add(self, role: str, seconds: float) -> None:
+    def add(self, role: str, seconds: float, page: str = "") -> None:
         self.by_role.setdefault(role, []).append(seconds)
+        if page:
+            self.by_page.setdefault((role, page), []).append(seconds)
 
 
 @dataclass
@@ -132,7 +135,7 @@ async def protocol_user(
             t.bytes += run.bytes
             if run.errors:
                 raise PageError("; ".join(run.errors))
-            t.add(role, run.seconds)
+            t.add(role, run.seconds, doing)
     except (TimeoutError, asyncio.CancelledError):
         if doing is not None:
             t.unfinished.append((f"{role} {doing}", time.monotonic() - started))
@@ -277,6 +280,7 @@ def report(args, t: Timings, wall: float, cpu: float, load: tuple[str, str]) -> 
     ]
     lines += [_line(f"{role}", values) for role, values in sorted(t.by_role.items())]
     lines += [_line(f"log ind, {role}", v) for role, v in sorted(t.sign_in.items())]
+    lines += [_line(f"  {role} {page}", v) for (role, page), v in sorted(t.by_page.items())]
     lines.append(_line("live-opdatering", t.live))
     cut = sorted(s for _, s in t.unfinished)
     lines.append(
