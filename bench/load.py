@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import os
 import random
+import re
 import resource
 import statistics
 import time
@@ -161,34 +162,44 @@ async def _wait_rendered(page, timeout_ms: int = 60_000) -> None:
 async def browser_user(browser, base: str, username: str, role: str, pages, plan: Plan,
                        t: Timings) -> None:  # fmt: skip
     """One person in a real browser: a context of their own (own cookies), signed in
-    through the form, then the pages in turn from the menu until the end."""
+    through the form, then the pages in turn from the menu until the end. A click is
+    made only once the page has stopped running (a click during a run can be lost)."""
     label = f"{role} (Chromium)"
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
+    doing: str | None = "log ind"
+    started = time.monotonic()
     try:
         await page.goto(f"{base}/overblik", timeout=90_000)
         await page.get_by_label("Brugernavn").fill(username)
         await page.get_by_label("Adgangskode", exact=True).fill("demo")
         await page.get_by_role("button", name="Log ind").click()
         await page.get_by_role("button", name="Log ud").wait_for(timeout=90_000)
+        await _wait_rendered(page, 90_000)
+        t.sign_in.setdefault(label, []).append(time.monotonic() - started)
         i = 0
-        while True:
+        while not plan.pages or i < plan.pages:
+            doing = None
             await asyncio.sleep(plan.rng.uniform(*plan.think))
             if time.monotonic() >= plan.last_click:
                 return
-            path = pages[i % len(pages)]
+            await _wait_rendered(page, 90_000)  # a live fragment may be running
+            doing = pages[i % len(pages)]
             i += 1
-            link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]')
+            link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{doing}"]')
             started = time.monotonic()
             await link.click(timeout=30_000)
-            await page.wait_for_url(f"**/{path}", timeout=30_000)
+            # The page may add its own query (Evaluering: ?forlob=4).
+            await page.wait_for_url(re.compile(rf"/{doing}(\?|$)"), timeout=60_000)
             await page.wait_for_timeout(150)  # the run starts after the click's message
-            await _wait_rendered(page)
-            t.add(label, time.monotonic() - started)
+            await _wait_rendered(page, 90_000)
+            t.add(label, time.monotonic() - started, doing)
     except asyncio.CancelledError:
-        t.unfinished.append((label, 0.0))
+        if doing is not None:
+            t.unfinished.append((f"{label} {doing}", time.monotonic() - started))
     except Exception as exc:
-        t.errors.append(f"{username} (Chromium): {type(exc).__name__}: {str(exc)[:200]}")
+        first_line = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        t.errors.append(f"{username} (Chromium) {doing}: {type(exc).__name__}: {first_line}")
     finally:
         with contextlib.suppress(Exception):
             await context.close()
@@ -287,6 +298,7 @@ def report(args, t: Timings, wall: float, cpu: float, load: tuple[str, str]) -> 
         f"Afbrudt ved slutningen: {len(cut)}"
         + (f" (havde ventet {cut[0]:.1f}-{cut[-1]:.1f} s)" if cut else "")
     )
+    lines += [f"  {what}: {waited:.1f} s" for what, waited in sorted(t.unfinished)[:20]]
     lines.append(f"Fejl: {len(t.errors)}")
     lines += [f"  {e}" for e in t.errors[:20]]
     lines.append(f"Belastningsværktøjets egen CPU: {cpu:.1f} s; modtaget {t.bytes / 1e6:.1f} MB")

@@ -83,6 +83,7 @@ class StreamUser:
     menu: set[str] = field(default_factory=set)  # the url paths the menu shows
     signed_in_as: str = ""  # the sidebar's "**name**  \nrole"
     url_path: str = ""
+    query: str = ""  # what the page put in its address (page_info_changed)
     cached: set[str] = field(default_factory=set)
     sidebar_inputs: dict[str, str] = field(default_factory=dict)  # widget id -> value
     form: dict[str, str] = field(default_factory=dict)  # label -> widget id
@@ -131,6 +132,7 @@ class StreamUser:
         state.context_info.timezone = self.timezone
         state.context_info.timezone_offset = -60  # JavaScript's sign: UTC+1 is -60
         state.context_info.locale = self.locale
+        state.query_string = self.query
         state.context_info.url = f"{self.base}/{url_path}"
         state.context_info.is_embedded = False
         state.context_info.color_scheme = "light"
@@ -165,6 +167,8 @@ class StreamUser:
                 pages = fwd.navigation.app_pages
                 self.pages = {(p.url_pathname or ""): p.page_script_hash for p in pages}
                 self.menu = {p.url_pathname for p in pages if not p.is_hidden}
+            elif kind == "page_info_changed":
+                self.query = fwd.page_info_changed.query_string
             elif kind == "auto_rerun":
                 self.fragments[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
             elif kind == "page_not_found":
@@ -253,12 +257,14 @@ class StreamUser:
         if url_path not in self.menu:
             raise PageError(f"{url_path!r} is not in this user's menu")
         target = self.pages[url_path]
-        self.url_path = url_path
+        self.query = ""  # a new page starts without the last one's query
         self.fragments = {}
         msg = BackMsg()
         self._sidebar_states(msg)
         msg.rerun_script.page_script_hash = target
-        self._client_state(msg, url_path)
+        # The frontend sends the address it shows at the click: the page it leaves.
+        self._client_state(msg, self.url_path)
+        self.url_path = url_path
         run = await self._send_and_wait(msg, deadline)
         if target not in run.page_hashes:
             run.errors.append(f"{url_path}: the page's script sent nothing")
