@@ -115,8 +115,8 @@ async def protocol_user(
     t: Timings,
 ) -> None:  # fmt: skip
     """One person: opens Overblik, signs in through the form, checks that the menu and the
-    sidebar are their role's and their own, then opens the pages in turn (from `start`)
-    with thinking time between."""
+    sidebar are their role's, then opens the pages in turn (from `start`) with thinking
+    time between."""
     await asyncio.sleep(delay)
     user = StreamUser(plan.base, username)
     doing: str | None = "log ind"  # what a cut-off at the end interrupts

@@ -13,7 +13,7 @@ session's websocket frames:
   address (`page_name`), later ones by the page's script hash from the server's
   Navigation message; they carry the widgets' values, the hashes of the cacheable messages
   the tab already holds (the server sends a reference instead) and the tab's context
-  (URL, time zone, locale).
+  (time zone, locale, and the address it shows: at a menu click, the page it leaves).
 - The run ends with the ForwardMsg `script_finished`; FINISHED_EARLY_FOR_RERUN means
   another run follows at once (st.switch_page, st.rerun, a component's value).
 - Signing in is the real form: the two text inputs' values and the form's submit button
