@@ -143,9 +143,12 @@ COURSES_1: list[Course] = [
     Course("MH", "resource_course", "active", -418, None, 52, "sagsbehandler", revised=True),
     Course("TS", "lab_2_3", "active", -300, None, 52, "jobkonsulent", profile="dip"),
     Course("AN", "resource_course", "active", -150, None, 13, "jobkonsulent", profile="flat"),
-    # Late plan (due after 1 week, made after 25 days) and exactly one (late) evaluation.
+    # Late plan (due after 1 week, made after 25 days), exactly one evaluation (9 days
+    # late), and the next one 3-6 days overdue whatever today's month: the plan is made
+    # 135 days ago and the next evaluation is due 2 months after the first one was held
+    # (4 calendar months are 120-123 days). The caseworker always has an evaluation to write.
     Course(
-        "JP", "lab_2_3", "active", -110, None, 13, "sagsbehandler", plan_delay=25, eval_delays=(9,)
+        "JP", "lab_2_3", "active", -160, None, 13, "sagsbehandler", plan_delay=25, eval_delays=(9,)
     ),
     # Started a month ago: baseline plan only, no evaluation due yet.
     Course("LB", "resource_course", "active", -30, None, 13, "jobkonsulent"),

@@ -16,7 +16,8 @@ from sqlalchemy import text
 
 from db import demo
 from db.engine import make_engine
-from tests.conftest import occupancy_as_shown
+from lib.queries.tasks import TaskKind, my_tasks
+from tests.conftest import occupancy_as_shown, scope_for
 
 TODAY = dt.date(2026, 3, 31)  # a month end, to exercise month arithmetic
 
@@ -345,3 +346,15 @@ def test_deterministic_and_rebuild_wipes(engine, sqlite_engine):
     assert scalar(other, "SELECT MAX(id) FROM audit_log") > version
     assert scalar(other, "SELECT COUNT(*) FROM app_user") == len(demo.DEMO_USERS)
     assert scalar(other, "SELECT COUNT(*) FROM sub_goal") == 11
+
+
+@pytest.mark.parametrize(
+    "today", [dt.date(2027, 2, 28), dt.date(2028, 2, 29), dt.date(2026, 12, 3)]
+)
+def test_the_caseworker_has_an_overdue_evaluation_whatever_the_day(sqlite_engine, today):
+    """The demo opens on the caseworker's Mine opgaver with an evaluation to write (the
+    course browser test follows it), on a month end and in February too."""
+    demo.build_demo(sqlite_engine, today)
+    tasks = my_tasks(sqlite_engine, scope_for(sqlite_engine, "sagsbehandler"), today=today)
+    late = [t for t in tasks.overdue if t.kind == TaskKind.EVALUATION]
+    assert late, [(t.kind, t.case_code, t.due) for t in tasks.overdue + tasks.due_soon]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -15,6 +16,13 @@ from bench.load import parser, run
 from bench.stream_user import PageError, StreamUser
 from deploy.serve_prod import start
 from tests.conftest import TEST_COOKIE_KEY, free_port, skip_or_fail
+
+
+def run_in_own_loop(coroutine):
+    """asyncio.run in a thread of its own: Playwright's sync API keeps an event loop
+    running in the worker's main thread when browser tests ran there first."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +52,7 @@ def test_two_simulated_users_through_nginx(stack):
          "--pages", "1", "--seconds", "60", "--ramp", "0", "--think-min", "0",
          "--think-max", "0"]
     )  # fmt: skip
-    t = asyncio.run(run(args))
+    t = run_in_own_loop(run(args))
     assert t.errors == [] and t.unfinished == []
     assert set(t.sign_in) == {"leder", "sagsbehandler"}
     assert t.by_role.get("leder") and t.by_role.get("sagsbehandler")
@@ -64,6 +72,6 @@ def test_a_wrong_password_gets_no_session(stack):
             await user.close()
         return user
 
-    user = asyncio.run(attempt())
+    user = run_in_own_loop(attempt())
     assert "forlobsmonitor_session" not in user.cookies
     assert user.signed_in_as == ""
