@@ -339,6 +339,7 @@ def main() -> None:
         # Every page address shows the sign-in form and keeps its URL, so a copied deep
         # link opens that page right after sign-in. No page script runs.
         st.navigation(signed_out_pages(unknown), position="hidden").run()
+        danish_chrome()  # the sign-in form's help icons and date pickers read Danish too
         return
 
     if password_change_required(engine, user.id):
@@ -347,6 +348,7 @@ def main() -> None:
             [st.Page(lambda: forced_password_change(engine, user), url_path="skift-adgangskode")],
             position="hidden",
         ).run()
+        danish_chrome()
         return
 
     # expanded: every page shows in the menu, none behind Streamlit's English "View more".

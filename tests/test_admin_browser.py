@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 
@@ -105,7 +106,7 @@ def test_first_day_in_the_browser(fresh_app, page: Page):
     agreement.get_by_label("Pladser").fill("6")
     start = dt.date.today() - dt.timedelta(days=30)
     # The date field is three segments (day, month, year) that advance as one types.
-    agreement.get_by_role("spinbutton", name="day, Startdato").click()
+    agreement.get_by_role("spinbutton", name="dag, Startdato").click()
     page.keyboard.type(start.strftime("%d%m%Y"))
     submit_and_expect(page, "Opret aftale", "Aftalen Café-aftalen er oprettet.")
 
@@ -126,7 +127,11 @@ def test_first_day_in_the_browser(fresh_app, page: Page):
     page.get_by_label("Adgangskode", exact=True).fill(one_time)
     page.get_by_role("button", name="Log ind").click()
     expect(page.get_by_role("textbox", name="Ny adgangskode")).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)  # the sign-in's cookie run: a click during a run is lost
     screenshot(page, "admin_skift_adgangskode")
+    # Streamlit's screen-reader names read Danish before the menu is there too.
+    expect(page.get_by_role("button", name="Hjælp til Ny adgangskode")).to_have_count(1)
+    assert page.get_by_role("button", name=re.compile("^Help for")).count() == 0
     page.get_by_role("textbox", name="Ny adgangskode").fill("mit eget gode kodeord")
     page.get_by_label("Gentag adgangskoden").fill("mit eget gode kodeord")
     page.get_by_role("button", name="Gem adgangskode").click()

@@ -21,7 +21,15 @@ import json
 
 import streamlit.components.v1 as components
 
-from views.texts.chrome import ARIA, CHROME, HELP_FOR, MONTHS, WEEKDAYS
+from views.texts.chrome import (
+    ARIA,
+    ARIA_PREFIXES,
+    ARIA_SUFFIXES,
+    CHROME,
+    HELP_FOR,
+    MONTHS,
+    WEEKDAYS,
+)
 
 # Below this width Streamlit lays the open sidebar over the page instead of beside it
 # (measured in Chromium: 767 px over, 900 px beside).
@@ -31,10 +39,13 @@ SCRIPT = """
 <script>
 (function () {
   const win = window.parent, doc = win.document;
-  if (win.__fmChrome) return;
-  win.__fmChrome = true;
+  // The newest component installs and the one before stops: the sign-in form's component
+  // goes away when the menu's comes, and an observer whose frame is gone stops working.
+  // A rerun keeps the same component, so this runs once per page state, not per rerun.
+  if (win.__fmChromeObserver) win.__fmChromeObserver.disconnect();
   const words = %(words)s, months = %(months)s, days = %(days)s;
   const labels = %(aria)s, helpFor = %(help_for)s;
+  const prefixes = %(prefixes)s, suffixes = %(suffixes)s;
   const areas = '[data-testid="stStatusWidget"], [data-testid="stDateInput"], ' +
     '[data-testid="stDateInputCalendar"], [data-testid="stTimeInput"], ' +
     '[data-testid="stSkipToContent"]';
@@ -47,10 +58,15 @@ SCRIPT = """
     return calendar ? text.replace(names, (m) => months[m] || days[m]) : text;
   };
   // Screen-reader names anywhere (help icons, heading links, menus, clear buttons).
+  const affixes = (v) => {
+    for (const [en, da] of Object.entries(prefixes)) if (v.startsWith(en)) { v = da + v.slice(en.length); break; }
+    for (const [en, da] of Object.entries(suffixes)) if (v.endsWith(en)) { v = v.slice(0, -en.length) + da; break; }
+    return v;
+  };
   const aria = (root) => root.querySelectorAll("[aria-label]").forEach((el) => {
     const v = el.getAttribute("aria-label");
     const d = labels[v] !== undefined ? labels[v]
-      : v.startsWith("Help for ") ? helpFor + v.slice(9) : v;
+      : v.startsWith("Help for ") ? helpFor + v.slice(9) : affixes(v);
     if (d !== v) el.setAttribute("aria-label", d);
   });
   const fix = (root) => {
@@ -96,7 +112,7 @@ SCRIPT = """
     }
   };
   let queued = false;
-  new win.MutationObserver(() => {
+  win.__fmChromeObserver = new win.MutationObserver(() => {
     if (queued) return;
     queued = true;
     win.requestAnimationFrame(() => { queued = false; fix(doc); initials(doc); closeSidebar(); });
@@ -117,6 +133,8 @@ def danish_chrome() -> None:
             "words": json.dumps(CHROME, ensure_ascii=False),
             "aria": json.dumps(ARIA, ensure_ascii=False),
             "help_for": json.dumps(HELP_FOR, ensure_ascii=False),
+            "prefixes": json.dumps(ARIA_PREFIXES, ensure_ascii=False),
+            "suffixes": json.dumps(ARIA_SUFFIXES, ensure_ascii=False),
             "months": json.dumps(MONTHS, ensure_ascii=False),
             "days": json.dumps(WEEKDAYS, ensure_ascii=False),
             "narrow": NARROW_PX,

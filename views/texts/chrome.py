@@ -60,6 +60,10 @@ ARIA = {
     "Copy column name": "Kopiér kolonnenavn",
 }
 HELP_FOR = "Hjælp til "
+# A date field's parts are named "<part>, <label> start date" (Streamlit 1.67): the part
+# in front and the date's end are changed, the label in between is kept.
+ARIA_PREFIXES = {"day, ": "dag, ", "month, ": "måned, ", "year, ": "år, "}
+ARIA_SUFFIXES = {" start date": " startdato", " end date": " slutdato"}
 
 # Inside the calendar only (a browser set to English): month and weekday names, and the
 # words around a day's name for screen readers.
