@@ -308,6 +308,7 @@ STYLE = """
 
 def stop_with(message: str) -> None:
     st.error(message, icon=":material/error:")
+    danish_chrome()  # the skip link reads Danish on this page too
     st.stop()
 
 
