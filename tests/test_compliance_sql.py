@@ -40,6 +40,7 @@ from lib.domain.access import Scope
 from lib.domain.enums import DeliverableKind, EnrolmentStatus
 from lib.domain.period import Filters
 from lib.domain.rules import Tally
+from lib.queries import my_results
 from lib.queries.compliance import (
     DUE_SOON_DAYS,
     Compliance,
@@ -408,8 +409,30 @@ REACH_WORLD = World(
 )
 
 
+def evaluations_current(world: World) -> dict[int | None, tuple[int, int]]:
+    """Mine resultater's Evaluering ikke overskredet from the generated courses and every
+    evaluation date: per caseworker, (active courses, of which none missing today)."""
+    f, today = world.period, world.today
+    out: dict[int | None, tuple[int, int]] = {}
+    for c in world.courses:
+        if c.status != ACTIVE or c.start > f.as_of(today) or (c.end and c.end < f.start):
+            continue
+        current = my_results.evaluation_current(
+            c.baseline,
+            [day for day, _ in c.evaluations if day <= today],
+            world.intervals[c.agreement_id - 1],
+            today,
+            c.pauses,
+        )
+        n, ok = out.get(c.caseworker_id, (0, 0))
+        out[c.caseworker_id] = (n + 1, ok + current)
+    return out
+
+
 def compare(engine, world: World) -> None:
     f, today = world.period, world.today
+    with engine.connect() as conn:
+        assert my_results._evaluations_current(conn, f, today) == evaluations_current(world)
     for scope in (MANAGER, CASEWORKER):
         expected = reference(engine, enrolment_clause(scope), f, today, open_items=True)
         assert compliance(engine, scope, f, today) == expected
