@@ -22,7 +22,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, case, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    String,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 
 from db.models import (
     Agreement,
@@ -226,7 +238,9 @@ def _compliance(
 
     with engine.connect() as conn:
         # Courses without a pause: plans and evaluations judged in SQL, per group.
-        judged = conn.execute(_judged_counts(conn, and_(in_scope, ~paused), f, as_of)).all()
+        judged = conn.execute(
+            _split(_judged_counts(conn, and_(in_scope, ~paused), f, as_of), JUDGED)
+        ).all()
         # Courses with a pause (few): each course's dates, judged by lib.domain.rules.
         paused_courses = _courses(conn, and_(courses_clause, paused), f, today)
         paused_ids = select(Enrolment.id).where(in_scope, paused)
@@ -242,8 +256,12 @@ def _compliance(
                 Pause.enrolment_id.in_(paused_ids)
             ),
         )
-        meeting_rows = conn.execute(_per_group(_meeting_counts(ids, f, as_of))).all()
-        deliverable_rows = conn.execute(_per_group(_deliverable_counts(ids, f, as_of))).all()
+        meeting_rows = conn.execute(
+            _split(_per_group(_meeting_counts(ids, f, as_of), *MEETINGS), MEETINGS)
+        ).all()
+        deliverables = conn.execute(
+            _split(_per_group(_deliverable_counts(ids, f, as_of), *DELIVERABLES), DELIVERABLES)
+        ).all()
         active: list[CourseRow] = []
         last_evaluation: dict[int, dt.date] = {}
         deliverable_open: Sequence[Any] = []
@@ -286,33 +304,34 @@ def _compliance(
                 )
             ).all()
 
-    # One group per (agreement, caseworker) pair, added up per agreement and per caseworker.
-    pairs: dict[tuple[int, int | None], GroupCompliance] = {}
-    labels: dict[tuple[int, int | None], tuple[str, str]] = {}
+    # Per agreement and per caseworker: label and counts in COUNTS' order.
+    agreements: dict[int, tuple[str, list[int]]] = {}
+    caseworkers: dict[int | None, tuple[str, list[int]]] = {}
 
-    def pair(agreement_id: int, caseworker_id: int | None) -> GroupCompliance:
-        return pairs.setdefault((agreement_id, caseworker_id), GroupCompliance(None, ""))
+    def add(groups: dict, key: int | None, label: str, names: tuple[str, ...], counts) -> None:
+        sums = groups.get(key)
+        if sums is None:
+            sums = groups[key] = (label, [0] * len(COUNTS))
+        for i, n in enumerate(counts, start=COUNTS.index(names[0])):
+            sums[1][i] += int(n)
 
-    for r in judged:
-        labels[(r.agreement_id, r.caseworker_id)] = (r.agreement, r.caseworker)
-        g = pair(r.agreement_id, r.caseworker_id)
-        g.courses += int(r.courses)
-        g.plans += Tally(int(r.plans_on_time), int(r.plans_late), int(r.plans_missing))
-        g.evaluations += Tally(
-            int(r.evaluations_on_time), int(r.evaluations_late), int(r.evaluations_missing)
-        )
+    for rows, names in ((judged, JUDGED), (meeting_rows, MEETINGS), (deliverables, DELIVERABLES)):
+        for r in rows:
+            groups = agreements if r.side == "agreement" else caseworkers
+            add(groups, r.key, r.label, names, (getattr(r, n) for n in names))
 
     open_by_course: list[tuple[CourseRow, list[DueItem]]] = []
     for c in paused_courses:
-        labels[(c.agreement_id, c.caseworker_id)] = (c.agreement, c.caseworker)
         items = course_items(
             c, evaluations.get(c.enrolment_id, []), pauses.get(c.enrolment_id, []), as_of
         )
         counted = [i for i in items if f.start <= i.due <= as_of]
-        g = pair(c.agreement_id, c.caseworker_id)
-        g.plans += rules.tally(i for i in counted if i.kind == "plan")
-        g.evaluations += rules.tally(i for i in counted if i.kind == "evaluation")
-        g.courses += 1
+        plans = rules.tally(i for i in counted if i.kind == "plan")
+        evaluated = rules.tally(i for i in counted if i.kind == "evaluation")
+        counts = (1, plans.on_time, plans.late, plans.missing,
+                  evaluated.on_time, evaluated.late, evaluated.missing)  # fmt: skip
+        add(agreements, c.agreement_id, c.agreement, JUDGED, counts)
+        add(caseworkers, c.caseworker_id, c.caseworker, JUDGED, counts)
         if open_items and c.status == EnrolmentStatus.ACTIVE:
             open_by_course.append((c, items))
     for c in active:
@@ -324,15 +343,6 @@ def _compliance(
         for i in items:
             _open(c, i.kind, i.due, i.done_on, as_of, overdue, due_soon)
 
-    for agreement_id, caseworker_id, n, held, present in meeting_rows:
-        g = pair(agreement_id, caseworker_id)
-        g.evaluations_held += int(n)
-        g.meetings_held += int(held)
-        g.caseworker_present += int(present)
-    for agreement_id, caseworker_id, on_time, late, missing in deliverable_rows:
-        pair(agreement_id, caseworker_id).deliverables += Tally(
-            int(on_time), int(late), int(missing)
-        )
     active_by_id = {c.enrolment_id: c for c in active} | {
         c.enrolment_id: c for c in paused_courses if c.status == EnrolmentStatus.ACTIVE
     }
@@ -343,23 +353,16 @@ def _compliance(
         if (course := active_by_id.get(enrolment_id)) is not None:
             _open(course, "meeting", planned_on, None, as_of, overdue, due_soon)
 
-    by_agreement: dict[int, GroupCompliance] = {}
-    by_caseworker: dict[int | None, GroupCompliance] = {}
-    total = GroupCompliance(None, "I alt")
-    for (agreement_id, caseworker_id), g in pairs.items():
-        agreement, caseworker = labels[(agreement_id, caseworker_id)]
-        for group in (
-            by_agreement.setdefault(agreement_id, GroupCompliance(agreement_id, agreement)),
-            by_caseworker.setdefault(caseworker_id, GroupCompliance(caseworker_id, caseworker)),
-            total,
-        ):
-            _add(group, g)
+    by_agreement = [_group(key, *sums) for key, sums in agreements.items()]
+    by_caseworker = [_group(key, *sums) for key, sums in caseworkers.items()]
+    total = _group(None, "I alt", [sum(column) for column in zip(
+        *(sums for _, sums in agreements.values()), strict=True)] or [0] * len(COUNTS))  # fmt: skip
     overdue.sort(key=lambda i: (-i.days, i.case_code))
     due_soon.sort(key=lambda i: (i.due, i.case_code))
     return Compliance(
         as_of,
-        sorted(by_agreement.values(), key=lambda g: g.key or 0),
-        sorted(by_caseworker.values(), key=lambda g: (g.label, g.key or 0)),
+        sorted(by_agreement, key=lambda g: g.key or 0),
+        sorted(by_caseworker, key=lambda g: (g.label, g.key or 0)),
         total,
         overdue,
         due_soon,
@@ -367,32 +370,72 @@ def _compliance(
     )
 
 
-def _add(group: GroupCompliance, g: GroupCompliance) -> None:
-    group.plans += g.plans
-    group.evaluations += g.evaluations
-    group.deliverables += g.deliverables
-    group.evaluations_held += g.evaluations_held
-    group.meetings_held += g.meetings_held
-    group.caseworker_present += g.caseworker_present
-    group.courses += g.courses
+COUNTS = (
+    "courses",
+    "plans_on_time", "plans_late", "plans_missing",
+    "evaluations_on_time", "evaluations_late", "evaluations_missing",
+    "deliverables_on_time", "deliverables_late", "deliverables_missing",
+    "evaluations_held", "meetings_held", "caseworker_present",
+)  # fmt: skip
 
 
-def _per_group(per_course):
-    """A per-course count (first column the course's id) summed per agreement and
-    caseworker."""
+JUDGED, DELIVERABLES, MEETINGS = COUNTS[:7], COUNTS[7:10], COUNTS[10:]
+
+
+def _split(per_pair, names: tuple[str, ...]):
+    """Counts per (agreement, caseworker) pair (at L nearly one pair per course) summed
+    per agreement and per caseworker in SQL: rows of side ("agreement" or "caseworker"),
+    key, label and the counts `names`."""
+    pairs = per_pair.cte()
+    sums = [func.coalesce(func.sum(pairs.c[n]), 0).label(n) for n in names]
+    return union_all(
+        select(literal("agreement", String).label("side"), pairs.c.agreement_id.label("key"),
+               pairs.c.agreement.label("label"), *sums)
+        .group_by(pairs.c.agreement_id, pairs.c.agreement),
+        select(literal("caseworker", String), pairs.c.caseworker_id, pairs.c.caseworker, *sums)
+        .group_by(pairs.c.caseworker_id, pairs.c.caseworker),
+    )  # fmt: skip
+
+
+def _group(key: int | None, label: str, sums: list[int]) -> GroupCompliance:
+    """A group from its counts in COUNTS' order."""
+    (courses, plans_on_time, plans_late, plans_missing, evaluations_on_time, evaluations_late,
+     evaluations_missing, deliverables_on_time, deliverables_late, deliverables_missing,
+     evaluations_held, meetings_held, caseworker_present) = sums  # fmt: skip
+    return GroupCompliance(
+        key,
+        label,
+        plans=Tally(plans_on_time, plans_late, plans_missing),
+        evaluations=Tally(evaluations_on_time, evaluations_late, evaluations_missing),
+        deliverables=Tally(deliverables_on_time, deliverables_late, deliverables_missing),
+        evaluations_held=evaluations_held,
+        meetings_held=meetings_held,
+        caseworker_present=caseworker_present,
+        courses=courses,
+    )
+
+
+def _per_group(per_course, *names: str):
+    """A per-course count (first column the course's id, then the counts, named `names`)
+    summed per agreement and caseworker, with their labels."""
     sub = per_course.subquery()
     course_id, *counts = sub.c
     return (
         select(
             Enrolment.agreement_id,
+            Agreement.name.label("agreement"),
             Participant.caseworker_id,
-            *(func.coalesce(func.sum(c), 0) for c in counts),
+            func.coalesce(User.display_name, NO_CASEWORKER).label("caseworker"),
+            *(func.coalesce(func.sum(c), 0).label(n) for c, n in zip(counts, names, strict=True)),
         )
         .select_from(sub)
         .join(Enrolment, Enrolment.id == course_id)
+        .join(Agreement, Agreement.id == Enrolment.agreement_id)
         .join(Participant, Participant.id == Enrolment.participant_id)
-        .group_by(Enrolment.agreement_id, Participant.caseworker_id)
-    )
+        .outerjoin(User, User.id == Participant.caseworker_id)
+        .group_by(Enrolment.agreement_id, Agreement.name, Participant.caseworker_id,
+                  User.display_name)
+    )  # fmt: skip
 
 
 def _judged_counts(conn, courses: ColumnElement[bool], f: Filters, as_of: dt.date):
