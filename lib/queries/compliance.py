@@ -32,6 +32,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
     union_all,
 )
@@ -237,6 +238,11 @@ def _compliance(
     ids = select(Enrolment.id).where(in_scope)
 
     with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            # The planner overestimates these statements (CTEs, a window) and JIT-compiles
+            # them: at L 0.85 s of the 1.6 s the judging statement took. Off for this
+            # transaction only.
+            conn.execute(text("SET LOCAL jit = off"))
         # Courses without a pause: plans and evaluations judged in SQL, per group.
         judged = conn.execute(
             _split(_judged_counts(conn, and_(in_scope, ~paused), f, as_of), JUDGED)
