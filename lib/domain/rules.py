@@ -14,11 +14,13 @@ Definitions (the help texts on the dashboards say the same in Danish):
 - A course's expected end is the start plus its planned weeks, or the latest extension's
   new end date.
 
-Plans and evaluations are judged here, course by course, by the queries. Deliverables,
-meetings, score changes and course lengths are counted in SQL over many courses at once;
-for those, `deliverable_item`, `meeting_status`, `score_change`, `mean_change` and
-`course_weeks` state the rule for one item, and tests/test_measure_properties.py checks the
-SQL figures against them on generated data (SQLite and PostgreSQL).
+Plans and evaluations are judged here, course by course, for courses with pauses and for
+the open lists; for the rest lib.queries.compliance counts them in SQL by the same rules
+(tests/test_compliance_sql.py checks the two agree). Deliverables, meetings, score
+changes and course lengths are counted in SQL over many courses at once; for those,
+`deliverable_item`, `meeting_status`, `score_change`, `mean_change` and `course_weeks`
+state the rule for one item, and tests/test_measure_properties.py checks the SQL figures
+against them on generated data (SQLite and PostgreSQL).
 """
 
 from __future__ import annotations

@@ -143,7 +143,10 @@ class MyResults:
 
 
 def _evaluations_current(conn, f: Filters, today: dt.date) -> dict[int | None, tuple[int, int]]:
-    """Per caseworker: (active courses, of which no evaluation is missing today)."""
+    """Per caseworker: (active courses, of which no evaluation is missing today).
+
+    Only the evaluation after the last one can be missing (each one written is on time or
+    late), so each course's last evaluation date is read, not all of them."""
     baseline = select(Plan.enrolment_id, Plan.created_on).where(Plan.version_no == 1).subquery()
     active = (Enrolment.status == EnrolmentStatus.ACTIVE) & overlaps_period(f, today)
     courses = conn.execute(
@@ -161,9 +164,9 @@ def _evaluations_current(conn, f: Filters, today: dt.date) -> dict[int | None, t
     ids = select(Enrolment.id).where(active)
     evaluations = dates_by_course(
         conn,
-        select(Evaluation.enrolment_id, Evaluation.evaluated_on).where(
-            Evaluation.enrolment_id.in_(ids), Evaluation.evaluated_on <= today
-        ),
+        select(Evaluation.enrolment_id, func.max(Evaluation.evaluated_on))
+        .where(Evaluation.enrolment_id.in_(ids), Evaluation.evaluated_on <= today)
+        .group_by(Evaluation.enrolment_id),
     )
     pauses = dates_by_course(
         conn,
