@@ -24,12 +24,15 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Engine,
     String,
     and_,
     case,
+    cast,
     func,
     literal,
+    null,
     or_,
     select,
     text,
@@ -248,49 +251,51 @@ def _compliance(
             _split(_judged_counts(conn, and_(in_scope, ~paused), f, as_of), JUDGED)
         ).all()
         # Courses with a pause (few): each course's dates, judged by lib.domain.rules.
-        paused_courses = _courses(conn, and_(courses_clause, paused), f, today)
+        # For the open lists, an active course without a pause needs only its last
+        # evaluation. Both kinds of course in one statement, and all their dates in one.
         paused_ids = select(Enrolment.id).where(in_scope, paused)
-        evaluations = dates_by_course(
-            conn,
-            select(Evaluation.enrolment_id, Evaluation.evaluated_on)
-            .where(Evaluation.enrolment_id.in_(paused_ids), Evaluation.evaluated_on <= as_of)
-            .order_by(Evaluation.evaluated_on),
-        )
-        pauses = dates_by_course(
-            conn,
-            select(Pause.enrolment_id, Pause.start_date, Pause.end_date).where(
-                Pause.enrolment_id.in_(paused_ids)
-            ),
-        )
+        active_unpaused = and_(~paused, Enrolment.status == EnrolmentStatus.ACTIVE)
+        dates = [
+            select(Evaluation.enrolment_id, literal("e", String).label("kind"),
+                   Evaluation.evaluated_on.label("first"), cast(null(), Date).label("last"))
+            .where(Evaluation.enrolment_id.in_(paused_ids), Evaluation.evaluated_on <= as_of),
+            select(Pause.enrolment_id, literal("p", String), Pause.start_date, Pause.end_date)
+            .where(Pause.enrolment_id.in_(paused_ids)),
+        ]  # fmt: skip
+        if open_items:
+            dates.append(
+                select(Evaluation.enrolment_id, literal("l", String),
+                       func.max(Evaluation.evaluated_on), cast(null(), Date))
+                .where(Evaluation.enrolment_id.in_(select(Enrolment.id).where(in_scope, active_unpaused)),
+                       Evaluation.evaluated_on <= as_of)
+                .group_by(Evaluation.enrolment_id)
+            )  # fmt: skip
+        evaluations: dict[int, list[dt.date]] = {}
+        pauses: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+        last_evaluation: dict[int, dt.date] = {}
+        for enrolment_id, kind, day, until in conn.execute(
+            union_all(*dates).order_by(text("kind"), text("first"))
+        ).all():
+            if kind == "e":
+                evaluations.setdefault(enrolment_id, []).append(day)
+            elif kind == "p":
+                pauses.setdefault(enrolment_id, []).append((day, until))
+            else:
+                last_evaluation[enrolment_id] = day
+        both = or_(paused, active_unpaused) if open_items else paused
+        paused_courses: list[CourseRow] = []
+        active: list[CourseRow] = []
+        for c in _courses(conn, and_(courses_clause, both), f, today):
+            (paused_courses if c.enrolment_id in pauses else active).append(c)
         meeting_rows = conn.execute(
             _split(_per_group(_meeting_counts(ids, f, as_of), *MEETINGS), MEETINGS)
         ).all()
         deliverables = conn.execute(
             _split(_per_group(_deliverable_counts(ids, f, as_of), *DELIVERABLES), DELIVERABLES)
         ).all()
-        active: list[CourseRow] = []
-        last_evaluation: dict[int, dt.date] = {}
         deliverable_open: Sequence[Any] = []
         meeting_open: Sequence[Any] = []
         if open_items:
-            # The open items of an active course without a pause are its plan (if not
-            # made) and the evaluation after its last one: only the last date is needed.
-            unpaused_active = and_(
-                courses_clause, ~paused, Enrolment.status == EnrolmentStatus.ACTIVE
-            )
-            active = _courses(conn, unpaused_active, f, today)
-            last_evaluation = dict(
-                conn.execute(
-                    select(Evaluation.enrolment_id, func.max(Evaluation.evaluated_on))
-                    .where(
-                        Evaluation.enrolment_id.in_(
-                            select(Enrolment.id).where(in_scope, unpaused_active)
-                        ),
-                        Evaluation.evaluated_on <= as_of,
-                    )
-                    .group_by(Evaluation.enrolment_id)
-                ).all()
-            )
             deliverable_open = conn.execute(
                 select(Deliverable.enrolment_id, Deliverable.kind, Deliverable.due_on).where(
                     Deliverable.enrolment_id.in_(ids),
