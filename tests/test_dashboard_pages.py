@@ -61,6 +61,25 @@ def test_opfolgning_shows_lagging_agreement_1(app_for):
     )
 
 
+def test_a_long_deadline_list_shows_its_top_and_says_the_files_have_all(app_for, monkeypatch):
+    """At national size 57,000 overdue items took seconds a run to send to the browser: the
+    screen gets the most overdue first, up to OPEN_ITEMS_SHOWN, and says how many there
+    are; the demo's handful stand in, with the limit set below them."""
+    from views.components import follow_up
+
+    monkeypatch.setattr(follow_up, "OPEN_ITEMS_SHOWN", 2)
+    at = _open(app_for("leder"), "views/opfolgning.py")
+    assert page_errors(at) == []
+    overdue = next(d.value for d in at.dataframe if "Dage over fristen" in d.value.columns)
+    captions = [c.value for c in at.caption]
+    count = next(int(c.split()[0]) for c in captions if "er over fristen" in c)
+    assert count > 2, captions
+    assert len(overdue) == 2
+    assert list(overdue["Dage over fristen"]) == sorted(overdue["Dage over fristen"], reverse=True)
+    cut = f"Viser de første 2 af {count} rækker. Hent Excel eller CSV for dem alle."
+    assert cut in captions, captions
+
+
 def test_opfolgning_shows_mentor_follow_up(app_for, demo_engine):
     from lib.domain.format import fmt_pct
     from tests.conftest import scope_for

@@ -69,6 +69,10 @@ def _group_section(groups: list[GroupCompliance], label: str) -> None:
             show_chart(status_share_chart(frame, f"{title} med frist i perioden"))
 
 
+# The most overdue (or soonest due) first; a manager works from the top of the list.
+OPEN_ITEMS_SHOWN = 500
+
+
 def deadline_lists(data: Compliance, filters: Filters) -> None:
     """What is overdue in active courses now, and what falls due in the next days."""
     _open_items(
@@ -99,6 +103,7 @@ def _open_items(
         open_items_table(items, days_label),
         {LINK_COLUMN: LINK_HELP},
         links={LINK_COLUMN: "Åbn"},
+        shown=OPEN_ITEMS_SHOWN,
     )
     if caption:
         st.caption(caption)

@@ -10,8 +10,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from lib.domain.format import fmt_int
 from lib.domain.text import inert
 from views.components.downloads import table_downloads
+from views.texts.dashboards import ROWS_SHOWN
 
 # Streamlit's table toolbar offers "Download as CSV", which writes cells raw (a case code
 # "=HYPERLINK(…)" becomes a live formula in Excel). The kit's own buttons replace it.
@@ -61,6 +63,7 @@ def table(
     height: int | str = "auto",
     width: str = "stretch",
     key: str | None = None,
+    shown: int | None = None,
 ) -> None:
     """A table without the index; `definitions` become the columns' help (the ⓘ in the
     header), `widths` fix pixel widths where auto-sizing clips a column, `links` makes a
@@ -68,7 +71,8 @@ def table(
     sets a column's Streamlit config outright. Under it "Hent Excel" and "Hent CSV"
     (views.components.downloads), titled `title` or the page's title, with the filters
     used and the definitions (link columns left out); `key` tells apart tables of the
-    same title and content on one page. The one st.dataframe of the pages."""
+    same title and content on one page. With `shown`, the screen gets the first `shown`
+    rows and says so, and the files every row. The one st.dataframe of the pages."""
     config: dict[str, Any] = {}
     for column, text in (links or {}).items():
         config[column] = st.column_config.LinkColumn(
@@ -84,7 +88,15 @@ def table(
         else:
             config[column] = st.column_config.TextColumn(help=help_text, width=col_width)
     config.update(column_config or {})
-    st.dataframe(frame, hide_index=True, width=width, height=height, column_config=config or None)
+    # A list of 57,000 overdue items (national size) took seconds a run to send to the
+    # browser, where no one reads past the first screens; the files have them all.
+    cut = shown is not None and len(frame) > shown
+    on_screen = frame.head(shown) if cut else frame
+    st.dataframe(
+        on_screen, hide_index=True, width=width, height=height, column_config=config or None
+    )
+    if cut:
+        st.caption(ROWS_SHOWN.format(shown=fmt_int(len(on_screen)), count=fmt_int(len(frame))))
     if downloads and not frame.empty:
         what = title or st.session_state.get("_page_title") or "Tabel"
         table_downloads(

@@ -25,6 +25,8 @@ NO_COURSES = "Der er ingen forløb at følge op på med de valgte filtre."
 NO_COURSES_HINT = "Forløb i visitation tæller først med, når de er startet."
 NOTHING_OVERDUE = "Intet er over fristen i aktive forløb."
 OVERDUE_COUNT = "{count} ting i aktive forløb er over fristen."
+# Under a table cut for the screen (views.components.layout.table's `shown`).
+ROWS_SHOWN = "Viser de første {shown} af {count} rækker. Hent Excel eller CSV for dem alle."
 NOTHING_DUE_SOON = "Intet forfalder de næste {days} dage."
 LISTS_ONLY_UP_TO_TODAY = "Listerne over frister vises kun, når perioden går til og med i dag."
 
