@@ -57,6 +57,9 @@ def test_anonymous_visitor_gets_the_sign_in_form_at_a_page_url(served_demo, page
         assert nav_titles(tab) == []
     open_path(page, served_demo.url)
     screenshot(page, "log-ind")
+    # The form's screen-reader names read Danish: the password field's eye too.
+    expect(page.get_by_role("button", name="Vis adgangskoden")).to_have_count(1)
+    assert page.locator('[aria-label="Show password"], [aria-label^="Help for"]').count() == 0
 
 
 @pytest.mark.parametrize("username", list(ROLE_OF))

@@ -41,6 +41,8 @@ ARIA = {
     "Stop script": "Stop siden",
     "Notifications": "Beskeder",
     "Markdown content": "Tekst",
+    "Show password": "Vis adgangskoden",
+    "Hide password": "Skjul adgangskoden",
     "Clear value": "Ryd",
     "Clear all": "Ryd alle",
     "Clear date": "Ryd dato",
