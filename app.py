@@ -306,6 +306,13 @@ STYLE = """
 """
 
 
+def run_without_menu(pages: list[st.Page]) -> None:
+    """Pages before the menu (the sign-in form, the forced password change): no sidebar,
+    so the translation of Streamlit's own English is installed from the page itself."""
+    st.navigation(pages, position="hidden").run()
+    danish_chrome()
+
+
 def stop_with(message: str) -> None:
     st.error(message, icon=":material/error:")
     danish_chrome()  # the skip link reads Danish on this page too
@@ -339,17 +346,14 @@ def main() -> None:
     if user is None:
         # Every page address shows the sign-in form and keeps its URL, so a copied deep
         # link opens that page right after sign-in. No page script runs.
-        st.navigation(signed_out_pages(unknown), position="hidden").run()
-        danish_chrome()  # the sign-in form's help icons and date pickers read Danish too
+        run_without_menu(signed_out_pages(unknown))
         return
 
     if password_change_required(engine, user.id):
         # A one-time password opens nothing but the form to choose one's own.
-        st.navigation(
-            [st.Page(lambda: forced_password_change(engine, user), url_path="skift-adgangskode")],
-            position="hidden",
-        ).run()
-        danish_chrome()
+        run_without_menu(
+            [st.Page(lambda: forced_password_change(engine, user), url_path="skift-adgangskode")]
+        )
         return
 
     # expanded: every page shows in the menu, none behind Streamlit's English "View more".

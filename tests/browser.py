@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from lib.security.config import COOKIE_NAME
+from views.texts.chrome import ARIA, ARIA_PREFIXES, ARIA_SUFFIXES
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 # How long a run of the app may take before a helper gives up: generous, because the test
@@ -135,6 +136,15 @@ def nav_titles(page: Page) -> list[str]:
     # Each link holds the icon ligature (e.g. "dashboard") and then the title.
     texts = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
     return [t.strip().splitlines()[-1].strip() for t in texts if t.strip()]
+
+
+def english_aria(page: Page):
+    """Screen-reader names Streamlit writes in English that views/components/chrome.py
+    translates (views/texts/chrome.py): one definition for every test that checks them."""
+    whole = [f'[aria-label="{english}"]' for english in ARIA]
+    starts = [f'[aria-label^="{english}"]' for english in ("Help for ", *ARIA_PREFIXES)]
+    ends = [f'[aria-label$="{english}"]' for english in ARIA_SUFFIXES]
+    return page.locator(", ".join(whole + starts + ends))
 
 
 def exceptions_on_page(page: Page) -> int:

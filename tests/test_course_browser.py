@@ -15,7 +15,14 @@ from sqlalchemy import func, select
 from db.engine import make_engine
 from db.models import MentorContact
 from lib.queries.tasks import TaskKind, my_tasks
-from tests.browser import exceptions_on_page, open_path, screenshot, sign_in, wait_idle
+from tests.browser import (
+    english_aria,
+    exceptions_on_page,
+    open_path,
+    screenshot,
+    sign_in,
+    wait_idle,
+)
 from tests.conftest import ServedApp, scope_for
 
 pytestmark = pytest.mark.browser
@@ -88,8 +95,7 @@ def test_mentor_logs_a_contact_from_mine_opgaver(own_served_demo, page):
     expect(page.get_by_test_id("stSkipToContent")).to_have_text("Gå til sidens indhold")
     # Screen-reader names too: the help icons, the heading links, Streamlit's buttons.
     expect(page.locator('[aria-label^="Hjælp til "]').first).to_be_attached()
-    english = '[aria-label^="Help"], [aria-label="Link to heading"], [aria-label="Open"]'
-    expect(page.locator(english)).to_have_count(0)
+    expect(english_aria(page)).to_have_count(0)
     page.get_by_label("Note").fill("Samtale om fremmøde og næste skridt")
     page.get_by_role("button", name="Registrér kontakt").click()
     wait_idle(page)

@@ -9,7 +9,14 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import exceptions_on_page, open_from_menu, open_path, screenshot, sign_in
+from tests.browser import (
+    english_aria,
+    exceptions_on_page,
+    open_from_menu,
+    open_path,
+    screenshot,
+    sign_in,
+)
 from tests.conftest import occupancy_as_shown
 
 pytestmark = pytest.mark.browser
@@ -28,11 +35,7 @@ def test_dashboards_in_chromium(served_demo, page, demo_engine):
     # Screen-reader names read Danish after signing in from the form (which has its own
     # copy of the translation) too, the period field's parts included.
     expect(page.get_by_role("spinbutton", name="dag, Periode startdato")).to_have_count(1)
-    english = (
-        '[aria-label^="Help for"], [aria-label^="day, "], [aria-label$=" start date"], '
-        '[aria-label$=" end date"], [aria-label="Link to heading"], [aria-label="Open"]'
-    )
-    expect(page.locator(english)).to_have_count(0)
+    expect(english_aria(page)).to_have_count(0)
     # A table's Excel file is made when the button is clicked, and it opens.
     with page.expect_download() as info:
         main.get_by_role("button", name="Hent Excel").first.click()

@@ -134,8 +134,14 @@ class Compliance:
     courses: int
 
 
+def baseline_plans():
+    """Each course's first plan (the baseline): enrolment_id and created_on, the day the
+    plan and evaluation deadlines count from."""
+    return select(Plan.enrolment_id, Plan.created_on).where(Plan.version_no == 1).subquery()
+
+
 def _courses(conn, courses: ColumnElement[bool], f: Filters, today: dt.date) -> list[CourseRow]:
-    baseline = select(Plan.enrolment_id, Plan.created_on).where(Plan.version_no == 1).subquery()
+    baseline = baseline_plans()
     extended = (
         select(Extension.enrolment_id, func.max(Extension.new_end_date).label("new_end"))
         .group_by(Extension.enrolment_id)
@@ -473,7 +479,7 @@ def _judged_counts(conn, courses: ColumnElement[bool], f: Filters, as_of: dt.dat
     )  # fmt: skip
     longest = conn.scalar(select(func.max(Agreement.evaluation_interval_months)))
     reach = dt.timedelta(days=31 * max(longest or 0, rules.DEFAULT_EVALUATION_INTERVAL))
-    baseline = select(Plan.enrolment_id, Plan.created_on).where(Plan.version_no == 1).subquery()
+    baseline = baseline_plans()
     plan_days = case(
         *((Enrolment.planned_weeks == w, 7 * n) for w, n in rules.PLAN_DUE_WEEKS.items()),
         else_=7 * 4,

@@ -34,7 +34,6 @@ from db.models import (
     Parameter,
     Participant,
     Pause,
-    Plan,
     User,
 )
 from lib.domain import rules
@@ -43,7 +42,12 @@ from lib.domain.enums import JOB_CENTRE_ROLES, DueStatus, EnrolmentStatus, Role
 from lib.domain.period import Filters, Period, default_period
 from lib.domain.quality import MENTOR_GRACE_DAYS, mentor_intervals, share
 from lib.domain.rules import Tally
-from lib.queries.compliance import NO_CASEWORKER, compliance_by_caseworker, dates_by_course
+from lib.queries.compliance import (
+    NO_CASEWORKER,
+    baseline_plans,
+    compliance_by_caseworker,
+    dates_by_course,
+)
 from lib.queries.filters import days_between, overlaps_period
 from lib.queries.outcomes import NO_OUTCOME, outcomes_by_caseworker
 from lib.queries.progression import ChangeSums, progression_by_caseworker
@@ -147,7 +151,7 @@ def _evaluations_current(conn, f: Filters, today: dt.date) -> dict[int | None, t
 
     Only the evaluation after the last one can be missing (each one written is on time or
     late), so each course's last evaluation date is read, not all of them."""
-    baseline = select(Plan.enrolment_id, Plan.created_on).where(Plan.version_no == 1).subquery()
+    baseline = baseline_plans()
     active = (Enrolment.status == EnrolmentStatus.ACTIVE) & overlaps_period(f, today)
     courses = conn.execute(
         select(
