@@ -80,6 +80,38 @@ def test_a_long_deadline_list_shows_its_top_and_says_the_files_have_all(app_for,
     assert cut in captions, captions
 
 
+@pytest.mark.parametrize(
+    "path, table_column",
+    [
+        ("views/overblik.py", None),  # the page's own table has each agreement's occupancy
+        ("views/opfolgning.py", measures.MENTOR_ON_TIME.label),
+        ("views/kvalitet.py", measures.WRITTEN_WORK_AGREEMENT.label),
+    ],
+)
+def test_many_agreements_get_one_card_for_all_and_a_table(app_for, monkeypatch, path, table_column):
+    """A card per agreement stays readable for a handful; a manager with 40 (or 500)
+    agreements got a row of slivers. Above the limit the card for all of them stays and
+    the agreements are rows of a table; the demo's two stand in, with the limit at 2."""
+    from views.components import layout
+
+    at = _open(app_for("leder"), path)
+    names = {"Samarbejdsaftale 1", "Samarbejdsaftale 2"}
+    before = [m.label for m in at.metric]
+    assert sum(any(label.startswith(n) for n in names) for label in before) >= 2, before
+
+    monkeypatch.setattr(layout, "MAX_GROUP_CARDS", 2)
+    at.run()
+    assert page_errors(at) == []
+    after = [m.label for m in at.metric]
+    assert not any(label.startswith(n) for label in after for n in names), after
+    assert len(after) < len(before)
+    if table_column is None:
+        return
+    frame = next(d.value for d in at.dataframe if table_column in d.value.columns)
+    assert {str(v)[: len("Samarbejdsaftale 1")] for v in frame["Samarbejdsaftale"]} == names
+    assert all(v.endswith("%") for v in frame[table_column])
+
+
 def test_opfolgning_shows_mentor_follow_up(app_for, demo_engine):
     from lib.domain.format import fmt_pct
     from tests.conftest import scope_for

@@ -4,7 +4,8 @@ cards that always show their n, and tables whose columns carry their definitions
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -49,6 +50,61 @@ def kpi(column, label: str, value: str, n_text: str | None, help_text: str) -> N
         help=help_text,
         border=True,
     )
+
+
+# Cards side by side stay readable for a handful of groups. A manager of a large
+# municipality has 40 agreements (500 nationally): a card each made a row of slivers.
+MAX_GROUP_CARDS = 6
+
+
+@dataclass(frozen=True)
+class Card:
+    """One key figure for `kpi`: what it is of, its value, its n and its definition; a
+    caption under the card when something needs attention."""
+
+    label: str
+    value: str
+    n_text: str | None
+    help_text: str
+    caption: str | None = None
+
+
+def group_cards(
+    groups: Sequence[Card],
+    total: Card | None,
+    columns: tuple[str, str, str] | None = None,
+    definition: str = "",
+) -> None:
+    """A card per group and one for all of them, side by side while they fit. With more
+    than MAX_GROUP_CARDS the total's card alone and, under `columns` (the group, the
+    value and its n; the value's help is `definition`), a table of the groups; None
+    where the page has a table of its own. No `total`: the groups alone."""
+    cards = [*groups, total] if total else list(groups)
+    if len(cards) <= MAX_GROUP_CARDS:
+        for column, card in zip(st.columns(len(cards)), cards, strict=True):
+            _card(column, card)
+        return
+    if total:
+        _card(st.columns(MAX_GROUP_CARDS)[0], total)
+    if columns is None:
+        return
+    group, value, n = columns
+    frame = pd.DataFrame(
+        {
+            group: [c.label for c in groups],
+            value: [c.value for c in groups],
+            n: [c.n_text or "" for c in groups],
+        }
+    )
+    if any(c.caption for c in groups):
+        frame["Bemærkning"] = [c.caption or "" for c in groups]
+    table(frame, {value: definition})
+
+
+def _card(column, card: Card) -> None:
+    kpi(column, card.label, card.value, card.n_text, card.help_text)
+    if card.caption:
+        column.caption(card.caption)
 
 
 def table(

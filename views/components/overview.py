@@ -24,23 +24,25 @@ from lib.queries.occupancy import (
 from lib.queries.outcomes import outcomes_in_year
 from views.components.dashboard import share_kpi, show_chart
 from views.components.filters import agreement_names
-from views.components.layout import empty_state, kpi, table
+from views.components.layout import Card, empty_state, group_cards, kpi, table
 from views.components.runtime import cached_query
 from views.texts import dashboards as texts
 
 
 def occupancy_cards(rows: list[AgreementOccupancy]) -> None:
-    """One card per agreement and one for all: slots in use today, occupancy under it."""
-    total = occupancy_totals(rows)
-    for column, row in zip(st.columns(len(rows) + 1), [*rows, total], strict=True):
-        kpi(
-            column,
+    """One card per agreement and one for all: slots in use today, occupancy under it.
+    With many agreements the card for all; the table below has each agreement's."""
+
+    def card(row: AgreementOccupancy) -> Card:
+        return Card(
             row.agreement,
             f"{row.in_use} af {row.slots} i brug",
             fmt_pct(row.occupancy),
             f"{measures.OCCUPANCY.definition} n = {row.slots} pladser; "
             f"{row.in_referral} i visitation.",
         )
+
+    group_cards([card(r) for r in rows], card(occupancy_totals(rows)))
 
 
 def key_figures(scope: Scope, filters: Filters, follow_up: GroupCompliance) -> None:

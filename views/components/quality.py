@@ -16,10 +16,10 @@ from lib.domain.access import Scope
 from lib.domain.enums import MentorType
 from lib.domain.format import fmt_date, fmt_int, fmt_pct
 from lib.domain.quality import FREQUENCY_LABELS, MentorGroup
-from lib.domain.text import inert, plain
+from lib.domain.text import plain
 from lib.queries.quality import MentorCompliance, mentor_compliance
 from views.components.course_page import LINK_COLUMN, LINK_HELP, course_address
-from views.components.layout import empty_state, table
+from views.components.layout import Card, empty_state, group_cards, table
 from views.components.runtime import cached_query
 from views.components.url import query_param_ints, set_query_params
 from views.texts import quality as texts
@@ -52,13 +52,19 @@ def course_cells(row) -> dict[str, str]:
     }
 
 
+# A course table's screen share at national size (97,000 mentor courses): the first rows,
+# in the order the page gives; the Excel and CSV files have every row.
+COURSE_ROWS_SHOWN = 500
+
+
 def course_table(title: str, records: list[dict], column_config: dict | None = None) -> None:
     """One row per course behind an expander whose title gives the number of rows."""
     link = st.column_config.LinkColumn(LINK_COLUMN, display_text="Åbn", help=LINK_HELP)
-    with st.expander(f"{title} ({len(records)})"):
+    with st.expander(f"{title} ({fmt_int(len(records))})"):
         table(
             pd.DataFrame(records),
             column_config={LINK_COLUMN: link, **(column_config or {})},
+            shown=COURSE_ROWS_SHOWN,
         )
 
 
@@ -86,6 +92,17 @@ def mentor_status(row) -> str:
     return "Overskredet nu" if row.intervals.overdue_now else "I rute"
 
 
+def _mentor_card(g: MentorGroup) -> Card:
+    return Card(
+        g.label,
+        fmt_pct(g.share),
+        f"{fmt_int(g.on_time)} af {fmt_int(g.due)} intervaller",
+        f"{measures.MENTOR_ON_TIME.definition} n = {g.due} intervaller i {g.assignments} "
+        f"mentorforløb; {g.on_time} overholdt.",
+        f"{g.overdue_now} forløb har overskredet frekvensen lige nu." if g.overdue_now else None,
+    )
+
+
 def mentor_compliance_section(scope: Scope, filters=None, *, heading: bool = True) -> None:
     """Mentor follow-up against the agreed frequency, for the scope and filters given."""
     data: MentorCompliance = cached_query(mentor_compliance, scope, agreement_ids_of(filters))
@@ -94,21 +111,13 @@ def mentor_compliance_section(scope: Scope, filters=None, *, heading: bool = Tru
     if not data.rows:
         empty_state(texts.NO_MENTORS, texts.NO_MENTORS_HINT)
         return
-    groups = [*data.by_agreement, data.total] if len(data.by_agreement) > 1 else data.by_agreement
-    cols = st.columns(len(groups))
-    for col, g in zip(cols, groups, strict=True):
-        col.metric(
-            inert(g.label),
-            fmt_pct(g.share),
-            f"{fmt_int(g.on_time)} af {fmt_int(g.due)} intervaller",
-            delta_color="off",
-            delta_arrow="off",
-            help=f"{measures.MENTOR_ON_TIME.definition} n = {g.due} intervaller i {g.assignments} mentorforløb; "
-            f"{g.on_time} overholdt.",
-            border=True,
-        )
-        if g.overdue_now:
-            col.caption(f"{g.overdue_now} forløb har overskredet frekvensen lige nu.")
+    # One agreement: its card is the total.
+    group_cards(
+        [_mentor_card(g) for g in data.by_agreement],
+        _mentor_card(data.total) if len(data.by_agreement) > 1 else None,
+        ("Samarbejdsaftale", measures.MENTOR_ON_TIME.label, "Intervaller"),
+        measures.MENTOR_ON_TIME.definition,
+    )
     st.markdown("**Pr. mentortype**")
     bars = [
         {"Gruppe": f"{g.label} (n = {g.assignments})", "Andel": g.share, "Tekst": group_text(g)}
@@ -132,6 +141,13 @@ def mentor_compliance_section(scope: Scope, filters=None, *, heading: bool = Tru
                 "Dage siden kontakt": r.intervals.days_since_last if r.active else None,
                 "Status": mentor_status(r),
             }
-            for r in data.rows
+            for r in sorted(data.rows, key=_most_overdue_first)
         ],
     )
+
+
+def _most_overdue_first(row) -> tuple:
+    """Active courses over the frequency now, longest since a contact first; then the
+    rest in the same order; ended courses last."""
+    overdue = row.active and row.intervals.overdue_now
+    return (not overdue, not row.active, -row.intervals.days_since_last)

@@ -18,10 +18,9 @@ from lib.domain.quality import (
     element_shares,
     written_share,
 )
-from lib.domain.text import inert
 from lib.queries.quality import WorkAgreementSummary, work_agreement_rows, work_agreement_summary
 from views.components.dashboard import show_chart_once
-from views.components.layout import empty_state
+from views.components.layout import Card, empty_state, group_cards
 from views.components.quality import course_cells, course_table
 from views.components.runtime import cached_query
 from views.texts import quality as texts
@@ -67,20 +66,23 @@ def work_agreements_section(
 
 def written_cards(summary: WorkAgreementSummary) -> None:
     """The written share per agreement and for all shown, beside the national figure."""
-    groups: list[tuple[str, ElementCounts]] = [
-        *((name, counts) for _, name, counts in summary.by_agreement),
-        (texts.ALL_SHOWN, summary.total),
-    ]
     stv = fmt_pct(STV_MIDPOINT_WRITTEN, 0)
-    for col, (name, counts) in zip(st.columns(len(groups)), groups, strict=True):
-        col.metric(
-            inert(name),
+
+    def card(name: str, counts: ElementCounts) -> Card:
+        return Card(
+            name,
             fmt_pct(written_share(counts)),
-            help=f"{measures.WRITTEN_WORK_AGREEMENT.definition} {counts.enrolments} forløb, heraf {counts.written} med "
-            f"aftale. {STV_LABEL}: {stv}.",
-            border=True,
+            f"{counts.written} af {counts.enrolments} med skriftlig arbejdsaftale",
+            f"{measures.WRITTEN_WORK_AGREEMENT.definition} {counts.enrolments} forløb, heraf "
+            f"{counts.written} med aftale. {STV_LABEL}: {stv}.",
         )
-        col.caption(f"med skriftlig arbejdsaftale · {counts.written} af {counts.enrolments}")
+
+    group_cards(
+        [card(name, counts) for _, name, counts in summary.by_agreement],
+        card(texts.ALL_SHOWN, summary.total),
+        ("Samarbejdsaftale", measures.WRITTEN_WORK_AGREEMENT.label, "Forløb"),
+        measures.WRITTEN_WORK_AGREEMENT.definition,
+    )
     st.caption(f"Til sammenligning: {STV_LABEL} fandt {stv}.")
 
 
