@@ -92,24 +92,34 @@ def test_many_agreements_get_one_card_for_all_and_a_table(app_for, monkeypatch, 
     """A card per agreement stays readable for a handful; a manager with 40 (or 500)
     agreements got a row of slivers. Above the limit the card for all of them stays and
     the agreements are rows of a table; the demo's two stand in, with the limit at 2."""
-    from views.components import layout
+    from views.components import layout, overview, quality_hours, work_agreements
+    from views.texts.dashboards import MANY_AGREEMENTS_CHART
 
     at = _open(app_for("leder"), path)
     names = {"Samarbejdsaftale 1", "Samarbejdsaftale 2"}
     before = [m.label for m in at.metric]
     assert sum(any(label.startswith(n) for n in names) for label in before) >= 2, before
+    many = MANY_AGREEMENTS_CHART.format(count=2, limit=1)
+    assert many not in [c.value for c in at.caption]
 
     monkeypatch.setattr(layout, "MAX_GROUP_CARDS", 2)
+    monkeypatch.setattr(quality_hours, "MAX_GROUP_CARDS", 2)
+    for module in (overview, quality_hours, work_agreements):
+        monkeypatch.setattr(module, "MAX_CHART_AGREEMENTS", 1)
     at.run()
+    if path != "views/opfolgning.py":  # its charts are per status, not per agreement
+        assert many in [c.value for c in at.caption]
     assert page_errors(at) == []
     after = [m.label for m in at.metric]
     assert not any(label.startswith(n) for label in after for n in names), after
     assert len(after) < len(before)
     if table_column is None:
         return
-    frame = next(d.value for d in at.dataframe if table_column in d.value.columns)
-    assert {str(v)[: len("Samarbejdsaftale 1")] for v in frame["Samarbejdsaftale"]} == names
-    assert all(v.endswith("%") for v in frame[table_column])
+    columns = [table_column] + (["Fremmøde"] if path == "views/kvalitet.py" else [])
+    for column in columns:  # Kvalitet's hours per agreement too
+        frame = next(d.value for d in at.dataframe if column in d.value.columns)
+        assert {str(v)[: len("Samarbejdsaftale 1")] for v in frame["Samarbejdsaftale"]} == names
+        assert all(v.endswith("%") for v in frame[column])
 
 
 def test_opfolgning_shows_mentor_follow_up(app_for, demo_engine):

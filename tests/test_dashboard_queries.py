@@ -28,7 +28,7 @@ from lib.domain.access import Scope
 from lib.domain.period import Filters
 from lib.domain.rules import Tally
 from lib.queries.compliance import compliance, compliance_by_caseworker, plan_coverage
-from lib.queries.occupancy import monthly_occupancy, occupancy_by_agreement
+from lib.queries.occupancy import monthly_occupancy, months_pooled, occupancy_by_agreement
 from lib.queries.outcomes import certificates, course_lengths, outcome_counts, outcomes_in_year
 from lib.queries.progression import parameter_changes, score_distribution, star_scores, trajectories
 
@@ -200,6 +200,23 @@ def test_monthly_occupancy_counts_slot_days(small_any):
     jun = months[("Aftale A", D(2026, 6, 1))]
     assert (jun.used_days, jun.slot_days) == (60, 120)  # E4 ended; E1 + E2
     assert len(months) == 6
+
+
+def test_months_pooled_sums_slot_days_not_shares(small_any):
+    """With more agreements than a chart tells apart, Overblik draws one line: each month's
+    used slot-days over its available ones across the agreements (B has half A's slots,
+    so a mean of the two shares would weigh it double)."""
+    months = monthly_occupancy(small_any.engine, small_any.manager, TODAY, (), 6)
+    assert len({m.agreement_id for m in months}) == 2
+    pooled = {m.month: m for m in months_pooled(months, "Alle")}
+    assert len(pooled) == 6
+    for month, m in pooled.items():
+        parts = [p for p in months if p.month == month]
+        assert m.used_days == sum(p.used_days for p in parts)
+        assert m.slot_days == sum(p.slot_days for p in parts)
+        assert m.agreement == "Alle"
+    feb = pooled[D(2026, 2, 1)]
+    assert feb.slot_days == 4 * 28 + 2 * 28
 
 
 # --------------------------------------------------------------------------- compliance

@@ -74,6 +74,12 @@ DANISH_LOCALE = {
 FIT_X = {"type": "fit-x", "contains": "padding"}
 
 
+# A line or bar per agreement can be told apart for as many agreements as the palette
+# has colours; above that (40 agreements at a large municipality) the charts show the
+# agreements together and their tables carry each agreement's figures.
+MAX_CHART_AGREEMENTS = len(OKABE_ITO)
+
+
 def agreement_color(position: int) -> str:
     """Colour for the agreement at this position in the agreement list (by id)."""
     return OKABE_ITO[position % len(OKABE_ITO)]

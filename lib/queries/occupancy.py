@@ -193,6 +193,19 @@ class MonthOccupancy:
         return self.used_days / self.slot_days if self.slot_days else None
 
 
+def months_pooled(months: list[MonthOccupancy], label: str) -> list[MonthOccupancy]:
+    """All agreements' months as one series: used and available slot-days summed, so a
+    month's occupancy is the pooled one (not a mean of the agreements' shares)."""
+    used: dict[dt.date, int] = {}
+    available: dict[dt.date, int] = {}
+    for m in months:
+        used[m.month] = used.get(m.month, 0) + m.used_days
+        available[m.month] = available.get(m.month, 0) + m.slot_days
+    return [
+        MonthOccupancy(0, label, month, used[month], available[month]) for month in sorted(used)
+    ]
+
+
 def month_starts(last: dt.date, months: int = 12) -> list[dt.date]:
     """First days of the `months` calendar months ending with `last`'s month."""
     first = dt.date(last.year, last.month, 1)

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.charts.dashboards import occupancy_month_chart
+from lib.charts.style import MAX_CHART_AGREEMENTS
 from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.enums import DueStatus
@@ -18,6 +19,7 @@ from lib.queries.compliance import Compliance, GroupCompliance, compliance, plan
 from lib.queries.occupancy import (
     AgreementOccupancy,
     monthly_occupancy,
+    months_pooled,
     occupancy_by_agreement,
     occupancy_totals,
 )
@@ -125,8 +127,13 @@ def agreement_table(rows: list[AgreementOccupancy], follow_up: Compliance) -> No
 
 
 def monthly_occupancy_chart(scope: Scope, filters: Filters) -> None:
-    """Mean occupancy per calendar month over the last twelve months, per agreement."""
+    """Mean occupancy per calendar month over the last twelve months, per agreement; all
+    agreements as one line when there are more than the chart can tell apart."""
     months = cached_query(monthly_occupancy, scope, None, tuple(filters.agreement_ids))
+    names = agreement_names(scope)
+    count = len({m.agreement_id for m in months})
+    if count > MAX_CHART_AGREEMENTS:
+        months, names = months_pooled(months, texts.ALL_AGREEMENTS), [texts.ALL_AGREEMENTS]
     frame = pd.DataFrame(
         [
             {
@@ -143,8 +150,10 @@ def monthly_occupancy_chart(scope: Scope, filters: Filters) -> None:
         empty_state(texts.NO_MONTHS)
         return
     frame["Måned"] = pd.to_datetime(frame["Måned"])
-    show_chart(occupancy_month_chart(frame, agreement_names(scope)))
+    show_chart(occupancy_month_chart(frame, names))
     st.caption(texts.MONTHLY_OCCUPANCY_CAPTION)
+    if count > MAX_CHART_AGREEMENTS:
+        st.caption(texts.MANY_AGREEMENTS_CHART.format(count=count, limit=MAX_CHART_AGREEMENTS))
 
 
 def overview_body(scope: Scope, filters: Filters) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from lib.charts.quality import monthly_share_chart, participant_hours_chart
+from lib.charts.style import MAX_CHART_AGREEMENTS
 from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date, fmt_number, fmt_pct
@@ -23,9 +25,10 @@ from lib.queries.quality import (
     participant_hours,
     participant_hours_table,
 )
-from views.components.layout import empty_state
+from views.components.layout import MAX_GROUP_CARDS, empty_state, table
 from views.components.quality import course_cells, course_table
 from views.components.runtime import cached_query
+from views.texts import dashboards as dashboard_texts
 from views.texts import quality as texts
 
 # The hours section covers the latest 12 months (from the first of the month): the weekly
@@ -51,9 +54,14 @@ def hours_section(scope: Scope, agreement_ids: tuple[int, ...], colour_order: li
     groups: list[tuple[int | None, str, HoursTotals]] = [*hours.by_agreement]
     if len(groups) > 1:
         groups.append((None, texts.ALL_SHOWN, hours.total))
-    for agreement_id, name, totals in groups:
+    # A row of four cards per agreement while they fit on a screen; beyond, all shown
+    # agreements on the cards and each agreement in a table.
+    many = len(groups) > MAX_GROUP_CARDS
+    for agreement_id, name, totals in groups[-1:] if many else groups:
         st.markdown(f"**{inert(name)}**")
         hours_cards(totals, hours.ordinary_trend(agreement_id))
+    if many:
+        hours_table(hours)
     monthly_charts(hours, colour_order)
     per_participant = cached_query(participant_hours_table, scope, agreement_ids, since)
     course_table(
@@ -118,7 +126,10 @@ def hours_cards(t: HoursTotals, trend: Trend) -> None:
 def monthly_charts(hours: HoursSummary, colour_order: list[str]) -> None:
     """Attendance and the share with ordinary paid hours per month, one line per agreement."""
     attendance, ordinary = {}, {}
-    for agreement_id, name, _ in hours.by_agreement:
+    groups = [(a, name) for a, name, _ in hours.by_agreement]
+    if len(groups) > MAX_CHART_AGREEMENTS:
+        groups, colour_order = [(None, texts.ALL_SHOWN)], [texts.ALL_SHOWN]
+    for agreement_id, name in groups:
         months = hours.monthly(agreement_id)
         attendance[name] = [
             (m, t.attendance_rate, f"{fmt_number(t.planned)} planlagte timer") for m, t in months
@@ -139,6 +150,37 @@ def monthly_charts(hours: HoursSummary, colour_order: list[str]) -> None:
         )
         chart = monthly_share_chart(ordinary, "Med ordinære løntimer", colour_order)
         st.altair_chart(chart, theme=None, width="stretch")
+    if len(hours.by_agreement) > MAX_CHART_AGREEMENTS:
+        st.caption(
+            dashboard_texts.MANY_AGREEMENTS_CHART.format(
+                count=len(hours.by_agreement), limit=MAX_CHART_AGREEMENTS
+            )
+        )
+
+
+def hours_table(hours: HoursSummary) -> None:
+    """Each agreement's hours as the cards show them, one row each."""
+    rows = [(name, t, hours.ordinary_trend(a)) for a, name, t in hours.by_agreement]
+    frame = pd.DataFrame(
+        {
+            "Samarbejdsaftale": [name for name, _, _ in rows],
+            "Fremmøde": [fmt_pct(t.attendance_rate) for _, t, _ in rows],
+            "Sygefravær": [fmt_pct(t.illness_share) for _, t, _ in rows],
+            "Med ordinære løntimer": [fmt_pct(t.with_ordinary_share) for _, t, _ in rows],
+            "Udvikling, ordinære timer": [trend.direction for _, _, trend in rows],
+            "Deltagere": [t.participants for _, t, _ in rows],
+            "Planlagte timer": [round(t.planned, 1) for _, t, _ in rows],
+        }
+    )
+    table(
+        frame,
+        {
+            "Fremmøde": measures.ATTENDANCE.definition,
+            "Sygefravær": measures.ILLNESS.definition,
+            "Med ordinære løntimer": measures.WITH_ORDINARY_HOURS.definition,
+            "Udvikling, ordinære timer": measures.ORDINARY_HOURS_TREND.definition,
+        },
+    )
 
 
 def one_participant(scope: Scope, rows: list[ParticipantHoursRow]) -> None:

@@ -63,3 +63,10 @@ RESULTS_INTRO = "Hvad sker der efter endt forløb? Afsluttede forløb i perioden
 NO_ENDED_COURSES = "Ingen afsluttede forløb i perioden med de valgte filtre."
 NO_ENDED_COURSES_HINT = "Vælg en længere periode i venstre side for at se tidligere forløb."
 NO_CERTIFICATES = "Ingen beviser opnået i perioden."
+
+ALL_AGREEMENTS = "Alle viste aftaler"
+# Every chart with a line or bar per agreement (lib.charts.style.MAX_CHART_AGREEMENTS).
+MANY_AGREEMENTS_CHART = (
+    "Med {count} aftaler viser grafen dem samlet. Vælg højst {limit} aftaler i filteret "
+    "for at se dem hver for sig."
+)
