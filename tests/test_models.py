@@ -191,3 +191,24 @@ def test_stale_edit_is_refused(engine):
         stale.notes = "b's edit"
     with engine.connect() as conn:
         assert conn.scalar(select(Evaluation.notes).where(Evaluation.id == ev.id)) == "a's edit"
+
+
+def test_postgresql_sessions_get_the_dashboards_settings(pg_url):
+    """The app's sessions sort in memory and skip JIT (db.engine.PG_SESSION_OPTIONS),
+    and options given in DATABASE_URL are kept beside them."""
+    from sqlalchemy import text
+
+    from db.engine import make_engine
+
+    for url, path in (
+        (pg_url, "public"),
+        (f"{pg_url}?options=-csearch_path%3Dpg_catalog", "pg_catalog"),
+    ):
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            settings = [
+                conn.scalar(text(f"SHOW {name}")) for name in ("work_mem", "jit", "search_path")
+            ]
+        engine.dispose()
+        assert settings[:2] == ["64MB", "off"]
+        assert path in settings[2]

@@ -246,12 +246,7 @@ def _compliance(
     paused = Enrolment.id.in_(select(Pause.enrolment_id))
     ids = select(Enrolment.id).where(in_scope)
 
-    with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            # The planner overestimates these statements (CTEs, a window) and JIT-compiles
-            # them: at L 0.85 s of the 1.6 s the judging statement took. Off for this
-            # transaction only.
-            conn.execute(text("SET LOCAL jit = off"))
+    with engine.connect() as conn:  # JIT is off for the session (db.engine)
         # Courses without a pause: plans and evaluations judged in SQL, per group.
         judged = conn.execute(
             _split(_judged_counts(conn, and_(in_scope, ~paused), f, as_of), JUDGED)

@@ -259,7 +259,6 @@ def hours_summary(
     year = extract("year", WeeklyHours.week_start)
     month = extract("month", WeeklyHours.week_start)
     with engine.connect() as conn:
-        total = _totals(conn.execute(base).one())
         per_agreement = conn.execute(
             base.add_columns(Enrolment.agreement_id).group_by(Enrolment.agreement_id)
         ).all()
@@ -274,6 +273,9 @@ def hours_summary(
         key=lambda t: t[0],
     )
     by_month = [(r.agreement_id, dt.date(int(r.y), int(r.m), 1), _totals(r)) for r in per_month]
+    # A course belongs to one agreement, so the agreements' participant counts add up: a
+    # third pass over the weeks (2.4 million at national size, ~3.5 s) is not needed.
+    total = add_hours(t for _, _, t in by_agreement)
     return HoursSummary(total, by_agreement, by_month)
 
 
