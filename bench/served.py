@@ -23,10 +23,11 @@ import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bench.pages import BENCH_COOKIE_KEY
 from deploy.serve_prod import ROOT, streamlit_command, wait_healthy
@@ -192,7 +193,12 @@ def _sign_in(page: Page, base: str, quiet: float) -> None:
     page.get_by_label("Brugernavn").fill(USERNAME)
     page.get_by_label("Adgangskode", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()
-    expect(page.get_by_role("button", name="Log ud")).to_be_visible(timeout=TIMEOUT * 1000)
+    signed_in = page.get_by_role("button", name="Log ud")
+    refused = page.get_by_test_id("stAlertContentError")
+    # A refusal (no such user outside the demo data, locked out) fails now, not at a timeout.
+    expect(signed_in.or_(refused).first).to_be_visible(timeout=TIMEOUT * 1000)
+    if not signed_in.count():
+        raise RuntimeError(f"sign-in as {USERNAME!r} refused: {refused.first.inner_text()}")
     # The session cookie is set by a component a moment later; a page load needs it.
     page.wait_for_function(
         "(name) => document.cookie.split('; ').some(c => c.startsWith(name + '='))",
@@ -202,7 +208,7 @@ def _sign_in(page: Page, base: str, quiet: float) -> None:
     _wait_rendered(page, NOT_FOUND_TITLE, 0.0, quiet)
 
 
-def _measure(page: Page, result: ServedResult, go: Any, quiet: float) -> None:
+def _measure(page: Page, result: ServedResult, go: Callable[[], object], quiet: float) -> None:
     started = time.time()
     go()
     rendered, run_end = _wait_rendered(page, result.title, started, quiet)
@@ -226,7 +232,7 @@ def _measure_all(browser: Browser, base: str, runs: int, quiet: float) -> list[S
                 _measure(page, menu[title], link.click, quiet)
         for _ in range(runs):
             for title, address in PAGES:
-                _measure(page, load[title], lambda a=address: page.goto(f"{base}/{a}"), quiet)
+                _measure(page, load[title], partial(page.goto, f"{base}/{address}"), quiet)
         return [*menu.values(), *load.values()]
     finally:
         context.close()
