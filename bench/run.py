@@ -4,6 +4,7 @@ saving one evaluation and building the committee report, and write bench/results
     python -m bench.run                      # M on SQLite (data/bench-m.db, built once)
     python -m bench.run --size L --url postgresql+psycopg://postgres@127.0.0.1:5432/fm_bench_l
     python -m bench.run --size S             # the demo
+    python -m bench.run --no-served          # without the served check in Chromium
 
 Targets (issue 15) are printed next to each figure; a miss is marked, and the closing
 notes in bench/results.md say which query and what was tried.
@@ -25,6 +26,7 @@ from sqlalchemy import func, select
 
 from bench.generate import build
 from bench.pages import PageResult, run_pages
+from bench.served import CHROMIUM, ServedResult, served_page_times
 
 if TYPE_CHECKING:
     from lib.commands.evaluations import EvaluationInput
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.md"
 SAVES = 50
+SERVED_RUNS = 5
 
 # (warm, cold, statements per run) targets per size and role; None: no target.
 TARGETS = {
@@ -195,6 +198,7 @@ def markdown(
     save: float | None,
     report: tuple[float | None, str] | None,
     command: str,
+    served: list[ServedResult] | str | None = None,
 ) -> str:
     uname = platform.uname()
     cpus = os.cpu_count()
@@ -239,7 +243,61 @@ def markdown(
             )
         )
     lines.append("")
+    if served is not None:
+        lines += served_markdown(served)
     return "\n".join(lines)
+
+
+def _seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def served_markdown(served: list[ServedResult] | str) -> list[str]:
+    """The served check's lines; `served` is a text when it was skipped or failed."""
+    lines = ["### Serveret i Chromium: navigation til færdig side", ""]
+    if isinstance(served, str):
+        return [*lines, f"- {served}", ""]
+    runs = max(len(r.times) for r in served)
+    lines += [
+        "Appen serveret som `make run` gør det (egen port), Debians Chromium headless, logget "
+        "ind som leder via formularen. menu: klik på siden i menuen til venstre; adresse: ny "
+        "indlæsning af sidens adresse (ny session, logget ind fra cookien). Tid i sekunder fra "
+        "klikket/indlæsningen til sidens sidste ændring (kørslen færdig, overskriften vist, "
+        "diagrammer og tabeller tegnet); det 1 s stille, der viser at siden er færdig, tælles "
+        "ikke med. første: første gang efter serverstart (menu: med tomme caches); median: af "
+        f"de {runs - 1} følgende; kørsel færdig: median af tiden til appens kørsel sluttede.",
+        "",
+        "| Side | Vej | første | median | kørsel færdig | fejl |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    ways = {"menu": "menu", "load": "adresse"}
+    for r in served:
+        lines.append(
+            f"| {r.title} | {ways[r.how]} | {r.first:.3f} | {_seconds(r.rest)} | "
+            f"{_seconds(r.run_end_rest)} | {r.errors[0][:80] if r.errors else ''} |"
+        )
+    lines.append("")
+    return lines
+
+
+def run_served(url: str, runs: int = SERVED_RUNS) -> list[ServedResult] | str:
+    """The served check, or why it did not run (the bench goes on without it)."""
+    if not Path(CHROMIUM).exists():
+        reason = f"Sprunget over: Chromium findes ikke i {CHROMIUM} (`make chromium`)."
+        print(reason, flush=True)
+        return reason
+    try:
+        served = served_page_times(url, runs)
+    except Exception as exc:  # reported in results.md like a failed report
+        print(f"Serveret i Chromium fejlede: {exc}", flush=True)
+        return f"**fejl ✗**: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+    for r in served:
+        print(
+            f"Serveret {r.title:12} {r.how:5} første {r.first:.3f} median {_seconds(r.rest)}"
+            f"{' FEJL ' + r.errors[0] if r.errors else ''}",
+            flush=True,
+        )
+    return served
 
 
 def write_results(section: str, size: str) -> None:
@@ -271,6 +329,9 @@ def main() -> None:
     parser.add_argument("--report-limit", type=int, help="agreements in the report (default all)")
     parser.add_argument("--no-report", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print, do not write results.md")
+    parser.add_argument(
+        "--no-served", action="store_true", help="skip the served check in headless Chromium"
+    )
     args = parser.parse_args()
     url = args.url or default_url(args.size)
     ensure_database(args.size, url)
@@ -286,8 +347,9 @@ def main() -> None:
     report = None if args.no_report else time_report(url, args.report_limit)
     if report:
         print(f"Rapport: {report}", flush=True)
+    served = None if args.no_served else run_served(url)
     command = "python -m bench.run " + " ".join(a for a in sys.argv[1:] if "://" not in a)
-    section = markdown(args.size, url, floors, pages, save, report, command.strip())
+    section = markdown(args.size, url, floors, pages, save, report, command.strip(), served)
     print(section)
     if not args.no_write:
         write_results(section, args.size)

@@ -2,7 +2,8 @@
 caseworker on the demo (size S) without errors and within 50 SQL statements per run (no
 per-participant queries); the generator is deterministic on SQLite and through COPY on
 PostgreSQL; and the set-based rewrites give what the one-item rules give. No timing is
-asserted here: speed is measured by `make bench`."""
+asserted here: speed is measured by `make bench`. The served check (bench/served.py) opens
+Overblik and Progression in Chromium once each way."""
 
 from __future__ import annotations
 
@@ -59,6 +60,22 @@ def test_page_bench_smoke_on_the_demo(demo_url, monkeypatch):
         assert r.statements_warm <= MAX_STATEMENTS, (r.title, r.role, r.statements_warm)
     progression = next(r for r in pages if r.title == "Progression" and r.role == "leder")
     assert progression.query_calls > 0 and progression.warm > 0
+
+
+@pytest.mark.browser
+def test_served_check_smoke_on_the_demo(demo_url, browser):
+    from bench.served import PAGES, served_page_times
+
+    # The tests' Chromium (a second sync Playwright cannot start in a worker that has one).
+    results = served_page_times(demo_url, runs=1, browser=browser, quiet=0.5)
+    assert {(r.title, r.how) for r in results} == {
+        (title, how) for title, _ in PAGES for how in ("menu", "load")
+    }
+    for r in results:
+        # A time is only taken once the page's own title heading was seen.
+        assert len(r.times) == 1 and r.first > 0, (r.title, r.how, r.times)
+        assert 0 < r.run_ends[0] <= r.first, (r.title, r.how, r.run_ends)
+        assert r.errors == [], (r.title, r.how, r.errors)
 
 
 def _counts(url: str) -> dict[str, tuple]:
