@@ -138,6 +138,33 @@ def test_opfolgning_shows_mentor_follow_up(app_for, demo_engine):
         assert deltas[g.label] == f"{g.on_time} af {g.due} intervaller"  # its n
 
 
+@pytest.mark.parametrize("username", ["leder", "sagsbehandler"])
+def test_mentor_courses_on_request_most_overdue_first(app_for, demo_engine, username):
+    """The list of mentor courses is read when asked for (97,000 rows at national size):
+    off, no list; on, every course in the user's scope, those over the frequency now first
+    and the longest since a contact at the top."""
+    from tests.conftest import scope_for
+
+    at = _open(app_for(username), "views/opfolgning.py")
+    expected = mentor_compliance(demo_engine, scope_for(demo_engine, username))
+    toggle = at.toggle(key="mentorforlob")
+    assert toggle.value is False
+    assert not any("Dage siden kontakt" in d.value.columns for d in at.dataframe)
+    toggle.set_value(True).run()
+    assert page_errors(at) == []
+    frame = next(d.value for d in at.dataframe if "Dage siden kontakt" in d.value.columns)
+    assert len(frame) == len(expected.rows) > 0
+    codes = {f"{r.case_code} ({r.initials})" for r in expected.rows}
+    assert set(frame["Deltager"]) == codes
+    status = list(frame["Status"])
+    overdue = status.count("Overskredet nu")
+    assert status[:overdue] == ["Overskredet nu"] * overdue
+    days = [int(d) for d in frame["Dage siden kontakt"][:overdue]]
+    assert days == sorted(days, reverse=True)
+    ended = [i for i, s in enumerate(status) if s == "Afsluttet"]
+    assert ended == list(range(len(status) - len(ended), len(status)))  # ended courses last
+
+
 def test_caseworker_sees_only_own_participants(app_for):
     at = _open(app_for("sagsbehandler"), "views/opfolgning.py")
     assert page_errors(at) == []

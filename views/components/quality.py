@@ -57,10 +57,13 @@ def course_cells(row) -> dict[str, str]:
 COURSE_ROWS_SHOWN = 500
 
 
-def course_table(title: str, records: list[dict], column_config: dict | None = None) -> None:
-    """One row per course behind an expander whose title gives the number of rows."""
+def course_table(
+    title: str, records: list[dict], column_config: dict | None = None, *, expander: bool = True
+) -> None:
+    """One row per course behind an expander whose title gives the number of rows (or
+    without one, where the page has already asked whether to show them)."""
     link = st.column_config.LinkColumn(LINK_COLUMN, display_text="Åbn", help=LINK_HELP)
-    with st.expander(f"{title} ({fmt_int(len(records))})"):
+    with st.expander(f"{title} ({fmt_int(len(records))})") if expander else st.container():
         table(
             pd.DataFrame(records),
             column_config={LINK_COLUMN: link, **(column_config or {})},
@@ -105,10 +108,11 @@ def _mentor_card(g: MentorGroup) -> Card:
 
 def mentor_compliance_section(scope: Scope, filters=None, *, heading: bool = True) -> None:
     """Mentor follow-up against the agreed frequency, for the scope and filters given."""
-    data: MentorCompliance = cached_query(mentor_compliance, scope, agreement_ids_of(filters))
+    ids = agreement_ids_of(filters)
+    data: MentorCompliance = cached_query(mentor_compliance, scope, ids, rows=False)
     if heading:
         st.subheader("Mentoropfølgning", help=measures.MENTOR_ON_TIME.definition)
-    if not data.rows:
+    if not data.total.assignments:
         empty_state(texts.NO_MENTORS, texts.NO_MENTORS_HINT)
         return
     # One agreement: its card is the total.
@@ -125,6 +129,15 @@ def mentor_compliance_section(scope: Scope, filters=None, *, heading: bool = Tru
     ]
     st.altair_chart(share_bars(bars, "Overholdt frekvens"), theme=None, width="stretch")
     st.caption(texts.MENTOR_TYPE_CAPTION)
+    mentor_courses(scope, ids, data.total.assignments)
+
+
+def mentor_courses(scope: Scope, ids: tuple[int, ...], count: int) -> None:
+    """Each mentor course, on request: the list is read only when asked for (at national
+    size 97,000 rows, which every run of the page would otherwise copy from the cache)."""
+    if not st.toggle(texts.SHOW_MENTOR_COURSES.format(count=fmt_int(count)), key="mentorforlob"):
+        return
+    data: MentorCompliance = cached_query(mentor_compliance, scope, ids)
     course_table(
         "Mentorforløb",
         [
@@ -143,6 +156,7 @@ def mentor_compliance_section(scope: Scope, filters=None, *, heading: bool = Tru
             }
             for r in sorted(data.rows, key=_most_overdue_first)
         ],
+        expander=False,
     )
 
 

@@ -80,3 +80,5 @@ IMPORT_FORMAT = (
     "Total), **Andel enige** (fx 73 eller 73 %) og evt. **Besvarelser**. Intet gemmes, før "
     "filen er kontrolleret, og du har godkendt."
 )
+
+SHOW_MENTOR_COURSES = "Vis de {count} mentorforløb enkeltvis (mest overskredne først)"
