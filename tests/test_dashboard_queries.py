@@ -25,7 +25,7 @@ from db.models import (
     User,
 )
 from lib.domain.access import Scope
-from lib.domain.period import Filters
+from lib.domain.period import Filters, default_period
 from lib.domain.rules import Tally
 from lib.queries.compliance import compliance, compliance_by_caseworker, plan_coverage
 from lib.queries.occupancy import monthly_occupancy, months_pooled, occupancy_by_agreement
@@ -282,6 +282,26 @@ def test_parameter_change_needs_baseline_and_evaluation(small_any):
     assert motivation.mean_baseline == pytest.approx(3.0)
     others = [c for c in changes if c.code != "motivation"]
     assert others and all(c.n == 0 and c.mean_change is None for c in others)
+
+
+def test_score_distribution_counts_each_pair_once_per_moment(any_demo_url):
+    """Baseline and latest are counted from the same pairs as the mean change: per
+    parameter both moments add up to its n, on SQLite and PostgreSQL."""
+    from tests.conftest import scope_for
+
+    engine = make_engine(any_demo_url)
+    scope = scope_for(engine, "leder")
+    f = Filters(*default_period())
+    changes = {c.code: c.n for c in parameter_changes(engine, scope, f) if c.sub_element_id is None}
+    dist = score_distribution(engine, scope, f)
+    engine.dispose()
+    assert sum(changes.values()) > 0
+    for code, n in changes.items():
+        for moment in ("Baseline", "Seneste"):
+            assert sum(c for p, _, m, _, c in dist if p == code and m == moment) == n, (
+                code,
+                moment,
+            )
 
 
 def test_progression_scope_distribution_and_trajectory(small):

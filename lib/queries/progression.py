@@ -424,18 +424,26 @@ def score_distribution(
     """(parameter code, parameter label, 'Baseline'/'Seneste', score, participants) for
     parameter-level scores of the participants counted in the change (same n)."""
     pairs = _scoped_pairs(scope, f, today)
-    parts = [
+    # Each pair counted twice, once per moment, in one pass over the pairs: a union of two
+    # selects built the pairs (a window over every score in the period) twice, ~5 s each
+    # at national size.
+    moments = union_all(
+        select(literal("Baseline").label("moment")), select(literal("Seneste").label("moment"))
+    ).subquery()
+    score = case((moments.c.moment == "Baseline", pairs.c.baseline), else_=pairs.c.latest)
+    counted = (
         select(
             pairs.c.parameter_id.label("parameter_id"),
-            literal(label).label("moment"),
-            column.label("score"),
+            moments.c.moment,
+            score.label("score"),
             func.count().label("n"),
         )
+        .select_from(pairs)
+        .join(moments, true())
         .where(pairs.c.sub_key == 0)
-        .group_by(pairs.c.parameter_id, column)
-        for label, column in (("Baseline", pairs.c.baseline), ("Seneste", pairs.c.latest))
-    ]
-    counted = union_all(*parts).subquery()
+        .group_by(pairs.c.parameter_id, moments.c.moment, score)
+        .subquery()
+    )
     stmt = (
         select(Parameter.code, Parameter.label, counted.c.moment, counted.c.score, counted.c.n)
         .join(counted, counted.c.parameter_id == Parameter.id)
