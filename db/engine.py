@@ -90,11 +90,11 @@ def make_engine(url: str | None = None) -> Engine:
         ) from None
 
 
-# The dashboards' statements sort and window millions of rows at national size. With
-# PostgreSQL's default 4 MB a sort spilled to disk (the mentor follow-up window: 9.7 s,
-# 5 s with 64 MB), and JIT compiled every complex statement (0.85 s of compliance's
-# 1.6 s). Per session, so a shared server's own settings stay as they are.
-PG_SESSION_OPTIONS = "-c work_mem=64MB -c jit=off"
+# JIT compiled every complex dashboard statement at national size (0.85 s of
+# compliance's 1.6 s) and sped none up. Per session, so a shared server's own settings
+# stay as they are. (A larger work_mem for every statement was tried: the mentor window
+# gained, the progression statements lost; see lib.queries.filters.sort_in_memory.)
+PG_SESSION_OPTIONS = "-c jit=off"
 
 
 def _pg_args(parsed: URL) -> dict[str, int | str]:

@@ -194,11 +194,13 @@ def test_stale_edit_is_refused(engine):
 
 
 def test_postgresql_sessions_get_the_dashboards_settings(pg_url):
-    """The app's sessions sort in memory and skip JIT (db.engine.PG_SESSION_OPTIONS),
-    and options given in DATABASE_URL are kept beside them."""
+    """The app's sessions skip JIT (db.engine.PG_SESSION_OPTIONS), options given in
+    DATABASE_URL are kept beside it, and a read that asks for it sorts in memory for its
+    own transaction only (lib.queries.filters.sort_in_memory)."""
     from sqlalchemy import text
 
     from db.engine import make_engine
+    from lib.queries.filters import sort_in_memory
 
     for url, path in (
         (pg_url, "public"),
@@ -206,9 +208,15 @@ def test_postgresql_sessions_get_the_dashboards_settings(pg_url):
     ):
         engine = make_engine(url)
         with engine.connect() as conn:
-            settings = [
-                conn.scalar(text(f"SHOW {name}")) for name in ("work_mem", "jit", "search_path")
-            ]
+            jit, search_path = (
+                conn.scalar(text(f"SHOW {name}")) for name in ("jit", "search_path")
+            )
+            default = conn.scalar(text("SHOW work_mem"))
+            sort_in_memory(conn)
+            raised = conn.scalar(text("SHOW work_mem"))
+        with engine.connect() as conn:
+            after = conn.scalar(text("SHOW work_mem"))
         engine.dispose()
-        assert settings[:2] == ["64MB", "off"]
-        assert path in settings[2]
+        assert jit == "off"
+        assert path in search_path
+        assert (raised, after) == ("64MB", default) and default != "64MB"

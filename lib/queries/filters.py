@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Engine, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Connection, Date, Engine, and_, func, or_, select, text, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -147,3 +147,12 @@ def _add_days_sqlite(element, compiler, **kw) -> str:
 def _add_days_postgresql(element, compiler, **kw) -> str:
     day, n = _arguments(element, compiler, **kw)
     return f"CAST({day} + CAST({n} AS INTEGER) AS DATE)"
+
+
+def sort_in_memory(conn: Connection) -> None:
+    """For the rest of this read's transaction on PostgreSQL: sort in memory up to 64 MB.
+    The mentor follow-up window sorts every contact day (3.4 million at national size)
+    and spilled to disk with the default 4 MB: 9.7 s, 5 s with this. Not for every
+    statement: the progression statements chose slower plans with it (2.1 -> 3.2 s)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL work_mem = '64MB'"))

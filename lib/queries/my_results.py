@@ -48,7 +48,7 @@ from lib.queries.compliance import (
     compliance_by_caseworker,
     dates_by_course,
 )
-from lib.queries.filters import days_between, overlaps_period
+from lib.queries.filters import days_between, overlaps_period, sort_in_memory
 from lib.queries.outcomes import NO_OUTCOME, outcomes_by_caseworker
 from lib.queries.progression import ChangeSums, progression_by_caseworker
 from lib.queries.quality import fixed_frequency_gaps, frequency_changes
@@ -280,6 +280,7 @@ def my_results(engine: Engine, scope: Scope, today: dt.date | None = None) -> My
             ).all()
         )
         evaluations = _evaluations_current(conn, f, today)
+        sort_in_memory(conn)  # the mentor window over every contact day
         mentors = _mentors(conn, today)
         parameters = [
             (r.code, r.label)

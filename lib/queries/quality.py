@@ -53,7 +53,7 @@ from lib.domain.quality import (
     quarter_start,
     step_up,
 )
-from lib.queries.filters import days_between
+from lib.queries.filters import days_between, sort_in_memory
 from lib.queries.scope import enrolment_clause
 
 # Sub-goals whose evidence is the attendance in the weekly hours (codes of the sub-goal
@@ -520,6 +520,7 @@ def mentor_compliance(
     size, 18 MB for the cache to copy on every run of a page that shows only the cards)."""
     as_of = as_of or dt.date.today()
     with engine.connect() as conn:
+        sort_in_memory(conn)  # the window over every contact day
         assignments = conn.execute(
             select(
                 MentorAssignment.id, MentorAssignment.enrolment_id, Participant.case_code,
