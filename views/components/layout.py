@@ -84,8 +84,8 @@ def group_cards(
         for column, card in zip(st.columns(len(cards)), cards, strict=True):
             _card(column, card)
         return
-    if total:
-        _card(st.columns(MAX_GROUP_CARDS)[0], total)
+    if total:  # as wide as a card among three: a value like "855 af 640 i brug" fits
+        _card(st.columns(3)[0], total)
     if columns is None:
         return
     group, value, n = columns
