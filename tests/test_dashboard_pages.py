@@ -92,7 +92,7 @@ def test_many_agreements_get_one_card_for_all_and_a_table(app_for, monkeypatch, 
     """A card per agreement stays readable for a handful; a manager with 40 (or 500)
     agreements got a row of slivers. Above the limit the card for all of them stays and
     the agreements are rows of a table; the demo's two stand in, with the limit at 2."""
-    from views.components import layout, overview, quality_hours, work_agreements
+    from views.components import dashboard, layout, quality_hours
     from views.texts.dashboards import MANY_AGREEMENTS_CHART
 
     at = _open(app_for("leder"), path)
@@ -104,8 +104,7 @@ def test_many_agreements_get_one_card_for_all_and_a_table(app_for, monkeypatch, 
 
     monkeypatch.setattr(layout, "MAX_GROUP_CARDS", 2)
     monkeypatch.setattr(quality_hours, "MAX_GROUP_CARDS", 2)
-    for module in (overview, quality_hours, work_agreements):
-        monkeypatch.setattr(module, "MAX_CHART_AGREEMENTS", 1)
+    monkeypatch.setattr(dashboard, "MAX_CHART_AGREEMENTS", 1)
     at.run()
     if path != "views/opfolgning.py":  # its charts are per status, not per agreement
         assert many in [c.value for c in at.caption]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import Engine, and_, case, extract, func, literal, or_, select, true
 
@@ -224,10 +225,19 @@ class HoursSummary:
     # (agreement_id, month start, totals for that month), oldest first
     by_month: list[tuple[int, dt.date, HoursTotals]]
 
+    @cached_property
+    def _months_of(self) -> dict[int, list[tuple[dt.date, HoursTotals]]]:
+        # Grouped once: the table of agreements asks for each agreement's months, and a
+        # scan of every month per agreement was 500 x 6,000 rows at national size.
+        out: dict[int, list[tuple[dt.date, HoursTotals]]] = {}
+        for a, m, t in self.by_month:
+            out.setdefault(a, []).append((m, t))
+        return out
+
     def monthly(self, agreement_id: int | None = None) -> list[tuple[dt.date, HoursTotals]]:
         """Month series for one agreement, or summed over all when None."""
         if agreement_id is not None:
-            return [(m, t) for a, m, t in self.by_month if a == agreement_id]
+            return list(self._months_of.get(agreement_id, []))
         merged: dict[dt.date, list[HoursTotals]] = {}
         for _, m, t in self.by_month:
             merged.setdefault(m, []).append(t)

@@ -10,7 +10,7 @@ import altair as alt
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from lib.charts.style import danish
+from lib.charts.style import MAX_CHART_AGREEMENTS, danish
 from lib.domain.access import Scope
 from lib.domain.format import fmt_int, fmt_pct
 from lib.domain.measures import Measure
@@ -18,6 +18,7 @@ from lib.domain.period import Filters
 from views.components.filters import sidebar_filters
 from views.components.layout import kpi, page_header
 from views.components.runtime import require_scope
+from views.texts.dashboards import MANY_AGREEMENTS_CHART
 
 
 def dashboard_page(title: str, intro: str, *, sub_goals: bool = False) -> tuple[Scope, Filters]:
@@ -70,3 +71,15 @@ def _chart_spec(name: str, data: str, _build: Callable[[], alt.TopLevelMixin]) -
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
     return _convert_altair_to_vega_lite_spec(_build())
+
+
+def pools_agreements(count: int) -> bool:
+    """Whether a chart with a line or bar per agreement shows the `count` agreements
+    pooled: more than the palette can tell apart (lib.charts.style.MAX_CHART_AGREEMENTS)."""
+    return count > MAX_CHART_AGREEMENTS
+
+
+def pooled_note(count: int) -> None:
+    """Under such a chart: that it pools the agreements and how to compare a few."""
+    if pools_agreements(count):
+        st.caption(MANY_AGREEMENTS_CHART.format(count=count, limit=MAX_CHART_AGREEMENTS))

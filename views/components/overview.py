@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 from lib.charts.dashboards import occupancy_month_chart
-from lib.charts.style import MAX_CHART_AGREEMENTS
 from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.enums import DueStatus
@@ -24,7 +23,7 @@ from lib.queries.occupancy import (
     occupancy_totals,
 )
 from lib.queries.outcomes import outcomes_in_year
-from views.components.dashboard import share_kpi, show_chart
+from views.components.dashboard import pooled_note, pools_agreements, share_kpi, show_chart
 from views.components.filters import agreement_names
 from views.components.layout import Card, empty_state, group_cards, kpi, table
 from views.components.runtime import cached_query
@@ -132,7 +131,7 @@ def monthly_occupancy_chart(scope: Scope, filters: Filters) -> None:
     months = cached_query(monthly_occupancy, scope, None, tuple(filters.agreement_ids))
     names = agreement_names(scope)
     count = len({m.agreement_id for m in months})
-    if count > MAX_CHART_AGREEMENTS:
+    if pools_agreements(count):
         months, names = months_pooled(months, texts.ALL_AGREEMENTS), [texts.ALL_AGREEMENTS]
     frame = pd.DataFrame(
         [
@@ -152,8 +151,7 @@ def monthly_occupancy_chart(scope: Scope, filters: Filters) -> None:
     frame["Måned"] = pd.to_datetime(frame["Måned"])
     show_chart(occupancy_month_chart(frame, names))
     st.caption(texts.MONTHLY_OCCUPANCY_CAPTION)
-    if count > MAX_CHART_AGREEMENTS:
-        st.caption(texts.MANY_AGREEMENTS_CHART.format(count=count, limit=MAX_CHART_AGREEMENTS))
+    pooled_note(count)
 
 
 def overview_body(scope: Scope, filters: Filters) -> None:

@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 
 from lib.charts.quality import monthly_share_chart, participant_hours_chart
-from lib.charts.style import MAX_CHART_AGREEMENTS
 from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date, fmt_number, fmt_pct
@@ -25,10 +24,10 @@ from lib.queries.quality import (
     participant_hours,
     participant_hours_table,
 )
+from views.components.dashboard import pooled_note, pools_agreements
 from views.components.layout import MAX_GROUP_CARDS, empty_state, table
 from views.components.quality import course_cells, course_table
 from views.components.runtime import cached_query
-from views.texts import dashboards as dashboard_texts
 from views.texts import quality as texts
 
 # The hours section covers the latest 12 months (from the first of the month): the weekly
@@ -127,7 +126,7 @@ def monthly_charts(hours: HoursSummary, colour_order: list[str]) -> None:
     """Attendance and the share with ordinary paid hours per month, one line per agreement."""
     attendance, ordinary = {}, {}
     groups = [(a, name) for a, name, _ in hours.by_agreement]
-    if len(groups) > MAX_CHART_AGREEMENTS:
+    if pools_agreements(len(groups)):
         groups, colour_order = [(None, texts.ALL_SHOWN)], [texts.ALL_SHOWN]
     for agreement_id, name in groups:
         months = hours.monthly(agreement_id)
@@ -150,12 +149,7 @@ def monthly_charts(hours: HoursSummary, colour_order: list[str]) -> None:
         )
         chart = monthly_share_chart(ordinary, "Med ordinære løntimer", colour_order)
         st.altair_chart(chart, theme=None, width="stretch")
-    if len(hours.by_agreement) > MAX_CHART_AGREEMENTS:
-        st.caption(
-            dashboard_texts.MANY_AGREEMENTS_CHART.format(
-                count=len(hours.by_agreement), limit=MAX_CHART_AGREEMENTS
-            )
-        )
+    pooled_note(len(hours.by_agreement))
 
 
 def hours_table(hours: HoursSummary) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.charts.quality import element_chart, element_time_chart
-from lib.charts.style import MAX_CHART_AGREEMENTS
 from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date, fmt_pct
@@ -20,11 +19,10 @@ from lib.domain.quality import (
     written_share,
 )
 from lib.queries.quality import WorkAgreementSummary, work_agreement_rows, work_agreement_summary
-from views.components.dashboard import show_chart_once
+from views.components.dashboard import pooled_note, pools_agreements, show_chart_once
 from views.components.layout import Card, empty_state, group_cards
 from views.components.quality import course_cells, course_table
 from views.components.runtime import cached_query
-from views.texts import dashboards as dashboard_texts
 from views.texts import quality as texts
 
 ELEMENT_SHARE_BY_QUARTER = (
@@ -95,7 +93,7 @@ def element_charts(summary: WorkAgreementSummary, colour_order: list[str]) -> No
         help=measures.WORK_AGREEMENT_ELEMENT.definition,
     )
     groups = summary.by_agreement
-    if len(groups) > MAX_CHART_AGREEMENTS:
+    if pools_agreements(len(groups)):
         groups, colour_order = [(0, texts.ALL_SHOWN, summary.total)], [texts.ALL_SHOWN]
     show_chart_once(
         "elements",
@@ -103,12 +101,7 @@ def element_charts(summary: WorkAgreementSummary, colour_order: list[str]) -> No
         lambda: element_chart(groups, colour_order),
     )
     st.caption(texts.STV_REFERENCE_CAPTION)
-    if len(summary.by_agreement) > MAX_CHART_AGREEMENTS:
-        st.caption(
-            dashboard_texts.MANY_AGREEMENTS_CHART.format(
-                count=len(summary.by_agreement), limit=MAX_CHART_AGREEMENTS
-            )
-        )
+    pooled_note(len(summary.by_agreement))
     st.markdown("**Over tid – efter kvartalet, forløbet startede**", help=ELEMENT_SHARE_BY_QUARTER)
     if len(summary.by_quarter) < 2:
         st.caption(texts.ONE_QUARTER_ONLY)
