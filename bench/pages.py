@@ -158,9 +158,11 @@ def measure_page(
     counter: StatementCounter,
     warm_runs: int = WARM_RUNS,
     at=None,
+    tab: tuple[str, str] | None = None,
 ) -> PageResult:
     """One page's cold and warm runs. `at`: an AppTest already signed in as `role` (one
-    per role is enough: each page starts cold from cleared caches), else a new one."""
+    per role is enough: each page starts cold from cleared caches), else a new one.
+    `tab`: (widget key, label) of the tab to open first, as a click on it does."""
     import streamlit as st
 
     result = PageResult(path, title, role)
@@ -168,6 +170,8 @@ def measure_page(
         at, _user = signed_in_app(url, USERS[role])
         at.run()
     st.cache_data.clear()
+    if tab is not None:
+        at.session_state[tab[0]] = tab[1]
     at.switch_page(path)
     with recording_queries() as calls, counter.counting() as n:
         result.cold = timed(at.run)
@@ -185,10 +189,13 @@ def measure_page(
     return result
 
 
-def first_run(url: str, path: str, role: str) -> tuple[float, float]:
+def first_run(
+    url: str, path: str, role: str, tab: tuple[str, str] | None = None
+) -> tuple[float, float]:
     """(seconds, peak RSS in MB) of the page's first run in a new process."""
+    tab_args = ["--tab", *tab] if tab else []
     out = subprocess.run(
-        [sys.executable, "-m", "bench.pages", url, "--first-run", path, "--role", role],
+        [sys.executable, "-m", "bench.pages", url, "--first-run", path, "--role", role, *tab_args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -199,10 +206,12 @@ def first_run(url: str, path: str, role: str) -> tuple[float, float]:
     return data["seconds"], data["peak_rss_mb"]
 
 
-def _first_run_child(url: str, path: str, role: str) -> None:
+def _first_run_child(url: str, path: str, role: str, tab: list[str] | None) -> None:
     started = time.perf_counter()
     at, _ = signed_in_app(url, USERS[role])
     at.run()
+    if tab:
+        at.session_state[tab[0]] = tab[1]
     at.switch_page(path)
     at.run()
     seconds = time.perf_counter() - started
@@ -248,10 +257,25 @@ def floors(url: str) -> dict[str, float]:
     }
 
 
-def pages_for(role_code: str) -> list[tuple[str, str]]:
+def pages_for(role_code: str) -> list[tuple[str, str, tuple[str, str] | None]]:
+    """(path, title, tab) of every page in the role's navigation. A page that runs only its
+    open tab (Kvalitet) gets a row per tab: each tab is what a click on it costs."""
     from app import PAGES
+    from views.texts import quality
 
-    return [(p.path, p.title) for p in PAGES if role_code in p.roles]
+    tabbed = {"views/kvalitet.py": (quality.TAB_KEY, quality.QUALITY_TABS)}
+    out: list[tuple[str, str, tuple[str, str] | None]] = []
+    for p in PAGES:
+        if role_code not in p.roles:
+            continue
+        if p.path not in tabbed:
+            out.append((p.path, p.title, None))
+            continue
+        key, labels = tabbed[p.path]
+        for label in labels:
+            short = " ".join(label.split()[:2]) if label[0].isdigit() else label
+            out.append((p.path, f"{p.title}, {short}", (key, label)))
+    return out
 
 
 def run_pages(
@@ -279,12 +303,12 @@ def _run_pages(
     for role in roles:
         at, _user = signed_in_app(url, USERS[role])
         at.run()
-        for path, title in pages_for(role):
+        for path, title, tab in pages_for(role):
             if only and not any(o in path for o in only):
                 continue
-            r = measure_page(url, path, title, role, counter, warm_runs, at)
+            r = measure_page(url, path, title, role, counter, warm_runs, at, tab)
             if first:
-                r.first, r.peak_rss_mb = first_run(url, path, role)
+                r.first, r.peak_rss_mb = first_run(url, path, role, tab)
             log(
                 f"{role:14} {title:20} warm {r.warm:7.3f} cold {r.cold:7.3f} "
                 f"first {r.first or 0:7.3f} q {r.queries:7.3f} sql {r.statements_cold}/"
@@ -301,12 +325,13 @@ def main() -> None:
     parser.add_argument("url")
     parser.add_argument("--first-run", help="(internal) one page's first run in this process")
     parser.add_argument("--role", default="leder")
+    parser.add_argument("--tab", nargs=2, help="(internal) the tab's widget key and label")
     parser.add_argument("--only", nargs="*", help="pages whose path contains one of these")
     parser.add_argument("--no-first", action="store_true")
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args()
     if args.first_run:
-        _first_run_child(args.url, args.first_run, args.role)
+        _first_run_child(args.url, args.first_run, args.role, args.tab)
         return
     base, results = run_pages(
         args.url, first=not args.no_first, only=args.only, log=lambda s: print(s, flush=True)

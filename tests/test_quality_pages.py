@@ -34,15 +34,29 @@ from lib.queries.quality import (
 )
 from tests.conftest import make_app_test, page_errors, scope_for
 from tests.quality_world import World
+from views.texts import quality as quality_texts
 
 KVALITET, FIDELITET, MINE = "views/kvalitet.py", "views/fidelitet.py", "views/mine_resultater.py"
 
 
-def open_page(app_for, username: str, path: str):
+def open_page(app_for, username: str, path: str, tab: str | None = None):
     at = app_for(username)
     at.switch_page(path)
+    if tab is not None:
+        open_tab(at, tab, run=False)
     at.run()
     assert not page_errors(at), page_errors(at)
+    return at
+
+
+def open_tab(at, label: str, run: bool = True):
+    """Kvalitet's tab `label` (a prefix), as clicking it does: only that tab runs."""
+    at.session_state[quality_texts.TAB_KEY] = next(
+        t for t in quality_texts.QUALITY_TABS if t.startswith(label)
+    )
+    if run:
+        at.run()
+        assert not page_errors(at), page_errors(at)
     return at
 
 
@@ -85,24 +99,27 @@ def test_kvalitet_for_a_manager_shows_the_lib_figures(app_for, demo_engine):
     at = open_page(app_for, "leder", KVALITET)
     summary = work_agreement_summary(demo_engine, scope_for(demo_engine, "leder"))
     shown = metrics(at)
-    mc = mentor_compliance(demo_engine, scope_for(demo_engine, "leder"))
-    mentor_by_name = {g.label: g for g in mc.by_agreement}
-    # Each agreement's card in section 1 (written share) and section 3 (mentor follow-up).
+    # Each agreement's card in section 1 (written share), the first tab.
     for _, name, counts in summary.by_agreement:
-        assert shown[name] == [
-            fmt_pct(written_share(counts)),
-            fmt_pct(mentor_by_name[name].share),
-        ]
+        assert shown[name] == [fmt_pct(written_share(counts))]
     assert shown["Alle viste forløb"] == [fmt_pct(written_share(summary.total))]
     all_charts = chart_text(at)
     assert "STV-projektets midtvejsmåling" in all_charts and "83 %–91 %" in all_charts
     assert '"decimal": ","' in all_charts  # Danish chart locale
-    assert shown["I alt"] == [fmt_pct(mc.total.share)]
     assert any(m.help and "n = " in m.help for m in at.metric)
+    # Only the open tab ran: the hours' participant picker and the mentor cards are not there.
+    assert not [s for s in at.selectbox if s.key == "kvalitet_timer_deltager"]
+    assert "I alt" not in shown
+    # Section 3 (mentor follow-up) when its tab is opened, as a click does.
+    shown = metrics(open_tab(at, "3."))
+    mc = mentor_compliance(demo_engine, scope_for(demo_engine, "leder"))
+    for g in mc.by_agreement:
+        assert shown[g.label] == [fmt_pct(g.share)]
+    assert shown["I alt"] == [fmt_pct(mc.total.share)]
 
 
 def test_kvalitet_for_a_caseworker_lists_only_own_participants(app_for, demo_engine):
-    at = open_page(app_for, "sagsbehandler", KVALITET)
+    at = open_page(app_for, "sagsbehandler", KVALITET, tab="2.")
     scope = scope_for(demo_engine, "sagsbehandler")
     own = {r.enrolment_id for r in participant_hours_table(demo_engine, scope)}
     picker = at.selectbox(key="kvalitet_timer_deltager")
@@ -113,7 +130,7 @@ def test_kvalitet_for_a_caseworker_lists_only_own_participants(app_for, demo_eng
 
 
 def test_kvalitet_form_saves_a_work_agreement(app_for, demo_url):
-    at = open_page(app_for, "sagsbehandler", KVALITET)
+    at = open_page(app_for, "sagsbehandler", KVALITET, tab="Registrér")
     enrolment_id = at.selectbox(key="kvalitet_forlob").value
     form = f"arbejdsaftale_{enrolment_id}"
     for key, _ in WORK_AGREEMENT_ELEMENTS:
@@ -232,7 +249,7 @@ def course_with_a_mentor(at) -> tuple[int, int]:
 
 
 def test_kvalitet_logs_a_mentor_contact(app_for, demo_url):
-    at = open_page(app_for, "leder", KVALITET)
+    at = open_page(app_for, "leder", KVALITET, tab="Registrér")
     enrolment_id, assignment_id = course_with_a_mentor(at)
     form = f"mentorkontakt_{enrolment_id}"
     day = dt.date.today() - dt.timedelta(days=1)
@@ -249,7 +266,7 @@ def test_kvalitet_logs_a_mentor_contact(app_for, demo_url):
 
 
 def test_kvalitet_refuses_a_contact_in_the_future_and_keeps_the_note(app_for, demo_url):
-    at = open_page(app_for, "leder", KVALITET)
+    at = open_page(app_for, "leder", KVALITET, tab="Registrér")
     enrolment_id, assignment_id = course_with_a_mentor(at)
     before = rows_of(demo_url, MentorContact, MentorContact.mentor_assignment_id == assignment_id)
     form = f"mentorkontakt_{enrolment_id}"
@@ -264,7 +281,7 @@ def test_kvalitet_refuses_a_contact_in_the_future_and_keeps_the_note(app_for, de
 
 
 def test_kvalitet_assigns_a_mentor_and_shows_the_name_as_typed(app_for, demo_url):
-    at = open_page(app_for, "leder", KVALITET)
+    at = open_page(app_for, "leder", KVALITET, tab="Registrér")
     enrolment_id = at.selectbox(key="kvalitet_forlob").value
     form = f"mentor_{enrolment_id}"
     at.text_input(key=f"{form}__0__name").input("Ole *Hansen*")
@@ -373,7 +390,7 @@ def test_kvalitet_course_picker_searches_instead_of_listing_every_course(
     from views.components import quality_forms
 
     monkeypatch.setattr(quality_forms, "PICKER_LIMIT", 3)
-    at = open_page(app_for, "leder", KVALITET)
+    at = open_page(app_for, "leder", KVALITET, tab="Registrér")
     picker = at.selectbox(key="kvalitet_forlob")
     assert len(picker.options) == 3
     everyone = started_enrolments(demo_engine, scope_for(demo_engine, "leder"))

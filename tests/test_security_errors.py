@@ -26,6 +26,7 @@ from lib.imports.fidelity import import_fidelity, parse_import
 from lib.queries.courses import evaluation_context, my_enrolments
 from tests.conftest import ROOT, make_app_test, page_errors, scope_for
 from views.components.url import parse_date, parse_id
+from views.texts import quality as quality_texts
 
 TODAY = dt.date.today()
 
@@ -81,6 +82,7 @@ def test_a_failing_page_shows_a_danish_message_and_an_incident_number(
         conn.execute(text("DROP TABLE weekly_hours"))  # every page that reads hours fails
     engine.dispose()
     at = make_app_test(demo_url, monkeypatch, "leder")
+    at.session_state[quality_texts.TAB_KEY] = quality_texts.QUALITY_TABS[1]  # the hours tab
     with caplog.at_level(logging.ERROR, logger="forlobsmonitor.errors"):
         at.run()
         at.switch_page("views/kvalitet.py").run()

@@ -35,12 +35,16 @@ ids = chosen_agreement_ids(agreements)
 # All agreements in scope, in the dashboards' order: each keeps its colour when filtered.
 colour_order = agreement_names(scope)
 
-work_agreements, hours, mentors, registration = st.tabs(texts.QUALITY_TABS)
-with work_agreements:
-    work_agreements_section(scope, ids, colour_order)
-with hours:
-    hours_section(scope, ids, colour_order)
-with mentors:
-    mentor_compliance_section(scope, {"agreement_ids": ids})
-with registration:
-    registration_section(engine, scope, ids)
+# Only the open tab runs (st.tabs with state): at national size each section is seconds of
+# queries, and a manager reads one at a time. The tab stays open across reruns and saves.
+sections = (
+    lambda: work_agreements_section(scope, ids, colour_order),
+    lambda: hours_section(scope, ids, colour_order),
+    lambda: mentor_compliance_section(scope, {"agreement_ids": ids}),
+    lambda: registration_section(engine, scope, ids),
+)
+tabs = st.tabs(texts.QUALITY_TABS, key=texts.TAB_KEY, on_change="rerun")
+for tab, section in zip(tabs, sections, strict=True):
+    if tab.open:
+        with tab:
+            section()

@@ -22,6 +22,7 @@ QUALITY_TABS = [
     "3. Mentoropfølgning",
     "Registrér",
 ]
+TAB_KEY = "kvalitet_fane"
 ALL_SHOWN = "Alle viste forløb"
 
 # 1. Work agreements
