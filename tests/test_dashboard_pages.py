@@ -105,7 +105,14 @@ def test_many_agreements_get_one_card_for_all_and_a_table(
         at.session_state[QUALITY_TAB_KEY] = tab
     at = _open(at, path)
     names = {"Samarbejdsaftale 1", "Samarbejdsaftale 2"}
-    before = [m.label for m in at.metric]
+
+    def card_titles() -> list[str]:
+        # Kvalitet's hours: a row of four cards under each agreement's name in bold.
+        return [m.label for m in at.metric] + [
+            m.value.strip("*") for m in at.markdown if m.value.startswith("**")
+        ]
+
+    before = card_titles()
     assert sum(any(label.startswith(n) for n in names) for label in before) >= 2, before
     many = MANY_AGREEMENTS_CHART.format(count=2, limit=1)
     assert many not in [c.value for c in at.caption]
@@ -117,7 +124,7 @@ def test_many_agreements_get_one_card_for_all_and_a_table(
     if path != "views/opfolgning.py":  # its charts are per status, not per agreement
         assert many in [c.value for c in at.caption]
     assert page_errors(at) == []
-    after = [m.label for m in at.metric]
+    after = card_titles()
     assert not any(label.startswith(n) for label in after for n in names), after
     assert len(after) < len(before)
     if table_column is None:
