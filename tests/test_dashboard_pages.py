@@ -300,17 +300,24 @@ def test_every_table_on_every_page_has_excel_and_csv_downloads(app_for):
     for spec in PAGES:
         username = next(WALKER[r] for r in ("leder", "admin", "sagsbehandler") if r in spec.roles)
         at = apps.get(username) or apps.setdefault(username, app_for(username))
-        at.switch_page(spec.path).run(timeout=60)
-        assert page_errors(at) == [], (spec.title, page_errors(at))
-        # Tables shown, not grids to type in (st.data_editor: its editing mode is set).
-        tables = sum(1 for d in at.dataframe if d.proto.editing_mode == 0)
-        labels = [b.proto.label for b in at.get("download_button")]
-        assert labels.count("Hent Excel") >= tables, (spec.title, tables, labels)
-        assert labels.count("Hent CSV") >= tables, (spec.title, tables, labels)
-        keys = [b.proto.id for b in at.get("download_button")]
-        assert len(keys) == len(set(keys)), spec.title
-        if tables:
-            with_tables.add(spec.title)
+        # Kvalitet: every tab, with its lists of one row per course switched on.
+        tabs = QUALITY_TABS if spec.path == "views/kvalitet.py" else [None]
+        for key in ("arbejdsaftaler", "timer_pr_deltager", "mentorforlob"):
+            at.session_state[key] = spec.path == "views/kvalitet.py"
+        for tab in tabs:
+            if tab:
+                at.session_state[QUALITY_TAB_KEY] = tab
+            at.switch_page(spec.path).run(timeout=60)
+            assert page_errors(at) == [], (spec.title, tab, page_errors(at))
+            # Tables shown, not grids to type in (st.data_editor: its editing mode is set).
+            tables = sum(1 for d in at.dataframe if d.proto.editing_mode == 0)
+            labels = [b.proto.label for b in at.get("download_button")]
+            assert labels.count("Hent Excel") >= tables, (spec.title, tab, tables, labels)
+            assert labels.count("Hent CSV") >= tables, (spec.title, tab, tables, labels)
+            keys = [b.proto.id for b in at.get("download_button")]
+            assert len(keys) == len(set(keys)), (spec.title, tab)
+            if tables:
+                with_tables.add(spec.title)
     assert {"Revisionslog", "Adgangslog", "Kvalitet", "Fidelitet", "Mine resultater"} <= (
         with_tables
     ), with_tables

@@ -30,10 +30,12 @@ from lib.queries.quality import (
     mentor_compliance,
     participant_hours_table,
     started_enrolments,
+    work_agreement_rows,
     work_agreement_summary,
 )
 from tests.conftest import make_app_test, page_errors, scope_for
 from tests.quality_world import World
+from views.components.quality_hours import hours_since
 from views.texts import quality as quality_texts
 
 KVALITET, FIDELITET, MINE = "views/kvalitet.py", "views/fidelitet.py", "views/mine_resultater.py"
@@ -121,12 +123,60 @@ def test_kvalitet_for_a_manager_shows_the_lib_figures(app_for, demo_engine):
 def test_kvalitet_for_a_caseworker_lists_only_own_participants(app_for, demo_engine):
     at = open_page(app_for, "sagsbehandler", KVALITET, tab="2.")
     scope = scope_for(demo_engine, "sagsbehandler")
-    own = {r.enrolment_id for r in participant_hours_table(demo_engine, scope)}
+    own = {r.enrolment_id for r in participant_hours_table(demo_engine, scope, (), hours_since())}
     picker = at.selectbox(key="kvalitet_timer_deltager")
     everyone = participant_hours_table(demo_engine, scope_for(demo_engine, "leder"))
     labels = {f"{r.case_code} ({r.initials}) – {r.agreement}": r.enrolment_id for r in everyone}
     assert {labels[o] for o in picker.options} == own
     assert len(own) < len(everyone)
+
+
+def test_kvalitet_lists_each_course_on_request(app_for, demo_engine):
+    """The lists of one row per course (work agreements, hours per participant) are read
+    when asked for: ~100,000 rows at national size, copied out of the cache on every run."""
+    scope = scope_for(demo_engine, "leder")
+    at = open_page(app_for, "leder", KVALITET)
+    toggle = at.toggle(key="arbejdsaftaler")
+    assert toggle.value is False and not at.dataframe
+    toggle.set_value(True).run()
+    assert not page_errors(at), page_errors(at)
+    (frame,) = [d.value for d in at.dataframe]
+    rows = work_agreement_rows(demo_engine, scope)
+    assert list(frame["Deltager"]) == [f"{r.case_code} ({r.initials})" for r in rows]
+    assert list(frame["Underskrevet"]) == [fmt_date(r.signed_on, "Ingen aftale") for r in rows]
+
+    open_tab(at, "2.")
+    toggle = at.toggle(key="timer_pr_deltager")
+    assert toggle.value is False
+    assert not any("Fremmødt" in d.value.columns for d in at.dataframe)
+    toggle.set_value(True).run()
+    assert not page_errors(at), page_errors(at)
+    frame = next(d.value for d in at.dataframe if "Fremmødt" in d.value.columns)
+    hours = participant_hours_table(demo_engine, scope, (), hours_since())
+    assert list(frame["Deltager"]) == [f"{r.case_code} ({r.initials})" for r in hours]
+    assert list(frame["Uger"]) == [r.totals.weeks for r in hours]
+
+
+def test_kvalitet_hours_picker_searches_instead_of_listing_everyone(
+    app_for, demo_engine, monkeypatch
+):
+    from views.components import quality_hours
+
+    monkeypatch.setattr(quality_hours, "PICKER_LIMIT", 3)
+    at = open_page(app_for, "leder", KVALITET, tab="2.")
+    everyone = participant_hours_table(
+        demo_engine, scope_for(demo_engine, "leder"), (), hours_since()
+    )
+    assert len(everyone) > 3
+    label = f"{everyone[-1].case_code} ({everyone[-1].initials}) – {everyone[-1].agreement}"
+    picker = at.selectbox(key="kvalitet_timer_deltager")
+    assert len(picker.options) == 3 and label not in picker.options
+    at.text_input(key="kvalitet_timer_soeg").input(everyone[-1].case_code.lower()).run()
+    assert not page_errors(at), page_errors(at)
+    picker = at.selectbox(key="kvalitet_timer_deltager")
+    assert label in picker.options and len(picker.options) <= 3
+    at.text_input(key="kvalitet_timer_soeg").input("ingen-saadan-deltager").run()
+    assert "Ingen deltagere med timer passer til søgningen." in [c.value for c in at.caption]
 
 
 def test_kvalitet_form_saves_a_work_agreement(app_for, demo_url):

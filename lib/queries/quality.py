@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sqlalchemy import Engine, and_, case, extract, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, Engine, and_, case, extract, func, literal, or_, select, true
 
 from db.models import (
     Agreement,
@@ -70,6 +70,18 @@ def _in_agreements(agreement_ids: Sequence[int] | None):
 
 def _one_course(enrolment_id: int | None):
     return True if enrolment_id is None else Enrolment.id == enrolment_id
+
+
+def _matching(search: str) -> ColumnElement[bool]:
+    """Participants whose case code or initials contain `search` (any case; % and _ are
+    plain characters); everyone when it is blank. For the pickers' searches, in SQL."""
+    needle = search.strip().lower()
+    if not needle:
+        return true()
+    return or_(
+        func.lower(Participant.case_code).contains(needle, autoescape=True),
+        func.lower(Participant.initials).contains(needle, autoescape=True),
+    )
 
 
 def _agreement_names(conn, ids: Iterable[int]) -> dict[int, str]:
@@ -392,9 +404,12 @@ def participant_hours_table(
     scope: Scope,
     agreement_ids: Sequence[int] | None = None,
     since: dt.date | None = None,
+    search: str = "",
+    limit: int | None = None,
 ) -> list[ParticipantHoursRow]:
     """Per enrolment in scope: sums of its weekly hours (grouped in SQL), from the week
-    of `since` on when given."""
+    of `since` on when given. `search` and `limit` as in started_enrolments: a picker reads
+    at most `limit` participants, not a national caseload."""
     stmt = (
         select(
             *_hours_columns(), Enrolment.id.label("enrolment_id"), Participant.case_code,
@@ -406,11 +421,12 @@ def participant_hours_table(
         .join(Enrolment, Enrolment.id == WeeklyHours.enrolment_id)
         .join(Participant, Participant.id == Enrolment.participant_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
-        .where(enrolment_clause(scope), _in_agreements(agreement_ids),
+        .where(enrolment_clause(scope), _in_agreements(agreement_ids), _matching(search),
                WeeklyHours.week_start >= since if since is not None else true())
         .group_by(Enrolment.id, Participant.case_code, Participant.initials,
                   Enrolment.agreement_id, Agreement.name)
-        .order_by(Enrolment.agreement_id, Participant.case_code)
+        .order_by(Enrolment.agreement_id, Participant.case_code, Enrolment.id)
+        .limit(limit)
     )  # fmt: skip
     with engine.connect() as conn:
         return [
@@ -651,17 +667,10 @@ def started_enrolments(
         .join(Participant, Participant.id == Enrolment.participant_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
         .where(enrolment_clause(scope), Enrolment.status.in_(STARTED), _in_agreements(agreement_ids))
+        .where(_matching(search))
         .order_by(Enrolment.status, Participant.case_code, Enrolment.id)
         .limit(limit)
     )  # fmt: skip
-    if search.strip():
-        needle = search.strip().lower()
-        stmt = stmt.where(
-            or_(
-                func.lower(Participant.case_code).contains(needle, autoescape=True),
-                func.lower(Participant.initials).contains(needle, autoescape=True),
-            )
-        )
     with engine.connect() as conn:
         return [
             EnrolmentChoice(

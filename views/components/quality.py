@@ -132,10 +132,16 @@ def mentor_compliance_section(scope: Scope, filters=None, *, heading: bool = Tru
     mentor_courses(scope, ids, data.total.assignments)
 
 
+def on_request(label: str, count: int, key: str) -> bool:
+    """A switch for a list of one row per course: the list is read only when asked for. At
+    national size such a list is ~100,000 rows, which every run of the page would
+    otherwise copy out of the cache, for a table few open."""
+    return st.toggle(label.format(count=fmt_int(count)), key=key)
+
+
 def mentor_courses(scope: Scope, ids: tuple[int, ...], count: int) -> None:
-    """Each mentor course, on request: the list is read only when asked for (at national
-    size 97,000 rows, which every run of the page would otherwise copy from the cache)."""
-    if not st.toggle(texts.SHOW_MENTOR_COURSES.format(count=fmt_int(count)), key="mentorforlob"):
+    """Each mentor course, on request."""
+    if not on_request(texts.SHOW_MENTOR_COURSES, count, "mentorforlob"):
         return
     data: MentorCompliance = cached_query(mentor_compliance, scope, ids)
     course_table(

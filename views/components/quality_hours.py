@@ -19,14 +19,13 @@ from lib.domain.text import inert, plain
 from lib.queries.quality import (
     HoursSummary,
     ParticipantHours,
-    ParticipantHoursRow,
     hours_summary,
     participant_hours,
     participant_hours_table,
 )
 from views.components.dashboard import pooled_note, pools_agreements
 from views.components.layout import MAX_GROUP_CARDS, empty_state, table
-from views.components.quality import course_cells, course_table
+from views.components.quality import course_cells, course_table, on_request
 from views.components.runtime import cached_query
 from views.texts import quality as texts
 
@@ -36,6 +35,7 @@ HOURS_MONTHS = 12
 # A picker with one option per course sends every option to the browser: above this many,
 # the user searches by case code or initials.
 PICKER_LIMIT = 200
+SEARCH_KEY = "kvalitet_timer_soeg"
 
 
 def hours_since(today: dt.date | None = None) -> dt.date:
@@ -62,7 +62,17 @@ def hours_section(scope: Scope, agreement_ids: tuple[int, ...], colour_order: li
     if many:
         hours_table(hours)
     monthly_charts(hours, colour_order)
-    per_participant = cached_query(participant_hours_table, scope, agreement_ids, since)
+    participants_table(scope, agreement_ids, since, hours.total.participants)
+    one_participant(scope, agreement_ids, since)
+
+
+def participants_table(
+    scope: Scope, agreement_ids: tuple[int, ...], since: dt.date, count: int
+) -> None:
+    """Each participant's hours in the period, on request."""
+    if not on_request(texts.SHOW_PARTICIPANT_HOURS, count, "timer_pr_deltager"):
+        return
+    rows = cached_query(participant_hours_table, scope, agreement_ids, since)
     course_table(
         "Timer pr. deltager",
         [
@@ -77,14 +87,14 @@ def hours_section(scope: Scope, agreement_ids: tuple[int, ...], colour_order: li
                 "Fra": fmt_date(r.first_week),
                 "Til": fmt_date(r.last_week),
             }
-            for r in per_participant
+            for r in rows
         ],
         {
             c: st.column_config.NumberColumn(c, format="%.1f")
             for c in ("Planlagt", "Fremmødt", "Ordinære løntimer")
         },
+        expander=False,
     )
-    one_participant(scope, per_participant)
 
 
 def signed(value: float, minus: str = "-") -> str:
@@ -177,33 +187,30 @@ def hours_table(hours: HoursSummary) -> None:
     )
 
 
-def one_participant(scope: Scope, rows: list[ParticipantHoursRow]) -> None:
+def one_participant(scope: Scope, agreement_ids: tuple[int, ...], since: dt.date) -> None:
     """One participant's weeks: planned against attended hours, the step-up and the recent
     attendance, which documents the attendance sub-goals of the participant's plan."""
     st.markdown("**Én deltagers uger**")
-    by_id = {r.enrolment_id: r for r in rows}
-    options = list(by_id)
-    if len(options) > PICKER_LIMIT:
-        search = (
-            st.text_input(
-                "Søg deltager",
-                key="kvalitet_timer_soeg",
-                placeholder="Sagsnummer eller initialer",
-                help=f"Der er {len(options)} deltagere; listen viser de første {PICKER_LIMIT} "
-                "der passer til søgningen.",
-            )
-            .strip()
-            .lower()
+    search = str(st.session_state.get(SEARCH_KEY) or "").strip()
+    # At most PICKER_LIMIT options, searched in SQL: one option per participant does not
+    # scale to a national caseload.
+    rows = cached_query(
+        participant_hours_table, scope, agreement_ids, since, search, PICKER_LIMIT + 1
+    )
+    if search or len(rows) > PICKER_LIMIT:
+        st.text_input(
+            "Søg deltager",
+            key=SEARCH_KEY,
+            placeholder="Sagsnummer eller initialer",
+            help=texts.HOURS_SEARCH_HELP.format(limit=PICKER_LIMIT),
         )
-        if search:
-            options = [
-                i for i in options
-                if search in by_id[i].case_code.lower() or search in by_id[i].initials.lower()
-            ]  # fmt: skip
-        options = options[:PICKER_LIMIT]
+    by_id = {r.enrolment_id: r for r in rows[:PICKER_LIMIT]}
+    if not by_id:
+        st.caption(texts.NO_PARTICIPANT_MATCHES)
+        return
     picked = st.selectbox(
         "Deltager",
-        options,
+        list(by_id),
         format_func=lambda i: plain(
             f"{by_id[i].case_code} ({by_id[i].initials}) – {by_id[i].agreement}"
         ),

@@ -21,7 +21,7 @@ from lib.domain.quality import (
 from lib.queries.quality import WorkAgreementSummary, work_agreement_rows, work_agreement_summary
 from views.components.dashboard import pooled_note, pools_agreements, show_chart_once
 from views.components.layout import Card, empty_state, group_cards
-from views.components.quality import course_cells, course_table
+from views.components.quality import course_cells, course_table, on_request
 from views.components.runtime import cached_query
 from views.texts import quality as texts
 
@@ -45,6 +45,8 @@ def work_agreements_section(
         empty_state(texts.NO_WRITTEN_AGREEMENTS)
     else:
         element_charts(summary, colour_order)
+    if not on_request(texts.SHOW_WORK_AGREEMENTS, summary.total.enrolments, "arbejdsaftaler"):
+        return
     rows = cached_query(work_agreement_rows, scope, agreement_ids)
     course_table(
         "Arbejdsaftalen pr. forløb",
@@ -61,6 +63,7 @@ def work_agreements_section(
             label: st.column_config.CheckboxColumn(label, width="small")
             for _, label in WORK_AGREEMENT_ELEMENTS
         },
+        expander=False,
     )
 
 
