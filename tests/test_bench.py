@@ -226,7 +226,11 @@ def test_manager_pages_stay_within_the_statement_bound_above_the_demo_size(sqlit
 
 def test_pickers_search_and_cut_in_sql_on_both_databases(any_demo_url):
     from lib.queries.progression import count_with_baseline
-    from lib.queries.quality import participant_hours_table, started_enrolments
+    from lib.queries.quality import (
+        participant_hours_table,
+        participants_with_hours,
+        started_enrolments,
+    )
 
     engine = make_engine(any_demo_url)
     scope = scope_for(engine, "leder")
@@ -241,12 +245,15 @@ def test_pickers_search_and_cut_in_sql_on_both_databases(any_demo_url):
     assert found == [p for p in everyone if last_code.lower() in p[1].lower()][:5]
     assert participants_with_baseline(engine, scope, f, None, "%", 5) == []  # not a wildcard
     since = dt.date(2000, 1, 1)
-    hours = participant_hours_table(engine, scope, (), since)
-    assert participant_hours_table(engine, scope, (), since, "", 2) == hours[:2]
+    hours = participants_with_hours(engine, scope, (), since)
+    assert [p.enrolment_id for p in hours] == [
+        r.enrolment_id for r in participant_hours_table(engine, scope, (), since)
+    ]
+    assert participants_with_hours(engine, scope, (), since, "", 2) == hours[:2]
     code = hours[-1].case_code
-    found = participant_hours_table(engine, scope, (), since, code.lower(), 5)
-    assert hours[-1] in found and all(code.lower() in r.case_code.lower() for r in found)
-    assert participant_hours_table(engine, scope, (), since, "_", 5) == []  # not a wildcard
+    found = participants_with_hours(engine, scope, (), since, code.lower(), 5)
+    assert hours[-1] in found and all(code.lower() in p.case_code.lower() for p in found)
+    assert participants_with_hours(engine, scope, (), since, "_", 5) == []  # not a wildcard
     courses = started_enrolments(engine, scope)
     assert started_enrolments(engine, scope, (), "", 3) == courses[:3]
     code = courses[-1].label.split(" ")[0]

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from db.engine import make_engine
 from db.models import AuditLog, MentorAssignment, MentorContact, WeeklyHours, WorkAgreement
 from lib.commands import quality as qe
 from lib.commands.kit import StaleEdit, ValidationError
@@ -26,9 +27,11 @@ from lib.queries.quality import (
     hours_summary,
     mentor_compliance,
     participant_hours,
+    participant_hours_table,
     work_agreement_rows,
     work_agreement_summary,
 )
+from tests.conftest import scope_for
 from tests.quality_world import World
 
 D = dt.date
@@ -311,3 +314,26 @@ def test_quality_charts_keep_an_agreements_colour_when_it_is_shown_alone():
     scale = spec["encoding"]["color"]["scale"]
     # Only the agreement shown is in the legend, in its dashboard colour.
     assert scale == {"domain": ["Samarbejdsaftale 2"], "range": [agreement_color(1)]}
+
+
+def test_hours_summary_adds_up_to_each_participants_hours_on_both_databases(any_demo_url):
+    """The summary's one pass (each course's months, then agreements and months from
+    those) against the hours summed per participant, on SQLite and PostgreSQL."""
+    engine = make_engine(any_demo_url)
+    scope = scope_for(engine, "leder")
+    since = D(2000, 1, 1)
+    h = hours_summary(engine, scope, (), since)
+    rows = participant_hours_table(engine, scope, (), since)
+    engine.dispose()
+    assert h.total.weeks > 0
+    for agreement_id, _name, t in [*h.by_agreement, (None, "", h.total)]:
+        own = [r.totals for r in rows if agreement_id in (None, r.agreement_id)]
+        assert (t.participants, t.weeks, t.with_ordinary) == (
+            len(own), sum(o.weeks for o in own), sum(o.with_ordinary for o in own)
+        )  # fmt: skip
+        assert t.planned == pytest.approx(sum(o.planned for o in own))
+        assert t.ordinary == pytest.approx(sum(o.ordinary for o in own))
+        months = h.monthly(agreement_id)
+        assert sum(m.weeks for _, m in months) == t.weeks
+        assert all(0 < m.participants <= t.participants for _, m in months)
+        assert [m for m, _ in months] == sorted({m for m, _ in months})

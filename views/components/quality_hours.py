@@ -22,6 +22,7 @@ from lib.queries.quality import (
     hours_summary,
     participant_hours,
     participant_hours_table,
+    participants_with_hours,
 )
 from views.components.dashboard import pooled_note, pools_agreements
 from views.components.layout import MAX_GROUP_CARDS, empty_state, table
@@ -195,7 +196,7 @@ def one_participant(scope: Scope, agreement_ids: tuple[int, ...], since: dt.date
     # At most PICKER_LIMIT options, searched in SQL: one option per participant does not
     # scale to a national caseload.
     rows = cached_query(
-        participant_hours_table, scope, agreement_ids, since, search, PICKER_LIMIT + 1
+        participants_with_hours, scope, agreement_ids, since, search, PICKER_LIMIT + 1
     )
     if search or len(rows) > PICKER_LIMIT:
         st.text_input(
