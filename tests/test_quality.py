@@ -337,3 +337,18 @@ def test_hours_summary_adds_up_to_each_participants_hours_on_both_databases(any_
         assert sum(m.weeks for _, m in months) == t.weeks
         assert all(0 < m.participants <= t.participants for _, m in months)
         assert [m for m, _ in months] == sorted({m for m, _ in months})
+
+
+def test_element_time_chart_shows_the_latest_quarters_only():
+    """18 quarters at M made the columns' headings run into each other: the latest 8."""
+    import json
+
+    from lib.charts.quality import MAX_QUARTERS, element_time_chart
+    from lib.domain.quality import ElementCounts
+
+    counts = ElementCounts(10, 5, {key: 3 for key, _ in WORK_AGREEMENT_ELEMENTS})
+    quarters = [(D(2022 + i // 4, 1 + 3 * (i % 4), 1), f"K{i}", counts) for i in range(12)]
+    spec = json.dumps(element_time_chart(list(reversed(quarters))).to_dict(), default=str)
+    shown = [f"K{i} (n = 5)" for i in range(12 - MAX_QUARTERS, 12)]
+    assert all(label in spec for label in shown)
+    assert not any(f'"K{i} (n = 5)"' in spec for i in range(12 - MAX_QUARTERS))

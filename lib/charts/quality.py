@@ -29,6 +29,9 @@ ELEMENT_ORDER = [label for _, label in WORK_AGREEMENT_ELEMENTS]
 
 
 WRITTEN_LABEL = "Skriftlig arbejdsaftale"
+# The quarters over time: the latest this many. Each is a column with its share written in
+# every cell, and 18 columns (M) made the headings run into each other.
+MAX_QUARTERS = 8
 
 
 HOURS_SERIES = {
@@ -180,8 +183,8 @@ def element_time_frame(by_quarter: list[tuple[dt.date, str, ElementCounts]]) -> 
 
 def element_time_chart(by_quarter: list[tuple[dt.date, str, ElementCounts]]) -> alt.TopLevelMixin:
     """Element shares per quarter of the course start: a table-like heat map with the share
-    written in every cell and n in the column heading."""
-    data = element_time_frame(by_quarter)
+    written in every cell and n in the column heading; the latest MAX_QUARTERS quarters."""
+    data = element_time_frame(sorted(by_quarter, key=lambda q: q[0])[-MAX_QUARTERS:])
     order = [*ELEMENT_ORDER, WRITTEN_LABEL]
     columns = list(dict.fromkeys(data["Kvartal"]))
     base = alt.Chart(data).encode(

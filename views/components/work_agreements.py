@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.charts.quality import element_chart, element_time_chart
+from lib.charts.quality import MAX_QUARTERS, element_chart, element_time_chart
 from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date, fmt_pct
@@ -108,6 +108,8 @@ def element_charts(summary: WorkAgreementSummary, colour_order: list[str]) -> No
     st.markdown("**Over tid – efter kvartalet, forløbet startede**", help=ELEMENT_SHARE_BY_QUARTER)
     if len(summary.by_quarter) < 2:
         st.caption(texts.ONE_QUARTER_ONLY)
+    elif len(summary.by_quarter) > MAX_QUARTERS:
+        st.caption(texts.LATEST_QUARTERS.format(shown=MAX_QUARTERS, count=len(summary.by_quarter)))
     show_chart_once(
         "elements_by_quarter",
         repr(summary.by_quarter),

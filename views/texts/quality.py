@@ -31,6 +31,7 @@ NO_STARTED_COURSES_HINT = "Arbejdsaftalen laves, når forløbet starter; derefte
 NO_WRITTEN_AGREEMENTS = "Ingen af forløbene har en skriftlig arbejdsaftale endnu."
 STV_REFERENCE_CAPTION = f"Gråt felt: {STV_LABEL} til sammenligning – ikke jobcentrets egne tal."
 ONE_QUARTER_ONLY = "Der er kun forløb fra ét kvartal endnu – udviklingen vises senere."
+LATEST_QUARTERS = "Viser de seneste {shown} af {count} kvartaler."
 
 # 2. Hours
 NO_HOURS = "Der er ikke registreret timer endnu."
