@@ -12,6 +12,7 @@ from db.models import Certificate, Deliverable, FollowUpMeeting, Pause
 from lib.queries.course_records import deliverables_due
 from lib.queries.courses import my_enrolments
 from tests.conftest import page_errors, scope_for
+from views.components.course_records import RECORD_TAB_KEY
 
 TODAY = dt.date.today()
 
@@ -34,9 +35,11 @@ def _submit(at, label: str):
     return at.run()
 
 
-def _course_page(app_for, demo_engine, username: str = "sagsbehandler"):
+def _course_page(app_for, demo_engine, username: str = "sagsbehandler", tab: str = "Møder"):
+    """Forløb on the user's first course, with the records tab `tab` open (only it runs)."""
     row = my_enrolments(demo_engine, scope_for(demo_engine, username))[0]
     at = app_for(username)
+    at.session_state[RECORD_TAB_KEY] = tab
     at.switch_page("views/forlob.py")
     at.run()
     at.selectbox(key="forlob_change").set_value(row.id)
@@ -82,7 +85,7 @@ def test_meeting_is_planned_and_recorded_with_messages_at_the_fields(app_for, de
 
 
 def test_deliverable_received_without_a_date_is_refused(app_for, demo_engine):
-    at, row = _course_page(app_for, demo_engine)
+    at, row = _course_page(app_for, demo_engine, tab="Leverancer")
     kinds = _by_label(at.selectbox, "Leverance")
     assert kinds.value is None and kinds.options
     assert all("frist" in o for o in kinds.options)  # each shows its due date
@@ -101,7 +104,8 @@ def test_deliverable_received_without_a_date_is_refused(app_for, demo_engine):
 
 
 def test_pause_and_certificate_forms(app_for, demo_engine):
-    at, row = _course_page(app_for, demo_engine)
+    at, row = _course_page(app_for, demo_engine, tab="Pauser")
+    assert "Gem bevis" not in [b.label for b in at.button]  # only the open tab runs
     before = _count(demo_engine, Pause)
     at = _submit(at, "Gem pause")
     errors = _errors(at)
@@ -122,6 +126,8 @@ def test_pause_and_certificate_forms(app_for, demo_engine):
     pauses = next(df.value for df in at.dataframe if "Begrundelse" in df.value.columns)
     assert "Ferie med familien" in pauses["Begrundelse"].tolist()
 
+    at.session_state[RECORD_TAB_KEY] = "Beviser"  # as a click on the tab does
+    at.run()
     n = _count(demo_engine, Certificate)
     _by_label(at.date_input, "Opnået den").set_value(TODAY + dt.timedelta(days=2))
     at = _submit(at, "Gem bevis")

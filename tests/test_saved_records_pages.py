@@ -27,6 +27,7 @@ from db.models import (
 from lib.queries.course_records import deliverables_due
 from lib.queries.courses import my_enrolments
 from tests.conftest import page_errors, scope_for
+from views.components.course_records import RECORD_TAB_KEY
 
 TODAY = dt.date.today()
 
@@ -49,13 +50,19 @@ def _course(engine, username="sagsbehandler"):
     return my_enrolments(engine, scope_for(engine, username))[0]
 
 
-def _forlob(app_for, engine):
-    row = _course(engine)
-    at = app_for("sagsbehandler")
-    at.switch_page("views/forlob.py")
-    at.run()
-    at.selectbox(key="forlob_change").set_value(row.id)
-    return at.run(), row
+def _forlob(tab: str):
+    """Forløb on the first course, with the records tab `tab` open (only it runs)."""
+
+    def open_course(app_for, engine):
+        row = _course(engine)
+        at = app_for("sagsbehandler")
+        at.session_state[RECORD_TAB_KEY] = tab
+        at.switch_page("views/forlob.py")
+        at.run()
+        at.selectbox(key="forlob_change").set_value(row.id)
+        return at.run(), row
+
+    return open_course
 
 
 def _meeting(at, engine, row):
@@ -122,13 +129,15 @@ def _mentor_save(at, engine, row):
 CASES = {
     "plan": Case(Plan, "plan_saved", "planen", _plan_open, _plan_save, "Gem revision",
                  ("radio", "Er planen lavet sammen med deltageren?")),
-    "meeting": Case(FollowUpMeeting, "meeting_saved", "mødet", _forlob, _meeting,
+    "meeting": Case(FollowUpMeeting, "meeting_saved", "mødet", _forlob("Møder"), _meeting,
                     "Planlæg møde", ("date_input", "Mødedato")),
-    "deliverable": Case(Deliverable, "deliverable_saved", "leverancen", _forlob, _deliverable,
+    "deliverable": Case(Deliverable, "deliverable_saved", "leverancen", _forlob("Leverancer"),
+                        _deliverable,
                         "Gem leverance", ("radio", "Har sagsbehandleren modtaget den?")),
-    "pause": Case(Pause, "pause_saved", "pausen", _forlob, _pause, "Gem pause",
+    "pause": Case(Pause, "pause_saved", "pausen", _forlob("Pauser"), _pause, "Gem pause",
                   ("radio", "Pause på grund af")),
-    "certificate": Case(Certificate, "certificate_saved", "beviset", _forlob, _certificate,
+    "certificate": Case(Certificate, "certificate_saved", "beviset", _forlob("Beviser"),
+                        _certificate,
                         "Gem bevis", ("selectbox", "Bevis")),
     "mentor contact": Case(MentorContact, "mentorkontakt_saved", "kontakten", _mentor_open,
                            _mentor_save, "Registrér kontakt", ("text_input", "Note")),

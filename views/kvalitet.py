@@ -10,7 +10,7 @@ from lib.domain.enums import JOB_CENTRE_ROLES, Role
 from lib.queries.quality import agreements_in_scope
 from views.components.filters import agreement_names
 from views.components.forms import entry_page
-from views.components.layout import empty_state
+from views.components.layout import empty_state, lazy_tabs
 from views.components.quality import chosen_agreement_ids, mentor_compliance_section
 from views.components.quality_forms import registration_section
 from views.components.quality_hours import hours_section
@@ -35,16 +35,15 @@ ids = chosen_agreement_ids(agreements)
 # All agreements in scope, in the dashboards' order: each keeps its colour when filtered.
 colour_order = agreement_names(scope)
 
-# Only the open tab runs (st.tabs with state): at national size each section is seconds of
-# queries, and a manager reads one at a time. The tab stays open across reruns and saves.
-sections = (
-    lambda: work_agreements_section(scope, ids, colour_order),
-    lambda: hours_section(scope, ids, colour_order),
-    lambda: mentor_compliance_section(scope, {"agreement_ids": ids}),
-    lambda: registration_section(engine, scope, ids),
+# Only the open tab runs: at national size each section is seconds of queries, and a
+# manager reads one at a time.
+lazy_tabs(
+    texts.QUALITY_TABS,
+    texts.TAB_KEY,
+    (
+        lambda: work_agreements_section(scope, ids, colour_order),
+        lambda: hours_section(scope, ids, colour_order),
+        lambda: mentor_compliance_section(scope, {"agreement_ids": ids}),
+        lambda: registration_section(engine, scope, ids),
+    ),
 )
-tabs = st.tabs(texts.QUALITY_TABS, key=texts.TAB_KEY, on_change="rerun")
-for tab, section in zip(tabs, sections, strict=True):
-    if tab.open:
-        with tab:
-            section()

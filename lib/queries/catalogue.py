@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Integer, String, cast, false, literal, null, select, text, union_all
 
 from db.models import (
     CertificateType,
@@ -49,48 +49,49 @@ class Catalogue:
         }
 
 
+def _entries(kind: str, model, label, *, parent=None, retired=None, order=None):
+    """One catalogue's rows for the union in catalogue(): kind, id, label, parent id,
+    retired, and the catalogue's own order."""
+    key = order if order is not None else model.id
+    return select(
+        literal(kind, String).label("kind"),
+        key.label("id"),
+        label.label("label"),
+        (parent if parent is not None else cast(null(), Integer)).label("parent"),
+        (retired if retired is not None else false()).label("retired"),
+        (model.sort_order if order is None else key).label("sort_order"),
+    )
+
+
 def catalogue(engine: Engine) -> Catalogue:
+    """Every catalogue in one statement (a union), as every entry page reads them."""
+    stmt = union_all(
+        _entries("score_levels", ScoreLevel, ScoreLevel.label, order=ScoreLevel.value),
+        _entries("sub_goals", SubGoal, SubGoal.label, retired=SubGoal.retired),
+        _entries("parameters", Parameter, Parameter.label),
+        _entries(
+            "sub_elements",
+            SubElement,
+            SubElement.label,
+            parent=SubElement.parameter_id,
+            retired=SubElement.retired,
+        ),
+        _entries("outcome_types", OutcomeType, OutcomeType.label, retired=OutcomeType.retired),
+        _entries("target_groups", TargetGroup, TargetGroup.label, retired=TargetGroup.retired),
+        _entries("certificate_types", CertificateType, CertificateType.label),
+    ).order_by(text("kind"), text("parent"), text("sort_order"), text("id"))
+    tables = {
+        "sub_goals": SubGoal.__tablename__,
+        "sub_elements": SubElement.__tablename__,
+        "outcome_types": OutcomeType.__tablename__,
+        "target_groups": TargetGroup.__tablename__,
+    }
+    found: dict[str, dict] = {kind: {} for kind in (*tables, "score_levels", "parameters",
+                                                     "certificate_types")}  # fmt: skip
+    retired = set()
     with engine.connect() as conn:
-
-        def pairs(stmt) -> dict:
-            return {row[0]: row[1] for row in conn.execute(stmt)}
-
-        return Catalogue(
-            score_levels=pairs(
-                select(ScoreLevel.value, ScoreLevel.label).order_by(ScoreLevel.value)
-            ),
-            sub_goals=pairs(
-                select(SubGoal.id, SubGoal.label).order_by(SubGoal.sort_order, SubGoal.id)
-            ),
-            parameters=pairs(
-                select(Parameter.id, Parameter.label).order_by(Parameter.sort_order, Parameter.id)
-            ),
-            sub_elements={
-                row.id: (row.parameter_id, row.label)
-                for row in conn.execute(
-                    select(SubElement.id, SubElement.parameter_id, SubElement.label).order_by(
-                        SubElement.parameter_id, SubElement.sort_order, SubElement.id
-                    )
-                )
-            },
-            outcome_types=pairs(
-                select(OutcomeType.id, OutcomeType.label).order_by(
-                    OutcomeType.sort_order, OutcomeType.id
-                )
-            ),
-            target_groups=pairs(
-                select(TargetGroup.id, TargetGroup.label).order_by(
-                    TargetGroup.sort_order, TargetGroup.id
-                )
-            ),
-            retired=frozenset(
-                (model.__tablename__, row_id)
-                for model in (TargetGroup, SubGoal, SubElement, OutcomeType)
-                for row_id in conn.scalars(select(model.id).where(model.retired.is_(True)))
-            ),
-            certificate_types=pairs(
-                select(CertificateType.id, CertificateType.label).order_by(
-                    CertificateType.sort_order, CertificateType.id
-                )
-            ),
-        )
+        for r in conn.execute(stmt):
+            found[r.kind][r.id] = (r.parent, r.label) if r.kind == "sub_elements" else r.label
+            if r.retired:
+                retired.add((tables[r.kind], r.id))
+    return Catalogue(**found, retired=frozenset(retired))

@@ -8,13 +8,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from db.models import (
     Certificate,
     CertificateType,
     Deliverable,
     Enrolment,
+    Evaluation,
     FollowUpMeeting,
     MentorAssignment,
     MentorContact,
@@ -25,7 +26,7 @@ from lib.domain import rules
 from lib.domain.access import Scope
 from lib.domain.enums import DeliverableKind, MeetingState
 from lib.queries.authorship import as_utc, with_author
-from lib.queries.courses import enrolment_in, evaluations_in, pauses_in, plans_in
+from lib.queries.courses import enrolment_in, pauses_in
 from lib.queries.scope import enrolment_clause
 
 
@@ -99,9 +100,17 @@ def deliverables_due(engine: Engine, scope: Scope, enrolment_id: int) -> list[De
             )
         ]
         pauses = pauses_in(conn, enrolment_id)
-        plan_list = plans_in(conn, enrolment_id)
-        evals = evaluations_in(conn, [enrolment_id])
-        has_plan = conn.scalar(select(Plan.id).where(Plan.enrolment_id == enrolment_id).limit(1))
+        # Only the dates the rules need: the baseline plan's day and the evaluation days
+        # (not each plan's and evaluation's goals and scores, which Forløb reads already).
+        baseline_on = conn.scalar(
+            select(Plan.created_on)
+            .where(Plan.enrolment_id == enrolment_id)
+            .order_by(Plan.version_no)
+            .limit(1)
+        )
+        last_evaluated = conn.scalar(
+            select(func.max(Evaluation.evaluated_on)).where(Evaluation.enrolment_id == enrolment_id)
+        )
     kinds = {d.kind for d in saved}
     expected: list[DeliverableRow] = []
     if DeliverableKind.MEETING_PLAN not in kinds:
@@ -122,10 +131,10 @@ def deliverables_due(engine: Engine, scope: Scope, enrolment_id: int) -> list[De
                 None,
             )
         )
-    if has_plan and plan_list:
+    if baseline_on is not None:
         next_due = rules.next_evaluation_due(
-            plan_list[0].created_on,
-            [e.evaluated_on for e in evals],
+            baseline_on,
+            [last_evaluated] if last_evaluated else [],
             row.interval_months or rules.DEFAULT_EVALUATION_INTERVAL,
             pauses,
         )

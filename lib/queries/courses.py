@@ -184,6 +184,19 @@ def enrolment_in(conn: Connection, scope: Scope, enrolment_id: int) -> Enrolment
     return _row(row)
 
 
+def placement_type_of(engine: Engine, scope: Scope, enrolment_id: int) -> str | None:
+    """The course's placement type (None: not registered); AccessDenied outside scope."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(Enrolment.placement_type).where(
+                Enrolment.id == enrolment_id, enrolment_clause(scope)
+            )
+        ).first()
+    if row is None:
+        raise AccessDenied("Du har ikke adgang til dette forløb.")
+    return row.placement_type
+
+
 @dataclass(frozen=True)
 class PlanSubGoalView:
     sub_goal_id: int

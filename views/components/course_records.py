@@ -45,7 +45,7 @@ from views.components.forms import (
     text_area_field,
     yes_no_field,
 )
-from views.components.layout import empty_state, table
+from views.components.layout import empty_state, lazy_tabs, table
 from views.components.runtime import cached_query
 from views.components.saved_record import (
     SavedRecord,
@@ -56,21 +56,25 @@ from views.components.saved_record import (
 )
 from views.texts import entry as texts
 
+RECORD_TABS = ("Møder", "Leverancer", "Pauser", "Beviser")
+RECORD_TAB_KEY = "forlob_registrering"
+
 
 def course_records(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
     """The course's meetings, deliverables, pauses and certificates, one tab each."""
     if row.status != EnrolmentStatus.ACTIVE:
         st.caption(texts.RECORDS_WHEN_ACTIVE)
         return
-    tabs = st.tabs(["Møder", "Leverancer", "Pauser", "Beviser"])
-    with tabs[0]:
-        meeting_section(scope, engine, row)
-    with tabs[1]:
-        deliverable_section(scope, engine, row)
-    with tabs[2]:
-        pause_section(scope, engine, row)
-    with tabs[3]:
-        certificate_section(scope, engine, row)
+    lazy_tabs(
+        RECORD_TABS,
+        RECORD_TAB_KEY,
+        (
+            lambda: meeting_section(scope, engine, row),
+            lambda: deliverable_section(scope, engine, row),
+            lambda: pause_section(scope, engine, row),
+            lambda: certificate_section(scope, engine, row),
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- meetings

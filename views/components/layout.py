@@ -4,7 +4,7 @@ cards that always show their n, and tables whose columns carry their definitions
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,17 @@ def page_header(title: str, caption: str | None = None) -> None:
     st.title(title)
     if caption:
         st.caption(caption)
+
+
+def lazy_tabs(labels: Sequence[str], key: str, sections: Sequence[Callable[[], None]]) -> None:
+    """Tabs of which only the open one runs (st.tabs with state): each section's queries
+    are paid when a person opens its tab, not on every run of the page. The open tab stays
+    open across reruns and saves (its label is in st.session_state[key])."""
+    tabs = st.tabs(list(labels), key=key, on_change="rerun")
+    for tab, section in zip(tabs, sections, strict=True):
+        if tab.open:
+            with tab:
+                section()
 
 
 def empty_state(message: str, hint: str | None = None) -> None:

@@ -10,8 +10,7 @@ from lib.commands.placement import set_placement_type
 from lib.domain.access import Scope
 from lib.domain.enums import JOB_CENTRE_ROLES, PlacementType
 from lib.domain.text import inert
-from lib.queries.course_timeline import course_timeline
-from lib.queries.courses import EnrolmentRow
+from lib.queries.courses import EnrolmentRow, placement_type_of
 from views.components import forms
 from views.components.runtime import cached_query
 
@@ -19,7 +18,7 @@ HELP = "Hvordan deltageren er i virksomheden. Bruges som filter på oversigterne
 
 
 def placement_form(scope: Scope, engine: Engine, row: EnrolmentRow) -> None:
-    current = cached_query(course_timeline, scope, row.id).placement_type
+    current = cached_query(placement_type_of, scope, row.id)
     if scope.role not in JOB_CENTRE_ROLES:
         st.caption(f"Forløbstype: {PlacementType.label_of(current, 'ikke registreret')}")
         return
