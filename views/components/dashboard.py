@@ -56,12 +56,17 @@ def show_chart(chart: alt.TopLevelMixin, *, stretch: bool = True) -> None:
     st.altair_chart(danish(chart), width="stretch" if stretch else None, theme=None)
 
 
-def show_chart_once(name: str, data: str, build: Callable[[], alt.TopLevelMixin]) -> None:
+def show_chart_once(
+    name: str, data: str, build: Callable[[], alt.TopLevelMixin], *, stretch: bool = True
+) -> None:
     """A chart drawn from a spec made once per `data` (the chart's input as text), for a
     chart whose conversion is slow: Altair's schema check of the element chart (40
-    agreements x 7 elements at M) took 0.2 s of every rerun of Kvalitet. Drawn as
-    st.altair_chart draws it (Streamlit's own conversion; its theme not used)."""
-    st.vega_lite_chart(spec=_chart_spec(name, data, build), theme=None, width="stretch")
+    agreements x 7 elements at M) took 0.2 s of every rerun of Kvalitet, and building and
+    checking Progression's four charts was 85 % of its rerun. Drawn as st.altair_chart
+    draws it (Streamlit's own conversion; its theme not used)."""
+    st.vega_lite_chart(
+        spec=_chart_spec(name, data, build), theme=None, width="stretch" if stretch else None
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

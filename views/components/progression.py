@@ -14,7 +14,7 @@ from lib.charts.dashboards import (
     star_chart,
     trajectory_chart,
 )
-from lib.charts.style import PARAMETER_COLORS
+from lib.charts.style import PARAMETER_COLORS, danish
 from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed
@@ -35,7 +35,7 @@ from lib.queries.progression import (
 )
 from lib.queries.sub_goals import sub_goal_progress
 from views.components.course_page import course_page_link
-from views.components.dashboard import show_chart
+from views.components.dashboard import show_chart_once
 from views.components.layout import empty_state, kpi, table
 from views.components.runtime import cached_query
 from views.texts import dashboards as texts
@@ -111,7 +111,10 @@ def _mean_change(whole: list[ParameterChange]) -> None:
             "Tekst": [f"{fmt_signed(c.mean_change, 2)} (n = {fmt_int(c.n)})" for c in scored],
         }
     )
-    show_chart(mean_change_chart(frame, _labels_by_code()))
+    labels = _labels_by_code()
+    show_chart_once(
+        "mean_change", repr((scored, labels)), lambda: danish(mean_change_chart(frame, labels))
+    )
     # Short headers and fixed narrow widths for the numbers, so all five columns fit the
     # half-width column without scrolling (auto-sizing clipped the n column).
     table(
@@ -135,12 +138,16 @@ def _mean_change(whole: list[ParameterChange]) -> None:
 
 def _distribution(scope: Scope, filters: Filters) -> None:
     levels = cached_query(score_levels)
-    frame = pd.DataFrame(
-        cached_query(score_distribution, scope, filters),
-        columns=["code", "Parameter", "Tidspunkt", "Score", "Deltagere"],
-    )
+    rows = cached_query(score_distribution, scope, filters)
+    frame = pd.DataFrame(rows, columns=["code", "Parameter", "Tidspunkt", "Score", "Deltagere"])
     frame["Label"] = frame["Score"].map(levels)
-    show_chart(distribution_chart(frame, levels, list(_labels_by_code().values())), stretch=False)
+    order = list(_labels_by_code().values())
+    show_chart_once(
+        "distribution",
+        repr((rows, levels, order)),
+        lambda: danish(distribution_chart(frame, levels, order)),
+        stretch=False,
+    )
     st.caption(
         measures.SCORE_DISTRIBUTION.definition
         + " Skala: "
@@ -207,7 +214,12 @@ def trajectory_section(scope: Scope, filters: Filters) -> None:
     frame["Dato"] = pd.to_datetime(frame["Dato"])
     frame["Label"] = frame["Score"].map(levels)
     frame["Placering"] = frame["Score"] + spread(frame["Deltager"])
-    show_chart(trajectory_chart(frame, levels, PARAMETER_COLORS.get(choice, "#0072B2")))
+    colour = PARAMETER_COLORS.get(choice, "#0072B2")
+    show_chart_once(
+        "trajectory",
+        repr((points, levels, colour)),
+        lambda: danish(trajectory_chart(frame, levels, colour)),
+    )
     st.caption(texts.TRAJECTORY_CAPTION.format(n=fmt_int(frame["Deltager"].nunique())))
     if limit is not None:
         st.caption(
@@ -262,7 +274,12 @@ def star_section(scope: Scope, filters: Filters) -> None:
     levels = cached_query(score_levels)
     left, right = st.columns([1.2, 1])
     with left:
-        show_chart(star_chart(star.rows, max(levels)), stretch=False)
+        show_chart_once(
+            "star",
+            repr((star.rows, max(levels))),
+            lambda: danish(star_chart(star.rows, max(levels))),
+            stretch=False,
+        )
     with right:
         _star_details(star, levels)
         course_page_link(picked)
