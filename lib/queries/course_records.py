@@ -100,8 +100,8 @@ def deliverables_due(engine: Engine, scope: Scope, enrolment_id: int) -> list[De
             )
         ]
         pauses = pauses_in(conn, enrolment_id)
-        # Only the dates the rules need: the baseline plan's day and the evaluation days
-        # (not each plan's and evaluation's goals and scores, which Forløb reads already).
+        # Only the days the rules need: the baseline plan's and the latest evaluation's (not
+        # every plan and evaluation with their goals and scores, which Forløb reads already).
         baseline_on = conn.scalar(
             select(Plan.created_on)
             .where(Plan.enrolment_id == enrolment_id)
