@@ -50,7 +50,11 @@ def wait_idle(page: Page, quiet: float = 0.5, timeout: float = 30) -> None:
 
 def open_path(page: Page, base_url: str, path: str = "") -> None:
     """Open an address as a person types or pastes it: a new page load and a new Streamlit
-    session (signed in again from the session cookie, if there is one)."""
+    session (signed in again from the session cookie, if there is one). In the tab in
+    front, as a person types it there: headless Chromium draws no frames for a tab behind
+    a newer one of the same context, and every click there then waited 2 s for Playwright's
+    "stable" check (which compares two animation frames)."""
+    page.bring_to_front()
     page.goto(f"{base_url}/{path}")
     wait_idle(page)
 
