@@ -335,6 +335,31 @@ def occupancy_as_shown(engine, username: str = "leder") -> list[tuple[str, str]]
 # --------------------------------------------------------------------------- AppTest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _component_scan_once_per_process():
+    """Every new AppTest scans all installed packages' metadata for Streamlit components
+    (streamlit.components.v2.manifest_scanner): 0.12-0.15 s of CPU per AppTest, the same
+    answer every time, for the suite's hundreds of AppTests. The packages do not change
+    during a test process, so it scans once; a served app (`streamlit run`) scans at its
+    own start as before."""
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:  # a Streamlit without v2 components: nothing to scan
+        yield
+        return
+    scan = manifest_scanner.scan_component_manifests
+    found: list = []
+
+    def scan_once(max_workers: int | None = None):
+        if not found:
+            found.append(scan(max_workers))
+        return list(found[0])
+
+    manifest_scanner.scan_component_manifests = scan_once
+    yield
+    manifest_scanner.scan_component_manifests = scan
+
+
 def make_app_test(db_url: str, monkeypatch, username: str | None = None):
     """AppTest of the real app.py on the given database, optionally already signed in
     (as the cookie would do) as `username`."""

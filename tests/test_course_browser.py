@@ -47,6 +47,9 @@ def _first(tasks, kind: str):
     return found[0]
 
 
+# The two tests on own_served_demo share a worker (pytest -n with --dist loadgroup), so
+# that app is started once.
+@pytest.mark.xdist_group("course_browser")
 def test_caseworker_lands_on_mine_opgaver_and_opens_the_due_evaluation(own_served_demo, page):
     engine = make_engine(own_served_demo.db_url)
     tasks = my_tasks(engine, scope_for(engine, "sagsbehandler"))
@@ -70,6 +73,7 @@ def test_caseworker_lands_on_mine_opgaver_and_opens_the_due_evaluation(own_serve
     engine.dispose()
 
 
+@pytest.mark.xdist_group("course_browser")
 def test_mentor_logs_a_contact_from_mine_opgaver(own_served_demo, page):
     engine = make_engine(own_served_demo.db_url)
     scope = scope_for(engine, "mentor")

@@ -18,7 +18,8 @@ from db.engine import make_engine
 from tests.browser import ARTIFACTS, open_from_menu, open_path, screenshot, sign_in
 from tests.conftest import ServedApp
 
-pytestmark = pytest.mark.browser
+# One worker for both walks (pytest -n with --dist loadgroup): the poisoned app is started once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("inert_text")]
 
 EVIL = "evil.invalid"
 # Each free-text column with a payload (markdown image and link, raw HTML, an autolink).

@@ -17,6 +17,9 @@ from bench.stream_user import PageError, StreamUser
 from deploy.serve_prod import start
 from tests.conftest import TEST_COOKIE_KEY, free_port, skip_or_fail
 
+# One worker for the module (pytest -n with --dist loadgroup): nginx and the app start once.
+pytestmark = pytest.mark.xdist_group("load")
+
 
 def run_in_own_loop(coroutine):
     """asyncio.run in a thread of its own: Playwright's sync API keeps an event loop

@@ -20,7 +20,12 @@ from tests.conftest import ServedApp
 from tests.oidc_provider import auth_secrets, person, running_provider
 
 # Authlib and the provider warn about their own deprecated modules; not this project's.
-pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
+# One worker for the module (pytest -n with --dist loadgroup): the provider and app start once.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.xdist_group("sso_browser"),
+]
 
 LEADER_EMAIL = "Lone.Leder@kommune.example"
 
