@@ -37,6 +37,9 @@ from sqlalchemy import Engine, event
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 ROOT = Path(__file__).resolve().parent.parent
 WARM_RUNS = 3
+# Timed repetitions of the floors and of a page's queries without Streamlit (medians).
+FLOOR_RUNS = 5
+REPLAY_RUNS = 3
 # The app stops without a cookie key outside demo mode; the bench never sets a cookie.
 BENCH_COOKIE_KEY = "bench-cookie-key-" + "x" * 32
 # The same user names in the demo (S) and the generated sizes (bench.generate).
@@ -136,15 +139,17 @@ def recording_queries() -> Iterator[list[tuple[Callable, tuple, tuple]]]:
         runtime._cached = original
 
 
-def replay(url: str, calls: list[tuple[Callable, tuple, tuple]]) -> float:
-    """The page's queries without Streamlit: each once, on a warm engine (median of 3)."""
+def replay(url: str, calls: list[tuple[Callable, tuple, tuple]], runs: int = REPLAY_RUNS) -> float:
+    """The page's queries without Streamlit: each once, on a warm engine (median of `runs`)."""
     from db.engine import make_engine
 
     engine = make_engine(url)
     try:
         for q, args, kwargs in calls:  # warm the pool and the database's cache
             q(engine, *args, **dict(kwargs))
-        times = [timed(lambda: [q(engine, *a, **dict(k)) for q, a, k in calls]) for _ in range(3)]
+        times = [
+            timed(lambda: [q(engine, *a, **dict(k)) for q, a, k in calls]) for _ in range(runs)
+        ]
         return statistics.median(times)
     finally:
         engine.dispose()
@@ -159,6 +164,7 @@ def measure_page(
     warm_runs: int = WARM_RUNS,
     at=None,
     tab: tuple[str, str] | None = None,
+    replay_runs: int = REPLAY_RUNS,
 ) -> PageResult:
     """One page's cold and warm runs. `at`: an AppTest already signed in as `role` (one
     per role is enough: each page starts cold from cleared caches), else a new one.
@@ -185,7 +191,7 @@ def measure_page(
     result.statements_warm = n[0]
     result.errors += [e for e in errors_of(at) if e not in result.errors]
     result.query_calls = len(calls)
-    result.queries = replay(url, calls) if calls else 0.0
+    result.queries = replay(url, calls, replay_runs) if calls else 0.0
     return result
 
 
@@ -236,9 +242,9 @@ def _shell_app() -> None:
         app.PAGES[:] = pages
 
 
-def floors(url: str) -> dict[str, float]:
+def floors(url: str, runs: int = FLOOR_RUNS) -> dict[str, float]:
     """An empty Streamlit page, and the app shell (sign-in check, navigation, sidebar)
-    around an empty page, warm (median of 5)."""
+    around an empty page, warm (median of `runs`)."""
     from streamlit.testing.v1 import AppTest
 
     empty = AppTest.from_string("import streamlit as st\nst.write('')", default_timeout=60)
@@ -252,8 +258,8 @@ def floors(url: str) -> dict[str, float]:
     if errors_of(shell):
         raise RuntimeError(f"app shell: {errors_of(shell)}")
     return {
-        "empty_page": statistics.median(timed(empty.run) for _ in range(5)),
-        "app_shell": statistics.median(timed(shell.run) for _ in range(5)),
+        "empty_page": statistics.median(timed(empty.run) for _ in range(runs)),
+        "app_shell": statistics.median(timed(shell.run) for _ in range(runs)),
     }
 
 
@@ -285,20 +291,23 @@ def run_pages(
     only: list[str] | None = None,
     log: Callable[[str], None] = lambda _s: None,
     warm_runs: int = WARM_RUNS,
+    timed_runs: int | None = None,
 ) -> tuple[dict[str, float], list[PageResult]]:
+    """`timed_runs`: repetitions of the floors and of each page's replayed queries (None:
+    FLOOR_RUNS and REPLAY_RUNS); a smoke test that uses no figure needs one."""
     _env(url)
     counter = StatementCounter()
     try:
-        return _run_pages(url, roles, first, only, log, counter, warm_runs)
+        return _run_pages(url, roles, first, only, log, counter, warm_runs, timed_runs)
     finally:
         counter.close()
 
 
 def _run_pages(
-    url, roles, first, only, log, counter, warm_runs
+    url, roles, first, only, log, counter, warm_runs, timed_runs=None
 ) -> tuple[dict[str, float], list[PageResult]]:
     results = []
-    base = floors(url)
+    base = floors(url, timed_runs or FLOOR_RUNS)
     log(f"floors: {base}")
     for role in roles:
         at, _user = signed_in_app(url, USERS[role])
@@ -306,7 +315,9 @@ def _run_pages(
         for path, title, tab in pages_for(role):
             if only and not any(o in path for o in only):
                 continue
-            r = measure_page(url, path, title, role, counter, warm_runs, at, tab)
+            r = measure_page(
+                url, path, title, role, counter, warm_runs, at, tab, timed_runs or REPLAY_RUNS
+            )
             if first:
                 r.first, r.peak_rss_mb = first_run(url, path, role, tab)
             log(

@@ -46,7 +46,8 @@ TINY = Size("T", agreements=3, courses=30, evaluations_per_course=4.0, caseworke
 
 def test_page_bench_smoke_on_the_demo(demo_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", demo_url)
-    floors, pages = run_pages(demo_url, first=False, warm_runs=1)
+    # One run of each timing: no figure is asserted beyond being there.
+    floors, pages = run_pages(demo_url, first=False, warm_runs=1, timed_runs=1)
     assert floors["empty_page"] > 0 and floors["app_shell"] > 0
     roles = {r.role for r in pages}
     assert roles == {"leder", "sagsbehandler"}
