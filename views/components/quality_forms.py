@@ -24,7 +24,7 @@ from lib.queries.quality import (
     work_agreement_rows,
 )
 from views.components import forms
-from views.components.layout import empty_state
+from views.components.quality import searched_picker
 from views.components.runtime import cached_query
 from views.texts import quality as texts
 
@@ -55,30 +55,19 @@ SEARCH_KEY = "kvalitet_forlob_soeg"
 
 
 def course_picker(scope: Scope, agreement_ids: tuple[int, ...]) -> int | None:
-    """The started course to register for: a selectbox of at most PICKER_LIMIT courses,
-    with a search field once there are more (the search runs in SQL)."""
-    search = str(st.session_state.get(SEARCH_KEY) or "").strip()
-    choices = cached_query(started_enrolments, scope, agreement_ids, search, PICKER_LIMIT + 1)
-    if not choices and not search:
-        empty_state(texts.NO_COURSES_TO_REGISTER)
-        return None
-    if search or len(choices) > PICKER_LIMIT:
-        st.text_input(
-            "Søg forløb",
-            key=SEARCH_KEY,
-            placeholder="Sagsnummer eller initialer",
-            help=f"Listen viser højst {PICKER_LIMIT} forløb; søg for at finde andre.",
-        )
-    by_choice = {c.id: c for c in choices[:PICKER_LIMIT]}
-    if not by_choice:
-        st.caption(texts.NO_COURSE_MATCHES)
-        return None
-    return st.selectbox(
-        "Forløb",
-        list(by_choice),
-        format_func=lambda i: plain(by_choice[i].label),
+    """The started course to register for (searched in SQL above PICKER_LIMIT)."""
+    return searched_picker(
+        lambda search, n: cached_query(started_enrolments, scope, agreement_ids, search, n),
+        lambda c: c.id,
+        lambda c: c.label,
+        label="Forløb",
         key="kvalitet_forlob",
-        help=texts.COURSE_PICKER_HELP,
+        search_key=SEARCH_KEY,
+        noun="forløb",
+        limit=PICKER_LIMIT,
+        help_text=texts.COURSE_PICKER_HELP,
+        no_match=texts.NO_COURSE_MATCHES,
+        empty=texts.NO_COURSES_TO_REGISTER,
     )
 
 

@@ -15,7 +15,7 @@ from lib.domain.access import Scope
 from lib.domain.format import fmt_date, fmt_number, fmt_pct
 from lib.domain.quality import HoursTotals, Trend
 from lib.domain.rules import add_months
-from lib.domain.text import inert, plain
+from lib.domain.text import inert
 from lib.queries.quality import (
     HoursSummary,
     ParticipantHours,
@@ -26,7 +26,7 @@ from lib.queries.quality import (
 )
 from views.components.dashboard import pooled_note, pools_agreements
 from views.components.layout import MAX_GROUP_CARDS, empty_state, table
-from views.components.quality import course_cells, course_table, on_request
+from views.components.quality import course_cells, course_table, on_request, searched_picker
 from views.components.runtime import cached_query
 from views.texts import quality as texts
 
@@ -192,31 +192,19 @@ def one_participant(scope: Scope, agreement_ids: tuple[int, ...], since: dt.date
     """One participant's weeks: planned against attended hours, the step-up and the recent
     attendance, which documents the attendance sub-goals of the participant's plan."""
     st.markdown("**Én deltagers uger**")
-    search = str(st.session_state.get(SEARCH_KEY) or "").strip()
-    # At most PICKER_LIMIT options, searched in SQL: one option per participant does not
-    # scale to a national caseload.
-    rows = cached_query(
-        participants_with_hours, scope, agreement_ids, since, search, PICKER_LIMIT + 1
-    )
-    if search or len(rows) > PICKER_LIMIT:
-        st.text_input(
-            "Søg deltager",
-            key=SEARCH_KEY,
-            placeholder="Sagsnummer eller initialer",
-            help=texts.HOURS_SEARCH_HELP.format(limit=PICKER_LIMIT),
-        )
-    by_id = {r.enrolment_id: r for r in rows[:PICKER_LIMIT]}
-    if not by_id:
-        st.caption(texts.NO_PARTICIPANT_MATCHES)
-        return
-    picked = st.selectbox(
-        "Deltager",
-        list(by_id),
-        format_func=lambda i: plain(
-            f"{by_id[i].case_code} ({by_id[i].initials}) – {by_id[i].agreement}"
+    picked = searched_picker(
+        lambda search, n: cached_query(
+            participants_with_hours, scope, agreement_ids, since, search, n
         ),
+        lambda r: r.enrolment_id,
+        lambda r: f"{r.case_code} ({r.initials}) – {r.agreement}",
+        label="Deltager",
         key="kvalitet_timer_deltager",
-        help=texts.HOURS_PARTICIPANT_HELP,
+        search_key=SEARCH_KEY,
+        noun="deltagere",
+        limit=PICKER_LIMIT,
+        help_text=texts.HOURS_PARTICIPANT_HELP,
+        no_match=texts.NO_PARTICIPANT_MATCHES,
     )
     if picked is None:
         return

@@ -86,5 +86,4 @@ IMPORT_FORMAT = (
 SHOW_MENTOR_COURSES = "Vis de {count} mentorforløb enkeltvis (mest overskredne først)"
 SHOW_WORK_AGREEMENTS = "Vis arbejdsaftalen for hvert af de {count} forløb"
 SHOW_PARTICIPANT_HOURS = "Vis timerne for hver af de {count} deltagere"
-HOURS_SEARCH_HELP = "Listen viser højst {limit} deltagere; søg for at finde andre."
 NO_PARTICIPANT_MATCHES = "Ingen deltagere med timer passer til søgningen."
