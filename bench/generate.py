@@ -51,6 +51,7 @@ from db.models import (
     WeeklyHours,
     WorkAgreement,
 )
+from db.summaries import rebuild_all
 
 # The same size and seed give the same rows relative to "today" (by default three days
 # before the real today, as pages measure against the real today). Periods are calendar
@@ -433,6 +434,8 @@ def generate(engine: Engine, size: Size, seed: int = 20260101, verbose: bool = F
                 print(f"  {a}/{size.agreements} aftaler, {time.perf_counter() - started:.0f} s",
                       file=sys.stderr)  # fmt: skip
     _reset_sequences(engine)
+    with engine.begin() as conn:
+        rebuild_all(conn)  # COPY bypasses the flush hook that keeps them for the forms
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")

@@ -1,5 +1,6 @@
 """Database commands: python -m db.cli
-{migrate,seed-if-empty,demo,check,create-admin,retention,backup PATH,restore PATH}.
+{migrate,seed-if-empty,demo,check,create-admin,retention,backup PATH,restore PATH,
+rebuild-summaries}.
 
 Errors a person can fix (database down, bad DATABASE_URL) print one sentence on stderr
 and exit with status 2, without a traceback. A command refused to protect data (the demo
@@ -51,6 +52,18 @@ def _migrate(url: str) -> None:
 def cmd_migrate(url: str) -> None:
     _migrate(url)
     print("Databasen er opdateret til nyeste version / database migrated to head.")
+
+
+def cmd_rebuild_summaries(url: str) -> None:
+    """The summary tables (db.summaries) computed again from the recorded data, in one
+    transaction: after loading data around the app (SQL, COPY), or to repair them."""
+    from db.summaries import rebuild_all
+
+    engine = _connect(url)
+    with engine.begin() as conn:
+        rebuild_all(conn)
+    engine.dispose()
+    print("Sammenfatningerne er bygget igen / summary tables rebuilt.")
 
 
 def cmd_check(url: str) -> None:
@@ -234,6 +247,7 @@ COMMANDS: dict[str, Callable[[str], None]] = {
     "seed-if-empty": cmd_seed_if_empty,
     "demo": cmd_demo,
     "check": cmd_check,
+    "rebuild-summaries": cmd_rebuild_summaries,
     "retention": lambda url: cmd_retention(url, apply=False, years=None),
     "backup": lambda url: cmd_backup(url, None),
     "restore": lambda url: cmd_restore(url, None, None),

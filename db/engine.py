@@ -19,7 +19,10 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
-from db import audit  # noqa: F401  (registers the audit hook on every Session)
+from db import (
+    audit,  # noqa: F401  (registers the audit hook on every Session)
+    summaries,  # noqa: F401  (keeps the summary tables current on every Session)
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = ROOT / "data" / "forlobsmonitor.db"

@@ -512,6 +512,25 @@ class EvaluationScore(Base):
     evaluation: Mapped[Evaluation] = relationship(back_populates="scores")
 
 
+class ScoreSpan(Base):
+    """A course's score for a parameter (sub_key 0) or a sub-element (sub_key its id) from
+    the day an evaluation gave it until the next evaluation that scored the same
+    (valid_until NULL while it is the latest). The highest score wins a day with two
+    evaluations. Derived from the evaluations, kept by db.summaries in the transaction of
+    every write, so "the latest score as of a day" is a lookup instead of a window over
+    every score ever given (millions at national size)."""
+
+    __tablename__ = "score_span"
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="CASCADE"), primary_key=True
+    )
+    parameter_id: Mapped[int] = mapped_column(ForeignKey("parameter.id"), primary_key=True)
+    sub_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    valid_from: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    score: Mapped[int] = mapped_column(Integer)
+
+
 class EvaluationSubGoal(Base):
     """How far one of the plan's sub-goals has come at an evaluation, with a comment."""
 
@@ -699,6 +718,20 @@ class MentorContact(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     # Who logged it (enterprise staff log their own contacts); NULL for older rows.
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class MentorContactDay(Base):
+    """Each day a mentor assignment had a contact, with the assignment's contact day before
+    it: derived from mentor_contact, kept by db.summaries in the transaction of every
+    write, so the gaps between contacts are read, not computed by a window over every
+    contact (millions at national size)."""
+
+    __tablename__ = "mentor_contact_day"
+    mentor_assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor_assignment.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    previous_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 # --------------------------------------------------------------------------- fidelity

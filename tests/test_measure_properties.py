@@ -39,6 +39,7 @@ from db.models import (
     PlanScore,
     User,
 )
+from db.summaries import rebuild_all
 from lib.domain import measures, rules
 from lib.domain.access import Scope
 from lib.domain.enums import DeliverableKind, EnrolmentStatus, MentorType
@@ -214,6 +215,7 @@ def store(engine, generated: list[GeneratedCourse]) -> None:
         for table in reversed(COURSE_TABLES):  # parents first
             if rows[table]:
                 conn.execute(insert(table), rows[table])
+        rebuild_all(conn)  # Core inserts, like the generator's: the flush hook is not run
 
 
 E = GeneratedEvaluation
@@ -429,6 +431,7 @@ def store_mentors(engine, generated: list[GeneratedMentor]) -> None:
         for table in reversed(COURSE_TABLES):
             if rows[table]:
                 conn.execute(insert(table), rows[table])
+        rebuild_all(conn)
 
 
 MENTOR_BOUNDARIES = (

@@ -34,6 +34,7 @@ from db.models import (
     Plan,
     PlanScore,
 )
+from db.summaries import refresh_score_spans
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import MANAGER_ROLES
 from lib.domain.rules import expected_end
@@ -379,6 +380,13 @@ def import_sheets(
                 new_scores,
                 old_scores,
             )
+        # Core inserts pass by the flush hook that keeps the score spans for the forms.
+        refresh_score_spans(
+            w.s.connection(),
+            [course_key_ids[e["course"]] for e in plan.evaluations_new]
+            + list(w.s.scalars(select(Evaluation.enrolment_id).where(Evaluation.id.in_(
+                [evaluation_id for evaluation_id, _, _ in plan.evaluations_update])))),
+        )  # fmt: skip
         progress(0.96, "Skriver revisionslog …")
         w._audit(
             "import",

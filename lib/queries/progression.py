@@ -22,6 +22,7 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    or_,
     select,
     true,
     union_all,
@@ -38,6 +39,7 @@ from db.models import (
     PlanSubGoal,
     PlanSubGoalSubElement,
     ScoreLevel,
+    ScoreSpan,
     SubElement,
 )
 from lib.domain.access import Scope
@@ -92,32 +94,15 @@ def _pairs(courses: Select, as_of: dt.date):
         .group_by(Plan.enrolment_id, PlanScore.parameter_id, sub)
         .subquery()
     )
-    esub = func.coalesce(EvaluationScore.sub_element_id, 0)
-    # The latest score per course and (sub-)parameter in one pass: rank by evaluation date,
-    # newest first (the highest score on that day wins a tie). A join back on the latest
-    # date made SQLite walk every score of the parameter for each course.
-    ranked = (
-        select(
-            Evaluation.enrolment_id.label("enrolment_id"),
-            EvaluationScore.parameter_id.label("parameter_id"),
-            esub.label("sub_key"),
-            EvaluationScore.score.label("score"),
-            func.row_number()
-            .over(
-                partition_by=(Evaluation.enrolment_id, EvaluationScore.parameter_id, esub),
-                order_by=(Evaluation.evaluated_on.desc(), EvaluationScore.score.desc()),
-            )
-            .label("rank"),
-        )
-        .join(Evaluation, Evaluation.id == EvaluationScore.evaluation_id)
-        .where(Evaluation.enrolment_id.in_(courses), Evaluation.evaluated_on <= as_of)
-        .subquery()
-    )
+    # The latest score per course and (sub-)parameter as of the day: the span that runs
+    # on that day (db.summaries keeps the spans; before them, a window over every score).
     latest = (
-        select(ranked.c.enrolment_id, ranked.c.parameter_id, ranked.c.sub_key, ranked.c.score)
-        .where(ranked.c.rank == 1)
+        select(ScoreSpan.enrolment_id, ScoreSpan.parameter_id, ScoreSpan.sub_key,
+               ScoreSpan.score)
+        .where(ScoreSpan.enrolment_id.in_(courses), ScoreSpan.valid_from <= as_of,
+               or_(ScoreSpan.valid_until.is_(None), ScoreSpan.valid_until > as_of))
         .subquery()
-    )
+    )  # fmt: skip
     return (
         select(
             baseline.c.enrolment_id,

@@ -37,6 +37,7 @@ from db.models import (
     Enrolment,
     MentorAssignment,
     MentorContact,
+    MentorContactDay,
     MentorFrequencyChange,
     Participant,
     Plan,
@@ -575,27 +576,29 @@ def fixed_frequency_gaps(conn, in_scope, as_of: dt.date):
     stop = case(
         (and_(a.end_date.is_not(None), a.end_date < as_of), a.end_date), else_=literal(as_of)
     )
-    days = (
-        select(a.id.label("aid"), MentorContact.contact_on.label("day"))
-        .join(MentorContact, MentorContact.mentor_assignment_id == a.id)
+    # Each contact day in the period with the gap since the one before it, read from
+    # mentor_contact_day (db.summaries) instead of a window over every contact. A day
+    # before the start is outside the period: the first day in it has no gap (the rule
+    # counts the start to the first contact as its own interval).
+    d = MentorContactDay
+    gaps = (
+        select(
+            d.mentor_assignment_id.label("aid"),
+            d.contact_on.label("day"),
+            case(
+                (d.previous_on >= a.start_date, days_between(conn, d.previous_on, d.contact_on)),
+                else_=None,
+            ).label("gap"),
+        )
+        .join(a, a.id == d.mentor_assignment_id)
         .where(
             a.id.in_(in_scope),
             ~a.id.in_(select(MentorFrequencyChange.mentor_assignment_id)),
-            MentorContact.contact_on >= a.start_date,
-            MentorContact.contact_on <= stop,
+            d.contact_on >= a.start_date,
+            d.contact_on <= stop,
         )
-        .distinct()
         .subquery()
     )
-    gaps = select(
-        days.c.aid,
-        days.c.day,
-        days_between(
-            conn,
-            func.lag(days.c.day).over(partition_by=days.c.aid, order_by=days.c.day),
-            days.c.day,
-        ).label("gap"),
-    ).subquery()
     limit = a.frequency_days + MENTOR_GRACE_DAYS
     return (
         select(

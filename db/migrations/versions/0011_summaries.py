@@ -1,0 +1,81 @@
+"""summaries: score_span and mentor_contact_day, derived from the evaluations and mentor
+contacts and kept current by db.summaries in the transaction of every write (the latest
+score as of a day, and the gap before each contact day, as lookups at national size)
+
+Revision ID: 0011_summaries
+Revises: 0010_unanswered
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011_summaries"
+down_revision: str | None = "0010_unanswered"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "score_span",
+        sa.Column("enrolment_id", sa.Integer(), nullable=False),
+        sa.Column("parameter_id", sa.Integer(), nullable=False),
+        sa.Column("sub_key", sa.Integer(), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=False),
+        sa.Column("valid_until", sa.Date(), nullable=True),
+        sa.Column("score", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["enrolment_id"],
+            ["enrolment.id"],
+            name=op.f("fk_score_span_enrolment_id_enrolment"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["parameter_id"], ["parameter.id"], name=op.f("fk_score_span_parameter_id_parameter")
+        ),
+        sa.PrimaryKeyConstraint(
+            "enrolment_id", "parameter_id", "sub_key", "valid_from", name=op.f("pk_score_span")
+        ),
+    )
+    op.create_table(
+        "mentor_contact_day",
+        sa.Column("mentor_assignment_id", sa.Integer(), nullable=False),
+        sa.Column("contact_on", sa.Date(), nullable=False),
+        sa.Column("previous_on", sa.Date(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["mentor_assignment_id"],
+            ["mentor_assignment.id"],
+            name=op.f("fk_mentor_contact_day_mentor_assignment_id_mentor_assignment"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "mentor_assignment_id", "contact_on", name=op.f("pk_mentor_contact_day")
+        ),
+    )
+    # The existing data, once (as db.summaries computes it; written out here so this
+    # migration does not change with the models): from here on every write keeps them.
+    op.execute(
+        "INSERT INTO score_span (enrolment_id, parameter_id, sub_key, valid_from, "
+        "valid_until, score) SELECT enrolment_id, parameter_id, sub_key, day, "
+        "lead(day) OVER (PARTITION BY enrolment_id, parameter_id, sub_key ORDER BY day), "
+        "score FROM (SELECT e.enrolment_id, s.parameter_id, "
+        "coalesce(s.sub_element_id, 0) AS sub_key, e.evaluated_on AS day, "
+        "max(s.score) AS score FROM evaluation_score s JOIN evaluation e "
+        "ON e.id = s.evaluation_id GROUP BY e.enrolment_id, s.parameter_id, "
+        "coalesce(s.sub_element_id, 0), e.evaluated_on) AS per_day"
+    )
+    op.execute(
+        "INSERT INTO mentor_contact_day (mentor_assignment_id, contact_on, previous_on) "
+        "SELECT aid, day, lag(day) OVER (PARTITION BY aid ORDER BY day) FROM "
+        "(SELECT DISTINCT mentor_assignment_id AS aid, contact_on AS day "
+        "FROM mentor_contact) AS days"
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("mentor_contact_day")
+    op.drop_table("score_span")

@@ -1,0 +1,156 @@
+"""Summary tables derived from the recorded data, kept current in the transaction of every
+write, so the dashboards read them instead of a window over millions of rows:
+
+- score_span (ScoreSpan): each course's score per parameter and sub-element from the day
+  an evaluation gave it until the next evaluation scoring the same;
+- mentor_contact_day (MentorContactDay): each mentor assignment's contact days, with the
+  contact day before each.
+
+Writes through an ORM Session (every form: write_session) are caught by a flush hook, as
+the audit log is, so no form can forget them. Writes in Core (the import, the benchmark
+generator) call `refresh_score_spans` / `refresh_contact_days` for what they touched, or
+`rebuild_all`. A derived row is never edited: the rows of a touched course or assignment
+are deleted and computed again from the source, so a refresh cannot drift.
+tests/test_summaries.py checks the tables against the source after every kind of write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import Connection, Date, Select, delete, event, func, insert, inspect, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Evaluation,
+    EvaluationScore,
+    MentorContact,
+    MentorContactDay,
+    ScoreSpan,
+)
+
+# Which courses or assignments: ids, a select of ids, or None for all of them.
+Ids = Iterable[int] | Select | None
+
+
+def _where(column, ids: Ids):
+    return column.in_(ids) if ids is not None else column.is_not(None)
+
+
+def score_spans_from_source(enrolment_ids: Ids = None) -> Select:
+    """The score_span rows of the given courses, computed from the evaluations."""
+    sub = func.coalesce(EvaluationScore.sub_element_id, 0)
+    per_day = (
+        select(
+            Evaluation.enrolment_id.label("enrolment_id"),
+            EvaluationScore.parameter_id.label("parameter_id"),
+            sub.label("sub_key"),
+            Evaluation.evaluated_on.label("day"),
+            func.max(EvaluationScore.score).label("score"),
+        )
+        .join(Evaluation, Evaluation.id == EvaluationScore.evaluation_id)
+        .where(_where(Evaluation.enrolment_id, enrolment_ids))
+        .group_by(Evaluation.enrolment_id, EvaluationScore.parameter_id, sub,
+                  Evaluation.evaluated_on)
+        .subquery()
+    )  # fmt: skip
+    key = (per_day.c.enrolment_id, per_day.c.parameter_id, per_day.c.sub_key)
+    return select(
+        *key,
+        per_day.c.day,
+        func.lead(per_day.c.day, type_=Date).over(partition_by=key, order_by=per_day.c.day),
+        per_day.c.score,
+    )
+
+
+SPAN_COLUMNS = ("enrolment_id", "parameter_id", "sub_key", "valid_from", "valid_until", "score")
+
+
+def contact_days_from_source(assignment_ids: Ids = None) -> Select:
+    """The mentor_contact_day rows of the given assignments, computed from the contacts."""
+    days = (
+        select(MentorContact.mentor_assignment_id.label("aid"), MentorContact.contact_on.label("day"))
+        .where(_where(MentorContact.mentor_assignment_id, assignment_ids))
+        .distinct()
+        .subquery()
+    )  # fmt: skip
+    return select(
+        days.c.aid,
+        days.c.day,
+        func.lag(days.c.day, type_=Date).over(partition_by=days.c.aid, order_by=days.c.day),
+    )
+
+
+DAY_COLUMNS = ("mentor_assignment_id", "contact_on", "previous_on")
+
+
+def refresh_score_spans(conn: Connection, enrolment_ids: Ids = None) -> None:
+    """Compute the score spans of these courses (None: all) again from their evaluations."""
+    for ids in _batches(enrolment_ids):
+        conn.execute(delete(ScoreSpan).where(_where(ScoreSpan.enrolment_id, ids)))
+        conn.execute(insert(ScoreSpan).from_select(SPAN_COLUMNS, score_spans_from_source(ids)))
+
+
+def refresh_contact_days(conn: Connection, assignment_ids: Ids = None) -> None:
+    """Compute the contact days of these assignments (None: all) again from their contacts."""
+    for ids in _batches(assignment_ids):
+        conn.execute(
+            delete(MentorContactDay).where(_where(MentorContactDay.mentor_assignment_id, ids))
+        )
+        conn.execute(
+            insert(MentorContactDay).from_select(DAY_COLUMNS, contact_days_from_source(ids))
+        )
+
+
+def _batches(ids: Ids, size: int = 1000) -> Iterable[Ids]:
+    """A select or None as it is; a list of ids in lists PostgreSQL takes (≤ 65,535
+    parameters), e.g. the demo's one large flush."""
+    if ids is None or isinstance(ids, Select):
+        yield ids
+        return
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+def rebuild_all(conn: Connection) -> None:
+    """Every summary table from scratch: after a bulk load (the benchmark generator, a
+    restore) and as the repair path (`python -m db.cli rebuild-summaries`)."""
+    refresh_score_spans(conn)
+    refresh_contact_days(conn)
+
+
+def _values(obj: object, key: str) -> set[Any]:
+    """Every value the attribute had in this flush: before and after (a score moved to
+    another evaluation, a contact to another assignment, changes both)."""
+    history = inspect(obj).attrs[key].history
+    return {v for v in chain(history.added, history.unchanged, history.deleted) if v is not None}
+
+
+@event.listens_for(Session, "after_flush")
+def _refresh_touched(session: Session, _ctx: object) -> None:
+    # After the flush the rows are written; new/dirty/deleted and the attribute history
+    # still describe what this flush changed.
+    courses: set[int] = set()
+    evaluations: set[int] = set()
+    assignments: set[int] = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Evaluation):
+            courses |= _values(obj, "enrolment_id")
+        elif isinstance(obj, EvaluationScore):
+            evaluations |= _values(obj, "evaluation_id")
+        elif isinstance(obj, MentorContact):
+            assignments |= _values(obj, "mentor_assignment_id")
+    if not (courses or evaluations or assignments):
+        return
+    conn = session.connection()
+    for chunk in _batches(evaluations):
+        courses.update(
+            conn.scalars(select(Evaluation.enrolment_id).where(Evaluation.id.in_(chunk)))
+        )
+    if courses:
+        refresh_score_spans(conn, courses)
+    if assignments:
+        refresh_contact_days(conn, assignments)

@@ -1,0 +1,169 @@
+"""The summary tables (db.summaries: score_span, mentor_contact_day) equal what the
+recorded data gives, after every kind of write: the demo, the forms (new, corrected,
+deleted evaluation; sub-element scores; logged, corrected, deleted mentor contact), the
+import (new and changed evaluations), deleting an agreement with its courses, and the
+repair command. On SQLite and PostgreSQL. The progression and mentor figures that read
+them are checked against the one-participant rules in test_measure_properties.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from db.cli import main as cli
+from db.engine import make_engine
+from db.models import (
+    Evaluation,
+    EvaluationScore,
+    MentorAssignment,
+    MentorContact,
+    MentorContactDay,
+    ScoreSpan,
+)
+from db.summaries import SPAN_COLUMNS, contact_days_from_source, score_spans_from_source
+from lib.commands.evaluations import (
+    delete_evaluation,
+    record_evaluation,
+    update_evaluation,
+)
+from lib.commands.mentors import delete_contact, log_contact
+from lib.domain.format import fmt_date
+from lib.imports.apply import import_sheets
+from lib.imports.reading import read_upload
+from lib.queries.courses import evaluation, evaluation_context, my_enrolments
+from lib.queries.progression import _pairs
+from tests.conftest import scope_for
+from tests.import_workbooks import known_figures, workbook
+from tests.test_entry_lib import _eval_input
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def db(any_demo_url):
+    engine = make_engine(any_demo_url)
+    yield engine
+    engine.dispose()
+
+
+def _table(conn, model, columns) -> set[tuple]:
+    return {tuple(r) for r in conn.execute(select(*(getattr(model, c) for c in columns)))}
+
+
+def assert_current(engine) -> tuple[int, int]:
+    """Both tables hold exactly the rows the source gives; returns their sizes."""
+    with engine.connect() as conn:
+        spans = _table(conn, ScoreSpan, SPAN_COLUMNS)
+        assert spans == {tuple(r) for r in conn.execute(score_spans_from_source())}
+        days = _table(conn, MentorContactDay, ("mentor_assignment_id", "contact_on", "previous_on"))
+        assert days == {tuple(r) for r in conn.execute(contact_days_from_source())}
+    return len(spans), len(days)
+
+
+def _latest(engine, enrolment_id: int, as_of: dt.date) -> dict[int, int]:
+    pairs = _pairs(select(ScoreSpan.enrolment_id).where(ScoreSpan.enrolment_id == enrolment_id),
+                   as_of)  # fmt: skip
+    with engine.connect() as conn:
+        return {p: latest for _, p, sub, _, latest in conn.execute(select(pairs)) if sub == 0}
+
+
+def test_the_demo_fills_both_tables(db):
+    spans, days = assert_current(db)
+    assert spans > 100 and days > 100
+
+
+def test_an_evaluation_saved_corrected_and_deleted_moves_the_latest_score(db):
+    scope = scope_for(db, "sagsbehandler")
+    for row in my_enrolments(db, scope):
+        ctx = evaluation_context(db, scope, row.id)
+        if ctx.plan and (ctx.last is None or (TODAY - ctx.last.evaluated_on).days > 10):
+            break
+    before = _latest(db, row.id, TODAY)
+    pid = ctx.plan.parameter_ids[0]
+    eid = record_evaluation(db, scope, row.id, _eval_input(ctx, scores={pid: 5}))
+    assert_current(db)
+    assert _latest(db, row.id, TODAY)[pid] == 5
+    # As of yesterday the new evaluation did not exist yet.
+    assert _latest(db, row.id, TODAY - dt.timedelta(days=1)) == before
+    version = evaluation(db, scope, eid).version
+    update_evaluation(db, scope, eid, version, _eval_input(ctx, scores={pid: 1}),
+                      confirm_close=True)  # fmt: skip
+    assert_current(db)
+    assert _latest(db, row.id, TODAY)[pid] == 1
+    delete_evaluation(db, scope, eid)
+    assert_current(db)
+    assert _latest(db, row.id, TODAY) == before
+
+
+def test_a_direct_orm_change_of_a_score_or_date_is_caught(db):
+    """Any write through a Session keeps the tables (the hook), not only the forms."""
+    from db.engine import write_session
+
+    with write_session(db, "test", audit_log=False) as s:
+        ev = s.scalars(select(Evaluation).join(EvaluationScore).limit(1)).first()
+        ev.evaluated_on = ev.evaluated_on - dt.timedelta(days=3)
+        ev.scores[0].score = 6 - ev.scores[0].score
+    assert_current(db)
+    with write_session(db, "test", audit_log=False) as s:
+        s.delete(s.scalars(select(EvaluationScore).limit(1)).one())
+    assert_current(db)
+
+
+def test_mentor_contacts_logged_corrected_and_deleted(db):
+    scope = scope_for(db, "sagsbehandler")
+    own = [row.id for row in my_enrolments(db, scope)]
+    with db.connect() as conn:
+        assignment_id, start = conn.execute(
+            select(MentorAssignment.id, MentorAssignment.start_date)
+            .where(MentorAssignment.enrolment_id.in_(own), MentorAssignment.end_date.is_(None),
+                   MentorAssignment.start_date < TODAY - dt.timedelta(days=2))
+            .order_by(MentorAssignment.id)
+        ).first()  # fmt: skip
+    for day in (TODAY, start, start + dt.timedelta(days=1)):
+        cid = log_contact(db, scope, assignment_id, day, "")
+        assert_current(db)
+    # Two contacts on one day are one contact day.
+    log_contact(db, scope, assignment_id, start, "")
+    assert_current(db)
+    opened = {"Kontaktdato": fmt_date(start + dt.timedelta(days=1)), "Note": ""}
+    log_contact(db, scope, assignment_id, TODAY, "", contact_id=cid, opened=opened)
+    assert_current(db)
+    delete_contact(db, scope, cid)
+    assert_current(db)
+
+
+def test_the_import_keeps_them_for_new_and_changed_evaluations(db):
+    scope = scope_for(db, "leder")
+    figures = known_figures(TODAY)
+    import_sheets(db, scope, read_upload([("a.xlsx", workbook(figures))]), "a.xlsx", today=TODAY)
+    assert_current(db)
+    for row in figures["Evalueringer"]:
+        row[2] = 5  # the first parameter's score changed in the sheet
+    import_sheets(db, scope, read_upload([("b.xlsx", workbook(figures))]), "b.xlsx", today=TODAY)
+    assert_current(db)
+
+
+def test_deleting_courses_takes_their_rows(db):
+    with db.begin() as conn:
+        conn.execute(update(MentorContact).values(note=""))  # Core, no date changed
+        enrolment_id = conn.scalar(select(ScoreSpan.enrolment_id).limit(1))
+        conn.execute(delete(Evaluation).where(Evaluation.enrolment_id == enrolment_id))
+        conn.execute(delete(MentorAssignment))
+    with db.begin() as conn:  # the repair path, as after any write around the app
+        from db.summaries import refresh_score_spans
+
+        refresh_score_spans(conn, [enrolment_id])
+    assert assert_current(db)[1] == 0
+
+
+def test_the_repair_command_rebuilds_both(db, any_demo_url, monkeypatch):
+    with db.begin() as conn:
+        conn.execute(delete(ScoreSpan))
+        conn.execute(update(MentorContactDay).values(previous_on=None))
+    with pytest.raises(AssertionError):
+        assert_current(db)
+    monkeypatch.setenv("DATABASE_URL", any_demo_url)
+    assert cli(["rebuild-summaries"]) == 0
+    assert_current(db)
