@@ -515,10 +515,11 @@ class EvaluationScore(Base):
 class ScoreSpan(Base):
     """A course's score for a parameter (sub_key 0) or a sub-element (sub_key its id) from
     the day an evaluation gave it until the next evaluation that scored the same
-    (valid_until NULL while it is the latest). The highest score wins a day with two
-    evaluations. Derived from the evaluations, kept by db.summaries in the transaction of
-    every write, so "the latest score as of a day" is a lookup instead of a window over
-    every score ever given (millions at national size)."""
+    (valid_until NULL while it is the latest), beside the baseline: the first plan's score
+    for the same and that plan's day (NULL without one). The highest score wins a day with
+    two evaluations. Derived from the plans and evaluations, kept by db.summaries in the
+    transaction of every write, so a course's baseline and latest score as of a day are
+    one row instead of a window over every score ever given (millions at national size)."""
 
     __tablename__ = "score_span"
     enrolment_id: Mapped[int] = mapped_column(
@@ -529,6 +530,8 @@ class ScoreSpan(Base):
     valid_from: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
     score: Mapped[int] = mapped_column(Integer)
+    baseline: Mapped[int | None] = mapped_column(Integer)
+    baseline_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class EvaluationSubGoal(Base):

@@ -2,7 +2,8 @@
 write, so the dashboards read them instead of a window over millions of rows:
 
 - score_span (ScoreSpan): each course's score per parameter and sub-element from the day
-  an evaluation gave it until the next evaluation scoring the same;
+  an evaluation gave it until the next evaluation scoring the same, beside the baseline
+  (the first plan's score for the same);
 - mentor_contact_day (MentorContactDay): each mentor assignment's contact days, with the
   contact day before each.
 
@@ -20,7 +21,18 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, Date, Select, delete, event, func, insert, inspect, select
+from sqlalchemy import (
+    Connection,
+    Date,
+    Select,
+    and_,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+)  # fmt: skip
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -28,6 +40,8 @@ from db.models import (
     EvaluationScore,
     MentorContact,
     MentorContactDay,
+    Plan,
+    PlanScore,
     ScoreSpan,
 )
 
@@ -40,7 +54,8 @@ def _where(column, ids: Ids):
 
 
 def score_spans_from_source(enrolment_ids: Ids = None) -> Select:
-    """The score_span rows of the given courses, computed from the evaluations."""
+    """The score_span rows of the given courses, computed from their evaluations and their
+    first plan (the baseline)."""
     sub = func.coalesce(EvaluationScore.sub_element_id, 0)
     per_day = (
         select(
@@ -56,16 +71,42 @@ def score_spans_from_source(enrolment_ids: Ids = None) -> Select:
                   Evaluation.evaluated_on)
         .subquery()
     )  # fmt: skip
+    plan_sub = func.coalesce(PlanScore.sub_element_id, 0)
+    baseline = (
+        select(
+            Plan.enrolment_id.label("enrolment_id"),
+            PlanScore.parameter_id.label("parameter_id"),
+            plan_sub.label("sub_key"),
+            Plan.created_on.label("day"),
+            func.max(PlanScore.score).label("score"),
+        )
+        .join(Plan, Plan.id == PlanScore.plan_id)
+        .where(Plan.version_no == 1, _where(Plan.enrolment_id, enrolment_ids))
+        .group_by(Plan.enrolment_id, PlanScore.parameter_id, plan_sub, Plan.created_on)
+        .subquery()
+    )
     key = (per_day.c.enrolment_id, per_day.c.parameter_id, per_day.c.sub_key)
     return select(
         *key,
         per_day.c.day,
         func.lead(per_day.c.day, type_=Date).over(partition_by=key, order_by=per_day.c.day),
         per_day.c.score,
+        baseline.c.score,
+        baseline.c.day,
+    ).outerjoin(
+        baseline,
+        and_(
+            baseline.c.enrolment_id == per_day.c.enrolment_id,
+            baseline.c.parameter_id == per_day.c.parameter_id,
+            baseline.c.sub_key == per_day.c.sub_key,
+        ),
     )
 
 
-SPAN_COLUMNS = ("enrolment_id", "parameter_id", "sub_key", "valid_from", "valid_until", "score")
+SPAN_COLUMNS = (
+    "enrolment_id", "parameter_id", "sub_key", "valid_from", "valid_until", "score",
+    "baseline", "baseline_on",
+)  # fmt: skip
 
 
 def contact_days_from_source(assignment_ids: Ids = None) -> Select:
@@ -87,7 +128,8 @@ DAY_COLUMNS = ("mentor_assignment_id", "contact_on", "previous_on")
 
 
 def refresh_score_spans(conn: Connection, enrolment_ids: Ids = None) -> None:
-    """Compute the score spans of these courses (None: all) again from their evaluations."""
+    """Compute the score spans of these courses (None: all) again from their plans and
+    evaluations."""
     for ids in _batches(enrolment_ids):
         conn.execute(delete(ScoreSpan).where(_where(ScoreSpan.enrolment_id, ids)))
         conn.execute(insert(ScoreSpan).from_select(SPAN_COLUMNS, score_spans_from_source(ids)))
@@ -135,21 +177,26 @@ def _refresh_touched(session: Session, _ctx: object) -> None:
     # still describe what this flush changed.
     courses: set[int] = set()
     evaluations: set[int] = set()
+    plans: set[int] = set()
     assignments: set[int] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, Evaluation):
+        if isinstance(obj, Evaluation | Plan):
             courses |= _values(obj, "enrolment_id")
         elif isinstance(obj, EvaluationScore):
             evaluations |= _values(obj, "evaluation_id")
+        elif isinstance(obj, PlanScore):
+            plans |= _values(obj, "plan_id")
         elif isinstance(obj, MentorContact):
             assignments |= _values(obj, "mentor_assignment_id")
-    if not (courses or evaluations or assignments):
+    if not (courses or evaluations or plans or assignments):
         return
     conn = session.connection()
     for chunk in _batches(evaluations):
         courses.update(
             conn.scalars(select(Evaluation.enrolment_id).where(Evaluation.id.in_(chunk)))
         )
+    for chunk in _batches(plans):
+        courses.update(conn.scalars(select(Plan.enrolment_id).where(Plan.id.in_(chunk))))
     if courses:
         refresh_score_spans(conn, courses)
     if assignments:

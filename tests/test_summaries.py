@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from db.cli import main as cli
 from db.engine import make_engine
@@ -20,6 +20,8 @@ from db.models import (
     MentorAssignment,
     MentorContact,
     MentorContactDay,
+    Plan,
+    PlanScore,
     ScoreSpan,
 )
 from db.summaries import SPAN_COLUMNS, contact_days_from_source, score_spans_from_source
@@ -72,6 +74,8 @@ def _latest(engine, enrolment_id: int, as_of: dt.date) -> dict[int, int]:
 def test_the_demo_fills_both_tables(db):
     spans, days = assert_current(db)
     assert spans > 100 and days > 100
+    with db.connect() as conn:  # most evaluated courses have a baseline
+        assert conn.scalar(select(func.count()).where(ScoreSpan.baseline.is_not(None))) > 50
 
 
 def test_an_evaluation_saved_corrected_and_deleted_moves_the_latest_score(db):
@@ -108,6 +112,13 @@ def test_a_direct_orm_change_of_a_score_or_date_is_caught(db):
     assert_current(db)
     with write_session(db, "test", audit_log=False) as s:
         s.delete(s.scalars(select(EvaluationScore).limit(1)).one())
+    assert_current(db)
+    # The baseline: a first plan's score corrected, and its day moved.
+    with write_session(db, "test", audit_log=False) as s:
+        score = s.scalars(select(PlanScore).join(Plan).where(Plan.version_no == 1).limit(1)).one()
+        score.score = 6 - score.score
+        plan = s.get_one(Plan, score.plan_id)
+        plan.created_on = plan.created_on - dt.timedelta(days=2)
     assert_current(db)
 
 

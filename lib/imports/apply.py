@@ -383,9 +383,11 @@ def import_sheets(
         # Core inserts pass by the flush hook that keeps the score spans for the forms.
         refresh_score_spans(
             w.s.connection(),
-            [course_key_ids[e["course"]] for e in plan.evaluations_new]
+            [course_key_ids[p["course"]] for p in plan.plans_new + plan.evaluations_new]
             + list(w.s.scalars(select(Evaluation.enrolment_id).where(Evaluation.id.in_(
-                [evaluation_id for evaluation_id, _, _ in plan.evaluations_update])))),
+                [evaluation_id for evaluation_id, _, _ in plan.evaluations_update]))))
+            + list(w.s.scalars(select(Plan.enrolment_id).where(Plan.id.in_(
+                [plan_id for plan_id, _, _ in plan.plans_update])))),
         )  # fmt: skip
         progress(0.96, "Skriver revisionslog …")
         w._audit(

@@ -80,47 +80,21 @@ def _scoped_pairs(scope: Scope, f: Filters, today: dt.date | None):
 def _pairs(courses: Select, as_of: dt.date):
     """Subquery: enrolment, parameter, sub-element key (0 = the parameter as a whole),
     baseline score and latest score up to as_of, one row per participant and
-    (sub-)parameter, for the courses whose ids `courses` selects."""
-    sub = func.coalesce(PlanScore.sub_element_id, 0)
-    baseline = (
-        select(
-            Plan.enrolment_id.label("enrolment_id"),
-            PlanScore.parameter_id.label("parameter_id"),
-            sub.label("sub_key"),
-            func.max(PlanScore.score).label("score"),
-        )
-        .join(Plan, Plan.id == PlanScore.plan_id)
-        .where(Plan.version_no == 1, Plan.enrolment_id.in_(courses), Plan.created_on <= as_of)
-        .group_by(Plan.enrolment_id, PlanScore.parameter_id, sub)
-        .subquery()
-    )
-    # The latest score per course and (sub-)parameter as of the day: the span that runs
-    # on that day (db.summaries keeps the spans; before them, a window over every score).
-    latest = (
-        select(ScoreSpan.enrolment_id, ScoreSpan.parameter_id, ScoreSpan.sub_key,
-               ScoreSpan.score)
-        .where(ScoreSpan.enrolment_id.in_(courses), ScoreSpan.valid_from <= as_of,
-               or_(ScoreSpan.valid_until.is_(None), ScoreSpan.valid_until > as_of))
-        .subquery()
-    )  # fmt: skip
+    (sub-)parameter, for the courses whose ids `courses` selects.
+
+    One row of score_span (db.summaries) each: the span that runs on as_of, where the
+    first plan, made by then, scored the same. Before the spans this was a window over
+    every evaluation score joined to the first plans' scores."""
+    s = ScoreSpan
     return (
         select(
-            baseline.c.enrolment_id,
-            baseline.c.parameter_id,
-            baseline.c.sub_key,
-            baseline.c.score.label("baseline"),
-            latest.c.score.label("latest"),
+            s.enrolment_id, s.parameter_id, s.sub_key,
+            s.baseline.label("baseline"), s.score.label("latest"),
         )
-        .join(
-            latest,
-            and_(
-                latest.c.enrolment_id == baseline.c.enrolment_id,
-                latest.c.parameter_id == baseline.c.parameter_id,
-                latest.c.sub_key == baseline.c.sub_key,
-            ),
-        )
+        .where(s.enrolment_id.in_(courses), s.baseline_on <= as_of, s.valid_from <= as_of,
+               or_(s.valid_until.is_(None), s.valid_until > as_of))
         .subquery()
-    )
+    )  # fmt: skip
 
 
 def parameter_changes(

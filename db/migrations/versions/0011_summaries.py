@@ -1,6 +1,7 @@
-"""summaries: score_span and mentor_contact_day, derived from the evaluations and mentor
-contacts and kept current by db.summaries in the transaction of every write (the latest
-score as of a day, and the gap before each contact day, as lookups at national size)
+"""summaries: score_span and mentor_contact_day, derived from the plans, evaluations and
+mentor contacts and kept current by db.summaries in the transaction of every write (the
+baseline and the latest score as of a day, and the gap before each contact day, as
+lookups at national size)
 
 Revision ID: 0011_summaries
 Revises: 0010_unanswered
@@ -28,6 +29,8 @@ def upgrade() -> None:
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("valid_until", sa.Date(), nullable=True),
         sa.Column("score", sa.Integer(), nullable=False),
+        sa.Column("baseline", sa.Integer(), nullable=True),
+        sa.Column("baseline_on", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(
             ["enrolment_id"],
             ["enrolment.id"],
@@ -60,13 +63,19 @@ def upgrade() -> None:
     # migration does not change with the models): from here on every write keeps them.
     op.execute(
         "INSERT INTO score_span (enrolment_id, parameter_id, sub_key, valid_from, "
-        "valid_until, score) SELECT enrolment_id, parameter_id, sub_key, day, "
-        "lead(day) OVER (PARTITION BY enrolment_id, parameter_id, sub_key ORDER BY day), "
-        "score FROM (SELECT e.enrolment_id, s.parameter_id, "
-        "coalesce(s.sub_element_id, 0) AS sub_key, e.evaluated_on AS day, "
+        "valid_until, score, baseline, baseline_on) SELECT d.enrolment_id, d.parameter_id, "
+        "d.sub_key, d.day, lead(d.day) OVER (PARTITION BY d.enrolment_id, d.parameter_id, "
+        "d.sub_key ORDER BY d.day), d.score, b.score, b.day FROM (SELECT e.enrolment_id, "
+        "s.parameter_id, coalesce(s.sub_element_id, 0) AS sub_key, e.evaluated_on AS day, "
         "max(s.score) AS score FROM evaluation_score s JOIN evaluation e "
         "ON e.id = s.evaluation_id GROUP BY e.enrolment_id, s.parameter_id, "
-        "coalesce(s.sub_element_id, 0), e.evaluated_on) AS per_day"
+        "coalesce(s.sub_element_id, 0), e.evaluated_on) AS d LEFT JOIN (SELECT "
+        "p.enrolment_id, s.parameter_id, coalesce(s.sub_element_id, 0) AS sub_key, "
+        "p.created_on AS day, max(s.score) AS score FROM plan_score s JOIN plan p "
+        "ON p.id = s.plan_id WHERE p.version_no = 1 GROUP BY p.enrolment_id, "
+        "s.parameter_id, coalesce(s.sub_element_id, 0), p.created_on) AS b "
+        "ON b.enrolment_id = d.enrolment_id AND b.parameter_id = d.parameter_id "
+        "AND b.sub_key = d.sub_key"
     )
     op.execute(
         "INSERT INTO mentor_contact_day (mentor_assignment_id, contact_on, previous_on) "
