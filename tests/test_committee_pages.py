@@ -242,3 +242,92 @@ def test_report_with_many_agreements_is_assessed_one_agreement_at_a_time(sqlite_
     picker.select_index(n - 1).run(timeout=120)
     assert not page_errors(at)
     assert [h.value for h in at.header if h.value.startswith("Status i ")] == [f"Status i {other}"]
+
+
+# --------------------------------------------------------------------------- charts made once
+
+
+def chart_protos(at) -> list[dict]:
+    """The page's charts as sent to the browser: spec, Arrow datasets, width and theme."""
+    from google.protobuf.json_format import MessageToDict
+
+    return [MessageToDict(c.proto) for c in at.get("vega_lite_chart")]
+
+
+def fresh_chart_protos(at) -> list[dict]:
+    """The same run's charts made from nothing: what the page must show from its cache."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    at.run()
+    assert not page_errors(at)
+    return chart_protos(at)
+
+
+def test_presentation_charts_follow_the_chosen_agreements(app_for):
+    """Each chart is made once per content of the report: another choice of agreements
+    gives another chart, the first choice again gives the first chart, and each is what a
+    run with empty caches draws."""
+    at = app_for("leder")
+    at.switch_page("views/praesentation.py").run()
+    at.multiselect(key="praes_kinds").set_value(["belaegning"]).run()
+    both = chart_protos(at)
+    assert "Aftale 1" in markdown_text(at) and "Aftale 2" in markdown_text(at)
+    at.multiselect(key="praes_agreements").set_value([2]).run()
+    assert not page_errors(at)
+    only_2 = chart_protos(at)
+    assert len(only_2) == len(both) == 1 and only_2 != both
+    assert "Aftale 1" not in markdown_text(at)
+    assert only_2 == fresh_chart_protos(at)
+    at.multiselect(key="praes_agreements").set_value([1, 2]).run()
+    assert chart_protos(at) == both == fresh_chart_protos(at)
+
+
+def test_presentation_chart_shows_a_change_saved_meanwhile(app_for, demo_url):
+    """A save elsewhere (more slots for agreement 1) gives the next run the new chart, not
+    the one made for the old figures."""
+    from lib.commands.agreements import change_slots
+    from lib.queries.admin import agreements
+    from tests.conftest import scope_for
+
+    at = app_for("leder")
+    at.switch_page("views/praesentation.py").run()
+    at.multiselect(key="praes_kinds").set_value(["belaegning"]).run()
+    before = chart_protos(at)
+    assert "5 af 6" in markdown_text(at)
+    engine = make_engine(demo_url)
+    version = next(a for a in agreements(engine) if a.id == 1).version
+    change_slots(engine, scope_for(engine, "admin"), 1, 9, dt.date.today(), version)
+    engine.dispose()
+    at.run()
+    assert not page_errors(at)
+    assert "5 af 9" in markdown_text(at) and "5 af 6" not in markdown_text(at)
+    after = chart_protos(at)
+    assert after != before
+    assert after == fresh_chart_protos(at)
+
+
+def test_report_charts_change_with_the_threshold_saved_meanwhile(app_for, demo_url):
+    """The admin lowers the small-count threshold while the report is open: the next run
+    draws the charts for the figures withheld under the new threshold (not those made
+    under 5), and saving an assessment text afterwards leaves them as they are."""
+    from lib.commands.catalogues import set_threshold
+    from tests.conftest import scope_for
+
+    at = app_for("leder")
+    at.switch_page("views/evalueringsrapport.py").run()
+    under_5 = chart_protos(at)
+    assert len(under_5) == 3
+    engine = make_engine(demo_url)
+    set_threshold(engine, scope_for(engine, "admin"), 2, 5)
+    engine.dispose()
+    at.run()
+    assert not page_errors(at)
+    under_2 = chart_protos(at)
+    assert under_2 != under_5
+    assert under_2 == fresh_chart_protos(at)
+    area = next(t for t in at.text_area if t.label.startswith("Introduktion"))
+    area.input("Aftalerne er i drift.")
+    next(b for b in at.button if b.label == "Gem introduktion").click().run()
+    assert not page_errors(at)
+    assert chart_protos(at) == under_2

@@ -9,6 +9,7 @@ and the subtitle says so. No participant code, initials or free text ever reache
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -521,6 +522,25 @@ def outcomes_chart(
 
 
 ChartBuilder = Callable[[Report, list[AgreementReport], dict[int, int] | None], PresentationChart]
+
+
+def chart_content(report: Report) -> str:
+    """A digest of everything in `report` that the charts above are drawn from: the
+    period, the day of counting, the threshold, the score scale and, per agreement in
+    order, its id, name, slots, whether it is withheld and its facts (frozen dataclasses,
+    so their repr is their content). Two reports with the same digest give the same charts
+    for the same kinds and positions, so a page can make each chart once per digest (a
+    builder that reads more of the report must add it here). Texts, tables, the ledger
+    and the header are not in it: saving an assessment text leaves the charts as they are.
+    About 2 ms at 40 agreements."""
+    drawn_from = (
+        report.period,
+        report.as_of,
+        report.threshold,
+        report.scale,
+        [(a.agreement_id, a.name, a.slots, a.withheld, a.facts) for a in report.agreements],
+    )
+    return hashlib.sha256(repr(drawn_from).encode()).hexdigest()
 
 
 BUILDERS: dict[str, ChartBuilder] = {
