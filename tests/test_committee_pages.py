@@ -186,7 +186,7 @@ def test_committee_pages_run_at_most_50_statements(app_for, page):
     """Issue 15: no page sends more than 50 SQL statements in a run, with empty caches
     (BEGIN counted). The report reads in one transaction and the header and suppression
     setting are read once; no statement is per agreement, so the demo's count is M's
-    (Præsentation 41, Evalueringsrapport 49 cold at size M; 56 and 66 before)."""
+    (Præsentation 42, Evalueringsrapport 48 cold at size M; 56 and 66 before)."""
     import streamlit as st
     from sqlalchemy import Engine, event
 
@@ -204,6 +204,26 @@ def test_committee_pages_run_at_most_50_statements(app_for, page):
         event.remove(Engine, "before_cursor_execute", count)
     assert not page_errors(at)
     assert len(sent) <= 50, len(sent)
+
+
+def test_a_read_transaction_is_not_taken_for_a_save(demo_url):
+    """The committee report reads in one transaction that commits (read_snapshot); only a
+    commit that wrote makes the rest of a run read the data version again (two statements
+    more per run, which put Evalueringsrapport at 50)."""
+    from sqlalchemy import text
+
+    from db.engine import read_snapshot
+    from lib.commands.catalogues import set_threshold
+    from tests.conftest import scope_for
+    from views.components import runtime
+
+    engine = runtime._engine_for(demo_url)
+    before = runtime._commits[0]
+    with read_snapshot(engine) as snapshot, snapshot.connect() as conn:
+        conn.execute(text("WITH x AS (SELECT 1 AS updated) SELECT * FROM x"))
+    assert runtime._commits[0] == before
+    set_threshold(engine, scope_for(engine, "admin"), 3, 5)
+    assert runtime._commits[0] == before + 1
 
 
 def test_report_asks_for_fewer_agreements_before_making_documents(app_for, monkeypatch):
