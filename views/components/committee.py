@@ -201,10 +201,10 @@ def header_form(
 @dataclass(frozen=True)
 class ShownChart:
     """A committee chart as the pages show it: a PresentationChart's texts and the
-    Vega-Lite spec st.altair_chart would send for it. Building and schema-checking the
-    Altair charts was 85 % of a rerun of each committee page at size M (py-spy), so the
-    spec is made once per content (_shown_chart) and `build` makes the Altair chart again
-    only for a download."""
+    Vega-Lite spec st.altair_chart would send for it. Building the Altair charts (63-69 %)
+    and converting them for st.altair_chart (17-21 %) were about 85 % of a rerun of each
+    committee page at size M (py-spy), so the spec is made once per content of the report
+    (_shown_chart) and `build` makes the Altair chart again only for a download."""
 
     key: str
     kind: str
