@@ -186,7 +186,7 @@ def test_committee_pages_run_at_most_50_statements(app_for, page):
     """Issue 15: no page sends more than 50 SQL statements in a run, with empty caches
     (BEGIN counted). The report reads in one transaction and the header and suppression
     setting are read once; no statement is per agreement, so the demo's count is M's
-    (Præsentation 41, Evalueringsrapport 49 cold at size M; 56 and 66 before)."""
+    (Præsentation 42, Evalueringsrapport 48 cold at size M; 56 and 66 before)."""
     import streamlit as st
     from sqlalchemy import Engine, event
 
@@ -204,6 +204,26 @@ def test_committee_pages_run_at_most_50_statements(app_for, page):
         event.remove(Engine, "before_cursor_execute", count)
     assert not page_errors(at)
     assert len(sent) <= 50, len(sent)
+
+
+def test_a_read_transaction_is_not_taken_for_a_save(demo_url):
+    """The committee report reads in one transaction that commits (read_snapshot); only a
+    commit that wrote makes the rest of a run read the data version again (two statements
+    more per run, which put Evalueringsrapport at 50)."""
+    from sqlalchemy import text
+
+    from db.engine import read_snapshot
+    from lib.commands.catalogues import set_threshold
+    from tests.conftest import scope_for
+    from views.components import runtime
+
+    engine = runtime._engine_for(demo_url)
+    before = runtime._commits[0]
+    with read_snapshot(engine) as snapshot, snapshot.connect() as conn:
+        conn.execute(text("WITH x AS (SELECT 1 AS updated) SELECT * FROM x"))
+    assert runtime._commits[0] == before
+    set_threshold(engine, scope_for(engine, "admin"), 3, 5)
+    assert runtime._commits[0] == before + 1
 
 
 def test_report_asks_for_fewer_agreements_before_making_documents(app_for, monkeypatch):
@@ -242,3 +262,92 @@ def test_report_with_many_agreements_is_assessed_one_agreement_at_a_time(sqlite_
     picker.select_index(n - 1).run(timeout=120)
     assert not page_errors(at)
     assert [h.value for h in at.header if h.value.startswith("Status i ")] == [f"Status i {other}"]
+
+
+# --------------------------------------------------------------------------- charts made once
+
+
+def chart_protos(at) -> list[dict]:
+    """The page's charts as sent to the browser: spec, Arrow datasets, width and theme."""
+    from google.protobuf.json_format import MessageToDict
+
+    return [MessageToDict(c.proto) for c in at.get("vega_lite_chart")]
+
+
+def fresh_chart_protos(at) -> list[dict]:
+    """The same run's charts made from nothing: what the page must show from its cache."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    at.run()
+    assert not page_errors(at)
+    return chart_protos(at)
+
+
+def test_presentation_charts_follow_the_chosen_agreements(app_for):
+    """Each chart is made once per content of the report: another choice of agreements
+    gives another chart, the first choice again gives the first chart, and each is what a
+    run with empty caches draws."""
+    at = app_for("leder")
+    at.switch_page("views/praesentation.py").run()
+    at.multiselect(key="praes_kinds").set_value(["belaegning"]).run()
+    both = chart_protos(at)
+    assert "Aftale 1" in markdown_text(at) and "Aftale 2" in markdown_text(at)
+    at.multiselect(key="praes_agreements").set_value([2]).run()
+    assert not page_errors(at)
+    only_2 = chart_protos(at)
+    assert len(only_2) == len(both) == 1 and only_2 != both
+    assert "Aftale 1" not in markdown_text(at)
+    assert only_2 == fresh_chart_protos(at)
+    at.multiselect(key="praes_agreements").set_value([1, 2]).run()
+    assert chart_protos(at) == both == fresh_chart_protos(at)
+
+
+def test_presentation_chart_shows_a_change_saved_meanwhile(app_for, demo_url):
+    """A save elsewhere (more slots for agreement 1) gives the next run the new chart, not
+    the one made for the old figures."""
+    from lib.commands.agreements import change_slots
+    from lib.queries.admin import agreements
+    from tests.conftest import scope_for
+
+    at = app_for("leder")
+    at.switch_page("views/praesentation.py").run()
+    at.multiselect(key="praes_kinds").set_value(["belaegning"]).run()
+    before = chart_protos(at)
+    assert "5 af 6" in markdown_text(at)
+    engine = make_engine(demo_url)
+    version = next(a for a in agreements(engine) if a.id == 1).version
+    change_slots(engine, scope_for(engine, "admin"), 1, 9, dt.date.today(), version)
+    engine.dispose()
+    at.run()
+    assert not page_errors(at)
+    assert "5 af 9" in markdown_text(at) and "5 af 6" not in markdown_text(at)
+    after = chart_protos(at)
+    assert after != before
+    assert after == fresh_chart_protos(at)
+
+
+def test_report_charts_change_with_the_threshold_saved_meanwhile(app_for, demo_url):
+    """The admin lowers the small-count threshold while the report is open: the next run
+    draws the charts for the figures withheld under the new threshold (not those made
+    under 5), and saving an assessment text afterwards leaves them as they are."""
+    from lib.commands.catalogues import set_threshold
+    from tests.conftest import scope_for
+
+    at = app_for("leder")
+    at.switch_page("views/evalueringsrapport.py").run()
+    under_5 = chart_protos(at)
+    assert len(under_5) == 3
+    engine = make_engine(demo_url)
+    set_threshold(engine, scope_for(engine, "admin"), 2, 5)
+    engine.dispose()
+    at.run()
+    assert not page_errors(at)
+    under_2 = chart_protos(at)
+    assert under_2 != under_5
+    assert under_2 == fresh_chart_protos(at)
+    area = next(t for t in at.text_area if t.label.startswith("Introduktion"))
+    area.input("Aftalerne er i drift.")
+    next(b for b in at.button if b.label == "Gem introduktion").click().run()
+    assert not page_errors(at)
+    assert chart_protos(at) == under_2

@@ -421,3 +421,43 @@ def test_committee_charts_for_many_agreements_stay_bounded_and_readable(sqlite_e
     pictures = [s.image.blob for slide in deck.slides for s in slide.shapes if s.shape_type == 13]
     assert pictures == [d.png for d in documents]  # rendered once, the same PNG
     assert isinstance(charts[0].chart, alt.LayerChart)
+
+
+def test_chart_content_stands_for_what_the_charts_are_drawn_from(report_setup):
+    """The pages make each committee chart once per chart_content: texts, tables, the
+    ledger and the header leave it (and the charts) as they are; a fact, the threshold or
+    an agreement's slots change it."""
+    import dataclasses
+
+    from lib.documents.presentation import chart_content, presentation_charts
+    from lib.documents.report import ReportHeaderFields
+
+    engine, scope, period = report_setup
+    report = build_report(engine, scope, period)
+    content = chart_content(report)
+    specs = [c.chart.to_dict() for c in presentation_charts(report)]
+    same = dataclasses.replace(
+        report,
+        texts={(None, "intro"): "Ny tekst"},
+        header=ReportHeaderFields(author="En anden"),
+        agreements=[
+            dataclasses.replace(a, questions=[], description="") for a in report.agreements
+        ],
+    )
+    assert chart_content(same) == content
+    assert [c.chart.to_dict() for c in presentation_charts(same)] == specs
+    first = report.agreements[0]
+    occupancy = dataclasses.replace(first.facts.occupancy, free=first.facts.occupancy.free + 3)
+    changed = [
+        dataclasses.replace(report, threshold=report.threshold - 1),
+        dataclasses.replace(report, agreements=[dataclasses.replace(first, slots=first.slots + 3)]),
+        dataclasses.replace(
+            report,
+            agreements=[
+                dataclasses.replace(
+                    first, facts=dataclasses.replace(first.facts, occupancy=occupancy)
+                )
+            ],
+        ),
+    ]
+    assert len({content, *map(chart_content, changed)}) == 4

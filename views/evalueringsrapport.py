@@ -4,7 +4,6 @@ downloads as Word and PowerPoint. Suppression applies to every number shown here
 
 import streamlit as st
 
-from lib.documents.presentation import report_charts
 from lib.domain.enums import MANAGER_ROLES
 from lib.domain.questions import COMMON_SECTIONS
 from lib.queries.occupancy import occupancy_by_agreement
@@ -15,6 +14,7 @@ from views.components.committee import (
     agreements_to_assess,
     all_by_default,
     committee_report,
+    committee_report_charts,
     complete_period,
     header_form,
     numbers_note,
@@ -50,7 +50,7 @@ with st.expander("Rapportens hoved (udvalg, mødedato, sagsnummer, forfatter)"):
 report, threshold = committee_report(engine, scope, period, chosen, loaded)
 sheet = ReportTexts(engine, current_user(), period, chosen)
 # The charts the Word file embeds, shown where the document puts them.
-charts = report_charts(report, positions)
+charts = committee_report_charts(report, positions)
 
 numbers_note(report)
 st.subheader("Introduktion")

@@ -8,13 +8,14 @@ initials or free text.
 
 import streamlit as st
 
-from lib.documents.presentation import CHART_KINDS, presentation_charts
+from lib.documents.presentation import CHART_KINDS
 from lib.domain.enums import MANAGER_ROLES
 from lib.queries.occupancy import occupancy_by_agreement
 from views.components.committee import (
     SLIDE_STYLE,
     agreement_choice,
     all_by_default,
+    committee_charts,
     committee_report,
     complete_period,
     period_input,
@@ -51,4 +52,4 @@ if not chosen or not kinds:
 
 presentation_controls()
 report, threshold = committee_report(engine, scope, period, chosen)
-slide_show(presentation_charts(report, kinds, positions), threshold, period)
+slide_show(committee_charts(report, kinds, positions), threshold, period)

@@ -13,7 +13,9 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -21,15 +23,14 @@ from sqlalchemy import Engine
 from streamlit.delta_generator import DeltaGenerator
 from streamlit_shortcuts import add_shortcuts
 
-from lib.charts.style import fit_width
+from lib.charts.style import TopLevelChart, fit_width
 from lib.commands.kit import ValidationError
 from lib.commands.report_texts import TEXT_LIMIT, StaleText, save_header, save_text
 from lib.documents.bundle import MAX_AGREEMENTS_PER_REPORT, build_documents
 from lib.documents.exports import presentation_chart, warm_up_renderer
-from lib.documents.presentation import (
-    PresentationChart,
-)
+from lib.documents.presentation import BUILDERS, CHART_KINDS, chart_content
 from lib.documents.report import (
+    SOURCE,
     AgreementReport,
     Report,
     ReportHeaderFields,
@@ -46,6 +47,7 @@ from lib.queries.occupancy import AgreementOccupancy
 from lib.queries.report_texts import load_header, load_texts
 from lib.queries.settings import suppression_threshold
 from lib.security.sign_in import SignedInUser
+from views.components.dashboard import vega_lite_spec
 from views.components.downloads import chart_downloads, file_download, table_downloads
 from views.components.forms import DATE_FORMAT
 from views.components.layout import table as kit_table
@@ -193,6 +195,90 @@ def header_form(
     return h, setting
 
 
+# --------------------------------------------------------------------------- the charts
+
+
+@dataclass(frozen=True)
+class ShownChart:
+    """A committee chart as the pages show it: a PresentationChart's texts and the
+    Vega-Lite spec st.altair_chart would send for it. Building the Altair charts (63-69 %)
+    and converting them for st.altair_chart (17-21 %) were about 85 % of a rerun of each
+    committee page at size M (py-spy), so the spec is made once per content of the report
+    (_shown_chart) and `build` makes the Altair chart again only for a download."""
+
+    key: str
+    kind: str
+    title: str
+    subtitle: str
+    spec: dict
+    question: str | None = None
+    agreement_id: int | None = None
+    has_data: bool = True
+    build: Callable[[], TopLevelChart] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def source(self) -> str:
+        return SOURCE
+
+
+def _built(kind: str, report: Report, positions: dict[int, int]) -> TopLevelChart:
+    return BUILDERS[kind](report, report.agreements, positions).chart
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _shown_chart(
+    content: str, kind: str, positions: tuple[tuple[int, int], ...], _report: Report
+) -> ShownChart:
+    # `content` (lib.documents.presentation.chart_content) stands for all of the report
+    # the chart is drawn from; `_report` itself is not hashed.
+    chart = BUILDERS[kind](_report, _report.agreements, dict(positions))
+    # fit-x: stretch the width only. Streamlit's default for a layered chart ("fit")
+    # squeezes axis, legend and title into the given height.
+    return ShownChart(
+        chart.key,
+        chart.kind,
+        chart.title,
+        chart.subtitle,
+        vega_lite_spec(fit_width(presentation_chart(chart.chart))),
+        chart.question,
+        chart.agreement_id,
+        chart.has_data,
+    )
+
+
+def committee_charts(
+    report: Report, kinds: Sequence[str] | None, positions: dict[int, int]
+) -> list[ShownChart]:
+    """lib.documents.presentation.presentation_charts as the pages show them: the chosen
+    kinds (None: all) in CHART_KINDS order, each made once per content of the report."""
+    if not report.agreements:
+        return []
+    content = chart_content(report)
+    placed = tuple(sorted(positions.items()))
+    return [
+        replace(
+            _shown_chart(content, kind, placed, report),
+            build=partial(_built, kind, report, positions),
+        )
+        for kind in CHART_KINDS
+        if not kinds or kind in kinds
+    ]
+
+
+def committee_report_charts(report: Report, positions: dict[int, int]) -> list[ShownChart]:
+    """lib.documents.presentation.report_charts as the page shows them: the charts with
+    figures, in the report's overview section (as the Word file puts them)."""
+    return [
+        replace(c, question=None, agreement_id=None)
+        for c in committee_charts(report, None, positions)
+        if c.has_data
+    ]
+
+
+def draw_chart(chart: ShownChart) -> None:
+    st.vega_lite_chart(spec=chart.spec, theme=None, width="stretch")
+
+
 # --------------------------------------------------------------------------- Præsentation
 
 
@@ -227,7 +313,7 @@ def presentation_controls() -> None:
         )
 
 
-def slide_show(charts: list[PresentationChart], threshold: int, period: Period) -> None:
+def slide_show(charts: list[ShownChart], threshold: int, period: Period) -> None:
     """The current chart as a slide (title, chart, subtitle, period and source) with
     Forrige/Næste fixed at the bottom, a slide counter, and the keys →/←/PageDown/PageUp
     (a presenter's clicker sends PageDown/PageUp). A chart whose figures are all
@@ -244,10 +330,7 @@ def slide_show(charts: list[PresentationChart], threshold: int, period: Period) 
     current = charts[index]
     with st.container(key="praes_slide"):
         _slide_line("fm-slide-title", html.escape(current.title))
-        # fit-x: stretch the width only. Streamlit's default for a layered chart ("fit")
-        # squeezes axis, legend and title into the given height.
-        chart = fit_width(presentation_chart(current.chart))
-        st.altair_chart(chart, theme=None, width="stretch")
+        draw_chart(current)
         _slide_line("fm-slide-sub", html.escape(current.subtitle))
         source = texts.SLIDE_SOURCE.format(
             period=period.label,
@@ -256,10 +339,10 @@ def slide_show(charts: list[PresentationChart], threshold: int, period: Period) 
             printed=fmt_date(dt.date.today()),
         )
         _slide_line("fm-slide-source", source)
-        if not presenting():
+        if not presenting() and current.build is not None:
             with st.expander("Hent diagrammet"):
                 chart_downloads(
-                    current.chart,
+                    current.build,
                     current.title,
                     key=f"praes_dl_{current.key}",
                     lines=[current.subtitle, f"Periode {period.label}. {current.source}."],
@@ -518,13 +601,13 @@ def numbers_note(report: Report) -> None:
 
 
 def report_charts_at(
-    charts: list[PresentationChart], agreement_id: int | None, question: str | None
+    charts: list[ShownChart], agreement_id: int | None, question: str | None
 ) -> None:
     """The charts the Word file puts at this place: the introduction or a question."""
     for chart in charts:
         if chart.agreement_id == agreement_id and chart.question == question:
             st.markdown(f"**{inert(chart.title)}**")
-            st.altair_chart(fit_width(presentation_chart(chart.chart)), theme=None, width="stretch")
+            draw_chart(chart)
             st.caption(inert(chart.subtitle))
 
 
@@ -550,7 +633,7 @@ def agreements_to_assess(agreements: list[AgreementReport]) -> list[AgreementRep
 
 
 def agreement_assessment(
-    agreement: AgreementReport, sheet: ReportTexts, charts: list[PresentationChart]
+    agreement: AgreementReport, sheet: ReportTexts, charts: list[ShownChart]
 ) -> None:
     """One agreement: each question's figures, tables and charts with staff's assessment
     beside them, saved together."""

@@ -71,11 +71,16 @@ def show_chart_once(
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _chart_spec(name: str, data: str, _build: Callable[[], alt.TopLevelMixin]) -> dict:
-    # Streamlit 1.67's private converter (pinned in uv.lock): the spec st.altair_chart
-    # would send, with the data as Arrow datasets.
+    return vega_lite_spec(_build())
+
+
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+    """The spec st.altair_chart would send for `chart` (schema-checked, the data as Arrow
+    datasets); st.vega_lite_chart draws it as st.altair_chart draws the chart."""
+    # Streamlit 1.67's private converter (pinned in uv.lock).
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
-    return _convert_altair_to_vega_lite_spec(_build())
+    return _convert_altair_to_vega_lite_spec(chart)
 
 
 def pools_agreements(count: int) -> bool:

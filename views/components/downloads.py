@@ -47,6 +47,22 @@ def _spec_json(chart: alt.TopLevelMixin) -> str:
     return json.dumps(chart_spec(chart), sort_keys=True, default=str)
 
 
+def _render_chart(
+    chart: alt.TopLevelMixin | Callable[[], alt.TopLevelMixin],
+    what: str,
+    lines: list[str],
+    kind: str,
+) -> Callable[[], bytes]:
+    """The captioned chart's image, made when its button is clicked; a chart given as a
+    function is built then too."""
+
+    def made() -> bytes:
+        built = chart if isinstance(chart, alt.TopLevelMixin) else chart()
+        return _render(_spec_json(captioned(built, what, lines)), kind)()  # type: ignore[arg-type]
+
+    return made
+
+
 def file_download(
     column: DeltaGenerator,
     label: str,
@@ -75,17 +91,22 @@ def file_download(
 
 
 def chart_downloads(
-    chart: alt.TopLevelMixin, what: str, *, key: str, lines: list[str] | None = None
+    chart: alt.TopLevelMixin | Callable[[], alt.TopLevelMixin],
+    what: str,
+    *,
+    key: str,
+    lines: list[str] | None = None,
 ) -> None:
     """Two buttons: the chart as PNG and as SVG, in the presentation theme, with its
-    title and `lines` (period, n, source) inside the image."""
-    spec = _spec_json(captioned(chart, what, lines or []))  # type: ignore[arg-type]
+    title and `lines` (period, n, source) inside the image. `chart` may be a function
+    that builds it: then it is built only when a button is clicked (a page that draws the
+    chart from a cached spec does not build it on every run)."""
     row = st.container(horizontal=True, gap="small")
     for kind in ("png", "svg"):
         file_download(
             row,
             f"Hent {kind.upper()}",
-            _render(spec, kind),
+            _render_chart(chart, what, lines or [], kind),
             export_filename(what, kind),
             kind,
             key=f"{key}_{kind}",
