@@ -725,9 +725,12 @@ class MentorContact(Base):
 
 class MentorContactDay(Base):
     """Each day a mentor assignment had a contact, with the assignment's contact day before
-    it: derived from mentor_contact, kept by db.summaries in the transaction of every
-    write, so the gaps between contacts are read, not computed by a window over every
-    contact (millions at national size)."""
+    it; `gap`: the days since that one, when it was on or after the assignment's start
+    (the first contact's interval runs from the start, which the rule counts itself);
+    `within`: the day is inside the assignment (from its start to its end, if ended).
+    Derived from mentor_contact and mentor_assignment, kept by db.summaries in the
+    transaction of every write, so the gaps between contacts are read, not computed by a
+    window over every contact joined to its assignment (millions at national size)."""
 
     __tablename__ = "mentor_contact_day"
     mentor_assignment_id: Mapped[int] = mapped_column(
@@ -735,6 +738,8 @@ class MentorContactDay(Base):
     )
     contact_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     previous_on: Mapped[dt.date | None] = mapped_column(Date)
+    gap: Mapped[int | None] = mapped_column(Integer)
+    within: Mapped[bool] = mapped_column(Boolean)
 
 
 # --------------------------------------------------------------------------- fidelity

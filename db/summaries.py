@@ -5,7 +5,7 @@ write, so the dashboards read them instead of a window over millions of rows:
   an evaluation gave it until the next evaluation scoring the same, beside the baseline
   (the first plan's score for the same);
 - mentor_contact_day (MentorContactDay): each mentor assignment's contact days, with the
-  contact day before each.
+  contact day before each and the gap since it.
 
 Writes through an ORM Session (every form: write_session) are caught by a flush hook, as
 the audit log is, so no form can forget them. Writes in Core (the import, the benchmark
@@ -24,13 +24,17 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Date,
+    Integer,
     Select,
     and_,
+    case,
+    cast,
     delete,
     event,
     func,
     insert,
     inspect,
+    or_,
     select,
 )  # fmt: skip
 from sqlalchemy.orm import Session
@@ -38,12 +42,14 @@ from sqlalchemy.orm import Session
 from db.models import (
     Evaluation,
     EvaluationScore,
+    MentorAssignment,
     MentorContact,
     MentorContactDay,
     Plan,
     PlanScore,
     ScoreSpan,
 )
+from lib.queries.filters import days_between
 
 # Which courses or assignments: ids, a select of ids, or None for all of them.
 Ids = Iterable[int] | Select | None
@@ -109,22 +115,35 @@ SPAN_COLUMNS = (
 )  # fmt: skip
 
 
-def contact_days_from_source(assignment_ids: Ids = None) -> Select:
-    """The mentor_contact_day rows of the given assignments, computed from the contacts."""
+def contact_days_from_source(conn: Connection, assignment_ids: Ids = None) -> Select:
+    """The mentor_contact_day rows of the given assignments, computed from the contacts
+    and the assignments' start and end (`conn` for its dialect's day arithmetic)."""
     days = (
         select(MentorContact.mentor_assignment_id.label("aid"), MentorContact.contact_on.label("day"))
         .where(_where(MentorContact.mentor_assignment_id, assignment_ids))
         .distinct()
         .subquery()
     )  # fmt: skip
-    return select(
+    lagged = select(
         days.c.aid,
         days.c.day,
-        func.lag(days.c.day, type_=Date).over(partition_by=days.c.aid, order_by=days.c.day),
-    )
+        func.lag(days.c.day, type_=Date).over(partition_by=days.c.aid, order_by=days.c.day).label("prev"),
+    ).subquery()  # fmt: skip
+    a = MentorAssignment
+    return select(
+        lagged.c.aid,
+        lagged.c.day,
+        lagged.c.prev,
+        case(
+            (lagged.c.prev >= a.start_date,
+             cast(days_between(conn, lagged.c.prev, lagged.c.day), Integer)),
+            else_=None,
+        ),
+        and_(lagged.c.day >= a.start_date, or_(a.end_date.is_(None), lagged.c.day <= a.end_date)),
+    ).join(a, a.id == lagged.c.aid)  # fmt: skip
 
 
-DAY_COLUMNS = ("mentor_assignment_id", "contact_on", "previous_on")
+DAY_COLUMNS = ("mentor_assignment_id", "contact_on", "previous_on", "gap", "within")
 
 
 def refresh_score_spans(conn: Connection, enrolment_ids: Ids = None) -> None:
@@ -142,7 +161,7 @@ def refresh_contact_days(conn: Connection, assignment_ids: Ids = None) -> None:
             delete(MentorContactDay).where(_where(MentorContactDay.mentor_assignment_id, ids))
         )
         conn.execute(
-            insert(MentorContactDay).from_select(DAY_COLUMNS, contact_days_from_source(ids))
+            insert(MentorContactDay).from_select(DAY_COLUMNS, contact_days_from_source(conn, ids))
         )
 
 
@@ -188,6 +207,8 @@ def _refresh_touched(session: Session, _ctx: object) -> None:
             plans |= _values(obj, "plan_id")
         elif isinstance(obj, MentorContact):
             assignments |= _values(obj, "mentor_assignment_id")
+        elif isinstance(obj, MentorAssignment) and obj not in session.new:
+            assignments |= _values(obj, "id")  # its start or end moved the gaps
     if not (courses or evaluations or plans or assignments):
         return
     conn = session.connection()

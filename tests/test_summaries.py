@@ -24,7 +24,12 @@ from db.models import (
     PlanScore,
     ScoreSpan,
 )
-from db.summaries import SPAN_COLUMNS, contact_days_from_source, score_spans_from_source
+from db.summaries import (
+    DAY_COLUMNS,
+    SPAN_COLUMNS,
+    contact_days_from_source,
+    score_spans_from_source,
+)
 from lib.commands.evaluations import (
     delete_evaluation,
     record_evaluation,
@@ -59,8 +64,8 @@ def assert_current(engine) -> tuple[int, int]:
     with engine.connect() as conn:
         spans = _table(conn, ScoreSpan, SPAN_COLUMNS)
         assert spans == {tuple(r) for r in conn.execute(score_spans_from_source())}
-        days = _table(conn, MentorContactDay, ("mentor_assignment_id", "contact_on", "previous_on"))
-        assert days == {tuple(r) for r in conn.execute(contact_days_from_source())}
+        days = _table(conn, MentorContactDay, DAY_COLUMNS)
+        assert days == {tuple(r) for r in conn.execute(contact_days_from_source(conn))}
     return len(spans), len(days)
 
 
@@ -112,6 +117,14 @@ def test_a_direct_orm_change_of_a_score_or_date_is_caught(db):
     assert_current(db)
     with write_session(db, "test", audit_log=False) as s:
         s.delete(s.scalars(select(EvaluationScore).limit(1)).one())
+    assert_current(db)
+    # A mentor assignment's start and end move which days are inside it, and its gaps.
+    with write_session(db, "test", audit_log=False) as s:
+        day = s.scalars(select(MentorContactDay).where(MentorContactDay.gap.is_not(None))
+                        .order_by(MentorContactDay.contact_on).limit(1)).one()  # fmt: skip
+        assignment = s.get_one(MentorAssignment, day.mentor_assignment_id)
+        assignment.start_date = day.contact_on
+        assignment.end_date = day.contact_on + dt.timedelta(days=30)
     assert_current(db)
     # The baseline: a first plan's score corrected, and its day moved.
     with write_session(db, "test", audit_log=False) as s:

@@ -192,12 +192,12 @@ def _mentors(conn, today: dt.date) -> dict[int | None, tuple[int, int]]:
     """Per caseworker: (mentor follow-up intervals due, of which on time), every mentor
     assignment up to today, as the Opfølgning page's mentor section counts them.
 
-    lib.domain.quality.mentor_intervals in SQL (a window over each assignment's contact
-    days), summed per caseworker: reading every contact into Python took seconds at L.
+    lib.domain.quality.mentor_intervals in SQL (the gaps between each assignment's contact
+    days, kept in mentor_contact_day), summed per caseworker: reading every contact into Python took seconds at L.
     tests/test_bench.py checks it against the rule."""
     a = MentorAssignment
-    # SQL below for assignments with one frequency throughout (the window needs it fixed):
-    # the same window as the Kvalitet page's (lib.queries.quality.fixed_frequency_gaps).
+    # SQL below for assignments with one frequency throughout (the count needs it fixed):
+    # the same gaps as the Kvalitet page's (lib.queries.quality.fixed_frequency_gaps).
     changed = select(MentorFrequencyChange.mentor_assignment_id).distinct()
     stop = case(
         (and_(a.end_date.is_not(None), a.end_date < today), a.end_date), else_=literal(today)
@@ -280,7 +280,7 @@ def my_results(engine: Engine, scope: Scope, today: dt.date | None = None) -> My
             ).all()
         )
         evaluations = _evaluations_current(conn, f, today)
-        sort_in_memory(conn)  # the mentor window over every contact day
+        sort_in_memory(conn)  # every contact day grouped by assignment
         mentors = _mentors(conn, today)
         parameters = [
             (r.code, r.label)

@@ -20,11 +20,9 @@ from functools import cached_property
 from sqlalchemy import (
     ColumnElement,
     Engine,
-    and_,
     case,
     extract,
     func,
-    literal,
     null,
     or_,
     select,
@@ -49,6 +47,7 @@ from db.models import (
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import STARTED, EnrolmentStatus, MentorType
 from lib.domain.quality import (
+    FREQUENCY_LABELS,
     MENTOR_GRACE_DAYS,
     WORK_AGREEMENT_ELEMENTS,
     ElementCounts,
@@ -68,7 +67,7 @@ from lib.domain.quality import (
     quarter_start,
     step_up,
 )
-from lib.queries.filters import days_between, sort_in_memory
+from lib.queries.filters import sort_in_memory
 from lib.queries.scope import enrolment_clause
 
 # Sub-goals whose evidence is the attendance in the weekly hours (codes of the sub-goal
@@ -570,48 +569,44 @@ def fixed_frequency_gaps(conn, in_scope, as_of: dt.date):
     """Per mentor assignment of `in_scope` (a select of ids) whose frequency never changed:
     (id, contact days in its period, of the gaps between them those on time, the longest
     of those gaps, the first day, the last day); lib.domain.quality.mentor_intervals' own
-    counting, as a window over the contact days in SQL, so no contact is read into Python.
-    Assignments with no contact in their period have no row."""
-    a = MentorAssignment
-    stop = case(
-        (and_(a.end_date.is_not(None), a.end_date < as_of), a.end_date), else_=literal(as_of)
-    )
-    # Each contact day in the period with the gap since the one before it, read from
-    # mentor_contact_day (db.summaries) instead of a window over every contact. A day
-    # before the start is outside the period: the first day in it has no gap (the rule
-    # counts the start to the first contact as its own interval).
+    counting, in SQL, so no contact is read into Python. Assignments with no contact in
+    their period have no row.
+
+    One pass over mentor_contact_day (db.summaries keeps each day's gap and whether it is
+    inside its assignment), grouped by assignment before the assignment is joined: the
+    gaps on time are counted for each frequency an assignment can have (FREQUENCY_LABELS),
+    and the join picks its own. The gap of the first day in the period is NULL: the rule
+    counts the start to the first contact as an interval of its own."""
     d = MentorContactDay
-    gaps = (
+    on_time = {
+        days: func.coalesce(
+            func.sum(case((d.gap <= days + MENTOR_GRACE_DAYS, 1), else_=0)), 0
+        ).label(f"on_time_{days}")
+        for days in FREQUENCY_LABELS
+    }
+    per = (
         select(
             d.mentor_assignment_id.label("aid"),
-            d.contact_on.label("day"),
-            case(
-                (d.previous_on >= a.start_date, days_between(conn, d.previous_on, d.contact_on)),
-                else_=None,
-            ).label("gap"),
+            func.count().label("n"),
+            *on_time.values(),
+            func.max(d.gap).label("longest"),
+            func.min(d.contact_on).label("first"),
+            func.max(d.contact_on).label("last"),
         )
-        .join(a, a.id == d.mentor_assignment_id)
         .where(
-            a.id.in_(in_scope),
-            ~a.id.in_(select(MentorFrequencyChange.mentor_assignment_id)),
-            d.contact_on >= a.start_date,
-            d.contact_on <= stop,
+            d.within.is_(True),
+            d.contact_on <= as_of,
+            d.mentor_assignment_id.in_(in_scope),
+            ~d.mentor_assignment_id.in_(select(MentorFrequencyChange.mentor_assignment_id)),
         )
+        .group_by(d.mentor_assignment_id)
         .subquery()
     )
-    limit = a.frequency_days + MENTOR_GRACE_DAYS
-    return (
-        select(
-            gaps.c.aid,
-            func.count().label("n"),
-            func.coalesce(func.sum(case((gaps.c.gap <= limit, 1), else_=0)), 0).label("on_time"),
-            func.max(gaps.c.gap).label("longest"),
-            func.min(gaps.c.day).label("first"),
-            func.max(gaps.c.day).label("last"),
-        )
-        .join(a, a.id == gaps.c.aid)
-        .group_by(gaps.c.aid)
-    )
+    a = MentorAssignment
+    own = case(*((a.frequency_days == days, per.c[f"on_time_{days}"]) for days in FREQUENCY_LABELS))
+    return select(
+        per.c.aid, per.c.n, own.label("on_time"), per.c.longest, per.c.first, per.c.last
+    ).join(a, a.id == per.c.aid)
 
 
 def mentor_compliance(
@@ -632,7 +627,7 @@ def mentor_compliance(
     size, 18 MB for the cache to copy on every run of a page that shows only the cards)."""
     as_of = as_of or dt.date.today()
     with engine.connect() as conn:
-        sort_in_memory(conn)  # the window over every contact day
+        sort_in_memory(conn)  # every contact day grouped by assignment
         assignments = conn.execute(
             select(
                 MentorAssignment.id, MentorAssignment.enrolment_id, Participant.case_code,

@@ -49,6 +49,8 @@ def upgrade() -> None:
         sa.Column("mentor_assignment_id", sa.Integer(), nullable=False),
         sa.Column("contact_on", sa.Date(), nullable=False),
         sa.Column("previous_on", sa.Date(), nullable=True),
+        sa.Column("gap", sa.Integer(), nullable=True),
+        sa.Column("within", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["mentor_assignment_id"],
             ["mentor_assignment.id"],
@@ -77,11 +79,18 @@ def upgrade() -> None:
         "ON b.enrolment_id = d.enrolment_id AND b.parameter_id = d.parameter_id "
         "AND b.sub_key = d.sub_key"
     )
+    gap = (
+        "CAST(julianday(d.day) - julianday(d.prev) AS INTEGER)"
+        if op.get_bind().dialect.name == "sqlite"
+        else "d.day - d.prev"
+    )
     op.execute(
-        "INSERT INTO mentor_contact_day (mentor_assignment_id, contact_on, previous_on) "
-        "SELECT aid, day, lag(day) OVER (PARTITION BY aid ORDER BY day) FROM "
+        "INSERT INTO mentor_contact_day (mentor_assignment_id, contact_on, previous_on, gap, "
+        f"within) SELECT d.aid, d.day, d.prev, CASE WHEN d.prev >= a.start_date THEN {gap} "
+        "END, d.day >= a.start_date AND (a.end_date IS NULL OR d.day <= a.end_date) FROM "
+        "(SELECT aid, day, lag(day) OVER (PARTITION BY aid ORDER BY day) AS prev FROM "
         "(SELECT DISTINCT mentor_assignment_id AS aid, contact_on AS day "
-        "FROM mentor_contact) AS days"
+        "FROM mentor_contact) AS days) AS d JOIN mentor_assignment a ON a.id = d.aid"
     )
 
 
