@@ -49,7 +49,7 @@ from db.models import (
     PlanScore,
     ScoreSpan,
 )
-from lib.queries.filters import days_between
+from db.sql import days_between
 
 # Which courses or assignments: ids, a select of ids, or None for all of them.
 Ids = Iterable[int] | Select | None

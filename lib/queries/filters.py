@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Date, Engine, and_, func, or_, select, text, true
+from sqlalchemy import ColumnElement, Connection, Date, Engine, and_, or_, select, text, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -21,6 +21,7 @@ from db.models import (
     SubGoal,
     TargetGroup,
 )
+from db.sql import days_between  # noqa: F401  (the reads take it from here)
 from lib.domain.access import Scope
 from lib.domain.enums import EnrolmentStatus
 from lib.domain.period import Filters
@@ -87,14 +88,6 @@ def filter_options(engine: Engine, scope: Scope) -> FilterOptions:
             conn.execute(select(SubGoal.id, SubGoal.label).order_by(SubGoal.sort_order)).all()
         )
     return FilterOptions(agreements, groups, goals)
-
-
-def days_between(conn, start, end):
-    """Whole days from `start` to `end` in SQL, on either database: SQLite subtracts
-    Julian day numbers; in PostgreSQL date - date is already an integer of days."""
-    if conn.dialect.name == "sqlite":
-        return func.julianday(end) - func.julianday(start)
-    return end - start
 
 
 class add_months(FunctionElement[dt.date]):
