@@ -619,6 +619,27 @@ class WeeklyHours(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class HoursMonth(Base):
+    """A course's weekly hours summed per calendar month of the week's Monday: weeks,
+    hours of each kind, and whether any week had ordinary paid hours. Derived from
+    weekly_hours, kept by db.summaries in the transaction of every write, so the hours
+    per agreement and month are read from one row per course and month instead of every
+    week (millions at national size)."""
+
+    __tablename__ = "hours_month"
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    weeks: Mapped[int] = mapped_column(Integer)
+    planned: Mapped[float] = mapped_column(Float)
+    attended: Mapped[float] = mapped_column(Float)
+    illness: Mapped[float] = mapped_column(Float)
+    ordinary: Mapped[float] = mapped_column(Float)
+    paid: Mapped[int] = mapped_column(Integer)
+
+
 class Certificate(Base):
     """Bevis obtained during the course (hygiejnebevis, førstehjælpsbevis, ...)."""
 

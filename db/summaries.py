@@ -5,7 +5,8 @@ write, so the dashboards read them instead of a window over millions of rows:
   an evaluation gave it until the next evaluation scoring the same, beside the baseline
   (the first plan's score for the same);
 - mentor_contact_day (MentorContactDay): each mentor assignment's contact days, with the
-  contact day before each and the gap since it.
+  contact day before each and the gap since it;
+- hours_month (HoursMonth): each course's weekly hours summed per month.
 
 Writes through an ORM Session (every form: write_session) are caught by a flush hook, as
 the audit log is, so no form can forget them. Writes in Core (the import, the benchmark
@@ -31,6 +32,7 @@ from sqlalchemy import (
     cast,
     delete,
     event,
+    extract,
     func,
     insert,
     inspect,
@@ -42,12 +44,14 @@ from sqlalchemy.orm import Session
 from db.models import (
     Evaluation,
     EvaluationScore,
+    HoursMonth,
     MentorAssignment,
     MentorContact,
     MentorContactDay,
     Plan,
     PlanScore,
     ScoreSpan,
+    WeeklyHours,
 )
 from db.sql import days_between
 
@@ -146,6 +150,36 @@ def contact_days_from_source(conn: Connection, assignment_ids: Ids = None) -> Se
 DAY_COLUMNS = ("mentor_assignment_id", "contact_on", "previous_on", "gap", "within")
 
 
+def hours_months_from_source(enrolment_ids: Ids = None) -> Select:
+    """The hours_month rows of the given courses, computed from their weekly hours."""
+    w = WeeklyHours
+    year = cast(extract("year", w.week_start), Integer)
+    month = cast(extract("month", w.week_start), Integer)
+    return (
+        select(
+            w.enrolment_id, year, month, func.count(),
+            func.sum(w.planned_hours), func.sum(w.attended_hours),
+            func.sum(w.illness_hours), func.sum(w.ordinary_paid_hours),
+            func.max(case((w.ordinary_paid_hours > 0, 1), else_=0)),
+        )
+        .where(_where(w.enrolment_id, enrolment_ids))
+        .group_by(w.enrolment_id, year, month)
+    )  # fmt: skip
+
+
+HOURS_COLUMNS = (
+    "enrolment_id", "year", "month", "weeks", "planned", "attended", "illness", "ordinary",
+    "paid",
+)  # fmt: skip
+
+
+def refresh_hours_months(conn: Connection, enrolment_ids: Ids = None) -> None:
+    """Compute the monthly hours of these courses (None: all) again from their weeks."""
+    for ids in _batches(enrolment_ids):
+        conn.execute(delete(HoursMonth).where(_where(HoursMonth.enrolment_id, ids)))
+        conn.execute(insert(HoursMonth).from_select(HOURS_COLUMNS, hours_months_from_source(ids)))
+
+
 def refresh_score_spans(conn: Connection, enrolment_ids: Ids = None) -> None:
     """Compute the score spans of these courses (None: all) again from their plans and
     evaluations."""
@@ -181,6 +215,7 @@ def rebuild_all(conn: Connection) -> None:
     restore) and as the repair path (`python -m db.cli rebuild-summaries`)."""
     refresh_score_spans(conn)
     refresh_contact_days(conn)
+    refresh_hours_months(conn)
 
 
 def _values(obj: object, key: str) -> set[Any]:
@@ -198,6 +233,7 @@ def _refresh_touched(session: Session, _ctx: object) -> None:
     evaluations: set[int] = set()
     plans: set[int] = set()
     assignments: set[int] = set()
+    hours: set[int] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Evaluation | Plan):
             courses |= _values(obj, "enrolment_id")
@@ -205,11 +241,13 @@ def _refresh_touched(session: Session, _ctx: object) -> None:
             evaluations |= _values(obj, "evaluation_id")
         elif isinstance(obj, PlanScore):
             plans |= _values(obj, "plan_id")
+        elif isinstance(obj, WeeklyHours):
+            hours |= _values(obj, "enrolment_id")
         elif isinstance(obj, MentorContact):
             assignments |= _values(obj, "mentor_assignment_id")
         elif isinstance(obj, MentorAssignment) and obj not in session.new:
             assignments |= _values(obj, "id")  # its start or end moved the gaps
-    if not (courses or evaluations or plans or assignments):
+    if not (courses or evaluations or plans or assignments or hours):
         return
     conn = session.connection()
     for chunk in _batches(evaluations):
@@ -222,3 +260,5 @@ def _refresh_touched(session: Session, _ctx: object) -> None:
         refresh_score_spans(conn, courses)
     if assignments:
         refresh_contact_days(conn, assignments)
+    if hours:
+        refresh_hours_months(conn, hours)

@@ -1,6 +1,7 @@
-"""The summary tables (db.summaries: score_span, mentor_contact_day) equal what the
-recorded data gives, after every kind of write: the demo, the forms (new, corrected,
-deleted evaluation; sub-element scores; logged, corrected, deleted mentor contact), the
+"""The summary tables (db.summaries: score_span, mentor_contact_day, hours_month) equal
+what the recorded data gives, after every kind of write: the demo, the forms (new,
+corrected, deleted evaluation; logged, corrected, deleted mentor contact; weekly hours
+saved and corrected; plans, assignments and scores changed through a Session), the
 import (new and changed evaluations), deleting an agreement with its courses, and the
 repair command. On SQLite and PostgreSQL. The progression and mentor figures that read
 them are checked against the one-participant rules in test_measure_properties.py."""
@@ -17,6 +18,7 @@ from db.engine import make_engine
 from db.models import (
     Evaluation,
     EvaluationScore,
+    HoursMonth,
     MentorAssignment,
     MentorContact,
     MentorContactDay,
@@ -26,8 +28,10 @@ from db.models import (
 )
 from db.summaries import (
     DAY_COLUMNS,
+    HOURS_COLUMNS,
     SPAN_COLUMNS,
     contact_days_from_source,
+    hours_months_from_source,
     score_spans_from_source,
 )
 from lib.commands.evaluations import (
@@ -35,11 +39,12 @@ from lib.commands.evaluations import (
     record_evaluation,
     update_evaluation,
 )
+from lib.commands.hours import HoursInput, save_hours
 from lib.commands.mentors import delete_contact, log_contact
 from lib.domain.format import fmt_date
 from lib.imports.apply import import_sheets
 from lib.imports.reading import read_upload
-from lib.queries.courses import evaluation, evaluation_context, my_enrolments
+from lib.queries.courses import evaluation, evaluation_context, hours, my_enrolments
 from lib.queries.progression import _pairs
 from tests.conftest import scope_for
 from tests.import_workbooks import known_figures, workbook
@@ -60,8 +65,11 @@ def _table(conn, model, columns) -> set[tuple]:
 
 
 def assert_current(engine) -> tuple[int, int]:
-    """Both tables hold exactly the rows the source gives; returns their sizes."""
+    """Every summary table holds exactly the rows the source gives; returns the sizes of
+    score_span and mentor_contact_day."""
     with engine.connect() as conn:
+        months = _table(conn, HoursMonth, HOURS_COLUMNS)
+        assert months == {tuple(r) for r in conn.execute(hours_months_from_source())}
         spans = _table(conn, ScoreSpan, SPAN_COLUMNS)
         assert spans == {tuple(r) for r in conn.execute(score_spans_from_source())}
         days = _table(conn, MentorContactDay, DAY_COLUMNS)
@@ -156,6 +164,23 @@ def test_mentor_contacts_logged_corrected_and_deleted(db):
     assert_current(db)
     delete_contact(db, scope, cid)
     assert_current(db)
+
+
+def test_hours_saved_and_corrected_keep_the_months(db):
+    scope = scope_for(db, "sagsbehandler")
+    row = my_enrolments(db, scope)[0]
+    grid = hours(db, scope, row.id, weeks=6)  # across a month's end, mostly
+    save_hours(db, scope, row.id, [HoursInput(h.week_start, 20, 15, 5, 2, h.version) for h in grid])
+    assert_current(db)
+    grid = hours(db, scope, row.id, weeks=6)
+    save_hours(db, scope, row.id, [HoursInput(h.week_start, 10, 10, 0, 0, h.version) for h in grid])
+    assert_current(db)
+    with db.connect() as conn:
+        latest = conn.execute(
+            select(HoursMonth.planned, HoursMonth.paid).where(HoursMonth.enrolment_id == row.id)
+            .order_by(HoursMonth.year.desc(), HoursMonth.month.desc()).limit(1)
+        ).one()  # fmt: skip
+    assert latest.planned >= 10 and latest.paid in (0, 1)
 
 
 def test_the_import_keeps_them_for_new_and_changed_evaluations(db):

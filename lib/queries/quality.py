@@ -33,6 +33,7 @@ from sqlalchemy import (
 from db.models import (
     Agreement,
     Enrolment,
+    HoursMonth,
     MentorAssignment,
     MentorContact,
     MentorContactDay,
@@ -282,34 +283,26 @@ def hours_summary(
     since: dt.date | None = None,
 ) -> HoursSummary:
     """Sums of weekly hours in scope: overall, per agreement, per agreement and month (of
-    the week's Monday). Grouped in SQL, in one pass over the weeks: each course's months
-    first, then the agreements' months and the agreements from those. A participant is a
-    course with a week in the group, so no count needs DISTINCT (which sorted all 2.4
-    million weeks of a national year, twice)."""
-    year = extract("year", WeeklyHours.week_start)
-    month = extract("month", WeeklyHours.week_start)
+    the week's Monday), from the month `since` falls in (the page asks from a month's
+    first day). Grouped in SQL from hours_month (db.summaries: each course's weeks summed
+    per month, instead of every week: 2.4 million in a national year): the agreements'
+    months and the agreements from those. A participant is a course with a week in the
+    group, so no count needs DISTINCT."""
+    h = HoursMonth
     course_months = (
         select(
-            WeeklyHours.enrolment_id,
-            Enrolment.agreement_id,
-            year.label("y"),
-            month.label("m"),
-            func.count(WeeklyHours.id).label("weeks"),
-            func.sum(WeeklyHours.planned_hours).label("planned"),
-            func.sum(WeeklyHours.attended_hours).label("attended"),
-            func.sum(WeeklyHours.illness_hours).label("illness"),
-            func.sum(WeeklyHours.ordinary_paid_hours).label("ordinary"),
-            func.max(case((WeeklyHours.ordinary_paid_hours > 0, 1), else_=0)).label("paid"),
+            h.enrolment_id, Enrolment.agreement_id, h.year.label("y"), h.month.label("m"),
+            h.weeks, h.planned, h.attended, h.illness, h.ordinary, h.paid,
         )
-        .join(Enrolment, Enrolment.id == WeeklyHours.enrolment_id)
+        .join(Enrolment, Enrolment.id == h.enrolment_id)
         .where(
             enrolment_clause(scope),
             _in_agreements(agreement_ids),
-            WeeklyHours.week_start >= since if since is not None else true(),
+            h.year * 100 + h.month >= since.year * 100 + since.month
+            if since is not None else true(),
         )
-        .group_by(WeeklyHours.enrolment_id, Enrolment.agreement_id, year, month)
         .cte("course_months")
-    )
+    )  # fmt: skip
     c = course_months.c
     courses = (
         select(

@@ -1,7 +1,7 @@
-"""summaries: score_span and mentor_contact_day, derived from the plans, evaluations and
-mentor contacts and kept current by db.summaries in the transaction of every write (the
-baseline and the latest score as of a day, and the gap before each contact day, as
-lookups at national size)
+"""summaries: score_span, mentor_contact_day and hours_month, derived from the plans,
+evaluations, mentor contacts and weekly hours and kept current by db.summaries in the transaction of every write (the
+baseline and the latest score as of a day, the gap before each contact day, and the
+hours per course and month, as lookups at national size)
 
 Revision ID: 0011_summaries
 Revises: 0010_unanswered
@@ -61,6 +61,25 @@ def upgrade() -> None:
             "mentor_assignment_id", "contact_on", name=op.f("pk_mentor_contact_day")
         ),
     )
+    op.create_table(
+        "hours_month",
+        sa.Column("enrolment_id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Integer(), nullable=False),
+        sa.Column("weeks", sa.Integer(), nullable=False),
+        sa.Column("planned", sa.Float(), nullable=False),
+        sa.Column("attended", sa.Float(), nullable=False),
+        sa.Column("illness", sa.Float(), nullable=False),
+        sa.Column("ordinary", sa.Float(), nullable=False),
+        sa.Column("paid", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["enrolment_id"],
+            ["enrolment.id"],
+            name=op.f("fk_hours_month_enrolment_id_enrolment"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("enrolment_id", "year", "month", name=op.f("pk_hours_month")),
+    )
     # The existing data, once (as db.summaries computes it; written out here so this
     # migration does not change with the models): from here on every write keeps them.
     op.execute(
@@ -93,7 +112,23 @@ def upgrade() -> None:
         "FROM mentor_contact) AS days) AS d JOIN mentor_assignment a ON a.id = d.aid"
     )
 
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    year, month = (
+        ("CAST(strftime('%Y', week_start) AS INTEGER)", "CAST(strftime('%m', week_start) AS INTEGER)")
+        if sqlite
+        else ("CAST(EXTRACT(YEAR FROM week_start) AS INTEGER)",
+              "CAST(EXTRACT(MONTH FROM week_start) AS INTEGER)")
+    )  # fmt: skip
+    op.execute(
+        "INSERT INTO hours_month (enrolment_id, year, month, weeks, planned, attended, "
+        f"illness, ordinary, paid) SELECT enrolment_id, {year}, {month}, count(*), "
+        "sum(planned_hours), sum(attended_hours), sum(illness_hours), "
+        "sum(ordinary_paid_hours), max(CASE WHEN ordinary_paid_hours > 0 THEN 1 ELSE 0 END) "
+        f"FROM weekly_hours GROUP BY enrolment_id, {year}, {month}"
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("hours_month")
     op.drop_table("mentor_contact_day")
     op.drop_table("score_span")
