@@ -456,8 +456,8 @@ MENTOR_BOUNDARIES = (
 @given(world=mentor_worlds())
 @example(world=MENTOR_BOUNDARIES)
 def test_mentor_compliance_follows_mentor_intervals(engine, world):
-    # The fixed-frequency assignments are counted by a window in SQL, those whose frequency
-    # changed by the rule: every row must equal the rule, every group its sum.
+    # The fixed-frequency assignments are counted in SQL, those whose frequency changed by
+    # the rule: every row must equal the rule, every group its sum.
     generated, as_of = world
     store_mentors(engine, generated)
     result = mentor_compliance(engine, MANAGER, (), as_of)
@@ -472,3 +472,11 @@ def test_mentor_compliance_follows_mentor_intervals(engine, world):
         assert (r.contacts, r.last_contact) == (len(seen), max(seen, default=None))
     assert result.total.due == sum(i.due for i in expected.values())
     assert result.total.on_time == sum(i.on_time for i in expected.values())
+    # The cards' figures, summed in SQL without a row per assignment, are the same groups.
+    pooled = mentor_compliance(engine, MANAGER, (), as_of, rows=False)
+    assert pooled.rows == []
+    assert (pooled.total, pooled.by_agreement, pooled.by_type) == (
+        result.total,
+        result.by_agreement,
+        result.by_type,
+    )

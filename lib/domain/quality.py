@@ -357,10 +357,14 @@ class MentorGroup:
         return share(self.on_time, self.due)
 
     def add(self, m: MentorIntervals, active: bool) -> None:
-        self.assignments += 1
-        self.due += m.due
-        self.on_time += m.on_time
-        self.overdue_now += 1 if (m.overdue_now and active) else 0
+        self.add_sums(1, m.due, m.on_time, 1 if (m.overdue_now and active) else 0)
+
+    def add_sums(self, assignments: int, due: int, on_time: int, overdue_now: int) -> None:
+        """Counts already summed over several assignments (in SQL)."""
+        self.assignments += int(assignments)
+        self.due += int(due)
+        self.on_time += int(on_time)
+        self.overdue_now += int(overdue_now)
 
 
 def add_hours(items: Iterable[HoursTotals]) -> HoursTotals:

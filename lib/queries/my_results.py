@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
-from sqlalchemy import Engine, and_, case, func, literal, select
+from sqlalchemy import Engine, func, select
 
 from db.models import (
     Agreement,
@@ -40,7 +40,7 @@ from lib.domain import rules
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import JOB_CENTRE_ROLES, DueStatus, EnrolmentStatus, Role
 from lib.domain.period import Filters, Period, default_period
-from lib.domain.quality import MENTOR_GRACE_DAYS, mentor_intervals, share
+from lib.domain.quality import mentor_intervals, share
 from lib.domain.rules import Tally
 from lib.queries.compliance import (
     NO_CASEWORKER,
@@ -48,10 +48,10 @@ from lib.queries.compliance import (
     compliance_by_caseworker,
     dates_by_course,
 )
-from lib.queries.filters import days_between, overlaps_period, sort_in_memory
+from lib.queries.filters import overlaps_period, sort_in_memory
 from lib.queries.outcomes import NO_OUTCOME, outcomes_by_caseworker
 from lib.queries.progression import ChangeSums, progression_by_caseworker
-from lib.queries.quality import fixed_frequency_gaps, frequency_changes
+from lib.queries.quality import fixed_frequency_judged, frequency_changes
 
 CENTRE_LABEL = "Hele jobcentret"
 
@@ -193,41 +193,24 @@ def _mentors(conn, today: dt.date) -> dict[int | None, tuple[int, int]]:
     assignment up to today, as the Opfølgning page's mentor section counts them.
 
     lib.domain.quality.mentor_intervals in SQL (the gaps between each assignment's contact
-    days, kept in mentor_contact_day), summed per caseworker: reading every contact into Python took seconds at L.
-    tests/test_bench.py checks it against the rule."""
+    days, kept in mentor_contact_day), summed per caseworker: reading every contact into
+    Python took seconds at L. tests/test_bench.py checks it against the rule."""
     a = MentorAssignment
-    # SQL below for assignments with one frequency throughout (the count needs it fixed):
-    # the same gaps as the Kvalitet page's (lib.queries.quality.fixed_frequency_gaps).
+    # Assignments with one frequency throughout are judged in SQL, as on Kvalitet
+    # (lib.queries.quality.fixed_frequency_judged); the rest by the rule below.
     changed = select(MentorFrequencyChange.mentor_assignment_id).distinct()
-    stop = case(
-        (and_(a.end_date.is_not(None), a.end_date < today), a.end_date), else_=literal(today)
-    )
-    limit = a.frequency_days + MENTOR_GRACE_DAYS
-    per_assignment = fixed_frequency_gaps(
-        conn, select(a.id).where(a.start_date <= today), today
-    ).subquery()
-    # The first gap runs from the start to the first contact (lag is NULL there); the open
-    # one from the last contact (or the start) to the stop day, due once it is overdue.
-    first_gap = days_between(conn, a.start_date, per_assignment.c.first)
-    last = func.coalesce(per_assignment.c.last, a.start_date)
-    open_overdue = case((days_between(conn, last, stop) > limit, 1), else_=0)
+    judged = fixed_frequency_judged(conn, select(a.id).where(a.start_date <= today), today)
+    judged = judged.subquery()
     stmt = (
         select(
             Participant.caseworker_id,
-            func.coalesce(func.sum(func.coalesce(per_assignment.c.n, 0) + open_overdue), 0),
-            func.coalesce(
-                func.sum(
-                    func.coalesce(per_assignment.c.on_time, 0)
-                    + case((first_gap <= limit, 1), else_=0)
-                ),
-                0,
-            ),
+            func.coalesce(func.sum(judged.c.due), 0),
+            func.coalesce(func.sum(judged.c.on_time), 0),
         )
-        .select_from(a)
+        .select_from(judged)
+        .join(a, a.id == judged.c.aid)
         .join(Enrolment, Enrolment.id == a.enrolment_id)
         .join(Participant, Participant.id == Enrolment.participant_id)
-        .outerjoin(per_assignment, per_assignment.c.aid == a.id)
-        .where(a.start_date <= today, ~a.id.in_(changed))
         .group_by(Participant.caseworker_id)
     )
     out = {key: (int(due), int(on_time)) for key, due, on_time in conn.execute(stmt)}

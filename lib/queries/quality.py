@@ -20,9 +20,11 @@ from functools import cached_property
 from sqlalchemy import (
     ColumnElement,
     Engine,
+    and_,
     case,
     extract,
     func,
+    literal,
     null,
     or_,
     select,
@@ -68,7 +70,7 @@ from lib.domain.quality import (
     quarter_start,
     step_up,
 )
-from lib.queries.filters import sort_in_memory
+from lib.queries.filters import days_between, sort_in_memory
 from lib.queries.scope import enrolment_clause
 
 # Sub-goals whose evidence is the attendance in the weekly hours (codes of the sub-goal
@@ -602,6 +604,38 @@ def fixed_frequency_gaps(conn, in_scope, as_of: dt.date):
     ).join(a, a.id == per.c.aid)
 
 
+def fixed_frequency_judged(conn, in_scope, as_of: dt.date):
+    """Per mentor assignment of `in_scope` (a select of ids, started by as_of) whose
+    frequency never changed: (aid, due, on_time, overdue_now), lib.domain.quality's
+    `fixed_frequency_intervals` in SQL on `fixed_frequency_gaps`: the first interval runs
+    from the start to the first contact, the open one from the last contact (or the
+    start) to the stop day and is due once overdue; overdue_now while it still runs.
+    For figures pooled in SQL (Kvalitet's cards, Mine resultater), with no row per
+    assignment in Python."""
+    a = MentorAssignment
+    per = fixed_frequency_gaps(conn, in_scope, as_of).subquery()
+    stop = case(
+        (and_(a.end_date.is_not(None), a.end_date < as_of), a.end_date), else_=literal(as_of)
+    )
+    limit = a.frequency_days + MENTOR_GRACE_DAYS
+    first_gap = days_between(conn, a.start_date, per.c.first)
+    overdue = days_between(conn, func.coalesce(per.c.last, a.start_date), stop) > limit
+    running = or_(a.end_date.is_(None), a.end_date >= as_of)
+    return (
+        select(
+            a.id.label("aid"),
+            (func.coalesce(per.c.n, 0) + case((overdue, 1), else_=0)).label("due"),
+            (func.coalesce(per.c.on_time, 0) + case((first_gap <= limit, 1), else_=0))
+            .label("on_time"),
+            case((and_(overdue, running), 1), else_=0).label("overdue_now"),
+        )
+        .select_from(a)
+        .outerjoin(per, per.c.aid == a.id)
+        .where(a.id.in_(in_scope), a.start_date <= as_of,
+               ~a.id.in_(select(MentorFrequencyChange.mentor_assignment_id)))
+    )  # fmt: skip
+
+
 def mentor_compliance(
     engine: Engine,
     scope: Scope,
@@ -617,7 +651,8 @@ def mentor_compliance(
     changed from the rule itself; tests/test_measure_properties.py checks the two agree.
     With `enrolment_id`, that course's assignments only (the registration form's).
     `rows=False`: the pooled figures only, without a row per assignment (97,000 at national
-    size, 18 MB for the cache to copy on every run of a page that shows only the cards)."""
+    size, 18 MB for the cache to copy on every run of a page that shows only the cards),
+    summed in SQL (`fixed_frequency_judged`) but for the few whose frequency changed."""
     as_of = as_of or dt.date.today()
     with engine.connect() as conn:
         sort_in_memory(conn)  # every contact day grouped by assignment
@@ -633,7 +668,11 @@ def mentor_compliance(
             .join(Participant, Participant.id == Enrolment.participant_id)
             .join(Agreement, Agreement.id == Enrolment.agreement_id)
             .where(enrolment_clause(scope), _in_agreements(agreement_ids),
-                   _one_course(enrolment_id), MentorAssignment.start_date <= as_of)
+                   _one_course(enrolment_id), MentorAssignment.start_date <= as_of,
+                   # Pooled only: the rule in Python for the few whose frequency
+                   # changed; the rest are summed in SQL (`pooled` below).
+                   true() if rows else MentorAssignment.id.in_(
+                       select(MentorFrequencyChange.mentor_assignment_id)))
             .order_by(Enrolment.agreement_id, Participant.case_code, MentorAssignment.id)
         ).all()  # fmt: skip
         # The same assignments, selected by the same conditions in SQL: an IN list of
@@ -645,7 +684,10 @@ def mentor_compliance(
                    _one_course(enrolment_id), MentorAssignment.start_date <= as_of)
         )  # fmt: skip
         changes = frequency_changes(conn, in_scope)
-        gaps = {r[0]: r[1:] for r in conn.execute(fixed_frequency_gaps(conn, in_scope, as_of))}
+        gaps = {} if not rows else {
+            r[0]: r[1:] for r in conn.execute(fixed_frequency_gaps(conn, in_scope, as_of))
+        }  # fmt: skip
+        pooled = [] if rows else _pooled_fixed(conn, in_scope, as_of)
         # Contacts shown in the table: every day up to as_of (also outside the period).
         seen = {} if not rows else {
             aid: (int(n), last)
@@ -709,9 +751,29 @@ def mentor_compliance(
         )
         types[a.mentor_type].add(m, active)
         total.add(m, active)
+    for agreement_id, name, mentor_type, *sums in pooled:
+        agreements.setdefault(agreement_id, MentorGroup(str(agreement_id), name)).add_sums(*sums)
+        types[mentor_type].add_sums(*sums)
+        total.add_sums(*sums)
     by_type = [g for g in types.values() if g.assignments]
     by_agreement = [agreements[k] for k in sorted(agreements)]
     return MentorCompliance(as_of, listed, by_agreement, by_type, total)
+
+
+def _pooled_fixed(conn, in_scope, as_of: dt.date):
+    """`fixed_frequency_judged` summed per agreement and mentor type: (agreement id, name,
+    mentor type, assignments, due, on time, overdue now)."""
+    judged = fixed_frequency_judged(conn, in_scope, as_of).subquery()
+    return conn.execute(
+        select(Enrolment.agreement_id, Agreement.name, MentorAssignment.mentor_type,
+               func.count(), func.sum(judged.c.due), func.sum(judged.c.on_time),
+               func.sum(judged.c.overdue_now))
+        .select_from(judged)
+        .join(MentorAssignment, MentorAssignment.id == judged.c.aid)
+        .join(Enrolment, Enrolment.id == MentorAssignment.enrolment_id)
+        .join(Agreement, Agreement.id == Enrolment.agreement_id)
+        .group_by(Enrolment.agreement_id, Agreement.name, MentorAssignment.mentor_type)
+    ).all()  # fmt: skip
 
 
 _NO_GAPS = (0, 0, None, None, None)
