@@ -27,7 +27,12 @@ from db.models import (
 from lib.domain.access import Scope
 from lib.domain.period import Filters, default_period
 from lib.domain.rules import Tally
-from lib.queries.compliance import compliance, compliance_by_caseworker, plan_coverage
+from lib.queries.compliance import (
+    compliance,
+    compliance_by_caseworker,
+    compliance_counts,
+    plan_coverage,
+)
 from lib.queries.occupancy import monthly_occupancy, months_pooled, occupancy_by_agreement
 from lib.queries.outcomes import certificates, course_lengths, outcome_counts, outcomes_in_year
 from lib.queries.progression import parameter_changes, score_distribution, star_scores, trajectories
@@ -238,6 +243,15 @@ def test_compliance_per_agreement_and_lists(small):
     assert [(i.case_code, i.kind, i.days) for i in c.due_soon] == [
         ("A-1", "Indkaldelse til evaluering", 5)
     ]
+    # Overblik's counts without the lists: the same figures, no items built.
+    counts = compliance_counts(small.engine, small.manager, PERIOD, TODAY)
+    assert (counts.overdue, counts.due_soon) == ([], [])
+    assert (counts.by_agreement, counts.by_caseworker, counts.total, counts.courses) == (
+        c.by_agreement,
+        c.by_caseworker,
+        c.total,
+        c.courses,
+    )
 
 
 def test_compliance_per_caseworker_and_scope(small):

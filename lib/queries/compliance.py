@@ -218,6 +218,15 @@ def compliance(
     return _compliance(engine, enrolment_clause(scope), f, today, open_items=True)
 
 
+def compliance_counts(
+    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+) -> Compliance:
+    """compliance() without the open lists (overdue and due soon empty): the same counts,
+    for a page that shows only figures (Overblik). The lists are one item per open
+    deadline, 57,000 at national size, several seconds to build and copy."""
+    return _compliance(engine, enrolment_clause(scope), f, today, open_items=False)
+
+
 def compliance_by_caseworker(
     engine: Engine, f: Filters, today: dt.date | None = None
 ) -> dict[int | None, GroupCompliance]:

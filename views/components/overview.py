@@ -14,7 +14,7 @@ from lib.domain.access import Scope
 from lib.domain.enums import DueStatus
 from lib.domain.format import fmt_int, fmt_pct
 from lib.domain.period import Filters
-from lib.queries.compliance import Compliance, GroupCompliance, compliance, plan_coverage
+from lib.queries.compliance import Compliance, GroupCompliance, compliance_counts, plan_coverage
 from lib.queries.occupancy import (
     AgreementOccupancy,
     monthly_occupancy,
@@ -160,7 +160,7 @@ def overview_body(scope: Scope, filters: Filters) -> None:
     if not rows:
         empty_state(texts.NO_AGREEMENTS, texts.NO_AGREEMENTS_HINT)
         return
-    follow_up = cached_query(compliance, scope, filters)
+    follow_up = cached_query(compliance_counts, scope, filters)
     occupancy_cards(rows)
     key_figures(scope, filters, follow_up.total)
     agreement_table(rows, follow_up)
