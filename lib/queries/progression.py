@@ -571,39 +571,9 @@ def fullest_star(
     """The enrolment id of the default participant for the star chart: of the courses
     participants_with_baseline lists, the one with the most parameters scored at the latest
     evaluation up to the period's end, then at baseline, then the first by case code (as
-    star_scores counts them). One query, however many participants.
-
-    Asked first of the first courses by case code only: when one of those has every
-    parameter scored at both, no later course can come before it, and the window over
-    every course's evaluations (1-2 s at national size) is not needed."""
+    star_scores counts them). One query, however many participants."""
     courses = _scoped_courses(scope, f, today)
     as_of = f.as_of(today)
-    listed = and_(
-        Enrolment.id.in_(courses),
-        Enrolment.id.in_(select(Plan.enrolment_id).where(Plan.version_no == 1)),
-    )
-    first = (
-        select(Enrolment.id)
-        .join(Participant, Participant.id == Enrolment.participant_id)
-        .where(listed)
-        .order_by(Participant.case_code, Enrolment.id)
-        .limit(STAR_CANDIDATES)
-    )
-    with engine.connect() as conn:
-        every = conn.scalar(select(func.count()).select_from(Parameter))
-        best = conn.execute(_fullest(first, as_of)).first()
-        if best is None or (best.now, best.base) == (every, every):
-            return best.id if best else None
-        best = conn.execute(_fullest(select(Enrolment.id).where(listed), as_of)).first()
-        return best.id if best else None
-
-
-STAR_CANDIDATES = 200
-
-
-def _fullest(candidates: Select, as_of: dt.date) -> Select:
-    """Of the courses `candidates` selects, the first in the star chart's order: id and
-    the parameters scored at the latest evaluation (now) and at baseline (base)."""
     ranked = (
         select(
             Evaluation.enrolment_id.label("enrolment_id"),
@@ -615,7 +585,7 @@ def _fullest(candidates: Select, as_of: dt.date) -> Select:
             )
             .label("rank"),
         )
-        .where(Evaluation.enrolment_id.in_(candidates), Evaluation.evaluated_on <= as_of)
+        .where(Evaluation.enrolment_id.in_(courses), Evaluation.evaluated_on <= as_of)
         .subquery()
     )
     now = (
@@ -636,23 +606,30 @@ def _fullest(candidates: Select, as_of: dt.date) -> Select:
         .join(PlanScore, PlanScore.plan_id == Plan.id)
         .where(
             Plan.version_no == 1,
-            Plan.enrolment_id.in_(candidates),
+            Plan.enrolment_id.in_(courses),
             PlanScore.sub_element_id.is_(None),
         )
         .group_by(Plan.enrolment_id)
         .subquery()
     )
-    now_n = func.coalesce(now.c.n, 0)
-    base_n = func.coalesce(base.c.n, 0)
-    return (
-        select(Enrolment.id, now_n.label("now"), base_n.label("base"))
+    stmt = (
+        select(Enrolment.id)
         .join(Participant, Participant.id == Enrolment.participant_id)
         .outerjoin(now, now.c.enrolment_id == Enrolment.id)
         .outerjoin(base, base.c.enrolment_id == Enrolment.id)
-        .where(Enrolment.id.in_(candidates))
-        .order_by(now_n.desc(), base_n.desc(), Participant.case_code, Enrolment.id)
+        .where(
+            Enrolment.id.in_(courses),
+            Enrolment.id.in_(select(Plan.enrolment_id).where(Plan.version_no == 1)),
+        )
+        .order_by(
+            func.coalesce(now.c.n, 0).desc(),
+            func.coalesce(base.c.n, 0).desc(),
+            Participant.case_code,
+        )
         .limit(1)
     )
+    with engine.connect() as conn:
+        return conn.scalar(stmt)
 
 
 @dataclass(frozen=True)
