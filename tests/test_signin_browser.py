@@ -17,6 +17,7 @@ from tests.browser import (
     nav_titles,
     open_each,
     open_path,
+    open_signed_in,
     screenshot,
     sign_in,
     sign_out,
@@ -103,8 +104,7 @@ def test_a_page_the_role_lacks_cannot_be_opened_by_its_url(served_demo, page):
     lacking = [s for s in PAGES if "virksomhed" not in s.roles]
     assert len(lacking) >= 2, "the page table should have pages enterprise staff may not open"
     lacking = [lacking[0], lacking[-1]]
-    open_path(page, served_demo.url)
-    sign_in(page, "mentor")
+    open_signed_in(page, served_demo, "mentor")
     for spec in lacking:
         open_path(page, served_demo.url, spec.url_path)
         expect(page.get_by_text("Du har ikke adgang til denne side")).to_be_visible()
