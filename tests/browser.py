@@ -11,6 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from db.engine import make_engine
 from lib.security.config import COOKIE_NAME
 from views.texts.chrome import ARIA, ARIA_PREFIXES, ARIA_SUFFIXES
 
@@ -108,6 +109,33 @@ def sign_in(page: Page, username: str, password: str = "demo") -> None:
     if signed_in.count():
         _wait_for_session_cookie(page, present=True)
     wait_idle(page)
+
+
+def open_signed_in(page: Page, app, username: str, path: str = "") -> None:
+    """Open an address already signed in as `username`, as a person who signed in earlier
+    does: a live session in the served app's database and its signed cookie in the
+    browser, what the form leaves behind (lib.security.sessions). For the tests whose
+    subject is not signing in: the form's sign-in costs some 3 s of Chromium's CPU (the
+    form's run, the cookie component's frame and the run after it). Signing in through
+    the form is tested where it is the subject (test_signin_browser.py and the tests of
+    sign-out, copied cookies, nginx, single sign-on and an admin's first day)."""
+    from lib.security.sessions import cookie_value, create_session
+    from lib.security.sign_in import load_user
+    from tests.conftest import TEST_COOKIE_KEY
+
+    engine = make_engine(app.db_url)
+    try:
+        user = load_user(engine, username)
+        assert user is not None, f"no user {username}"
+        token = create_session(engine, user, "Chromium (browser test)")
+    finally:
+        engine.dispose()
+    cookie = cookie_value(token, TEST_COOKIE_KEY)
+    page.context.add_cookies(
+        [{"name": COOKIE_NAME, "value": cookie, "url": app.url, "sameSite": "Strict"}]
+    )
+    open_path(page, app.url, path)
+    expect(page.get_by_role("button", name="Log ud")).to_be_visible(timeout=RUN_TIMEOUT_MS)
 
 
 def sign_out(page: Page) -> None:

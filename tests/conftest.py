@@ -415,6 +415,7 @@ class ServedApp:
     def __init__(self, db_url: str, log_path: Path, extra_args: tuple[str, ...] = ()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.db_url = db_url
         env = {**os.environ, "DATABASE_URL": db_url, "FORLOB_COOKIE_KEY": TEST_COOKIE_KEY}
         self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
         # The same command `make run` uses, on a port of its own.

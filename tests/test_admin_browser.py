@@ -21,6 +21,7 @@ from tests.browser import (
     english_aria,
     exceptions_on_page,
     open_path,
+    open_signed_in,
     screenshot,
     sign_in,
     wait_idle,
@@ -167,9 +168,7 @@ def test_import_in_the_browser(fresh_app, page: Page, tmp_path):
     bad = tmp_path / "med fejl.xlsx"
     bad.write_bytes(workbook(figures))
 
-    open_path(page, app.url)
-    sign_in(page, "anne", ADMIN_PASSWORD)
-    open_path(page, app.url, "import")
+    open_signed_in(page, app, "anne", "import")
     expect(page.get_by_role("button", name="Hent skabelon")).to_be_visible()
 
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))

@@ -1,5 +1,6 @@
 """Committee material in Chromium: sign in as leder through the real form, step through
-the presentation, and download the evaluation report as Word."""
+the presentation, and download the evaluation report as Word; a report draft survives
+leaving the page (signed in by the session cookie)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.browser import (
     exceptions_on_page,
     open_from_menu,
     open_path,
+    open_signed_in,
     screenshot,
     sign_in,
     wait_idle,
@@ -26,6 +28,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_leder_steps_through_presentation_and_downloads_the_report(served_demo, page, demo_engine):
+    # Through the form, not by the session cookie: opened signed in by the cookie, the keys
+    # stop stepping the slides once "Start præsentation" is clicked (the shortcuts' frame is
+    # replaced and its listener goes with it; reported, app-side). Until that is fixed this
+    # test keeps the path on which the keys work.
     open_path(page, served_demo.url, "praesentation")
     sign_in(page, "leder")
     expect(page.get_by_text("Dias 1 af 3")).to_be_visible(timeout=30_000)
@@ -86,8 +92,7 @@ def test_leder_steps_through_presentation_and_downloads_the_report(served_demo, 
 
 
 def test_report_text_draft_survives_leaving_the_page_unsaved(served_demo, page):
-    open_path(page, served_demo.url, "evalueringsrapport")
-    sign_in(page, "leder")
+    open_signed_in(page, served_demo, "leder", "evalueringsrapport")
     area = page.get_by_label("Introduktion (vises efter tallene om aftalerne)")
     expect(area).to_be_visible(timeout=30_000)
     wait_idle(page)

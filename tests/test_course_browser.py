@@ -19,8 +19,8 @@ from tests.browser import (
     english_aria,
     exceptions_on_page,
     open_path,
+    open_signed_in,
     screenshot,
-    sign_in,
     wait_idle,
 )
 from tests.conftest import ServedApp, scope_for
@@ -36,7 +36,6 @@ def own_served_demo(demo_template, tmp_path_factory):
     target = directory / "demo.db"
     shutil.copy(demo_template, target)
     app = ServedApp(f"sqlite:///{target}", directory / "streamlit.log")
-    app.db_url = f"sqlite:///{target}"
     yield app
     app.stop()
 
@@ -55,8 +54,7 @@ def test_caseworker_lands_on_mine_opgaver_and_opens_the_due_evaluation(own_serve
     tasks = my_tasks(engine, scope_for(engine, "sagsbehandler"))
     task = _first(tasks, TaskKind.EVALUATION)
 
-    open_path(page, own_served_demo.url)
-    sign_in(page, "sagsbehandler")
+    open_signed_in(page, own_served_demo, "sagsbehandler")
     expect(page.get_by_role("heading", name="Mine opgaver", exact=True)).to_be_visible()
     assert page.url.endswith("/mine-opgaver")
     screenshot(page, "mine-opgaver-sagsbehandler")
@@ -81,8 +79,7 @@ def test_mentor_logs_a_contact_from_mine_opgaver(own_served_demo, page):
     with engine.connect() as conn:
         before = conn.scalar(select(func.count()).select_from(MentorContact))
 
-    open_path(page, own_served_demo.url)
-    sign_in(page, "mentor")
+    open_signed_in(page, own_served_demo, "mentor")
     expect(page.get_by_role("heading", name="Mine opgaver", exact=True)).to_be_visible()
     row = page.locator('[class*="st-key-task_"]', has_text=task.case_code)
     row.filter(has_text="Mentorkontakt").first.get_by_role("link", name="Registrér kontakt").click()
@@ -123,9 +120,7 @@ def test_mentor_logs_a_contact_from_mine_opgaver(own_served_demo, page):
 
 
 def test_unknown_address_gets_a_danish_page(served_demo, page):
-    open_path(page, served_demo.url)
-    sign_in(page, "sagsbehandler")
-    open_path(page, served_demo.url, "findes-ikke")
+    open_signed_in(page, served_demo, "sagsbehandler", "findes-ikke")
     expect(page.get_by_role("heading", name="Siden findes ikke", exact=True)).to_be_visible()
     text = page.locator('[data-testid="stApp"]').inner_text()
     assert "Page not found" not in text and "You have requested" not in text
@@ -160,8 +155,7 @@ def test_sidebar_closes_after_a_page_change_on_a_narrow_window(served_demo, brow
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="da-DK")
     page = context.new_page()
     try:
-        open_path(page, served_demo.url)
-        sign_in(page, "sagsbehandler")
+        open_signed_in(page, served_demo, "sagsbehandler")
         sidebar = page.locator('[data-testid="stSidebar"]')
         for width, target in ((390, "evaluering"), (720, "plan")):
             page.set_viewport_size({"width": width, "height": 850})

@@ -1,5 +1,5 @@
 """The four dashboard pages in Chromium on the demo data, opened from the menu as a manager
-does: occupancy figures, charts drawn, no Streamlit exception; screenshots in
+(signed in by the session cookie; the form is tested in test_signin_browser.py) does: occupancy figures, charts drawn, no Streamlit exception; screenshots in
 test-artifacts/."""
 
 import io
@@ -13,9 +13,8 @@ from tests.browser import (
     english_aria,
     exceptions_on_page,
     open_from_menu,
-    open_path,
+    open_signed_in,
     screenshot,
-    sign_in,
 )
 from tests.conftest import occupancy_as_shown
 
@@ -23,8 +22,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_dashboards_in_chromium(served_demo, page, demo_engine):
-    open_path(page, served_demo.url, "overblik")
-    sign_in(page, "leder")
+    open_signed_in(page, served_demo, "leder", "overblik")
     main = page.locator('[data-testid="stMain"]')
     for in_use, share in occupancy_as_shown(demo_engine):
         expect(main.get_by_text(in_use)).to_be_visible()
@@ -32,8 +30,8 @@ def test_dashboards_in_chromium(served_demo, page, demo_engine):
     expect(page.locator(".vega-embed").first).to_be_visible()
     assert exceptions_on_page(page) == 0
     screenshot(page, "dashboard-overblik")
-    # Screen-reader names read Danish after signing in from the form (which has its own
-    # copy of the translation) too, the period field's parts included.
+    # Screen-reader names read Danish, the period field's parts included (after signing in
+    # from the form too: test_signin_browser.py).
     expect(page.get_by_role("spinbutton", name="dag, Periode startdato")).to_have_count(1)
     expect(english_aria(page)).to_have_count(0)
     # A table's Excel file is made when the button is clicked, and it opens.

@@ -18,9 +18,8 @@ from tests.browser import (
     answer_evaluation_and_save,
     exceptions_on_page,
     first_score,
-    open_path,
+    open_signed_in,
     screenshot,
-    sign_in,
     sign_out,
     wait_idle,
 )
@@ -40,8 +39,7 @@ def _grid_text(page) -> str:
 
 
 def test_caseworker_saves_an_evaluation_in_ten_interactions(served_demo, page):
-    open_path(page, served_demo.url, "evaluering")
-    sign_in(page, "sagsbehandler")
+    open_signed_in(page, served_demo, "sagsbehandler", "evaluering")
     expect(page.get_by_role("heading", name="Evaluering", exact=True)).to_be_visible()
     wait_idle(page)
     course = re.search(r"forlob=(\d+)", page.url)
@@ -63,8 +61,7 @@ def test_caseworker_saves_an_evaluation_in_ten_interactions(served_demo, page):
     course_id = course.group(1) if course else re.search(r"forlob=(\d+)", page.url).group(1)
     sign_out(page)
 
-    open_path(page, served_demo.url, f"evaluering?forlob={course_id}")
-    sign_in(page, "leder")
+    open_signed_in(page, served_demo, "leder", f"evaluering?forlob={course_id}")
     expect(page.get_by_role("heading", name="Evaluering", exact=True)).to_be_visible()
     wait_idle(page)
     page.wait_for_function(
@@ -91,8 +88,7 @@ def test_evaluation_form_on_a_phone(served_demo, browser):
     )
     page = context.new_page()
     try:
-        open_path(page, served_demo.url, "forlob")
-        sign_in(page, "jobkonsulent")
+        open_signed_in(page, served_demo, "jobkonsulent", "forlob")
         wait_idle(page)
         # Navigate as on a phone: open the menu, tap Evaluering.
         sidebar = page.get_by_test_id("stSidebar")

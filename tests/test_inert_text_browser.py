@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from app import PAGES
 from db.engine import make_engine
-from tests.browser import ARTIFACTS, open_from_menu, open_path, screenshot, sign_in
+from tests.browser import ARTIFACTS, open_from_menu, open_signed_in, screenshot
 from tests.conftest import ServedApp
 
 # One worker for both walks (pytest -n with --dist loadgroup): the poisoned app is started once.
@@ -115,8 +115,7 @@ def _walk(username: str, role: str) -> list[str]:
 def test_no_payload_becomes_an_element_on_any_page(poisoned_app, page, username, role):
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url) if EVIL in r.url else None)
-    open_path(page, poisoned_app.url)
-    sign_in(page, username)
+    open_signed_in(page, poisoned_app, username)
     problems: dict[str, list[str]] = {}
     # From the menu, as a person moves between pages: no page load per page, so the walk
     # costs the server one run per page and Chromium no new start of the app.

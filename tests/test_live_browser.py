@@ -14,7 +14,7 @@ from db.engine import make_engine
 from db.models import AppSetting
 from lib.commands.evaluations import record_evaluation
 from lib.domain import measures
-from tests.browser import open_path, screenshot, sign_in, wait_idle
+from tests.browser import open_signed_in, screenshot, wait_idle
 from tests.conftest import ServedApp, scope_for
 
 pytestmark = pytest.mark.browser
@@ -46,8 +46,7 @@ def _meetings(page) -> str:
 
 def test_overblik_shows_a_save_from_elsewhere_by_itself(served_live, page):
     app, url = served_live
-    open_path(page, app.url, "overblik")
-    sign_in(page, "leder")
+    open_signed_in(page, app, "leder", "overblik")
     main = page.locator('[data-testid="stMain"]')
     expect(
         main.get_by_text(f"Opdateres automatisk hvert {REFRESH_SECONDS}. sekund.")

@@ -1,5 +1,5 @@
-"""Mine resultater in a real browser: the demo caseworker signs in through the Danish form
-and opens the page from the menu; the figures are the caseworker's own next to the centre."""
+"""Mine resultater in a real browser: the demo caseworker, signed in (by the session cookie;
+the form is tested in test_signin_browser.py), opens the page from the menu; the figures are the caseworker's own next to the centre."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from lib.queries.my_results import my_results
 from tests.browser import (
     exceptions_on_page,
     nav_titles,
-    open_path,
+    open_signed_in,
     screenshot,
-    sign_in,
     wait_idle,
 )
 from tests.conftest import scope_for
@@ -23,8 +22,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_caseworker_signs_in_and_sees_mine_resultater(served_demo, page, demo_engine):
-    open_path(page, served_demo.url)
-    sign_in(page, "sagsbehandler")
+    open_signed_in(page, served_demo, "sagsbehandler")
     assert "Mine resultater" in nav_titles(page)
     assert "Fidelitet" not in nav_titles(page)
 
