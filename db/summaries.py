@@ -42,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from db.models import (
+    Enrolment,
     Evaluation,
     EvaluationScore,
     HoursMonth,
@@ -176,6 +177,7 @@ HOURS_COLUMNS = (
 def refresh_hours_months(conn: Connection, enrolment_ids: Ids = None) -> None:
     """Compute the monthly hours of these courses (None: all) again from their weeks."""
     for ids in _batches(enrolment_ids):
+        _lock(conn, Enrolment.id, ids)
         conn.execute(delete(HoursMonth).where(_where(HoursMonth.enrolment_id, ids)))
         conn.execute(insert(HoursMonth).from_select(HOURS_COLUMNS, hours_months_from_source(ids)))
 
@@ -184,6 +186,7 @@ def refresh_score_spans(conn: Connection, enrolment_ids: Ids = None) -> None:
     """Compute the score spans of these courses (None: all) again from their plans and
     evaluations."""
     for ids in _batches(enrolment_ids):
+        _lock(conn, Enrolment.id, ids)
         conn.execute(delete(ScoreSpan).where(_where(ScoreSpan.enrolment_id, ids)))
         conn.execute(insert(ScoreSpan).from_select(SPAN_COLUMNS, score_spans_from_source(ids)))
 
@@ -191,11 +194,29 @@ def refresh_score_spans(conn: Connection, enrolment_ids: Ids = None) -> None:
 def refresh_contact_days(conn: Connection, assignment_ids: Ids = None) -> None:
     """Compute the contact days of these assignments (None: all) again from their contacts."""
     for ids in _batches(assignment_ids):
+        _lock(conn, MentorAssignment.id, ids)
         conn.execute(
             delete(MentorContactDay).where(_where(MentorContactDay.mentor_assignment_id, ids))
         )
         conn.execute(
             insert(MentorContactDay).from_select(DAY_COLUMNS, contact_days_from_source(conn, ids))
+        )
+
+
+def _lock(conn: Connection, id_column, ids: Ids) -> None:
+    """Two saves for one course (or assignment) at once must not both delete its rows and
+    insert them again: the second's insert would meet the first's rows (a duplicate key)
+    or leave out its saved evaluation. Locking the course's row, in id order, makes the
+    second wait for the first's commit; in PostgreSQL's READ COMMITTED its delete and insert
+    then see what the first wrote. FOR NO KEY UPDATE: the key-share lock each save's
+    foreign keys already hold on the row must not block it (two saves deadlocked on FOR
+    UPDATE). SQLite runs one writer at a time and has no FOR UPDATE."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            select(id_column)
+            .where(_where(id_column, ids))
+            .order_by(id_column)
+            .with_for_update(key_share=True)
         )
 
 

@@ -89,6 +89,10 @@ def test_concurrent_evaluations(any_demo_url: str) -> None:
         writers = conn.scalar(
             select(func.count(func.distinct(AuditLog.username))).where(AuditLog.id > max_audit)
         )
+    # The summary tables hold every writer's evaluations: no refresh lost another's.
+    from tests.test_summaries import assert_current
+
+    assert_current(engine)
     engine.dispose()
     total = WRITERS * PER_WRITER
     assert evals == total
