@@ -1,4 +1,4 @@
-"""Committee material in Chromium: sign in as leder through the real form, step through
+"""Committee material in Chromium: signed in as leder by the session cookie, step through
 the presentation, and download the evaluation report as Word; a report draft survives
 leaving the page (signed in by the session cookie)."""
 
@@ -16,10 +16,8 @@ from lib.domain.questions import QUESTIONS
 from tests.browser import (
     exceptions_on_page,
     open_from_menu,
-    open_path,
     open_signed_in,
     screenshot,
-    sign_in,
     wait_idle,
 )
 from tests.conftest import occupancy_as_shown
@@ -28,12 +26,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_leder_steps_through_presentation_and_downloads_the_report(served_demo, page, demo_engine):
-    # Through the form, not by the session cookie: opened signed in by the cookie, the keys
-    # stop stepping the slides once "Start præsentation" is clicked (the shortcuts' frame is
-    # replaced and its listener goes with it; reported, app-side). Until that is fixed this
-    # test keeps the path on which the keys work.
-    open_path(page, served_demo.url, "praesentation")
-    sign_in(page, "leder")
+    # Opened signed in by the session cookie, as a manager returning to the app is: the
+    # keys must still step the slides after "Start præsentation" replaces the frame that
+    # brought them (they once stopped there, working only after a form sign-in).
+    open_signed_in(page, served_demo, "leder", "praesentation")
     expect(page.get_by_text("Dias 1 af 3")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Pladser i brug og ledige pr. samarbejdsaftale")).to_be_visible()
     screenshot(page, "praesentation-1")

@@ -87,7 +87,7 @@ def test_presentation_mode_hides_the_app_and_steps_with_keys(app_for):
     style = markdown_text(at)
     assert '[data-testid="stSidebar"]' in style and ".fm-demo" in style
     assert any(b.label == "Afslut præsentation" for b in at.button)
-    # The keys go to the Forrige/Næste/Afslut buttons (streamlit-shortcuts' listener).
+    # The keys go to the Forrige/Næste/Afslut buttons (committee.slide_keys' listener).
     scripts = " ".join(str(e.proto) for e in at.get("iframe"))
     assert "pagedown" in scripts and "arrowright" in scripts and "praes_next" in scripts
     at.button(key="praes_next").click().run()

@@ -21,7 +21,6 @@ import streamlit as st
 import streamlit.components.v1 as components
 from sqlalchemy import Engine
 from streamlit.delta_generator import DeltaGenerator
-from streamlit_shortcuts import add_shortcuts
 
 from lib.charts.style import TopLevelChart, fit_width
 from lib.commands.kit import ValidationError
@@ -361,11 +360,43 @@ def slide_show(charts: list[ShownChart], threshold: int, period: Period) -> None
             disabled=index >= len(charts) - 1, on_click=step, args=(1,), width="stretch",
             key="praes_next", type="primary",
         )  # fmt: skip
-    add_shortcuts(
-        praes_next=["arrowright", "pagedown"],
-        praes_prev=["arrowleft", "pageup"],
-        praes_exit=["escape"],
-    )
+    slide_keys(
+        {"arrowright": "praes_next", "pagedown": "praes_next", "arrowleft": "praes_prev",
+         "pageup": "praes_prev", "escape": "praes_exit"}
+    )  # fmt: skip
+
+
+# The listener is made and added by a function of the page's own window
+# (window.parent.Function), not by the frame that brings it: Streamlit replaces that frame
+# when the layout changes (Start præsentation), and Chromium stops calling a listener
+# made or added by a removed frame. A clicker sends PageDown/PageUp. Keys typed in a field
+# are left alone.
+SLIDE_KEYS = """<script>
+(function () {
+  const page = window.parent;
+  page.__fmSlideKeys = page.JSON.parse(%s);
+  new page.Function(`
+    if (window.__fmSlideKeysListener) return;
+    window.__fmSlideKeysListener = function (e) {
+      const key = (window.__fmSlideKeys || {})[e.key.toLowerCase()];
+      if (!key || e.ctrlKey || e.altKey || e.metaKey || e.shiftKey) return;
+      const t = e.target;
+      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable)) return;
+      const button = document.querySelector(".st-key-" + key + " button");
+      if (!button || button.disabled) return;
+      e.preventDefault();
+      button.click();
+    };
+    document.addEventListener("keydown", window.__fmSlideKeysListener);
+  `)();
+})();
+</script>"""
+
+
+def slide_keys(keys: dict[str, str]) -> None:
+    """Keyboard keys (lower-case KeyboardEvent.key) that click the button with a widget key."""
+    # The map is parsed in the page's window too, not kept as an object of the frame.
+    components.html(SLIDE_KEYS % json.dumps(json.dumps(keys)), height=0, width=0)
 
 
 # --------------------------------------------------------------------------- Evalueringsrapport
