@@ -273,10 +273,10 @@ def _refresh_touched(session: Session, _ctx: object) -> None:
     conn = session.connection()
     for chunk in _batches(evaluations):
         courses.update(
-            conn.scalars(select(Evaluation.enrolment_id).where(Evaluation.id.in_(chunk)))
+            conn.scalars(select(Evaluation.enrolment_id).where(_where(Evaluation.id, chunk)))
         )
     for chunk in _batches(plans):
-        courses.update(conn.scalars(select(Plan.enrolment_id).where(Plan.id.in_(chunk))))
+        courses.update(conn.scalars(select(Plan.enrolment_id).where(_where(Plan.id, chunk))))
     if courses:
         refresh_score_spans(conn, courses)
     if assignments:
