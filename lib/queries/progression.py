@@ -3,7 +3,8 @@ the latest evaluation's scores, counted in SQL within the user's scope.
 
 Only participants with a baseline AND at least one later evaluation scoring the same
 parameter count towards a change; n says how many that is (lib.domain.measures.MEAN_CHANGE
-and OVERALL_CHANGE). All figures come from one query of pairs (`_pairs`): the dashboards'
+and OVERALL_CHANGE). All figures come from one query of pairs (`_pairs`, one row of
+score_span each, kept by db.summaries): the dashboards'
 within the user's scope, Mine resultater's grouped by caseworker. The one-participant rule
 is rules.score_change / rules.mean_change; tests/test_measure_properties.py checks these
 aggregates against it.
