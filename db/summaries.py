@@ -10,8 +10,8 @@ write, so the dashboards read them instead of a window over millions of rows:
 
 Writes through an ORM Session (every form: write_session) are caught by a flush hook, as
 the audit log is, so no form can forget them. Writes in Core (the import, the benchmark
-generator) call `refresh_score_spans` / `refresh_contact_days` for what they touched, or
-`rebuild_all`. A derived row is never edited: the rows of a touched course or assignment
+generator) call `refresh_score_spans`, `refresh_contact_days` or `refresh_hours_months`
+for what they touched, or `rebuild_all`. A derived row is never edited: the rows of a touched course or assignment
 are deleted and computed again from the source, so a refresh cannot drift.
 tests/test_summaries.py checks the tables against the source after every kind of write.
 """
@@ -19,6 +19,7 @@ tests/test_summaries.py checks the tables against the source after every kind of
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from itertools import chain
 from typing import Any
 
@@ -174,33 +175,32 @@ HOURS_COLUMNS = (
 )  # fmt: skip
 
 
+def _refresh(conn: Connection, table, owner, lock, columns, source, ids: Ids) -> None:
+    """The one way a summary is kept: lock the owners' rows, delete their summary rows,
+    insert them again from `source(ids)`; in batches PostgreSQL takes."""
+    for batch in _batches(ids):
+        _lock(conn, lock, batch)
+        conn.execute(delete(table).where(_where(owner, batch)))
+        conn.execute(insert(table).from_select(columns, source(batch)))
+
+
 def refresh_hours_months(conn: Connection, enrolment_ids: Ids = None) -> None:
     """Compute the monthly hours of these courses (None: all) again from their weeks."""
-    for ids in _batches(enrolment_ids):
-        _lock(conn, Enrolment.id, ids)
-        conn.execute(delete(HoursMonth).where(_where(HoursMonth.enrolment_id, ids)))
-        conn.execute(insert(HoursMonth).from_select(HOURS_COLUMNS, hours_months_from_source(ids)))
+    _refresh(conn, HoursMonth, HoursMonth.enrolment_id, Enrolment.id, HOURS_COLUMNS,
+             hours_months_from_source, enrolment_ids)  # fmt: skip
 
 
 def refresh_score_spans(conn: Connection, enrolment_ids: Ids = None) -> None:
     """Compute the score spans of these courses (None: all) again from their plans and
     evaluations."""
-    for ids in _batches(enrolment_ids):
-        _lock(conn, Enrolment.id, ids)
-        conn.execute(delete(ScoreSpan).where(_where(ScoreSpan.enrolment_id, ids)))
-        conn.execute(insert(ScoreSpan).from_select(SPAN_COLUMNS, score_spans_from_source(ids)))
+    _refresh(conn, ScoreSpan, ScoreSpan.enrolment_id, Enrolment.id, SPAN_COLUMNS,
+             score_spans_from_source, enrolment_ids)  # fmt: skip
 
 
 def refresh_contact_days(conn: Connection, assignment_ids: Ids = None) -> None:
     """Compute the contact days of these assignments (None: all) again from their contacts."""
-    for ids in _batches(assignment_ids):
-        _lock(conn, MentorAssignment.id, ids)
-        conn.execute(
-            delete(MentorContactDay).where(_where(MentorContactDay.mentor_assignment_id, ids))
-        )
-        conn.execute(
-            insert(MentorContactDay).from_select(DAY_COLUMNS, contact_days_from_source(conn, ids))
-        )
+    _refresh(conn, MentorContactDay, MentorContactDay.mentor_assignment_id, MentorAssignment.id,
+             DAY_COLUMNS, partial(contact_days_from_source, conn), assignment_ids)  # fmt: skip
 
 
 def _lock(conn: Connection, id_column, ids: Ids) -> None:

@@ -4,12 +4,12 @@ and the process-wide cache for reads.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import streamlit as st
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from db.engine import database_url, make_engine
@@ -20,45 +20,23 @@ from lib.security.sign_in import SignedInUser
 T = TypeVar("T")
 
 
-# Commits of writes made by this process: a write in the middle of a run makes the rest of
-# that run read the data version again (see current_data_version).
+# Saves made by this process: a save in the middle of a run makes the rest of that run
+# read the data version again (see current_data_version). Counted where saves are made,
+# in write_session's ORM Session (db.engine: the one write path, whose audit rows are what
+# the data version counts). A read transaction that commits (read_snapshot, a Core
+# connection) is no save: counted as one, it made every committee page read the data
+# version a second time in its run.
 _commits = [0]
 
-# A statement that cannot write. A read transaction that commits (read_snapshot, which the
-# committee report reads in) is not a write: counted as one, it made every committee page
-# read the data version a second time in its run (2 of its 50 statements at M).
-_READS = re.compile(r"\s*(SELECT|BEGIN|PRAGMA)\b", re.IGNORECASE)
-_DML = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
-_WROTE = "fm_wrote"
 
-
-def _reads_only(statement: str) -> bool:
-    if _READS.match(statement):
-        return True
-    return statement.lstrip()[:4].upper() == "WITH" and not _DML.search(statement)
-
-
-def _note_statement(conn: Connection, _cursor: object, statement: str, *_args: object) -> None:
-    if not _reads_only(statement):
-        conn.info[_WROTE] = True
-
-
-def _note_commit(conn: Connection) -> None:
-    if conn.info.pop(_WROTE, False):
-        _commits[0] += 1
-
-
-def _forget_writes(conn: Connection) -> None:
-    conn.info.pop(_WROTE, None)
+@event.listens_for(Session, "after_commit")
+def _note_commit(_session: Session) -> None:
+    _commits[0] += 1
 
 
 @st.cache_resource(show_spinner=False)
 def _engine_for(url: str) -> Engine:
-    engine = make_engine(url)
-    event.listen(engine, "before_cursor_execute", _note_statement)
-    event.listen(engine, "commit", _note_commit)
-    event.listen(engine, "rollback", _forget_writes)
-    return engine
+    return make_engine(url)
 
 
 def get_engine() -> Engine:
