@@ -11,7 +11,6 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from db.engine import make_engine
 from lib.security.config import COOKIE_NAME
 from views.texts.chrome import ARIA, ARIA_PREFIXES, ARIA_SUFFIXES
 
@@ -119,17 +118,10 @@ def open_signed_in(page: Page, app, username: str, path: str = "") -> None:
     form's run, the cookie component's frame and the run after it). Signing in through
     the form is tested where it is the subject (test_signin_browser.py and the tests of
     sign-out, copied cookies, nginx, single sign-on and an admin's first day)."""
-    from lib.security.sessions import cookie_value, create_session
-    from lib.security.sign_in import load_user
-    from tests.conftest import TEST_COOKIE_KEY
+    from lib.security.sessions import cookie_value
+    from tests.conftest import TEST_COOKIE_KEY, session_token_for
 
-    engine = make_engine(app.db_url)
-    try:
-        user = load_user(engine, username)
-        assert user is not None, f"no user {username}"
-        token = create_session(engine, user, "Chromium (browser test)")
-    finally:
-        engine.dispose()
+    token = session_token_for(app.db_url, username, "Chromium (browser test)")
     cookie = cookie_value(token, TEST_COOKIE_KEY)
     page.context.add_cookies(
         [{"name": COOKIE_NAME, "value": cookie, "url": app.url, "sameSite": "Strict"}]

@@ -372,17 +372,19 @@ def make_app_test(db_url: str, monkeypatch, username: str | None = None):
     return at
 
 
-def session_token_for(db_url: str, username: str) -> str:
-    """A live server-side session for the user, as signing in creates one."""
+def session_token_for(db_url: str, username: str, client: str = "AppTest") -> str:
+    """A live server-side session for the user, as signing in creates one (`client`: the
+    user agent it records)."""
     from lib.security.sessions import create_session
     from lib.security.sign_in import load_user
 
     engine = make_engine(db_url)
-    user = load_user(engine, username)
-    assert user is not None, f"no user {username}"
-    token = create_session(engine, user, "AppTest")
-    engine.dispose()
-    return token
+    try:
+        user = load_user(engine, username)
+        assert user is not None, f"no user {username}"
+        return create_session(engine, user, client)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
