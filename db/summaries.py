@@ -203,6 +203,16 @@ def refresh_contact_days(conn: Connection, assignment_ids: Ids = None) -> None:
              DAY_COLUMNS, partial(contact_days_from_source, conn), assignment_ids)  # fmt: skip
 
 
+def courses_of(
+    conn: Connection, model: type[Evaluation] | type[Plan], ids: Iterable[int]
+) -> set[int]:
+    """The courses (enrolment ids) of these evaluations or plans, asked in batches."""
+    out: set[int] = set()
+    for batch in _batches(list(ids)):
+        out.update(conn.scalars(select(model.enrolment_id).where(_where(model.id, batch))))
+    return out
+
+
 def _lock(conn: Connection, id_column, ids: Ids) -> None:
     """Two saves for one course (or assignment) at once must not both delete its rows and
     insert them again: the second's insert would meet the first's rows (a duplicate key)
@@ -271,12 +281,7 @@ def _refresh_touched(session: Session, _ctx: object) -> None:
     if not (courses or evaluations or plans or assignments or hours):
         return
     conn = session.connection()
-    for chunk in _batches(evaluations):
-        courses.update(
-            conn.scalars(select(Evaluation.enrolment_id).where(_where(Evaluation.id, chunk)))
-        )
-    for chunk in _batches(plans):
-        courses.update(conn.scalars(select(Plan.enrolment_id).where(_where(Plan.id, chunk))))
+    courses |= courses_of(conn, Evaluation, evaluations) | courses_of(conn, Plan, plans)
     if courses:
         refresh_score_spans(conn, courses)
     if assignments:

@@ -34,7 +34,7 @@ from db.models import (
     Plan,
     PlanScore,
 )
-from db.summaries import refresh_score_spans
+from db.summaries import courses_of, refresh_score_spans
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import MANAGER_ROLES
 from lib.domain.rules import expected_end
@@ -381,14 +381,13 @@ def import_sheets(
                 old_scores,
             )
         # Core inserts pass by the flush hook that keeps the score spans for the forms.
+        conn = w.s.connection()
         refresh_score_spans(
-            w.s.connection(),
-            [course_key_ids[p["course"]] for p in plan.plans_new + plan.evaluations_new]
-            + list(w.s.scalars(select(Evaluation.enrolment_id).where(Evaluation.id.in_(
-                [evaluation_id for evaluation_id, _, _ in plan.evaluations_update]))))
-            + list(w.s.scalars(select(Plan.enrolment_id).where(Plan.id.in_(
-                [plan_id for plan_id, _, _ in plan.plans_update])))),
-        )  # fmt: skip
+            conn,
+            {course_key_ids[p["course"]] for p in plan.plans_new + plan.evaluations_new}
+            | courses_of(conn, Evaluation, (i for i, _, _ in plan.evaluations_update))
+            | courses_of(conn, Plan, (i for i, _, _ in plan.plans_update)),
+        )
         progress(0.96, "Skriver revisionslog …")
         w._audit(
             "import",
