@@ -59,6 +59,21 @@ WIDTH = 760
 MAX_HEIGHT = 460
 
 
+# Each chart's tooltip, the same on its bars and on its strips (many agreements).
+OCCUPANCY_TOOLTIP = [alt.Tooltip("Aftale:N"), alt.Tooltip("Status:N"), alt.Tooltip("Label:N")]
+COMPLIANCE_TOOLTIP = [
+    alt.Tooltip("Aftale:N"),
+    alt.Tooltip("Mål:N"),
+    alt.Tooltip("Andel (tekst):N", title="Andel"),
+    alt.Tooltip("n:Q"),
+]
+OUTCOMES_TOOLTIP = [
+    alt.Tooltip("Resultat:N"),
+    alt.Tooltip("Aftale:N"),
+    alt.Tooltip("Label:N", title="Deltagere"),
+]
+
+
 def _height(rows: int, per_row: int, minimum: int = 120) -> int:
     return max(minimum, min(MAX_HEIGHT, per_row * rows))
 
@@ -181,7 +196,7 @@ def occupancy_chart(
             "Status:N", scale=color_scale(colors), title=None, legend=alt.Legend(orient="bottom")
         ),
         order=alt.Order("Rækkefølge:Q"),
-        tooltip=[alt.Tooltip("Aftale:N"), alt.Tooltip("Status:N"), alt.Tooltip("Label:N")],
+        tooltip=OCCUPANCY_TOOLTIP,
     )
     # White on the blue bar, black on the light grey one (white on grey is unreadable).
     labels = base.mark_text(fontWeight="bold", fontSize=22, dx=-18).encode(
@@ -215,7 +230,7 @@ def occupancy_chart(
                 title="Pladser pr. samarbejdsaftale",
                 axis=alt.Axis(tickMinStep=1, format="d"),
             ),
-            [alt.Tooltip("Aftale:N"), alt.Tooltip("Status:N"), alt.Tooltip("Label:N")],
+            OCCUPANCY_TOOLTIP,
         )
     return PresentationChart(
         "belaegning",
@@ -274,12 +289,7 @@ def compliance_chart(
             # Four to a row: a legend of 40 agreements in one row made a 7,300 px image.
             legend=alt.Legend(orient="bottom", columns=4),
         ),
-        tooltip=[
-            alt.Tooltip("Aftale:N"),
-            alt.Tooltip("Mål:N"),
-            alt.Tooltip("Andel (tekst):N", title="Andel"),
-            alt.Tooltip("n:Q"),
-        ],
+        tooltip=COMPLIANCE_TOOLTIP,
     )
     text = base.mark_text(align="left", dx=6, fontSize=16).encode(
         x=alt.X("Andel:Q"), text=alt.Text("Tekst:N")
@@ -301,12 +311,7 @@ def compliance_chart(
             measures,
             "Andel",
             alt.X("Andel:Q", title="Andel", scale=alt.Scale(domain=[0, 1]), axis=pct_axis()),
-            [
-                alt.Tooltip("Aftale:N"),
-                alt.Tooltip("Mål:N"),
-                alt.Tooltip("Andel (tekst):N", title="Andel"),
-                alt.Tooltip("n:Q"),
-            ],
+            COMPLIANCE_TOOLTIP,
         )
         subtitle += " " + STRIP_NOTE
     only = agreements[0].agreement_id if len(agreements) == 1 else None
@@ -488,11 +493,7 @@ def outcomes_chart(
             # Four to a row: a legend of 40 agreements in one row made a 7,300 px image.
             legend=alt.Legend(orient="bottom", columns=4),
         ),
-        tooltip=[
-            alt.Tooltip("Resultat:N"),
-            alt.Tooltip("Aftale:N"),
-            alt.Tooltip("Label:N", title="Deltagere"),
-        ],
+        tooltip=OUTCOMES_TOOLTIP,
     )
     # A withheld count has no bar; a short mark in the agreement's colour says whose it is.
     stub = (
@@ -520,11 +521,7 @@ def outcomes_chart(
                 title="Deltagere pr. samarbejdsaftale",
                 axis=alt.Axis(tickMinStep=1, format="d"),
             ),
-            [
-                alt.Tooltip("Resultat:N"),
-                alt.Tooltip("Aftale:N"),
-                alt.Tooltip("Label:N", title="Deltagere"),
-            ],
+            OUTCOMES_TOOLTIP,
         )
         subtitle += " " + STRIP_NOTE
     if any(r["Label"].startswith("<") for r in rows):
