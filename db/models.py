@@ -551,6 +551,32 @@ class EvaluationSubGoal(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
 
 
+class EvaluationFollowUp(Base):
+    """Each evaluation's due date reference and its meeting. `due_from`: the day its due
+    date counts from, N months on (N: the agreement's interval): the course's evaluation
+    before it after the baseline plan, or the baseline plan's day for the first; NULL when
+    it was on or before the baseline plan or the course has none (it answers no due date,
+    as lib.domain.rules.evaluation_items has it). `meeting_held` / `caseworker_present`:
+    a follow-up meeting recorded with it was held / held with the caseworker there.
+    Derived from evaluation, plan and follow_up_meeting, kept by db.summaries in the
+    transaction of every write, so the follow-up counts read one row per evaluation
+    instead of a window over every evaluation and a grouping of every meeting (hundreds of
+    thousands at national size). N stays out: an agreement's interval may change."""
+
+    __tablename__ = "evaluation_follow_up"
+    __table_args__ = (
+        Index("ix_evaluation_follow_up_enrolment_day", "enrolment_id", "evaluated_on"),
+    )
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation.id", ondelete="CASCADE"), primary_key=True
+    )
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"))
+    evaluated_on: Mapped[dt.date] = mapped_column(Date)
+    due_from: Mapped[dt.date | None] = mapped_column(Date)
+    meeting_held: Mapped[bool] = mapped_column(Boolean)
+    caseworker_present: Mapped[bool] = mapped_column(Boolean)
+
+
 class FollowUpMeeting(Base):
     """Opfølgningsmøde, held with each evaluation; also planned and recorded on its own
     (planned -> held, or cancelled with a reason)."""

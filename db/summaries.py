@@ -6,12 +6,14 @@ write, so the dashboards read them instead of a window over millions of rows:
   (the first plan's score for the same);
 - mentor_contact_day (MentorContactDay): each mentor assignment's contact days, with the
   contact day before each and the gap since it;
-- hours_month (HoursMonth): each course's weekly hours summed per month.
+- hours_month (HoursMonth): each course's weekly hours summed per month;
+- evaluation_follow_up (EvaluationFollowUp): each evaluation's due date reference (the
+  evaluation before it, or the baseline plan) and whether its meeting was held.
 
 Writes through an ORM Session (every form: write_session) are caught by a flush hook, as
 the audit log is, so no form can forget them. Writes in Core (the import, the benchmark
-generator) call `refresh_score_spans`, `refresh_contact_days` or `refresh_hours_months`
-for what they touched, or `rebuild_all`. A derived row is never edited: the rows of a touched course or assignment
+generator) call `refresh_score_spans`, `refresh_follow_ups`, `refresh_contact_days` or
+`refresh_hours_months` for what they touched, or `rebuild_all`. A derived row is never edited: the rows of a touched course or assignment
 are deleted and computed again from the source, so a refresh cannot drift.
 tests/test_summaries.py checks the tables against the source after every kind of write.
 """
@@ -45,7 +47,9 @@ from sqlalchemy.orm import Session
 from db.models import (
     Enrolment,
     Evaluation,
+    EvaluationFollowUp,
     EvaluationScore,
+    FollowUpMeeting,
     HoursMonth,
     MentorAssignment,
     MentorContact,
@@ -118,6 +122,56 @@ def score_spans_from_source(enrolment_ids: Ids = None) -> Select:
 SPAN_COLUMNS = (
     "enrolment_id", "parameter_id", "sub_key", "valid_from", "valid_until", "score",
     "baseline", "baseline_on",
+)  # fmt: skip
+
+
+def follow_ups_from_source(enrolment_ids: Ids = None) -> Select:
+    """The evaluation_follow_up rows of the given courses, computed from their evaluations,
+    their first plan (the baseline) and the meetings recorded with the evaluations."""
+    baseline = (
+        select(Plan.enrolment_id, Plan.created_on)
+        .where(Plan.version_no == 1, _where(Plan.enrolment_id, enrolment_ids))
+        .subquery()
+    )
+    # Only evaluations after the baseline plan answer due dates, each the one after the
+    # evaluation before it (two on a day: in id order, the second due from the first).
+    after = Evaluation.evaluated_on > baseline.c.created_on  # NULL without a baseline
+    previous = func.lag(Evaluation.evaluated_on, type_=Date).over(
+        partition_by=(Evaluation.enrolment_id, after),
+        order_by=(Evaluation.evaluated_on, Evaluation.id),
+    )
+    held = FollowUpMeeting.held
+    meetings = (
+        select(
+            FollowUpMeeting.evaluation_id,
+            func.max(case((held, 1), else_=0)).label("held"),
+            func.max(case((and_(held, FollowUpMeeting.caseworker_present), 1), else_=0)).label(
+                "present"
+            ),
+        )
+        .join(Evaluation, Evaluation.id == FollowUpMeeting.evaluation_id)
+        .where(_where(Evaluation.enrolment_id, enrolment_ids))
+        .group_by(FollowUpMeeting.evaluation_id)
+        .subquery()
+    )
+    return (
+        select(
+            Evaluation.id,
+            Evaluation.enrolment_id,
+            Evaluation.evaluated_on,
+            case((after, func.coalesce(previous, baseline.c.created_on)), else_=None),
+            func.coalesce(meetings.c.held, 0) == 1,
+            func.coalesce(meetings.c.present, 0) == 1,
+        )
+        .outerjoin(baseline, baseline.c.enrolment_id == Evaluation.enrolment_id)
+        .outerjoin(meetings, meetings.c.evaluation_id == Evaluation.id)
+        .where(_where(Evaluation.enrolment_id, enrolment_ids))
+    )
+
+
+FOLLOW_UP_COLUMNS = (
+    "evaluation_id", "enrolment_id", "evaluated_on", "due_from", "meeting_held",
+    "caseworker_present",
 )  # fmt: skip
 
 
@@ -197,6 +251,13 @@ def refresh_score_spans(conn: Connection, enrolment_ids: Ids = None) -> None:
              score_spans_from_source, enrolment_ids)  # fmt: skip
 
 
+def refresh_follow_ups(conn: Connection, enrolment_ids: Ids = None) -> None:
+    """Compute the evaluations' due date references and meetings of these courses (None:
+    all) again from their plans, evaluations and meetings."""
+    _refresh(conn, EvaluationFollowUp, EvaluationFollowUp.enrolment_id, Enrolment.id,
+             FOLLOW_UP_COLUMNS, follow_ups_from_source, enrolment_ids)  # fmt: skip
+
+
 def refresh_contact_days(conn: Connection, assignment_ids: Ids = None) -> None:
     """Compute the contact days of these assignments (None: all) again from their contacts."""
     _refresh(conn, MentorContactDay, MentorContactDay.mentor_assignment_id, MentorAssignment.id,
@@ -245,6 +306,7 @@ def rebuild_all(conn: Connection) -> None:
     """Every summary table from scratch: after a bulk load (the benchmark generator, a
     restore) and as the repair path (`python -m db.cli rebuild-summaries`)."""
     refresh_score_spans(conn)
+    refresh_follow_ups(conn)
     refresh_contact_days(conn)
     refresh_hours_months(conn)
 
@@ -260,14 +322,19 @@ def _values(obj: object, key: str) -> set[Any]:
 def _refresh_touched(session: Session, _ctx: object) -> None:
     # After the flush the rows are written; new/dirty/deleted and the attribute history
     # still describe what this flush changed.
-    courses: set[int] = set()
-    evaluations: set[int] = set()
+    courses: set[int] = set()  # an evaluation or plan: both the spans and the follow-ups
+    met: set[int] = set()  # a meeting: the follow-ups
+    met_evaluations: set[int] = set()
+    evaluations: set[int] = set()  # a score: the spans
     plans: set[int] = set()
     assignments: set[int] = set()
     hours: set[int] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Evaluation | Plan):
             courses |= _values(obj, "enrolment_id")
+        elif isinstance(obj, FollowUpMeeting):
+            met |= _values(obj, "enrolment_id")
+            met_evaluations |= _values(obj, "evaluation_id")
         elif isinstance(obj, EvaluationScore):
             evaluations |= _values(obj, "evaluation_id")
         elif isinstance(obj, PlanScore):
@@ -278,12 +345,15 @@ def _refresh_touched(session: Session, _ctx: object) -> None:
             assignments |= _values(obj, "mentor_assignment_id")
         elif isinstance(obj, MentorAssignment) and obj not in session.new:
             assignments |= _values(obj, "id")  # its start or end moved the gaps
-    if not (courses or evaluations or plans or assignments or hours):
+    if not (courses or met or evaluations or plans or assignments or hours):
         return
     conn = session.connection()
-    courses |= courses_of(conn, Evaluation, evaluations) | courses_of(conn, Plan, plans)
-    if courses:
-        refresh_score_spans(conn, courses)
+    met |= courses_of(conn, Evaluation, met_evaluations)
+    spans = courses | courses_of(conn, Evaluation, evaluations) | courses_of(conn, Plan, plans)
+    if spans:
+        refresh_score_spans(conn, spans)
+    if courses | met:
+        refresh_follow_ups(conn, courses | met)
     if assignments:
         refresh_contact_days(conn, assignments)
     if hours:

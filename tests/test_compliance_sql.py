@@ -35,6 +35,7 @@ from db.models import (
     Plan,
     User,
 )
+from db.summaries import rebuild_all
 from lib.domain import rules
 from lib.domain.access import Scope
 from lib.domain.enums import DeliverableKind, EnrolmentStatus
@@ -362,6 +363,7 @@ def store(engine, world: World) -> None:
         for table in reversed(COURSE_TABLES):  # parents first
             if rows[table]:
                 conn.execute(insert(table), rows[table])
+        rebuild_all(conn)  # Core inserts: the flush hook that keeps the summaries is not run
 
 
 def course_with(agreement_id, start, baseline, *days, weeks=13, pauses=(), end=None):

@@ -3,7 +3,8 @@ what the recorded data gives, after every kind of write: the demo, the forms (ne
 corrected, deleted evaluation; logged, corrected, deleted mentor contact; weekly hours
 saved and corrected; plans, assignments and scores changed through a Session), the
 import (new and changed evaluations), deleting an agreement with its courses, and the
-repair command. On SQLite and PostgreSQL. The progression and mentor figures that read
+repair command; evaluation_follow_up also after meetings held, moved and deleted. On
+SQLite and PostgreSQL. The progression and mentor figures that read
 them are checked against the one-participant rules in test_measure_properties.py."""
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from db.cli import main as cli
 from db.engine import make_engine
 from db.models import (
     Evaluation,
+    EvaluationFollowUp,
     EvaluationScore,
+    FollowUpMeeting,
     HoursMonth,
     MentorAssignment,
     MentorContact,
@@ -28,9 +31,11 @@ from db.models import (
 )
 from db.summaries import (
     DAY_COLUMNS,
+    FOLLOW_UP_COLUMNS,
     HOURS_COLUMNS,
     SPAN_COLUMNS,
     contact_days_from_source,
+    follow_ups_from_source,
     hours_months_from_source,
     score_spans_from_source,
 )
@@ -74,6 +79,8 @@ def assert_current(engine) -> tuple[int, int]:
         assert spans == {tuple(r) for r in conn.execute(score_spans_from_source())}
         days = _table(conn, MentorContactDay, DAY_COLUMNS)
         assert days == {tuple(r) for r in conn.execute(contact_days_from_source(conn))}
+        follow_ups = _table(conn, EvaluationFollowUp, FOLLOW_UP_COLUMNS)
+        assert follow_ups == {tuple(r) for r in conn.execute(follow_ups_from_source())}
     return len(spans), len(days)
 
 
@@ -140,6 +147,63 @@ def test_a_direct_orm_change_of_a_score_or_date_is_caught(db):
         score.score = 6 - score.score
         plan = s.get_one(Plan, score.plan_id)
         plan.created_on = plan.created_on - dt.timedelta(days=2)
+    assert_current(db)
+
+
+def _follow_up(engine, evaluation_id: int) -> tuple:
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(EvaluationFollowUp.due_from, EvaluationFollowUp.meeting_held,
+                   EvaluationFollowUp.caseworker_present)
+            .where(EvaluationFollowUp.evaluation_id == evaluation_id)
+        ).one()  # fmt: skip
+    return tuple(row)
+
+
+def test_meetings_and_the_baseline_move_the_evaluations_follow_up(db):
+    """A meeting held, moved to another evaluation or deleted, and a baseline plan moved
+    past an evaluation: each evaluation's meeting and due date reference follow."""
+    from db.engine import write_session
+
+    with write_session(db, "test", audit_log=False) as s:
+        meeting = s.scalars(
+            select(FollowUpMeeting).where(FollowUpMeeting.evaluation_id.is_not(None),
+                                          FollowUpMeeting.held.is_(False)).limit(1)
+        ).one()  # fmt: skip
+        first = meeting.evaluation_id
+        meeting.held, meeting.caseworker_present = True, True
+    assert _follow_up(db, first)[1:] == (True, True)
+    assert_current(db)
+    with write_session(db, "test", audit_log=False) as s:
+        # Another evaluation whose own meeting was not held: the held one joins it.
+        other = s.scalars(select(FollowUpMeeting.evaluation_id).where(
+            FollowUpMeeting.evaluation_id.is_not(None), FollowUpMeeting.evaluation_id != first,
+            FollowUpMeeting.held.is_(False)).limit(1)).one()  # fmt: skip
+        assert _follow_up(db, other)[1:] == (False, False)
+        s.get_one(FollowUpMeeting, meeting.id).evaluation_id = other
+    assert _follow_up(db, first)[1:] == (False, False)
+    assert _follow_up(db, other)[1:] == (True, True)
+    assert_current(db)
+    with write_session(db, "test", audit_log=False) as s:
+        s.delete(s.get_one(FollowUpMeeting, meeting.id))
+    assert _follow_up(db, other)[1:] == (False, False)
+    assert_current(db)
+    # The baseline plan moved to the day of the course's first evaluation after it: that
+    # evaluation answers no due date any more, the next is due from the plan.
+    with db.connect() as conn:
+        evaluation_id, enrolment_id, day = conn.execute(
+            select(EvaluationFollowUp.evaluation_id, EvaluationFollowUp.enrolment_id,
+                   EvaluationFollowUp.evaluated_on)
+            .join(Plan, Plan.enrolment_id == EvaluationFollowUp.enrolment_id)
+            .where(Plan.version_no == 1, EvaluationFollowUp.due_from == Plan.created_on)
+            .limit(1)
+        ).one()  # fmt: skip
+    assert _follow_up(db, evaluation_id)[0] is not None
+    with write_session(db, "test", audit_log=False) as s:
+        plan = s.scalars(select(Plan).where(Plan.enrolment_id == enrolment_id,
+                                            Plan.version_no == 1)).one()  # fmt: skip
+        plan.created_on = day
+    assert _follow_up(db, evaluation_id)[0] is None
     assert_current(db)
 
 
@@ -211,6 +275,7 @@ def test_the_repair_command_rebuilds_both(db, any_demo_url, monkeypatch):
     with db.begin() as conn:
         conn.execute(delete(ScoreSpan))
         conn.execute(update(MentorContactDay).values(previous_on=None))
+        conn.execute(update(EvaluationFollowUp).values(due_from=None))
     with pytest.raises(AssertionError):
         assert_current(db)
     monkeypatch.setenv("DATABASE_URL", any_demo_url)

@@ -34,7 +34,7 @@ from db.models import (
     Plan,
     PlanScore,
 )
-from db.summaries import courses_of, refresh_score_spans
+from db.summaries import courses_of, refresh_follow_ups, refresh_score_spans
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import MANAGER_ROLES
 from lib.domain.rules import expected_end
@@ -380,11 +380,15 @@ def import_sheets(
                 new_scores,
                 old_scores,
             )
-        # Core inserts pass by the flush hook that keeps the score spans for the forms.
+        # Core inserts pass by the flush hook that keeps the summaries for the forms: new
+        # plans and evaluations move the score spans and the evaluations' due dates,
+        # changed scores only the spans.
         conn = w.s.connection()
+        added = {course_key_ids[p["course"]] for p in plan.plans_new + plan.evaluations_new}
+        refresh_follow_ups(conn, added)
         refresh_score_spans(
             conn,
-            {course_key_ids[p["course"]] for p in plan.plans_new + plan.evaluations_new}
+            added
             | courses_of(conn, Evaluation, (i for i, _, _ in plan.evaluations_update))
             | courses_of(conn, Plan, (i for i, _, _ in plan.plans_update)),
         )

@@ -1,14 +1,15 @@
 """Follow-up compliance (opfølgning) per agreement and per caseworker, within scope.
 
-Plans and evaluations are judged in SQL for courses without pauses (`_judged_counts`: a
-window over each course's evaluations gives each one its due date, N months after the one
-before it), counted per agreement and caseworker; the few courses with a pause (pauses
-move due dates) are read course by course and judged by lib.domain.rules.
-tests/test_compliance_sql.py holds the SQL to the rules course by course on random
-courses. The open lists need only the plan and the evaluation after the last one of each
-active course. Meetings and deliverables are counted by SQL `group_by` (the one-item rules
-they follow, rules.deliverable_item and rules.meeting_status, are checked against these
-counts by tests/test_measure_properties.py).
+Plans and evaluations are judged in SQL for courses without pauses (`_judged_counts`:
+each evaluation is due N months after the one before it, the day the
+evaluation_follow_up summary holds for it), counted per agreement and caseworker; the few
+courses with a pause (pauses move due dates) are read course by course and judged by
+lib.domain.rules. tests/test_compliance_sql.py holds the SQL to the rules course by course
+on random courses. The open lists need only the plan and the evaluation after the last
+one of each active course. Meetings (from evaluation_follow_up) and deliverables are
+counted by SQL `group_by` (the one-item rules they follow, rules.deliverable_item and
+rules.meeting_status, are checked against these counts by
+tests/test_measure_properties.py).
 
 The measures' labels and definitions are lib.domain.measures' PLANS_ON_TIME,
 EVALUATIONS_ON_TIME, MEETINGS_HELD, CASEWORKER_PRESENT and DELIVERABLES_ON_TIME; Mine
@@ -45,6 +46,7 @@ from db.models import (
     Deliverable,
     Enrolment,
     Evaluation,
+    EvaluationFollowUp,
     Extension,
     FollowUpMeeting,
     Participant,
@@ -464,17 +466,17 @@ def _judged_counts(conn, courses: ColumnElement[bool], f: Filters, as_of: dt.dat
     SQL, counted per agreement and caseworker: the courses, and their plans and evaluations
     due in the period, on time / late / missing.
 
-    A window over each course's evaluations after its baseline plan gives each evaluation
-    the one before it (LAG; the baseline plan for the first): the evaluation is due N
-    months after that, and on time up to EVALUATION_GRACE_DAYS after its due date. The
+    Each evaluation after the baseline plan is due N months after the evaluation before
+    it (the baseline plan for the first), the day evaluation_follow_up holds for it
+    (db.summaries), and on time up to EVALUATION_GRACE_DAYS after its due date. The
     evaluation after the last one is missing once its due date + the grace days has
     passed, unless the course ended before it was due.
 
     Only evaluations from `reach` before the period's start are read. One before that can
-    not matter: its own due date is at most 31 * N days after the evaluation before it,
-    so before the period; and when such an evaluation is left out, the window's first
-    evaluation (or the course's next one) gets the baseline plan as the one before it,
-    which is earlier still, so its computed due date is before the period too.
+    not matter: its due date is at most 31 * N days after the day before it, so before the
+    period; and when a course's last evaluation is before the reach, the next one's due
+    date, computed from the baseline plan (earlier still), is before the period as the
+    true one is.
     tests/test_compliance_sql.py checks all this against the rules on random courses."""
     interval = case(
         (func.coalesce(Agreement.evaluation_interval_months, 0) > 0,
@@ -507,20 +509,18 @@ def _judged_counts(conn, courses: ColumnElement[bool], f: Filters, as_of: dt.dat
         .where(courses)
         .cte("course")
     )
-    previous = func.lag(Evaluation.evaluated_on).over(
-        partition_by=Evaluation.enrolment_id, order_by=Evaluation.evaluated_on
-    )
+    fu = EvaluationFollowUp
     window = (
         select(
-            Evaluation.enrolment_id.label("id"),
-            Evaluation.evaluated_on.label("day"),
-            add_months(func.coalesce(previous, course.c.baseline_on), course.c.n).label("due"),
+            fu.enrolment_id.label("id"),
+            fu.evaluated_on.label("day"),
+            add_months(fu.due_from, course.c.n).label("due"),
         )
-        .join(course, course.c.id == Evaluation.enrolment_id)
+        .join(course, course.c.id == fu.enrolment_id)
         .where(
-            Evaluation.evaluated_on > course.c.baseline_on,
-            Evaluation.evaluated_on <= as_of,
-            Evaluation.evaluated_on >= f.start - reach,
+            fu.due_from.is_not(None),
+            fu.evaluated_on <= as_of,
+            fu.evaluated_on >= f.start - reach,
         )
         .subquery()
     )
@@ -593,36 +593,11 @@ def _sum(condition):
 
 def _meeting_counts(ids, f: Filters, as_of: dt.date):
     """Per course: evaluations in the period, with a held meeting, with the caseworker."""
-    in_period = and_(
-        Evaluation.enrolment_id.in_(ids),
-        Evaluation.evaluated_on >= f.start,
-        Evaluation.evaluated_on <= as_of,
-    )
-    # Only the meetings of those evaluations are grouped: grouping the whole meetings
-    # table first made every call read all of it (1M rows at L) whatever the filter.
-    held = (
-        select(
-            FollowUpMeeting.evaluation_id,
-            func.max(case((FollowUpMeeting.held, 1), else_=0)).label("held"),
-            func.max(
-                case((and_(FollowUpMeeting.held, FollowUpMeeting.caseworker_present), 1), else_=0)
-            ).label("present"),
-        )
-        .join(Evaluation, Evaluation.id == FollowUpMeeting.evaluation_id)
-        .where(in_period)
-        .group_by(FollowUpMeeting.evaluation_id)
-        .subquery()
-    )
+    fu = EvaluationFollowUp
     return (
-        select(
-            Evaluation.enrolment_id,
-            func.count(),
-            func.coalesce(func.sum(held.c.held), 0),
-            func.coalesce(func.sum(held.c.present), 0),
-        )
-        .outerjoin(held, held.c.evaluation_id == Evaluation.id)
-        .where(in_period)
-        .group_by(Evaluation.enrolment_id)
+        select(fu.enrolment_id, func.count(), _sum(fu.meeting_held), _sum(fu.caseworker_present))
+        .where(fu.enrolment_id.in_(ids), fu.evaluated_on >= f.start, fu.evaluated_on <= as_of)
+        .group_by(fu.enrolment_id)
     )
 
 

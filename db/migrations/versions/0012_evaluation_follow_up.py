@@ -1,0 +1,70 @@
+"""evaluation_follow_up: each evaluation's due date reference (the evaluation before it
+after the baseline plan, or the baseline plan's day) and its meeting, derived from the
+evaluations, plans and follow-up meetings and kept current by db.summaries in the
+transaction of every write (the follow-up counts as lookups at national size)
+
+Revision ID: 0012_evaluation_follow_up
+Revises: 0011_summaries
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0012_evaluation_follow_up"
+down_revision: str | None = "0011_summaries"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "evaluation_follow_up",
+        sa.Column("evaluation_id", sa.Integer(), nullable=False),
+        sa.Column("enrolment_id", sa.Integer(), nullable=False),
+        sa.Column("evaluated_on", sa.Date(), nullable=False),
+        sa.Column("due_from", sa.Date(), nullable=True),
+        sa.Column("meeting_held", sa.Boolean(), nullable=False),
+        sa.Column("caseworker_present", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["enrolment_id"],
+            ["enrolment.id"],
+            name=op.f("fk_evaluation_follow_up_enrolment_id_enrolment"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["evaluation_id"],
+            ["evaluation.id"],
+            name=op.f("fk_evaluation_follow_up_evaluation_id_evaluation"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("evaluation_id", name=op.f("pk_evaluation_follow_up")),
+    )
+    op.create_index(
+        "ix_evaluation_follow_up_enrolment_day",
+        "evaluation_follow_up",
+        ["enrolment_id", "evaluated_on"],
+    )
+    # The existing data, once (as db.summaries computes it; written out here so this
+    # migration does not change with the models): from here on every write keeps it.
+    op.execute(
+        "INSERT INTO evaluation_follow_up (evaluation_id, enrolment_id, evaluated_on, "
+        "due_from, meeting_held, caseworker_present) SELECT e.id, e.enrolment_id, "
+        "e.evaluated_on, CASE WHEN e.evaluated_on > b.created_on THEN coalesce(lag("
+        "e.evaluated_on) OVER (PARTITION BY e.enrolment_id, e.evaluated_on > b.created_on "
+        "ORDER BY e.evaluated_on, e.id), b.created_on) END, coalesce(m.held, 0) = 1, "
+        "coalesce(m.present, 0) = 1 FROM evaluation e LEFT JOIN (SELECT enrolment_id, "
+        "created_on FROM plan WHERE version_no = 1) AS b ON b.enrolment_id = e.enrolment_id "
+        "LEFT JOIN (SELECT f.evaluation_id, max(CASE WHEN f.held THEN 1 ELSE 0 END) AS held, "
+        "max(CASE WHEN f.held AND f.caseworker_present THEN 1 ELSE 0 END) AS present "
+        "FROM follow_up_meeting f JOIN evaluation e2 ON e2.id = f.evaluation_id "
+        "GROUP BY f.evaluation_id) AS m ON m.evaluation_id = e.id"
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_evaluation_follow_up_enrolment_day", table_name="evaluation_follow_up")
+    op.drop_table("evaluation_follow_up")
