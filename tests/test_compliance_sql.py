@@ -411,6 +411,24 @@ REACH_WORLD = World(
 )
 
 
+# The open lists' edges, for a course still running today: a plan made today is done,
+# one made tomorrow is not (1 Jun + 1 week: overdue since 8 Jun); the next evaluation is
+# listed from 14 days before it is due (30 Jun + 14 days = 14 Jul, 2 months after 14 May)
+# and not one day earlier; a course without a baseline plan owes the plan only.
+OPEN_EDGE_WORLD = World(
+    (2, 2, 2),
+    Filters(D(2025, 1, 1), D(2025, 6, 30)),
+    D(2025, 6, 30),
+    (
+        course_with(1, D(2025, 6, 1), D(2025, 6, 30)),
+        course_with(1, D(2025, 6, 1), D(2025, 7, 1)),
+        course_with(2, D(2025, 3, 1), D(2025, 3, 5), D(2025, 5, 14)),
+        course_with(2, D(2025, 3, 1), D(2025, 3, 5), D(2025, 5, 15)),
+        course_with(3, D(2025, 6, 20), None),
+    ),
+)
+
+
 def evaluations_current(world: World) -> dict[int | None, tuple[int, int]]:
     """Mine resultater's Evaluering ikke overskredet from the generated courses and every
     evaluation date: per caseworker, (active courses, of which none missing today)."""
@@ -446,6 +464,7 @@ def compare(engine, world: World) -> None:
 @given(world=worlds())
 @example(world=MONTH_END_WORLD)
 @example(world=REACH_WORLD)
+@example(world=OPEN_EDGE_WORLD)
 def test_compliance_in_sql_is_the_rules_course_by_course(engine, world):
     store(engine, world)
     compare(engine, world)
@@ -473,3 +492,16 @@ def test_add_months_and_add_days_in_sql_are_the_rules(any_db_url, day):
                 assert tuple(got) == (rules.add_months(day, n), day + dt.timedelta(days=n))
     finally:
         engine.dispose()
+
+
+def test_the_open_edge_world_lists_what_the_rules_say(engine):
+    """The hand-made edges above: the plan made tomorrow and the course without one are
+    overdue, the evaluation due on 14 Jul is due soon, the one due on 15 Jul is not yet."""
+    store(engine, OPEN_EDGE_WORLD)
+    got = compliance(engine, MANAGER, OPEN_EDGE_WORLD.period, OPEN_EDGE_WORLD.today)
+    assert [(i.kind, i.due) for i in got.overdue] == [
+        ("Plan (baseline)", D(2025, 6, 8)),
+        ("Plan (baseline)", D(2025, 6, 27)),
+    ]
+    assert [(i.kind, i.due) for i in got.due_soon] == [("Evaluering", D(2025, 7, 14))]
+    compare(engine, OPEN_EDGE_WORLD)

@@ -19,7 +19,6 @@ resultater takes the same figures per caseworker from `compliance_by_caseworker`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +26,7 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Engine,
+    Integer,
     String,
     and_,
     case,
@@ -59,7 +59,13 @@ from lib.domain.access import Scope
 from lib.domain.enums import DeliverableKind, EnrolmentStatus
 from lib.domain.period import Filters
 from lib.domain.rules import DueItem, Tally
-from lib.queries.filters import add_days, add_months, enrolment_filter, overlaps_period
+from lib.queries.filters import (
+    add_days,
+    add_months,
+    enrolment_filter,
+    overlaps_period,
+    sort_in_memory,
+)
 from lib.queries.scope import enrolment_clause
 
 NO_CASEWORKER = "Ingen sagsbehandler"
@@ -258,74 +264,41 @@ def _compliance(
     ids = select(Enrolment.id).where(in_scope)
 
     with engine.connect() as conn:  # JIT is off for the session (db.engine)
+        sort_in_memory(conn)  # the counts group every course and evaluation in scope
         # Courses without a pause: plans and evaluations judged in SQL, per group.
         judged = conn.execute(
             _split(_judged_counts(conn, and_(in_scope, ~paused), f, as_of), JUDGED)
         ).all()
-        # Courses with a pause (few): each course's dates, judged by lib.domain.rules.
-        # For the open lists, an active course without a pause needs only its last
-        # evaluation. Both kinds of course in one statement, and all their dates in one.
+        # Courses with a pause (few): each course's dates, judged by lib.domain.rules;
+        # their evaluations and pauses in one statement.
         paused_ids = select(Enrolment.id).where(in_scope, paused)
-        active_unpaused = and_(~paused, Enrolment.status == EnrolmentStatus.ACTIVE)
-        dates = [
-            select(Evaluation.enrolment_id, literal("e", String).label("kind"),
-                   Evaluation.evaluated_on.label("first"), cast(null(), Date).label("last"))
-            .where(Evaluation.enrolment_id.in_(paused_ids), Evaluation.evaluated_on <= as_of),
-            select(Pause.enrolment_id, literal("p", String), Pause.start_date, Pause.end_date)
-            .where(Pause.enrolment_id.in_(paused_ids)),
-        ]  # fmt: skip
-        if open_items:
-            dates.append(
-                select(Evaluation.enrolment_id, literal("l", String),
-                       func.max(Evaluation.evaluated_on), cast(null(), Date))
-                .where(Evaluation.enrolment_id.in_(select(Enrolment.id).where(in_scope, active_unpaused)),
-                       Evaluation.evaluated_on <= as_of)
-                .group_by(Evaluation.enrolment_id)
-            )  # fmt: skip
         evaluations: dict[int, list[dt.date]] = {}
         pauses: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
-        last_evaluation: dict[int, dt.date] = {}
         for enrolment_id, kind, day, until in conn.execute(
-            union_all(*dates).order_by(text("kind"), text("first"))
-        ).all():
+            union_all(
+                select(Evaluation.enrolment_id, literal("e", String).label("kind"),
+                       Evaluation.evaluated_on.label("first"), cast(null(), Date).label("last"))
+                .where(Evaluation.enrolment_id.in_(paused_ids), Evaluation.evaluated_on <= as_of),
+                select(Pause.enrolment_id, literal("p", String), Pause.start_date, Pause.end_date)
+                .where(Pause.enrolment_id.in_(paused_ids)),
+            ).order_by(text("kind"), text("first"))
+        ).all():  # fmt: skip
             if kind == "e":
                 evaluations.setdefault(enrolment_id, []).append(day)
-            elif kind == "p":
-                pauses.setdefault(enrolment_id, []).append((day, until))
             else:
-                last_evaluation[enrolment_id] = day
-        both = or_(paused, active_unpaused) if open_items else paused
-        paused_courses: list[CourseRow] = []
-        active: list[CourseRow] = []
-        for c in _courses(conn, and_(courses_clause, both), f, today):
-            (paused_courses if c.enrolment_id in pauses else active).append(c)
+                pauses.setdefault(enrolment_id, []).append((day, until))
+        paused_courses = _courses(conn, and_(courses_clause, paused), f, today)
         meeting_rows = conn.execute(
             _split(_per_group(_meeting_counts(ids, f, as_of), *MEETINGS), MEETINGS)
         ).all()
         deliverables = conn.execute(
             _split(_per_group(_deliverable_counts(ids, f, as_of), *DELIVERABLES), DELIVERABLES)
         ).all()
-        deliverable_open: Sequence[Any] = []
-        meeting_open: Sequence[Any] = []
-        if open_items:
-            deliverable_open = conn.execute(
-                select(Deliverable.enrolment_id, Deliverable.kind, Deliverable.due_on).where(
-                    Deliverable.enrolment_id.in_(ids),
-                    Deliverable.received_on.is_(None),
-                    Deliverable.due_on.is_not(None),
-                    Deliverable.due_on <= as_of + dt.timedelta(days=DUE_SOON_DAYS),
-                )
-            ).all()
-            # A meeting planned on its own stays open until recorded as held or cancelled.
-            meeting_open = conn.execute(
-                select(FollowUpMeeting.enrolment_id, FollowUpMeeting.planned_on).where(
-                    FollowUpMeeting.enrolment_id.in_(ids),
-                    FollowUpMeeting.evaluation_id.is_(None),
-                    FollowUpMeeting.held.is_(False),
-                    FollowUpMeeting.cancelled.is_(False),
-                    FollowUpMeeting.planned_on <= as_of + dt.timedelta(days=DUE_SOON_DAYS),
-                )
-            ).all()
+        # The open items of active courses, but for the plans and evaluations of courses
+        # with a pause, which the rules give below.
+        pending: list[Any] = (
+            list(conn.execute(_open_items(conn, in_scope, paused, as_of))) if open_items else []
+        )
 
     # Per agreement and per caseworker: label and counts in COUNTS' order.
     agreements: dict[int, tuple[str, list[int]]] = {}
@@ -343,7 +316,6 @@ def _compliance(
             groups = agreements if r.side == "agreement" else caseworkers
             add(groups, r.key, r.label, names, (getattr(r, n) for n in names))
 
-    open_by_course: list[tuple[CourseRow, list[DueItem]]] = []
     for c in paused_courses:
         items = course_items(
             c, evaluations.get(c.enrolment_id, []), pauses.get(c.enrolment_id, []), as_of
@@ -356,25 +328,16 @@ def _compliance(
         add(agreements, c.agreement_id, c.agreement, JUDGED, counts)
         add(caseworkers, c.caseworker_id, c.caseworker, JUDGED, counts)
         if open_items and c.status == EnrolmentStatus.ACTIVE:
-            open_by_course.append((c, items))
-    for c in active:
-        last = last_evaluation.get(c.enrolment_id)
-        open_by_course.append((c, course_items(c, [last] if last else [], [], as_of)))
-    # Course by course in id order, then deliverables, then meetings: the order the open
-    # lists keep for items with the same sort key.
-    for c, items in sorted(open_by_course, key=lambda ci: ci[0].enrolment_id):
-        for i in items:
-            _open(c, i.kind, i.due, i.done_on, as_of, overdue, due_soon)
-
-    active_by_id = {c.enrolment_id: c for c in active} | {
-        c.enrolment_id: c for c in paused_courses if c.status == EnrolmentStatus.ACTIVE
-    }
-    for enrolment_id, kind, due in deliverable_open:
-        if (course := active_by_id.get(enrolment_id)) is not None:
-            _open(course, f"deliverable:{kind}", due, None, as_of, overdue, due_soon)
-    for enrolment_id, planned_on in meeting_open:
-        if (course := active_by_id.get(enrolment_id)) is not None:
-            _open(course, "meeting", planned_on, None, as_of, overdue, due_soon)
+            pending += [
+                (0, c.enrolment_id, n, c.case_code, c.agreement, c.caseworker, i.kind, i.due)
+                for n, i in enumerate(items)
+                if i.done_on is None or i.done_on > as_of
+            ]
+    # Course by course in id order (plan, evaluation), then deliverables, then meetings:
+    # the order the open lists keep for items with the same sort key.
+    pending.sort(key=lambda item: tuple(item[:3]))
+    for _part, _id, _n, case_code, agreement, caseworker, kind, due in pending:
+        _file(case_code, agreement, caseworker, kind, due, as_of, overdue, due_soon)
 
     by_agreement = [_group(key, *sums) for key, sums in agreements.items()]
     by_caseworker = [_group(key, *sums) for key, sums in caseworkers.items()]
@@ -478,18 +441,11 @@ def _judged_counts(conn, courses: ColumnElement[bool], f: Filters, as_of: dt.dat
     date, computed from the baseline plan (earlier still), is before the period as the
     true one is.
     tests/test_compliance_sql.py checks all this against the rules on random courses."""
-    interval = case(
-        (func.coalesce(Agreement.evaluation_interval_months, 0) > 0,
-         Agreement.evaluation_interval_months),
-        else_=rules.DEFAULT_EVALUATION_INTERVAL,
-    )  # fmt: skip
+    interval = _interval()
     longest = conn.scalar(select(func.max(Agreement.evaluation_interval_months)))
     reach = dt.timedelta(days=31 * max(longest or 0, rules.DEFAULT_EVALUATION_INTERVAL))
     baseline = baseline_plans()
-    plan_days = case(
-        *((Enrolment.planned_weeks == w, 7 * n) for w, n in rules.PLAN_DUE_WEEKS.items()),
-        else_=7 * 4,
-    )
+    plan_days = _plan_days()
     course = (
         select(
             Enrolment.id,
@@ -576,15 +532,96 @@ def _open(c: CourseRow, kind: str, due, done_on, as_of, overdue: list, due_soon:
     """File a not-done item of an active course as overdue or as due within 14 days."""
     if done_on is not None and done_on <= as_of:
         return
+    _file(c.case_code, c.agreement, c.caseworker, kind, due, as_of, overdue, due_soon)
+
+
+def _file(case_code, agreement, caseworker, kind, due, as_of, overdue: list, due_soon: list):
+    """An open item as overdue (due before as_of) or due soon (within DUE_SOON_DAYS)."""
     label = KIND_LABELS.get(kind, kind)
     if due < as_of:
-        overdue.append(
-            OpenItem(c.case_code, c.agreement, c.caseworker, label, due, (as_of - due).days)
-        )
+        overdue.append(OpenItem(case_code, agreement, caseworker, label, due, (as_of - due).days))
     elif due <= as_of + dt.timedelta(days=DUE_SOON_DAYS):
-        due_soon.append(
-            OpenItem(c.case_code, c.agreement, c.caseworker, label, due, (due - as_of).days)
+        due_soon.append(OpenItem(case_code, agreement, caseworker, label, due, (due - as_of).days))
+
+
+def _open_items(conn, in_scope: ColumnElement[bool], paused, as_of: dt.date):
+    """The open items of the active courses in scope due by as_of + DUE_SOON_DAYS, as rows
+    of (part, course id, order, case code, agreement, caseworker, kind, due): part 0 the
+    plan and the next evaluation of courses without a pause (rules.plan_item and the last
+    of rules.evaluation_items, in SQL as in _judged_counts), part 1 the deliverables not
+    received, part 2 the meetings planned on their own and neither held nor cancelled."""
+    soon = as_of + dt.timedelta(days=DUE_SOON_DAYS)
+    active = and_(in_scope, Enrolment.status == EnrolmentStatus.ACTIVE)
+    labels = (
+        Participant.case_code,
+        Agreement.name,
+        func.coalesce(User.display_name, NO_CASEWORKER),
+    )
+
+    def rows(part: int, order, kind, due, *joins):
+        stmt = select(literal(part, Integer), Enrolment.id, order, *labels, kind, due)
+        for target, on in joins:
+            stmt = stmt.join(target, on)
+        return (
+            stmt.join(Participant, Participant.id == Enrolment.participant_id)
+            .join(Agreement, Agreement.id == Enrolment.agreement_id)
+            .outerjoin(User, User.id == Participant.caseworker_id)
         )
+
+    baseline = baseline_plans()
+    fu = EvaluationFollowUp
+    last = (
+        select(fu.enrolment_id, func.max(fu.evaluated_on).label("day"))
+        .where(fu.due_from.is_not(None), fu.evaluated_on <= as_of,
+               fu.enrolment_id.in_(select(Enrolment.id).where(active, ~paused)))
+        .group_by(fu.enrolment_id)
+        .subquery()
+    )  # fmt: skip
+    # The next evaluation: N months after the last one after the baseline plan, or after
+    # the plan; not owed when due after the course's end.
+    next_due = add_months(func.coalesce(last.c.day, baseline.c.created_on), _interval())
+    plan_due = add_days(Enrolment.start_date, _plan_days())
+    plans = (
+        rows(0, literal(0, Integer), literal("plan", String), plan_due)
+        .outerjoin(baseline, baseline.c.enrolment_id == Enrolment.id)
+        .where(active, ~paused, or_(baseline.c.created_on.is_(None),
+                                    baseline.c.created_on > as_of), plan_due <= soon)
+    )  # fmt: skip
+    evaluations = (
+        rows(0, literal(1, Integer), literal("evaluation", String), next_due)
+        .join(baseline, baseline.c.enrolment_id == Enrolment.id)
+        .outerjoin(last, last.c.enrolment_id == Enrolment.id)
+        .where(active, ~paused, baseline.c.created_on <= as_of, next_due <= soon,
+               or_(Enrolment.end_date.is_(None), next_due <= Enrolment.end_date))
+    )  # fmt: skip
+    d = Deliverable
+    deliverables = rows(
+        1, d.id, literal("deliverable:", String) + d.kind, d.due_on,
+        (d, d.enrolment_id == Enrolment.id),
+    ).where(active, d.received_on.is_(None), d.due_on.is_not(None), d.due_on <= soon)  # fmt: skip
+    m = FollowUpMeeting
+    meetings = rows(
+        2, m.id, literal("meeting", String), m.planned_on, (m, m.enrolment_id == Enrolment.id)
+    ).where(active, m.evaluation_id.is_(None), m.held.is_(False), m.cancelled.is_(False),
+            m.planned_on <= soon)  # fmt: skip
+    return union_all(plans, evaluations, deliverables, meetings)
+
+
+def _interval():
+    """The agreement's evaluation interval in months (the default when not set)."""
+    return case(
+        (func.coalesce(Agreement.evaluation_interval_months, 0) > 0,
+         Agreement.evaluation_interval_months),
+        else_=rules.DEFAULT_EVALUATION_INTERVAL,
+    )  # fmt: skip
+
+
+def _plan_days():
+    """Days from a course's start to its baseline plan's due date (rules.plan_due)."""
+    return case(
+        *((Enrolment.planned_weeks == w, 7 * n) for w, n in rules.PLAN_DUE_WEEKS.items()),
+        else_=7 * 4,
+    )
 
 
 def _sum(condition):
