@@ -552,16 +552,17 @@ class EvaluationSubGoal(Base):
 
 
 class EvaluationFollowUp(Base):
-    """Each evaluation's due date reference and its meeting. `due_from`: the day its due
-    date counts from, N months on (N: the agreement's interval): the course's evaluation
-    before it after the baseline plan, or the baseline plan's day for the first; NULL when
-    it was on or before the baseline plan or the course has none (it answers no due date,
-    as lib.domain.rules.evaluation_items has it). `meeting_held` / `caseworker_present`:
-    a follow-up meeting recorded with it was held / held with the caseworker there.
-    Derived from evaluation, plan and follow_up_meeting, kept by db.summaries in the
-    transaction of every write, so the follow-up counts read one row per evaluation
-    instead of a window over every evaluation and a grouping of every meeting (hundreds of
-    thousands at national size). N stays out: an agreement's interval may change."""
+    """Each evaluation's due dates and its meeting. `due_on`: the day it was due, N months
+    (N: the agreement's interval) after the course's evaluation before it after the
+    baseline plan, or after the baseline plan for the first; `next_due_on`: the day the
+    evaluation after it is due, N months after it. Both NULL when it was on or before the
+    baseline plan or the course has none: it answers no due date (as
+    lib.domain.rules.evaluation_items has it). `meeting_held` / `caseworker_present`: a
+    follow-up meeting recorded with it was held / held with the caseworker there. Derived
+    from evaluation, plan, follow_up_meeting and the agreement's interval, kept by
+    db.summaries in the transaction of every write, so the follow-up counts read one row
+    per evaluation instead of a window over every evaluation, date arithmetic on each and
+    a grouping of every meeting (hundreds of thousands at national size)."""
 
     __tablename__ = "evaluation_follow_up"
     __table_args__ = (
@@ -572,7 +573,8 @@ class EvaluationFollowUp(Base):
     )
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"))
     evaluated_on: Mapped[dt.date] = mapped_column(Date)
-    due_from: Mapped[dt.date | None] = mapped_column(Date)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    next_due_on: Mapped[dt.date | None] = mapped_column(Date)
     meeting_held: Mapped[bool] = mapped_column(Boolean)
     caseworker_present: Mapped[bool] = mapped_column(Boolean)
 

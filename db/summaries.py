@@ -7,8 +7,8 @@ write, so the dashboards read them instead of a window over millions of rows:
 - mentor_contact_day (MentorContactDay): each mentor assignment's contact days, with the
   contact day before each and the gap since it;
 - hours_month (HoursMonth): each course's weekly hours summed per month;
-- evaluation_follow_up (EvaluationFollowUp): each evaluation's due date reference (the
-  evaluation before it, or the baseline plan) and whether its meeting was held.
+- evaluation_follow_up (EvaluationFollowUp): each evaluation's due date, the next one's,
+  and whether its meeting was held.
 
 Writes through an ORM Session (every form: write_session) are caught by a flush hook, as
 the audit log is, so no form can forget them. Writes in Core (the import, the benchmark
@@ -45,6 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from db.models import (
+    Agreement,
     Enrolment,
     Evaluation,
     EvaluationFollowUp,
@@ -59,7 +60,7 @@ from db.models import (
     ScoreSpan,
     WeeklyHours,
 )
-from db.sql import days_between
+from db.sql import add_months, days_between, evaluation_interval
 
 # Which courses or assignments: ids, a select of ids, or None for all of them.
 Ids = Iterable[int] | Select | None
@@ -127,7 +128,8 @@ SPAN_COLUMNS = (
 
 def follow_ups_from_source(enrolment_ids: Ids = None) -> Select:
     """The evaluation_follow_up rows of the given courses, computed from their evaluations,
-    their first plan (the baseline) and the meetings recorded with the evaluations."""
+    their first plan (the baseline), their agreement's interval and the meetings recorded
+    with the evaluations."""
     baseline = (
         select(Plan.enrolment_id, Plan.created_on)
         .where(Plan.version_no == 1, _where(Plan.enrolment_id, enrolment_ids))
@@ -140,6 +142,7 @@ def follow_ups_from_source(enrolment_ids: Ids = None) -> Select:
         partition_by=(Evaluation.enrolment_id, after),
         order_by=(Evaluation.evaluated_on, Evaluation.id),
     )
+    n = evaluation_interval(Agreement.evaluation_interval_months)
     held = FollowUpMeeting.held
     meetings = (
         select(
@@ -159,10 +162,13 @@ def follow_ups_from_source(enrolment_ids: Ids = None) -> Select:
             Evaluation.id,
             Evaluation.enrolment_id,
             Evaluation.evaluated_on,
-            case((after, func.coalesce(previous, baseline.c.created_on)), else_=None),
+            case((after, add_months(func.coalesce(previous, baseline.c.created_on), n))),
+            case((after, add_months(Evaluation.evaluated_on, n))),
             func.coalesce(meetings.c.held, 0) == 1,
             func.coalesce(meetings.c.present, 0) == 1,
         )
+        .join(Enrolment, Enrolment.id == Evaluation.enrolment_id)
+        .join(Agreement, Agreement.id == Enrolment.agreement_id)
         .outerjoin(baseline, baseline.c.enrolment_id == Evaluation.enrolment_id)
         .outerjoin(meetings, meetings.c.evaluation_id == Evaluation.id)
         .where(_where(Evaluation.enrolment_id, enrolment_ids))
@@ -170,7 +176,7 @@ def follow_ups_from_source(enrolment_ids: Ids = None) -> Select:
 
 
 FOLLOW_UP_COLUMNS = (
-    "evaluation_id", "enrolment_id", "evaluated_on", "due_from", "meeting_held",
+    "evaluation_id", "enrolment_id", "evaluated_on", "due_on", "next_due_on", "meeting_held",
     "caseworker_present",
 )  # fmt: skip
 
@@ -318,6 +324,10 @@ def _values(obj: object, key: str) -> set[Any]:
     return {v for v in chain(history.added, history.unchanged, history.deleted) if v is not None}
 
 
+def _interval_changed(agreement: Agreement) -> bool:
+    return inspect(agreement).attrs["evaluation_interval_months"].history.has_changes()
+
+
 @event.listens_for(Session, "after_flush")
 def _refresh_touched(session: Session, _ctx: object) -> None:
     # After the flush the rows are written; new/dirty/deleted and the attribute history
@@ -325,6 +335,7 @@ def _refresh_touched(session: Session, _ctx: object) -> None:
     courses: set[int] = set()  # an evaluation or plan: both the spans and the follow-ups
     met: set[int] = set()  # a meeting: the follow-ups
     met_evaluations: set[int] = set()
+    agreements: set[int] = set()  # an interval changed: every course's due dates
     evaluations: set[int] = set()  # a score: the spans
     plans: set[int] = set()
     assignments: set[int] = set()
@@ -345,10 +356,14 @@ def _refresh_touched(session: Session, _ctx: object) -> None:
             assignments |= _values(obj, "mentor_assignment_id")
         elif isinstance(obj, MentorAssignment) and obj not in session.new:
             assignments |= _values(obj, "id")  # its start or end moved the gaps
-    if not (courses or met or evaluations or plans or assignments or hours):
+        elif isinstance(obj, Agreement) and obj not in session.new and _interval_changed(obj):
+            agreements.add(obj.id)
+    if not (courses or met or evaluations or plans or assignments or hours or agreements):
         return
     conn = session.connection()
     met |= courses_of(conn, Evaluation, met_evaluations)
+    if agreements:
+        met |= set(conn.scalars(select(Enrolment.id).where(Enrolment.agreement_id.in_(agreements))))
     spans = courses | courses_of(conn, Evaluation, evaluations) | courses_of(conn, Plan, plans)
     if spans:
         refresh_score_spans(conn, spans)

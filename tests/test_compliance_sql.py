@@ -20,7 +20,20 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import ColumnElement, Date, Engine, delete, insert, literal, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Engine,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+)
 
 from db.engine import make_engine, write_session
 from db.models import (
@@ -50,7 +63,6 @@ from lib.queries.compliance import (
     OpenItem,
     _courses,
     _deliverable_counts,
-    _meeting_counts,
     _open,
     compliance,
     compliance_by_caseworker,
@@ -77,6 +89,38 @@ MONTH_ENDS = [D(2024, 1, 31), D(2024, 2, 29), D(2024, 8, 31), D(2024, 10, 31), D
 
 
 # --------------------------------------------------------------------------- reference
+def _meeting_counts(ids, f: Filters, as_of: dt.date):
+    """Per course: evaluations in the period, with a held meeting, with the caseworker,
+    from the meetings themselves (compliance reads them from evaluation_follow_up)."""
+    in_period = and_(
+        Evaluation.enrolment_id.in_(ids),
+        Evaluation.evaluated_on >= f.start,
+        Evaluation.evaluated_on <= as_of,
+    )
+    held = (
+        select(
+            FollowUpMeeting.evaluation_id,
+            func.max(case((FollowUpMeeting.held, 1), else_=0)).label("held"),
+            func.max(
+                case((and_(FollowUpMeeting.held, FollowUpMeeting.caseworker_present), 1), else_=0)
+            ).label("present"),
+        )
+        .group_by(FollowUpMeeting.evaluation_id)
+        .subquery()
+    )
+    return (
+        select(
+            Evaluation.enrolment_id,
+            func.count(),
+            func.coalesce(func.sum(held.c.held), 0),
+            func.coalesce(func.sum(held.c.present), 0),
+        )
+        .outerjoin(held, held.c.evaluation_id == Evaluation.id)
+        .where(in_period)
+        .group_by(Evaluation.enrolment_id)
+    )
+
+
 def reference(
     engine: Engine,
     courses_clause: ColumnElement[bool],

@@ -17,6 +17,8 @@ from sqlalchemy import delete, func, select, update
 from db.cli import main as cli
 from db.engine import make_engine
 from db.models import (
+    Agreement,
+    Enrolment,
     Evaluation,
     EvaluationFollowUp,
     EvaluationScore,
@@ -47,6 +49,7 @@ from lib.commands.evaluations import (
 from lib.commands.hours import HoursInput, save_hours
 from lib.commands.mentors import delete_contact, log_contact
 from lib.domain.format import fmt_date
+from lib.domain.rules import add_months
 from lib.imports.apply import import_sheets
 from lib.imports.reading import read_upload
 from lib.queries.courses import evaluation, evaluation_context, hours, my_enrolments
@@ -153,7 +156,7 @@ def test_a_direct_orm_change_of_a_score_or_date_is_caught(db):
 def _follow_up(engine, evaluation_id: int) -> tuple:
     with engine.connect() as conn:
         row = conn.execute(
-            select(EvaluationFollowUp.due_from, EvaluationFollowUp.meeting_held,
+            select(EvaluationFollowUp.due_on, EvaluationFollowUp.meeting_held,
                    EvaluationFollowUp.caseworker_present)
             .where(EvaluationFollowUp.evaluation_id == evaluation_id)
         ).one()  # fmt: skip
@@ -195,15 +198,39 @@ def test_meetings_and_the_baseline_move_the_evaluations_follow_up(db):
             select(EvaluationFollowUp.evaluation_id, EvaluationFollowUp.enrolment_id,
                    EvaluationFollowUp.evaluated_on)
             .join(Plan, Plan.enrolment_id == EvaluationFollowUp.enrolment_id)
-            .where(Plan.version_no == 1, EvaluationFollowUp.due_from == Plan.created_on)
+            .where(Plan.version_no == 1, EvaluationFollowUp.due_on.is_not(None))
+            .order_by(EvaluationFollowUp.evaluated_on)
             .limit(1)
         ).one()  # fmt: skip
-    assert _follow_up(db, evaluation_id)[0] is not None
     with write_session(db, "test", audit_log=False) as s:
         plan = s.scalars(select(Plan).where(Plan.enrolment_id == enrolment_id,
                                             Plan.version_no == 1)).one()  # fmt: skip
         plan.created_on = day
     assert _follow_up(db, evaluation_id)[0] is None
+    assert_current(db)
+
+
+def test_an_agreements_interval_moves_its_courses_due_dates(db):
+    from db.engine import write_session
+
+    with db.connect() as conn:
+        evaluation_id, before = conn.execute(
+            select(EvaluationFollowUp.evaluation_id, EvaluationFollowUp.next_due_on)
+            .where(EvaluationFollowUp.next_due_on.is_not(None)).limit(1)
+        ).one()  # fmt: skip
+    with write_session(db, "test", audit_log=False) as s:
+        agreement = s.scalars(
+            select(Agreement).join(Enrolment).join(Evaluation)
+            .where(Evaluation.id == evaluation_id)
+        ).one()  # fmt: skip
+        months = agreement.evaluation_interval_months or 2
+        agreement.evaluation_interval_months = months + 1
+    with db.connect() as conn:
+        evaluated_on, after = conn.execute(
+            select(EvaluationFollowUp.evaluated_on, EvaluationFollowUp.next_due_on)
+            .where(EvaluationFollowUp.evaluation_id == evaluation_id)
+        ).one()  # fmt: skip
+    assert after == add_months(evaluated_on, months + 1) != before
     assert_current(db)
 
 
@@ -275,7 +302,7 @@ def test_the_repair_command_rebuilds_both(db, any_demo_url, monkeypatch):
     with db.begin() as conn:
         conn.execute(delete(ScoreSpan))
         conn.execute(update(MentorContactDay).values(previous_on=None))
-        conn.execute(update(EvaluationFollowUp).values(due_from=None))
+        conn.execute(update(EvaluationFollowUp).values(due_on=None))
     with pytest.raises(AssertionError):
         assert_current(db)
     monkeypatch.setenv("DATABASE_URL", any_demo_url)

@@ -54,6 +54,7 @@ from db.models import (
     Plan,
     User,
 )
+from db.sql import evaluation_interval
 from lib.domain import rules
 from lib.domain.access import Scope
 from lib.domain.enums import DeliverableKind, EnrolmentStatus
@@ -261,14 +262,12 @@ def _compliance(
     open_items = open_items and f.end >= today  # an earlier period has no open lists
     in_scope = and_(courses_clause, enrolment_filter(f), overlaps_period(f, today))
     paused = Enrolment.id.in_(select(Pause.enrolment_id))
-    ids = select(Enrolment.id).where(in_scope)
 
     with engine.connect() as conn:  # JIT is off for the session (db.engine)
         sort_in_memory(conn)  # the counts group every course and evaluation in scope
-        # Courses without a pause: plans and evaluations judged in SQL, per group.
-        judged = conn.execute(
-            _split(_judged_counts(conn, and_(in_scope, ~paused), f, as_of), JUDGED)
-        ).all()
+        # Every count in one statement, per group; plans and evaluations only for the
+        # courses without a pause.
+        counted = conn.execute(_split(_counts(conn, in_scope, paused, f, as_of), COUNTS)).all()
         # Courses with a pause (few): each course's dates, judged by lib.domain.rules;
         # their evaluations and pauses in one statement.
         paused_ids = select(Enrolment.id).where(in_scope, paused)
@@ -288,12 +287,6 @@ def _compliance(
             else:
                 pauses.setdefault(enrolment_id, []).append((day, until))
         paused_courses = _courses(conn, and_(courses_clause, paused), f, today)
-        meeting_rows = conn.execute(
-            _split(_per_group(_meeting_counts(ids, f, as_of), *MEETINGS), MEETINGS)
-        ).all()
-        deliverables = conn.execute(
-            _split(_per_group(_deliverable_counts(ids, f, as_of), *DELIVERABLES), DELIVERABLES)
-        ).all()
         # The open items of active courses, but for the plans and evaluations of courses
         # with a pause, which the rules give below.
         pending: list[Any] = (
@@ -311,10 +304,9 @@ def _compliance(
         for i, n in enumerate(counts, start=COUNTS.index(names[0])):
             sums[1][i] += int(n)
 
-    for rows, names in ((judged, JUDGED), (meeting_rows, MEETINGS), (deliverables, DELIVERABLES)):
-        for r in rows:
-            groups = agreements if r.side == "agreement" else caseworkers
-            add(groups, r.key, r.label, names, (getattr(r, n) for n in names))
+    for r in counted:
+        groups = agreements if r.side == "agreement" else caseworkers
+        add(groups, r.key, r.label, COUNTS, (getattr(r, n) for n in COUNTS))
 
     for c in paused_courses:
         items = course_items(
@@ -365,7 +357,7 @@ COUNTS = (
 )  # fmt: skip
 
 
-JUDGED, DELIVERABLES, MEETINGS = COUNTS[:7], COUNTS[7:10], COUNTS[10:]
+JUDGED = COUNTS[:7]  # what the rules judge for a course with a pause
 
 
 def _split(per_pair, names: tuple[str, ...]):
@@ -401,33 +393,13 @@ def _group(key: int | None, label: str, sums: list[int]) -> GroupCompliance:
     )
 
 
-def _per_group(per_course, *names: str):
-    """A per-course count (first column the course's id, then the counts, named `names`)
-    summed per agreement and caseworker, with their labels."""
-    sub = per_course.subquery()
-    course_id, *counts = sub.c
-    return (
-        select(
-            Enrolment.agreement_id,
-            Agreement.name.label("agreement"),
-            Participant.caseworker_id,
-            func.coalesce(User.display_name, NO_CASEWORKER).label("caseworker"),
-            *(func.coalesce(func.sum(c), 0).label(n) for c, n in zip(counts, names, strict=True)),
-        )
-        .select_from(sub)
-        .join(Enrolment, Enrolment.id == course_id)
-        .join(Agreement, Agreement.id == Enrolment.agreement_id)
-        .join(Participant, Participant.id == Enrolment.participant_id)
-        .outerjoin(User, User.id == Participant.caseworker_id)
-        .group_by(Enrolment.agreement_id, Agreement.name, Participant.caseworker_id,
-                  User.display_name)
-    )  # fmt: skip
-
-
-def _judged_counts(conn, courses: ColumnElement[bool], f: Filters, as_of: dt.date):
-    """lib.domain.rules' plan_item and evaluation_items for courses without pauses, in
-    SQL, counted per agreement and caseworker: the courses, and their plans and evaluations
-    due in the period, on time / late / missing.
+def _counts(conn, in_scope: ColumnElement[bool], paused, f: Filters, as_of: dt.date):
+    """Every count of COUNTS per agreement and caseworker pair, in one statement over the
+    courses in scope: meetings (evaluations in the period, their meetings held, with the
+    caseworker) and deliverables for every course; the courses and their plans and
+    evaluations due in the period (on time / late / missing) only for the courses without
+    a pause, whose due dates are lib.domain.rules' plan_item and evaluation_items in SQL
+    (the others are judged by the rules in Python).
 
     Each evaluation after the baseline plan is due N months after the evaluation before
     it (the baseline plan for the first), the day evaluation_follow_up holds for it
@@ -439,13 +411,11 @@ def _judged_counts(conn, courses: ColumnElement[bool], f: Filters, as_of: dt.dat
     not matter: its due date is at most 31 * N days after the day before it, so before the
     period; and when a course's last evaluation is before the reach, the next one's due
     date, computed from the baseline plan (earlier still), is before the period as the
-    true one is.
-    tests/test_compliance_sql.py checks all this against the rules on random courses."""
-    interval = _interval()
+    true one is. tests/test_compliance_sql.py checks all this against the rules on random
+    courses."""
     longest = conn.scalar(select(func.max(Agreement.evaluation_interval_months)))
     reach = dt.timedelta(days=31 * max(longest or 0, rules.DEFAULT_EVALUATION_INTERVAL))
     baseline = baseline_plans()
-    plan_days = _plan_days()
     course = (
         select(
             Enrolment.id,
@@ -454,74 +424,108 @@ def _judged_counts(conn, courses: ColumnElement[bool], f: Filters, as_of: dt.dat
             Participant.caseworker_id,
             func.coalesce(User.display_name, NO_CASEWORKER).label("caseworker"),
             Enrolment.end_date,
-            interval.label("n"),
+            _interval().label("n"),
             baseline.c.created_on.label("baseline_on"),
-            add_days(Enrolment.start_date, plan_days).label("plan_due"),
+            add_days(Enrolment.start_date, _plan_days()).label("plan_due"),
+            case((paused, 0), else_=1).label("judged"),
         )
         .join(Participant, Participant.id == Enrolment.participant_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
         .outerjoin(User, User.id == Participant.caseworker_id)
         .outerjoin(baseline, baseline.c.enrolment_id == Enrolment.id)
-        .where(courses)
+        .where(in_scope)
         .cte("course")
     )
+    judged = course.c.judged == 1
     fu = EvaluationFollowUp
     window = (
         select(
             fu.enrolment_id.label("id"),
             fu.evaluated_on.label("day"),
-            add_months(fu.due_from, course.c.n).label("due"),
+            and_(judged, fu.due_on.is_not(None)).label("answers"),
+            fu.due_on.label("due"),
+            fu.next_due_on,
+            fu.meeting_held,
+            fu.caseworker_present,
         )
         .join(course, course.c.id == fu.enrolment_id)
-        .where(
-            fu.due_from.is_not(None),
-            fu.evaluated_on <= as_of,
-            fu.evaluated_on >= f.start - reach,
-        )
+        .where(fu.evaluated_on <= as_of, fu.evaluated_on >= f.start - reach)
         .subquery()
     )
-    in_period = and_(window.c.due >= f.start, window.c.due <= as_of)
+    answers = window.c.answers
+    in_period = and_(answers, window.c.due >= f.start, window.c.due <= as_of)
     on_time = window.c.day <= add_days(window.c.due, rules.EVALUATION_GRACE_DAYS)
+    held = window.c.day >= f.start  # evaluated in the period: the meetings' n
     per_course = (
         select(
             window.c.id,
             _sum(and_(in_period, on_time)).label("on_time"),
             _sum(and_(in_period, ~on_time)).label("late"),
-            func.max(window.c.day).label("last"),
+            # The next evaluation's due date: the last one's (add_months keeps order).
+            func.max(case((answers, window.c.next_due_on), else_=None)).label("next_due"),
+            _sum(held).label("held"),
+            _sum(and_(held, window.c.meeting_held)).label("met"),
+            _sum(and_(held, window.c.caseworker_present)).label("present"),
         )
         .group_by(window.c.id)
         .subquery()
     )
+    d = Deliverable
+    received = and_(d.received_on.is_not(None), d.received_on <= as_of)
+    delivered = (
+        select(
+            d.enrolment_id.label("id"),
+            _sum(and_(received, d.received_on <= d.due_on)).label("on_time"),
+            _sum(and_(received, d.received_on > d.due_on)).label("late"),
+            _sum(and_(~received, d.due_on < as_of)).label("missing"),
+        )
+        .join(course, course.c.id == d.enrolment_id)
+        .where(d.due_on >= f.start, d.due_on <= as_of)
+        .group_by(d.enrolment_id)
+        .subquery()
+    )
     # The plan: due plan_due (1 or 4 weeks into the course), on time when made by then.
-    plan_in_period = and_(course.c.plan_due >= f.start, course.c.plan_due <= as_of)
+    plan_in_period = and_(judged, course.c.plan_due >= f.start, course.c.plan_due <= as_of)
     plan_made = and_(course.c.baseline_on.is_not(None), course.c.baseline_on <= as_of)
     # The evaluation after the last one (or the first, after the baseline plan).
-    next_due = add_months(func.coalesce(per_course.c.last, course.c.baseline_on), course.c.n)
+    next_due = func.coalesce(per_course.c.next_due, add_months(course.c.baseline_on, course.c.n))
     next_missing = and_(
+        judged,
         plan_made,
         or_(course.c.end_date.is_(None), next_due <= course.c.end_date),
         next_due >= f.start,
         add_days(next_due, rules.EVALUATION_GRACE_DAYS) < as_of,
     )
+
+    def total(column):
+        return func.coalesce(func.sum(column), 0)
+
     return (
         select(
             course.c.agreement_id,
             course.c.agreement,
             course.c.caseworker_id,
             course.c.caseworker,
-            func.count().label("courses"),
+            total(course.c.judged).label("courses"),
             _sum(and_(plan_in_period, plan_made, course.c.baseline_on <= course.c.plan_due))
             .label("plans_on_time"),
             _sum(and_(plan_in_period, plan_made, course.c.baseline_on > course.c.plan_due))
             .label("plans_late"),
             _sum(and_(plan_in_period, ~plan_made, course.c.plan_due < as_of))
             .label("plans_missing"),
-            func.coalesce(func.sum(per_course.c.on_time), 0).label("evaluations_on_time"),
-            func.coalesce(func.sum(per_course.c.late), 0).label("evaluations_late"),
+            total(per_course.c.on_time).label("evaluations_on_time"),
+            total(per_course.c.late).label("evaluations_late"),
             _sum(next_missing).label("evaluations_missing"),
+            total(delivered.c.on_time).label("deliverables_on_time"),
+            total(delivered.c.late).label("deliverables_late"),
+            total(delivered.c.missing).label("deliverables_missing"),
+            total(per_course.c.held).label("evaluations_held"),
+            total(per_course.c.met).label("meetings_held"),
+            total(per_course.c.present).label("caseworker_present"),
         )
         .select_from(course)
         .outerjoin(per_course, per_course.c.id == course.c.id)
+        .outerjoin(delivered, delivered.c.id == course.c.id)
         .group_by(
             course.c.agreement_id, course.c.agreement, course.c.caseworker_id, course.c.caseworker
         )
@@ -571,15 +575,15 @@ def _open_items(conn, in_scope: ColumnElement[bool], paused, as_of: dt.date):
     baseline = baseline_plans()
     fu = EvaluationFollowUp
     last = (
-        select(fu.enrolment_id, func.max(fu.evaluated_on).label("day"))
-        .where(fu.due_from.is_not(None), fu.evaluated_on <= as_of,
+        select(fu.enrolment_id, func.max(fu.next_due_on).label("next_due"))
+        .where(fu.due_on.is_not(None), fu.evaluated_on <= as_of,
                fu.enrolment_id.in_(select(Enrolment.id).where(active, ~paused)))
         .group_by(fu.enrolment_id)
         .subquery()
     )  # fmt: skip
     # The next evaluation: N months after the last one after the baseline plan, or after
     # the plan; not owed when due after the course's end.
-    next_due = add_months(func.coalesce(last.c.day, baseline.c.created_on), _interval())
+    next_due = func.coalesce(last.c.next_due, add_months(baseline.c.created_on, _interval()))
     plan_due = add_days(Enrolment.start_date, _plan_days())
     plans = (
         rows(0, literal(0, Integer), literal("plan", String), plan_due)
@@ -609,11 +613,7 @@ def _open_items(conn, in_scope: ColumnElement[bool], paused, as_of: dt.date):
 
 def _interval():
     """The agreement's evaluation interval in months (the default when not set)."""
-    return case(
-        (func.coalesce(Agreement.evaluation_interval_months, 0) > 0,
-         Agreement.evaluation_interval_months),
-        else_=rules.DEFAULT_EVALUATION_INTERVAL,
-    )  # fmt: skip
+    return evaluation_interval(Agreement.evaluation_interval_months)
 
 
 def _plan_days():
@@ -626,16 +626,6 @@ def _plan_days():
 
 def _sum(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _meeting_counts(ids, f: Filters, as_of: dt.date):
-    """Per course: evaluations in the period, with a held meeting, with the caseworker."""
-    fu = EvaluationFollowUp
-    return (
-        select(fu.enrolment_id, func.count(), _sum(fu.meeting_held), _sum(fu.caseworker_present))
-        .where(fu.enrolment_id.in_(ids), fu.evaluated_on >= f.start, fu.evaluated_on <= as_of)
-        .group_by(fu.enrolment_id)
-    )
 
 
 def _deliverable_counts(ids, f: Filters, as_of: dt.date, *keys: Any):

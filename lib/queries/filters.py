@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Date, Engine, and_, or_, select, text, true
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import ColumnElement, Connection, Engine, and_, or_, select, text, true
 
 from db.models import (
     Agreement,
@@ -21,7 +18,7 @@ from db.models import (
     SubGoal,
     TargetGroup,
 )
-from db.sql import days_between  # noqa: F401  (the reads take it from here)
+from db.sql import add_days, add_months, days_between  # noqa: F401  (the reads take them from here)
 from lib.domain.access import Scope
 from lib.domain.enums import EnrolmentStatus
 from lib.domain.period import Filters
@@ -88,58 +85,6 @@ def filter_options(engine: Engine, scope: Scope) -> FilterOptions:
             conn.execute(select(SubGoal.id, SubGoal.label).order_by(SubGoal.sort_order)).all()
         )
     return FilterOptions(agreements, groups, goals)
-
-
-class add_months(FunctionElement[dt.date]):
-    """`add_months(day, n)`: n calendar months after a date column (n an int or an integer
-    column), past the month's end landing on its last day (31 Jan + 1 month = 28 or 29
-    Feb), as lib.domain.rules.add_months. PostgreSQL's interval arithmetic clamps so;
-    SQLite's date(x, '+1 month') runs over into the next month (31 Jan -> 3 Mar), so there
-    the result is the smaller of that and the target month's last day."""
-
-    type = Date()
-    name = "add_months"
-    inherit_cache = True
-
-
-class add_days(FunctionElement[dt.date]):
-    """`add_days(day, n)`: n days after a date column (n an int or an integer column)."""
-
-    type = Date()
-    name = "add_days"
-    inherit_cache = True
-
-
-def _arguments(element: FunctionElement[Any], compiler, **kw) -> tuple[str, str]:
-    day, n = (compiler.process(c, **kw) for c in element.clauses)
-    return day, n
-
-
-@compiles(add_months, "sqlite")
-def _add_months_sqlite(element, compiler, **kw) -> str:
-    day, n = _arguments(element, compiler, **kw)
-    return (
-        f"min(date({day}, printf('%+d months', {n})), "
-        f"date({day}, 'start of month', printf('%+d months', ({n}) + 1), '-1 day'))"
-    )
-
-
-@compiles(add_months, "postgresql")
-def _add_months_postgresql(element, compiler, **kw) -> str:
-    day, n = _arguments(element, compiler, **kw)
-    return f"CAST({day} + make_interval(months => CAST({n} AS INTEGER)) AS DATE)"
-
-
-@compiles(add_days, "sqlite")
-def _add_days_sqlite(element, compiler, **kw) -> str:
-    day, n = _arguments(element, compiler, **kw)
-    return f"date({day}, printf('%+d days', {n}))"
-
-
-@compiles(add_days, "postgresql")
-def _add_days_postgresql(element, compiler, **kw) -> str:
-    day, n = _arguments(element, compiler, **kw)
-    return f"CAST({day} + CAST({n} AS INTEGER) AS DATE)"
 
 
 def sort_in_memory(conn: Connection) -> None:

@@ -1,7 +1,7 @@
-"""evaluation_follow_up: each evaluation's due date reference (the evaluation before it
-after the baseline plan, or the baseline plan's day) and its meeting, derived from the
-evaluations, plans and follow-up meetings and kept current by db.summaries in the
-transaction of every write (the follow-up counts as lookups at national size)
+"""evaluation_follow_up: each evaluation's due date, the next one's and its meeting,
+derived from the evaluations, plans, agreements' intervals and follow-up meetings and kept
+current by db.summaries in the transaction of every write (the follow-up counts as
+lookups at national size)
 
 Revision ID: 0012_evaluation_follow_up
 Revises: 0011_summaries
@@ -26,7 +26,8 @@ def upgrade() -> None:
         sa.Column("evaluation_id", sa.Integer(), nullable=False),
         sa.Column("enrolment_id", sa.Integer(), nullable=False),
         sa.Column("evaluated_on", sa.Date(), nullable=False),
-        sa.Column("due_from", sa.Date(), nullable=True),
+        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column("next_due_on", sa.Date(), nullable=True),
         sa.Column("meeting_held", sa.Boolean(), nullable=False),
         sa.Column("caseworker_present", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -50,18 +51,37 @@ def upgrade() -> None:
     )
     # The existing data, once (as db.summaries computes it; written out here so this
     # migration does not change with the models): from here on every write keeps it.
+    # add_months as db.sql has it: PostgreSQL's interval clamps to the month's end;
+    # SQLite's date() runs over, so the smaller of it and the target month's last day.
+    if op.get_bind().dialect.name == "sqlite":
+
+        def add_months(day: str) -> str:
+            return (
+                f"min(date({day}, printf('%+d months', n)), "
+                f"date({day}, 'start of month', printf('%+d months', n + 1), '-1 day'))"
+            )
+    else:
+
+        def add_months(day: str) -> str:
+            return f"CAST({day} + make_interval(months => n) AS DATE)"
+
     op.execute(
         "INSERT INTO evaluation_follow_up (evaluation_id, enrolment_id, evaluated_on, "
-        "due_from, meeting_held, caseworker_present) SELECT e.id, e.enrolment_id, "
-        "e.evaluated_on, CASE WHEN e.evaluated_on > b.created_on THEN coalesce(lag("
-        "e.evaluated_on) OVER (PARTITION BY e.enrolment_id, e.evaluated_on > b.created_on "
-        "ORDER BY e.evaluated_on, e.id), b.created_on) END, coalesce(m.held, 0) = 1, "
-        "coalesce(m.present, 0) = 1 FROM evaluation e LEFT JOIN (SELECT enrolment_id, "
-        "created_on FROM plan WHERE version_no = 1) AS b ON b.enrolment_id = e.enrolment_id "
-        "LEFT JOIN (SELECT f.evaluation_id, max(CASE WHEN f.held THEN 1 ELSE 0 END) AS held, "
-        "max(CASE WHEN f.held AND f.caseworker_present THEN 1 ELSE 0 END) AS present "
-        "FROM follow_up_meeting f JOIN evaluation e2 ON e2.id = f.evaluation_id "
-        "GROUP BY f.evaluation_id) AS m ON m.evaluation_id = e.id"
+        "due_on, next_due_on, meeting_held, caseworker_present) SELECT id, enrolment_id, "
+        f"evaluated_on, CASE WHEN after THEN {add_months('coalesce(previous, baseline_on)')} "
+        f"END, CASE WHEN after THEN {add_months('evaluated_on')} END, held, present FROM ("
+        "SELECT e.id, e.enrolment_id, e.evaluated_on, b.created_on AS baseline_on, "
+        "e.evaluated_on > b.created_on AS after, lag(e.evaluated_on) OVER (PARTITION BY "
+        "e.enrolment_id, e.evaluated_on > b.created_on ORDER BY e.evaluated_on, e.id) AS "
+        "previous, CASE WHEN coalesce(a.evaluation_interval_months, 0) > 0 THEN "
+        "a.evaluation_interval_months ELSE 2 END AS n, coalesce(m.held, 0) = 1 AS held, "
+        "coalesce(m.present, 0) = 1 AS present FROM evaluation e JOIN enrolment c ON c.id = "
+        "e.enrolment_id JOIN agreement a ON a.id = c.agreement_id LEFT JOIN (SELECT "
+        "enrolment_id, created_on FROM plan WHERE version_no = 1) AS b ON b.enrolment_id = "
+        "e.enrolment_id LEFT JOIN (SELECT f.evaluation_id, max(CASE WHEN f.held THEN 1 ELSE "
+        "0 END) AS held, max(CASE WHEN f.held AND f.caseworker_present THEN 1 ELSE 0 END) AS "
+        "present FROM follow_up_meeting f JOIN evaluation e2 ON e2.id = f.evaluation_id "
+        "GROUP BY f.evaluation_id) AS m ON m.evaluation_id = e.id) AS x"
     )
 
 
