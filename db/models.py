@@ -558,8 +558,11 @@ class EvaluationFollowUp(Base):
     evaluation after it is due, N months after it. Both NULL when it was on or before the
     baseline plan or the course has none: it answers no due date (as
     lib.domain.rules.evaluation_items has it). `meeting_held` / `caseworker_present`: a
-    follow-up meeting recorded with it was held / held with the caseworker there. Derived
-    from evaluation, plan, follow_up_meeting and the agreement's interval, kept by
+    follow-up meeting recorded with it was held / held with the caseworker there.
+    `next_on`: the course's next evaluation's day (NULL for the latest; two on a day in id
+    order), so the latest evaluation as of a day is a lookup; `scored`: how many
+    parameters it scored (the star chart's fullest participant). Derived from evaluation,
+    its scores, plan, follow_up_meeting and the agreement's interval, kept by
     db.summaries in the transaction of every write, so the follow-up counts read one row
     per evaluation instead of a window over every evaluation, date arithmetic on each and
     a grouping of every meeting (hundreds of thousands at national size)."""
@@ -577,6 +580,8 @@ class EvaluationFollowUp(Base):
     next_due_on: Mapped[dt.date | None] = mapped_column(Date)
     meeting_held: Mapped[bool] = mapped_column(Boolean)
     caseworker_present: Mapped[bool] = mapped_column(Boolean)
+    next_on: Mapped[dt.date | None] = mapped_column(Date)
+    scored: Mapped[int] = mapped_column(Integer)
 
 
 class FollowUpMeeting(Base):

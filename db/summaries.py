@@ -157,6 +157,20 @@ def follow_ups_from_source(enrolment_ids: Ids = None) -> Select:
         .group_by(FollowUpMeeting.evaluation_id)
         .subquery()
     )
+    scored = (
+        select(
+            EvaluationScore.evaluation_id,
+            func.count(func.distinct(EvaluationScore.parameter_id)).label("n"),
+        )
+        .join(Evaluation, Evaluation.id == EvaluationScore.evaluation_id)
+        .where(EvaluationScore.sub_element_id.is_(None),
+               _where(Evaluation.enrolment_id, enrolment_ids))
+        .group_by(EvaluationScore.evaluation_id)
+        .subquery()
+    )  # fmt: skip
+    following = func.lead(Evaluation.evaluated_on, type_=Date).over(
+        partition_by=Evaluation.enrolment_id, order_by=(Evaluation.evaluated_on, Evaluation.id)
+    )
     return (
         select(
             Evaluation.id,
@@ -166,18 +180,21 @@ def follow_ups_from_source(enrolment_ids: Ids = None) -> Select:
             case((after, add_months(Evaluation.evaluated_on, n))),
             func.coalesce(meetings.c.held, 0) == 1,
             func.coalesce(meetings.c.present, 0) == 1,
+            following,
+            func.coalesce(scored.c.n, 0),
         )
         .join(Enrolment, Enrolment.id == Evaluation.enrolment_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
         .outerjoin(baseline, baseline.c.enrolment_id == Evaluation.enrolment_id)
         .outerjoin(meetings, meetings.c.evaluation_id == Evaluation.id)
+        .outerjoin(scored, scored.c.evaluation_id == Evaluation.id)
         .where(_where(Evaluation.enrolment_id, enrolment_ids))
     )
 
 
 FOLLOW_UP_COLUMNS = (
     "evaluation_id", "enrolment_id", "evaluated_on", "due_on", "next_due_on", "meeting_held",
-    "caseworker_present",
+    "caseworker_present", "next_on", "scored",
 )  # fmt: skip
 
 
@@ -336,7 +353,7 @@ def _refresh_touched(session: Session, _ctx: object) -> None:
     met: set[int] = set()  # a meeting: the follow-ups
     met_evaluations: set[int] = set()
     agreements: set[int] = set()  # an interval changed: every course's due dates
-    evaluations: set[int] = set()  # a score: the spans
+    evaluations: set[int] = set()  # a score: both (the follow-up counts what was scored)
     plans: set[int] = set()
     assignments: set[int] = set()
     hours: set[int] = set()
@@ -364,11 +381,12 @@ def _refresh_touched(session: Session, _ctx: object) -> None:
     met |= courses_of(conn, Evaluation, met_evaluations)
     if agreements:
         met |= set(conn.scalars(select(Enrolment.id).where(Enrolment.agreement_id.in_(agreements))))
-    spans = courses | courses_of(conn, Evaluation, evaluations) | courses_of(conn, Plan, plans)
+    scored = courses_of(conn, Evaluation, evaluations)
+    spans = courses | scored | courses_of(conn, Plan, plans)
     if spans:
         refresh_score_spans(conn, spans)
-    if courses | met:
-        refresh_follow_ups(conn, courses | met)
+    if courses | scored | met:
+        refresh_follow_ups(conn, courses | scored | met)
     if assignments:
         refresh_contact_days(conn, assignments)
     if hours:

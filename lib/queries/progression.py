@@ -32,6 +32,7 @@ from sqlalchemy import (
 from db.models import (
     Enrolment,
     Evaluation,
+    EvaluationFollowUp,
     EvaluationScore,
     Parameter,
     Participant,
@@ -572,31 +573,19 @@ def fullest_star(
     """The enrolment id of the default participant for the star chart: of the courses
     participants_with_baseline lists, the one with the most parameters scored at the latest
     evaluation up to the period's end, then at baseline, then the first by case code (as
-    star_scores counts them). One query, however many participants."""
+    star_scores counts them; the latest evaluation and its count from evaluation_follow_up,
+    db.summaries). One query, however many participants."""
     courses = _scoped_courses(scope, f, today)
     as_of = f.as_of(today)
-    ranked = (
-        select(
-            Evaluation.enrolment_id.label("enrolment_id"),
-            Evaluation.id.label("evaluation_id"),
-            func.row_number()
-            .over(
-                partition_by=Evaluation.enrolment_id,
-                order_by=(Evaluation.evaluated_on.desc(), Evaluation.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(Evaluation.enrolment_id.in_(courses), Evaluation.evaluated_on <= as_of)
-        .subquery()
-    )
+    # The latest evaluation as of the day: the one whose next is later (or none).
+    fu = EvaluationFollowUp
     now = (
-        select(
-            ranked.c.enrolment_id,
-            func.count(func.distinct(EvaluationScore.parameter_id)).label("n"),
+        select(fu.enrolment_id, fu.scored.label("n"))
+        .where(
+            fu.enrolment_id.in_(courses),
+            fu.evaluated_on <= as_of,
+            or_(fu.next_on.is_(None), fu.next_on > as_of),
         )
-        .join(EvaluationScore, EvaluationScore.evaluation_id == ranked.c.evaluation_id)
-        .where(ranked.c.rank == 1, EvaluationScore.sub_element_id.is_(None))
-        .group_by(ranked.c.enrolment_id)
         .subquery()
     )
     base = (

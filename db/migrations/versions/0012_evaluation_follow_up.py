@@ -30,6 +30,8 @@ def upgrade() -> None:
         sa.Column("next_due_on", sa.Date(), nullable=True),
         sa.Column("meeting_held", sa.Boolean(), nullable=False),
         sa.Column("caseworker_present", sa.Boolean(), nullable=False),
+        sa.Column("next_on", sa.Date(), nullable=True),
+        sa.Column("scored", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["enrolment_id"],
             ["enrolment.id"],
@@ -67,21 +69,27 @@ def upgrade() -> None:
 
     op.execute(
         "INSERT INTO evaluation_follow_up (evaluation_id, enrolment_id, evaluated_on, "
-        "due_on, next_due_on, meeting_held, caseworker_present) SELECT id, enrolment_id, "
+        "due_on, next_due_on, meeting_held, caseworker_present, next_on, scored) SELECT id, "
+        "enrolment_id, "
         f"evaluated_on, CASE WHEN after THEN {add_months('coalesce(previous, baseline_on)')} "
-        f"END, CASE WHEN after THEN {add_months('evaluated_on')} END, held, present FROM ("
+        f"END, CASE WHEN after THEN {add_months('evaluated_on')} END, held, present, next_on, "
+        "scored FROM ("
         "SELECT e.id, e.enrolment_id, e.evaluated_on, b.created_on AS baseline_on, "
         "e.evaluated_on > b.created_on AS after, lag(e.evaluated_on) OVER (PARTITION BY "
         "e.enrolment_id, e.evaluated_on > b.created_on ORDER BY e.evaluated_on, e.id) AS "
         "previous, CASE WHEN coalesce(a.evaluation_interval_months, 0) > 0 THEN "
         "a.evaluation_interval_months ELSE 2 END AS n, coalesce(m.held, 0) = 1 AS held, "
-        "coalesce(m.present, 0) = 1 AS present FROM evaluation e JOIN enrolment c ON c.id = "
+        "coalesce(m.present, 0) = 1 AS present, lead(e.evaluated_on) OVER (PARTITION BY "
+        "e.enrolment_id ORDER BY e.evaluated_on, e.id) AS next_on, coalesce(s.n, 0) AS "
+        "scored FROM evaluation e JOIN enrolment c ON c.id = "
         "e.enrolment_id JOIN agreement a ON a.id = c.agreement_id LEFT JOIN (SELECT "
         "enrolment_id, created_on FROM plan WHERE version_no = 1) AS b ON b.enrolment_id = "
         "e.enrolment_id LEFT JOIN (SELECT f.evaluation_id, max(CASE WHEN f.held THEN 1 ELSE "
         "0 END) AS held, max(CASE WHEN f.held AND f.caseworker_present THEN 1 ELSE 0 END) AS "
         "present FROM follow_up_meeting f JOIN evaluation e2 ON e2.id = f.evaluation_id "
-        "GROUP BY f.evaluation_id) AS m ON m.evaluation_id = e.id) AS x"
+        "GROUP BY f.evaluation_id) AS m ON m.evaluation_id = e.id LEFT JOIN (SELECT "
+        "evaluation_id, count(DISTINCT parameter_id) AS n FROM evaluation_score WHERE "
+        "sub_element_id IS NULL GROUP BY evaluation_id) AS s ON s.evaluation_id = e.id) AS x"
     )
 
 
