@@ -784,7 +784,12 @@ class MentorContactDay(Base):
     `within`: the day is inside the assignment (from its start to its end, if ended).
     Derived from mentor_contact and mentor_assignment, kept by db.summaries in the
     transaction of every write, so the gaps between contacts are read, not computed by a
-    window over every contact joined to its assignment (millions at national size)."""
+    window over every contact joined to its assignment (millions at national size).
+    For the days inside it, running from the assignment's first such day: `next_on` the
+    next one (NULL for the last), `so_far` how many up to this one, `on_time_so_far` of
+    their gaps those within the assignment's frequency and grace days, `longest_so_far` the
+    longest gap, `first_on` the first day; so an assignment's follow-up as of a day is its
+    one row with contact_on <= the day < next_on, not a grouping of all its days."""
 
     __tablename__ = "mentor_contact_day"
     mentor_assignment_id: Mapped[int] = mapped_column(
@@ -794,6 +799,11 @@ class MentorContactDay(Base):
     previous_on: Mapped[dt.date | None] = mapped_column(Date)
     gap: Mapped[int | None] = mapped_column(Integer)
     within: Mapped[bool] = mapped_column(Boolean)
+    next_on: Mapped[dt.date | None] = mapped_column(Date)
+    so_far: Mapped[int] = mapped_column(Integer)
+    on_time_so_far: Mapped[int] = mapped_column(Integer)
+    longest_so_far: Mapped[int | None] = mapped_column(Integer)
+    first_on: Mapped[dt.date] = mapped_column(Date)
 
 
 # --------------------------------------------------------------------------- fidelity

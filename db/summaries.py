@@ -61,6 +61,7 @@ from db.models import (
     WeeklyHours,
 )
 from db.sql import add_months, days_between, evaluation_interval
+from lib.domain.quality import MENTOR_GRACE_DAYS
 
 # Which courses or assignments: ids, a select of ids, or None for all of them.
 Ids = Iterable[int] | Select | None
@@ -213,20 +214,44 @@ def contact_days_from_source(conn: Connection, assignment_ids: Ids = None) -> Se
         func.lag(days.c.day, type_=Date).over(partition_by=days.c.aid, order_by=days.c.day).label("prev"),
     ).subquery()  # fmt: skip
     a = MentorAssignment
+    day = (
+        select(
+            lagged.c.aid,
+            lagged.c.day,
+            lagged.c.prev,
+            case(
+                (lagged.c.prev >= a.start_date,
+                 cast(days_between(conn, lagged.c.prev, lagged.c.day), Integer)),
+                else_=None,
+            ).label("gap"),
+            and_(lagged.c.day >= a.start_date,
+                 or_(a.end_date.is_(None), lagged.c.day <= a.end_date)).label("within"),
+            a.frequency_days,
+        )
+        .join(a, a.id == lagged.c.aid)
+        .subquery()
+    )  # fmt: skip
+    # Running over the days inside the assignment (and, unread, over those outside).
+    running = {"partition_by": (day.c.aid, day.c.within), "order_by": day.c.day}
+    on_time = case((day.c.gap <= day.c.frequency_days + MENTOR_GRACE_DAYS, 1), else_=0)
     return select(
-        lagged.c.aid,
-        lagged.c.day,
-        lagged.c.prev,
-        case(
-            (lagged.c.prev >= a.start_date,
-             cast(days_between(conn, lagged.c.prev, lagged.c.day), Integer)),
-            else_=None,
-        ),
-        and_(lagged.c.day >= a.start_date, or_(a.end_date.is_(None), lagged.c.day <= a.end_date)),
-    ).join(a, a.id == lagged.c.aid)  # fmt: skip
+        day.c.aid,
+        day.c.day,
+        day.c.prev,
+        day.c.gap,
+        day.c.within,
+        func.lead(day.c.day, type_=Date).over(**running),
+        func.count().over(**running),
+        func.sum(on_time).over(**running),
+        func.max(day.c.gap).over(**running),
+        func.min(day.c.day).over(**running),
+    )
 
 
-DAY_COLUMNS = ("mentor_assignment_id", "contact_on", "previous_on", "gap", "within")
+DAY_COLUMNS = (
+    "mentor_assignment_id", "contact_on", "previous_on", "gap", "within", "next_on", "so_far",
+    "on_time_so_far", "longest_so_far", "first_on",
+)  # fmt: skip
 
 
 def hours_months_from_source(enrolment_ids: Ids = None) -> Select:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -120,9 +120,10 @@ class GroupCompliance:
         return self.caseworker_present / self.evaluations_held if self.evaluations_held else None
 
 
-@dataclass(frozen=True)
-class OpenItem:
-    """Something not done: overdue now or falling due soon."""
+class OpenItem(NamedTuple):
+    """Something not done: overdue now or falling due soon. A tuple: the lists hold one
+    per open deadline (tens of thousands at national size), and the cache stores and
+    copies them on every run."""
 
     case_code: str
     agreement: str

@@ -89,9 +89,8 @@ def filter_options(engine: Engine, scope: Scope) -> FilterOptions:
 
 def sort_in_memory(conn: Connection) -> None:
     """For the rest of this read's transaction on PostgreSQL: sort and hash in memory up
-    to 64 MB. The mentor follow-up groups every contact day (3.4 million at national
-    size) by assignment; as a window it spilled to disk with the default 4 MB (9.7 s, 5 s
-    with this). Not for every statement: the progression statements chose slower plans
-    with it (2.1 -> 3.2 s)."""
+    to 64 MB. compliance groups every course and evaluation in scope (hundreds of
+    thousands at national size), which spilled to disk with the default 4 MB. Not for
+    every statement: the progression statements chose slower plans with it (2.1 -> 3.2 s)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SET LOCAL work_mem = '64MB'"))

@@ -21,12 +21,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, and_, case, func, select
 
 from db.models import (
     Agreement,
     Enrolment,
     Evaluation,
+    EvaluationFollowUp,
     MentorAssignment,
     MentorContact,
     MentorFrequencyChange,
@@ -36,6 +37,7 @@ from db.models import (
     Pause,
     User,
 )
+from db.sql import evaluation_interval
 from lib.domain import rules
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import JOB_CENTRE_ROLES, DueStatus, EnrolmentStatus, Role
@@ -48,7 +50,7 @@ from lib.queries.compliance import (
     compliance_by_caseworker,
     dates_by_course,
 )
-from lib.queries.filters import overlaps_period, sort_in_memory
+from lib.queries.filters import add_days, add_months, overlaps_period
 from lib.queries.outcomes import NO_OUTCOME, outcomes_by_caseworker
 from lib.queries.progression import ChangeSums, progression_by_caseworker
 from lib.queries.quality import fixed_frequency_judged, frequency_changes
@@ -150,9 +152,40 @@ def _evaluations_current(conn, f: Filters, today: dt.date) -> dict[int | None, t
     """Per caseworker: (active courses, of which no evaluation is missing today).
 
     Only the evaluation after the last one can be missing (each one written is on time or
-    late), so each course's last evaluation date is read, not all of them."""
+    late): for courses without a pause it is due on the last one's next_due_on
+    (evaluation_follow_up) or N months after the baseline plan, counted in SQL; the few
+    with a pause are judged by the rule (`evaluation_current`) in Python."""
     baseline = baseline_plans()
     active = (Enrolment.status == EnrolmentStatus.ACTIVE) & overlaps_period(f, today)
+    paused = Enrolment.id.in_(select(Pause.enrolment_id))
+    fu = EvaluationFollowUp
+    last = (
+        select(fu.enrolment_id, func.max(fu.next_due_on).label("next_due"))
+        .where(fu.due_on.is_not(None), fu.evaluated_on <= today,
+               fu.enrolment_id.in_(select(Enrolment.id).where(active, ~paused)))
+        .group_by(fu.enrolment_id)
+        .subquery()
+    )  # fmt: skip
+    interval = evaluation_interval(Agreement.evaluation_interval_months)
+    next_due = func.coalesce(last.c.next_due, add_months(baseline.c.created_on, interval))
+    missing = and_(
+        baseline.c.created_on <= today,
+        add_days(next_due, rules.EVALUATION_GRACE_DAYS) < today,
+    )
+    out: dict[int | None, tuple[int, int]] = {
+        key: (int(n), int(current))
+        for key, n, current in conn.execute(
+            select(Participant.caseworker_id, func.count(),
+                   func.sum(case((missing, 0), else_=1)))
+            .select_from(Enrolment)
+            .join(Participant, Participant.id == Enrolment.participant_id)
+            .join(Agreement, Agreement.id == Enrolment.agreement_id)
+            .outerjoin(baseline, baseline.c.enrolment_id == Enrolment.id)
+            .outerjoin(last, last.c.enrolment_id == Enrolment.id)
+            .where(active, ~paused)
+            .group_by(Participant.caseworker_id)
+        )
+    }  # fmt: skip
     courses = conn.execute(
         select(
             Enrolment.id,
@@ -163,9 +196,9 @@ def _evaluations_current(conn, f: Filters, today: dt.date) -> dict[int | None, t
         .join(Participant, Participant.id == Enrolment.participant_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
         .outerjoin(baseline, baseline.c.enrolment_id == Enrolment.id)
-        .where(active)
+        .where(active, paused)
     ).all()
-    ids = select(Enrolment.id).where(active)
+    ids = select(Enrolment.id).where(active, paused)
     evaluations = dates_by_course(
         conn,
         select(Evaluation.enrolment_id, func.max(Evaluation.evaluated_on))
@@ -178,10 +211,13 @@ def _evaluations_current(conn, f: Filters, today: dt.date) -> dict[int | None, t
             Pause.enrolment_id.in_(ids)
         ),
     )
-    out: dict[int | None, tuple[int, int]] = {}
-    for course_id, key, baseline_on, interval in courses:
+    for course_id, key, baseline_on, interval_months in courses:
         current = evaluation_current(
-            baseline_on, evaluations.get(course_id, []), interval, today, pauses.get(course_id, [])
+            baseline_on,
+            evaluations.get(course_id, []),
+            interval_months,
+            today,
+            pauses.get(course_id, []),
         )
         n, ok = out.get(key, (0, 0))
         out[key] = (n + 1, ok + current)
@@ -263,7 +299,6 @@ def my_results(engine: Engine, scope: Scope, today: dt.date | None = None) -> My
             ).all()
         )
         evaluations = _evaluations_current(conn, f, today)
-        sort_in_memory(conn)  # every contact day grouped by assignment
         mentors = _mentors(conn, today)
         parameters = [
             (r.code, r.label)

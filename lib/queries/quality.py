@@ -50,7 +50,6 @@ from db.models import (
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import STARTED, EnrolmentStatus, MentorType
 from lib.domain.quality import (
-    FREQUENCY_LABELS,
     MENTOR_GRACE_DAYS,
     WORK_AGREEMENT_ELEMENTS,
     ElementCounts,
@@ -70,7 +69,7 @@ from lib.domain.quality import (
     quarter_start,
     step_up,
 )
-from lib.queries.filters import days_between, sort_in_memory
+from lib.queries.filters import days_between
 from lib.queries.scope import enrolment_clause
 
 # Sub-goals whose evidence is the attendance in the weekly hours (codes of the sub-goal
@@ -567,41 +566,26 @@ def fixed_frequency_gaps(conn, in_scope, as_of: dt.date):
     counting, in SQL, so no contact is read into Python. Assignments with no contact in
     their period have no row.
 
-    One pass over mentor_contact_day (db.summaries keeps each day's gap and whether it is
-    inside its assignment), grouped by assignment before the assignment is joined: the
-    gaps on time are counted for each frequency an assignment can have (FREQUENCY_LABELS),
-    and the join picks its own. The gap of the first day in the period is NULL: the rule
-    counts the start to the first contact as an interval of its own."""
+    One row per assignment from mentor_contact_day: its last contact day inside it by
+    as_of, which db.summaries keeps with the running count of days, of gaps on time for
+    the assignment's frequency, the longest gap and the first day. The gap of the first
+    day in the period is NULL: the rule counts the start to the first contact as an
+    interval of its own."""
     d = MentorContactDay
-    on_time = {
-        days: func.coalesce(
-            func.sum(case((d.gap <= days + MENTOR_GRACE_DAYS, 1), else_=0)), 0
-        ).label(f"on_time_{days}")
-        for days in FREQUENCY_LABELS
-    }
-    per = (
-        select(
-            d.mentor_assignment_id.label("aid"),
-            func.count().label("n"),
-            *on_time.values(),
-            func.max(d.gap).label("longest"),
-            func.min(d.contact_on).label("first"),
-            func.max(d.contact_on).label("last"),
-        )
-        .where(
-            d.within.is_(True),
-            d.contact_on <= as_of,
-            d.mentor_assignment_id.in_(in_scope),
-            ~d.mentor_assignment_id.in_(select(MentorFrequencyChange.mentor_assignment_id)),
-        )
-        .group_by(d.mentor_assignment_id)
-        .subquery()
-    )
-    a = MentorAssignment
-    own = case(*((a.frequency_days == days, per.c[f"on_time_{days}"]) for days in FREQUENCY_LABELS))
     return select(
-        per.c.aid, per.c.n, own.label("on_time"), per.c.longest, per.c.first, per.c.last
-    ).join(a, a.id == per.c.aid)
+        d.mentor_assignment_id.label("aid"),
+        d.so_far.label("n"),
+        d.on_time_so_far.label("on_time"),
+        d.longest_so_far.label("longest"),
+        d.first_on.label("first"),
+        d.contact_on.label("last"),
+    ).where(
+        d.within.is_(True),
+        d.contact_on <= as_of,
+        or_(d.next_on.is_(None), d.next_on > as_of),
+        d.mentor_assignment_id.in_(in_scope),
+        ~d.mentor_assignment_id.in_(select(MentorFrequencyChange.mentor_assignment_id)),
+    )
 
 
 def fixed_frequency_judged(conn, in_scope, as_of: dt.date):
@@ -655,7 +639,6 @@ def mentor_compliance(
     summed in SQL (`fixed_frequency_judged`) but for the few whose frequency changed."""
     as_of = as_of or dt.date.today()
     with engine.connect() as conn:
-        sort_in_memory(conn)  # every contact day grouped by assignment
         assignments = conn.execute(
             select(
                 MentorAssignment.id, MentorAssignment.enrolment_id, Participant.case_code,

@@ -1,7 +1,8 @@
 """evaluation_follow_up: each evaluation's due date, the next one's and its meeting,
 derived from the evaluations, plans, agreements' intervals and follow-up meetings and kept
 current by db.summaries in the transaction of every write (the follow-up counts as
-lookups at national size)
+lookups at national size); mentor_contact_day again with running counts per assignment
+(its follow-up as of a day is one row)
 
 Revision ID: 0012_evaluation_follow_up
 Revises: 0011_summaries
@@ -93,6 +94,52 @@ def upgrade() -> None:
     )
 
 
+    # mentor_contact_day again, with the running columns: recreated (they are not null)
+    # and filled as db.summaries computes it (2: MENTOR_GRACE_DAYS).
+    op.drop_table("mentor_contact_day")
+    op.create_table(
+        "mentor_contact_day",
+        sa.Column("mentor_assignment_id", sa.Integer(), nullable=False),
+        sa.Column("contact_on", sa.Date(), nullable=False),
+        sa.Column("previous_on", sa.Date(), nullable=True),
+        sa.Column("gap", sa.Integer(), nullable=True),
+        sa.Column("within", sa.Boolean(), nullable=False),
+        sa.Column("next_on", sa.Date(), nullable=True),
+        sa.Column("so_far", sa.Integer(), nullable=False),
+        sa.Column("on_time_so_far", sa.Integer(), nullable=False),
+        sa.Column("longest_so_far", sa.Integer(), nullable=True),
+        sa.Column("first_on", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["mentor_assignment_id"],
+            ["mentor_assignment.id"],
+            name=op.f("fk_mentor_contact_day_mentor_assignment_id_mentor_assignment"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "mentor_assignment_id", "contact_on", name=op.f("pk_mentor_contact_day")
+        ),
+    )
+    gap = (
+        "CAST(julianday(d.day) - julianday(d.prev) AS INTEGER)"
+        if op.get_bind().dialect.name == "sqlite"
+        else "d.day - d.prev"
+    )
+    op.execute(
+        "INSERT INTO mentor_contact_day (mentor_assignment_id, contact_on, previous_on, gap, "
+        "within, next_on, so_far, on_time_so_far, longest_so_far, first_on) SELECT aid, day, "
+        "prev, gap, within, lead(day) OVER w, count(*) OVER w, sum(CASE WHEN gap <= "
+        "frequency_days + 2 THEN 1 ELSE 0 END) OVER w, max(gap) OVER w, min(day) OVER w FROM "
+        f"(SELECT d.aid, d.day, d.prev, CASE WHEN d.prev >= a.start_date THEN {gap} END AS "
+        "gap, d.day >= a.start_date AND (a.end_date IS NULL OR d.day <= a.end_date) AS "
+        "within, a.frequency_days FROM (SELECT aid, day, lag(day) OVER (PARTITION BY aid "
+        "ORDER BY day) AS prev FROM (SELECT DISTINCT mentor_assignment_id AS aid, contact_on "
+        "AS day FROM mentor_contact) AS days) AS d JOIN mentor_assignment a ON a.id = d.aid) "
+        "AS x WINDOW w AS (PARTITION BY aid, within ORDER BY day)"
+    )
+
+
 def downgrade() -> None:
+    for column in ("first_on", "longest_so_far", "on_time_so_far", "so_far", "next_on"):
+        op.drop_column("mentor_contact_day", column)
     op.drop_index("ix_evaluation_follow_up_enrolment_day", table_name="evaluation_follow_up")
     op.drop_table("evaluation_follow_up")
