@@ -3,7 +3,9 @@ AppTest, signed in, against floors measured in the same run.
 
 Per page and role:
 - warm: a rerun with filled caches (median of WARM_RUNS);
-- cold: the same page after st.cache_data.clear() (the engine stays);
+- cold: the same page after st.cache_data.clear() (the engine stays), in a process that
+  has imported the app's modules (`import_app_modules`; their one-time import is the
+  first run's);
 - first: the page's first run in a new Python process (imports, caches empty), with that
   process's peak RSS;
 - queries: the page's own cached lib queries (recorded during the cold run) replayed
@@ -303,10 +305,27 @@ def run_pages(
         counter.close()
 
 
+def import_app_modules() -> None:
+    """Import every module of lib and views.components, as a served process has after its
+    first visitors: without it, the first page in the bench to import a heavy module
+    (the import checks' pydantic schemas: 0.5 s) had that import in its cold time, and
+    which page that was depended on the order of the pages."""
+    import importlib
+    import pkgutil
+
+    import lib
+    import views.components
+
+    for package in (lib, views.components):
+        for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            importlib.import_module(module.name)
+
+
 def _run_pages(
     url, roles, first, only, log, counter, warm_runs, timed_runs=None
 ) -> tuple[dict[str, float], list[PageResult]]:
     results = []
+    import_app_modules()
     base = floors(url, timed_runs or FLOOR_RUNS)
     log(f"floors: {base}")
     for role in roles:

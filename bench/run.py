@@ -213,7 +213,7 @@ def markdown(
         f"- Gulve (warm, s): tom side {floors['empty_page']:.3f}, app-skal {floors['app_shell']:.3f}",
         "",
         "Tider i sekunder. warm: genkørsel med fyldte caches (median af 3); cold: efter "
-        "st.cache_data.clear(); first: første kørsel i en ny proces; queries: sidens egne "
+        "st.cache_data.clear() i en proces, der har importeret appens moduler; first: første kørsel i en ny proces; queries: sidens egne "
         "lib-forespørgsler uden Streamlit; SQL: sætninger pr. kørsel (cold/warm); ✗: over målet.",
         "",
         "| Side | Rolle | warm | cold | first | queries | SQL cold/warm | RSS MB | fejl |",
