@@ -8,6 +8,7 @@ import datetime as dt
 import streamlit as st
 
 from lib.charts.dashboards import status_share_chart
+from lib.charts.style import danish
 from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date, fmt_int
@@ -20,7 +21,7 @@ from lib.queries.compliance import (
     compliance,
 )
 from views.components.course_page import LINK_COLUMN, LINK_HELP
-from views.components.dashboard import share_kpi, show_chart
+from views.components.dashboard import share_kpi, show_chart_once
 from views.components.follow_up_tables import (
     STATUS_MEASURES,
     group_tables,
@@ -66,7 +67,15 @@ def _group_section(groups: list[GroupCompliance], label: str) -> None:
         if frame.empty:
             empty_state(f"Ingen {title.lower()} med frist i perioden.")
         else:
-            show_chart(status_share_chart(frame, f"{title} med frist i perioden"))
+            # Checked and converted once per content: the schema check of the six
+            # charts was half of a warm rerun (and the page redraws itself while open).
+            show_chart_once(
+                f"status:{label}:{measure}",
+                frame.to_csv(index=False),
+                lambda frame=frame, title=title: danish(
+                    status_share_chart(frame, f"{title} med frist i perioden")
+                ),
+            )
 
 
 # The most overdue (or soonest due) first; a manager works from the top of the list.
