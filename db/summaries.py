@@ -10,17 +10,20 @@ write, so the dashboards read them instead of a window over millions of rows:
 - evaluation_follow_up (EvaluationFollowUp): each evaluation's due date, the next one's,
   and whether its meeting was held.
 
-Writes through an ORM Session (every form: write_session) are caught by a flush hook, as
-the audit log is, so no form can forget them. Writes in Core (the import, the benchmark
-generator) call `refresh_score_spans`, `refresh_follow_ups`, `refresh_contact_days` or
-`refresh_hours_months` for what they touched, or `rebuild_all`. A derived row is never edited: the rows of a touched course or assignment
-are deleted and computed again from the source, so a refresh cannot drift.
+Writes through an ORM Session (every form: write_session) are noted by a flush hook, as
+the audit log is, so no form can forget them, and refreshed once before the commit, in
+the same transaction. Writes in Core (the import, the benchmark generator) call
+`refresh_score_spans`, `refresh_follow_ups`, `refresh_contact_days` or
+`refresh_hours_months` for what they touched, or `rebuild_all`. A derived row is never
+edited: the rows of a touched course or assignment are deleted and computed again from
+the source, so a refresh cannot drift.
 tests/test_summaries.py checks the tables against the source after every kind of write.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
 from typing import Any
@@ -370,49 +373,74 @@ def _interval_changed(agreement: Agreement) -> bool:
     return inspect(agreement).attrs["evaluation_interval_months"].history.has_changes()
 
 
+@dataclass
+class _Touched:
+    """What a transaction's flushes changed, by the summary it moves."""
+
+    courses: set[int] = field(default_factory=set)  # evaluation or plan: spans, follow-ups
+    met: set[int] = field(default_factory=set)  # a meeting: the follow-ups
+    met_evaluations: set[int] = field(default_factory=set)
+    agreements: set[int] = field(default_factory=set)  # an interval: its courses' due dates
+    evaluations: set[int] = field(default_factory=set)  # a score: spans and follow-ups
+    plans: set[int] = field(default_factory=set)
+    assignments: set[int] = field(default_factory=set)
+    hours: set[int] = field(default_factory=set)
+
+
+TOUCHED = "summaries_touched"
+
+
 @event.listens_for(Session, "after_flush")
-def _refresh_touched(session: Session, _ctx: object) -> None:
+def _note_touched(session: Session, _ctx: object) -> None:
     # After the flush the rows are written; new/dirty/deleted and the attribute history
-    # still describe what this flush changed.
-    courses: set[int] = set()  # an evaluation or plan: both the spans and the follow-ups
-    met: set[int] = set()  # a meeting: the follow-ups
-    met_evaluations: set[int] = set()
-    agreements: set[int] = set()  # an interval changed: every course's due dates
-    evaluations: set[int] = set()  # a score: both (the follow-up counts what was scored)
-    plans: set[int] = set()
-    assignments: set[int] = set()
-    hours: set[int] = set()
+    # still describe what this flush changed. Noted here, refreshed once before the
+    # commit: a save flushes several times (the evaluation, its scores, its meeting).
+    t = session.info.setdefault(TOUCHED, _Touched())
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Evaluation | Plan):
-            courses |= _values(obj, "enrolment_id")
+            t.courses |= _values(obj, "enrolment_id")
         elif isinstance(obj, FollowUpMeeting):
-            met |= _values(obj, "enrolment_id")
-            met_evaluations |= _values(obj, "evaluation_id")
+            t.met |= _values(obj, "enrolment_id")
+            t.met_evaluations |= _values(obj, "evaluation_id")
         elif isinstance(obj, EvaluationScore):
-            evaluations |= _values(obj, "evaluation_id")
+            t.evaluations |= _values(obj, "evaluation_id")
         elif isinstance(obj, PlanScore):
-            plans |= _values(obj, "plan_id")
+            t.plans |= _values(obj, "plan_id")
         elif isinstance(obj, WeeklyHours):
-            hours |= _values(obj, "enrolment_id")
+            t.hours |= _values(obj, "enrolment_id")
         elif isinstance(obj, MentorContact):
-            assignments |= _values(obj, "mentor_assignment_id")
+            t.assignments |= _values(obj, "mentor_assignment_id")
         elif isinstance(obj, MentorAssignment) and obj not in session.new:
-            assignments |= _values(obj, "id")  # its start or end moved the gaps
+            t.assignments |= _values(obj, "id")  # its start or end moved the gaps
         elif isinstance(obj, Agreement) and obj not in session.new and _interval_changed(obj):
-            agreements.add(obj.id)
-    if not (courses or met or evaluations or plans or assignments or hours or agreements):
+            t.agreements.add(obj.id)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_touched(session: Session, transaction) -> None:
+    if transaction.parent is None:  # rolled back or closed: nothing to keep
+        session.info.pop(TOUCHED, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_touched(session: Session) -> None:
+    session.flush()  # what is still pending is noted too
+    t = session.info.pop(TOUCHED, None)
+    if t is None:
         return
     conn = session.connection()
-    met |= courses_of(conn, Evaluation, met_evaluations)
-    if agreements:
-        met |= set(conn.scalars(select(Enrolment.id).where(Enrolment.agreement_id.in_(agreements))))
-    scored = courses_of(conn, Evaluation, evaluations)
-    spans = courses | scored | courses_of(conn, Plan, plans)
+    met = t.met | courses_of(conn, Evaluation, t.met_evaluations)
+    if t.agreements:
+        met |= set(
+            conn.scalars(select(Enrolment.id).where(Enrolment.agreement_id.in_(t.agreements)))
+        )
+    scored = courses_of(conn, Evaluation, t.evaluations)
+    spans = t.courses | scored | courses_of(conn, Plan, t.plans)
     if spans:
         refresh_score_spans(conn, spans)
-    if courses | scored | met:
-        refresh_follow_ups(conn, courses | scored | met)
-    if assignments:
-        refresh_contact_days(conn, assignments)
-    if hours:
-        refresh_hours_months(conn, hours)
+    if t.courses | scored | met:
+        refresh_follow_ups(conn, t.courses | scored | met)
+    if t.assignments:
+        refresh_contact_days(conn, t.assignments)
+    if t.hours:
+        refresh_hours_months(conn, t.hours)

@@ -93,7 +93,6 @@ def upgrade() -> None:
         "sub_element_id IS NULL GROUP BY evaluation_id) AS s ON s.evaluation_id = e.id) AS x"
     )
 
-
     # mentor_contact_day again, with the running columns: recreated (they are not null)
     # and filled as db.summaries computes it (2: MENTOR_GRACE_DAYS).
     op.drop_table("mentor_contact_day")
