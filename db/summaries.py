@@ -234,8 +234,11 @@ def contact_days_from_source(conn: Connection, assignment_ids: Ids = None) -> Se
         .join(a, a.id == lagged.c.aid)
         .subquery()
     )  # fmt: skip
+
     # Running over the days inside the assignment (and, unread, over those outside).
-    running = {"partition_by": (day.c.aid, day.c.within), "order_by": day.c.day}
+    def running(function):
+        return function.over(partition_by=(day.c.aid, day.c.within), order_by=day.c.day)
+
     on_time = case((day.c.gap <= day.c.frequency_days + MENTOR_GRACE_DAYS, 1), else_=0)
     return select(
         day.c.aid,
@@ -243,11 +246,11 @@ def contact_days_from_source(conn: Connection, assignment_ids: Ids = None) -> Se
         day.c.prev,
         day.c.gap,
         day.c.within,
-        func.lead(day.c.day, type_=Date).over(**running),
-        func.count().over(**running),
-        func.sum(on_time).over(**running),
-        func.max(day.c.gap).over(**running),
-        func.min(day.c.day).over(**running),
+        running(func.lead(day.c.day, type_=Date)),
+        running(func.count()),
+        running(func.sum(on_time)),
+        running(func.max(day.c.gap)),
+        running(func.min(day.c.day)),
     )
 
 

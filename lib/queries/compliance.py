@@ -268,7 +268,7 @@ def _compliance(
         sort_in_memory(conn)  # the counts group every course and evaluation in scope
         # Every count in one statement, per group; plans and evaluations only for the
         # courses without a pause.
-        counted = conn.execute(_split(_counts(conn, in_scope, paused, f, as_of), COUNTS)).all()
+        group_counts = conn.execute(_split(_counts(conn, in_scope, paused, f, as_of), COUNTS)).all()
         # Courses with a pause (few): each course's dates, judged by lib.domain.rules;
         # their evaluations and pauses in one statement.
         paused_ids = select(Enrolment.id).where(in_scope, paused)
@@ -305,7 +305,7 @@ def _compliance(
         for i, n in enumerate(counts, start=COUNTS.index(names[0])):
             sums[1][i] += int(n)
 
-    for r in counted:
+    for r in group_counts:
         groups = agreements if r.side == "agreement" else caseworkers
         add(groups, r.key, r.label, COUNTS, (getattr(r, n) for n in COUNTS))
 
