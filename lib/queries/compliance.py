@@ -1,15 +1,15 @@
 """Follow-up compliance (opfølgning) per agreement and per caseworker, within scope.
 
-Plans and evaluations are judged in SQL for courses without pauses (`_judged_counts`:
-each evaluation is due N months after the one before it, the day the
-evaluation_follow_up summary holds for it), counted per agreement and caseworker; the few
-courses with a pause (pauses move due dates) are read course by course and judged by
-lib.domain.rules. tests/test_compliance_sql.py holds the SQL to the rules course by course
-on random courses. The open lists need only the plan and the evaluation after the last
-one of each active course. Meetings (from evaluation_follow_up) and deliverables are
-counted by SQL `group_by` (the one-item rules they follow, rules.deliverable_item and
-rules.meeting_status, are checked against these counts by
-tests/test_measure_properties.py).
+Every count is one SQL statement (`_counts`): plans and evaluations are judged in SQL for
+courses without pauses (each evaluation is due N months after the one before it, the day
+the evaluation_follow_up summary holds for it), meetings (also from
+evaluation_follow_up) and deliverables are counted for every course; the few courses with
+a pause (pauses move due dates) are read course by course and judged by lib.domain.rules.
+The open lists are SQL rows too (`_open_items`): of each active course without a pause
+only its plan and the evaluation after its last one can be open. tests/test_compliance_sql
+.py holds all this to the rules course by course on random courses; the one-item rules
+the meetings and deliverables follow (rules.deliverable_item, rules.meeting_status) are
+checked against these counts by tests/test_measure_properties.py.
 
 The measures' labels and definitions are lib.domain.measures' PLANS_ON_TIME,
 EVALUATIONS_ON_TIME, MEETINGS_HELD, CASEWORKER_PRESENT and DELIVERABLES_ON_TIME; Mine
@@ -472,14 +472,8 @@ def _counts(conn, in_scope: ColumnElement[bool], paused, f: Filters, as_of: dt.d
         .subquery()
     )
     d = Deliverable
-    received = and_(d.received_on.is_not(None), d.received_on <= as_of)
     delivered = (
-        select(
-            d.enrolment_id.label("id"),
-            _sum(and_(received, d.received_on <= d.due_on)).label("on_time"),
-            _sum(and_(received, d.received_on > d.due_on)).label("late"),
-            _sum(and_(~received, d.due_on < as_of)).label("missing"),
-        )
+        select(d.enrolment_id.label("id"), *_deliverable_sums(as_of))
         .join(course, course.c.id == d.enrolment_id)
         .where(d.due_on >= f.start, d.due_on <= as_of)
         .group_by(d.enrolment_id)
@@ -553,7 +547,7 @@ def _open_items(conn, in_scope: ColumnElement[bool], paused, as_of: dt.date):
     """The open items of the active courses in scope due by as_of + DUE_SOON_DAYS, as rows
     of (part, course id, order, case code, agreement, caseworker, kind, due): part 0 the
     plan and the next evaluation of courses without a pause (rules.plan_item and the last
-    of rules.evaluation_items, in SQL as in _judged_counts), part 1 the deliverables not
+    of rules.evaluation_items, in SQL as in _counts), part 1 the deliverables not
     received, part 2 the meetings planned on their own and neither held nor cancelled."""
     soon = as_of + dt.timedelta(days=DUE_SOON_DAYS)
     active = and_(in_scope, Enrolment.status == EnrolmentStatus.ACTIVE)
@@ -629,17 +623,23 @@ def _sum(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def _deliverable_sums(as_of: dt.date):
+    """Deliverables received on time, received late, and missing (not received and past
+    due) as of as_of: rules.deliverable_item, summed in SQL."""
+    d = Deliverable
+    received = and_(d.received_on.is_not(None), d.received_on <= as_of)
+    return (
+        _sum(and_(received, d.received_on <= d.due_on)).label("on_time"),
+        _sum(and_(received, d.received_on > d.due_on)).label("late"),
+        _sum(and_(~received, d.due_on < as_of)).label("missing"),
+    )
+
+
 def _deliverable_counts(ids, f: Filters, as_of: dt.date, *keys: Any):
     """Per course (or per `keys`): deliverables due in the period, received on time / late
     / missing. A key on Enrolment (the agreement) joins the course."""
     keys = keys or (Deliverable.enrolment_id,)
-    received = and_(Deliverable.received_on.is_not(None), Deliverable.received_on <= as_of)
-    stmt = select(
-        *keys,
-        _sum(and_(received, Deliverable.received_on <= Deliverable.due_on)),
-        _sum(and_(received, Deliverable.received_on > Deliverable.due_on)),
-        _sum(and_(~received, Deliverable.due_on < as_of)),
-    ).select_from(Deliverable)
+    stmt = select(*keys, *_deliverable_sums(as_of)).select_from(Deliverable)
     if any(getattr(k, "table", None) is Enrolment.__table__ for k in keys):
         stmt = stmt.join(Enrolment, Enrolment.id == Deliverable.enrolment_id)
     return stmt.where(
