@@ -5,10 +5,12 @@ write, so the dashboards read them instead of a window over millions of rows:
   an evaluation gave it until the next evaluation scoring the same, beside the baseline
   (the first plan's score for the same);
 - mentor_contact_day (MentorContactDay): each mentor assignment's contact days, with the
-  contact day before each and the gap since it;
+  contact day before each, the gap since it and running counts (so an assignment's
+  follow-up as of a day is one row);
 - hours_month (HoursMonth): each course's weekly hours summed per month;
 - evaluation_follow_up (EvaluationFollowUp): each evaluation's due date, the next one's,
-  and whether its meeting was held.
+  whether its meeting was held, the course's next evaluation day and how many parameters
+  it scored.
 
 Writes through an ORM Session (every form: write_session) are noted by a flush hook, as
 the audit log is, so no form can forget them, and refreshed once before the commit, in
