@@ -543,6 +543,23 @@ def _file(case_code, agreement, caseworker, kind, due, as_of, overdue: list, due
         due_soon.append(OpenItem(case_code, agreement, caseworker, label, due, (due - as_of).days))
 
 
+def next_evaluation_due(courses, baseline, as_of: dt.date):
+    """Each course's next evaluation due date as of as_of (lib.domain.rules.
+    next_evaluation_due for a course without a pause): N months after its last evaluation
+    after the baseline plan, which is that evaluation's next_due_on in evaluation_follow_up
+    (add_months keeps order, so the last one's is the largest), or N months after the
+    baseline plan. Returns the subquery of `courses` (a select of ids) to outer-join on
+    enrolment_id and the date; the query joins `baseline` (baseline_plans) and Agreement."""
+    fu = EvaluationFollowUp
+    last = (
+        select(fu.enrolment_id, func.max(fu.next_due_on).label("next_due"))
+        .where(fu.due_on.is_not(None), fu.evaluated_on <= as_of, fu.enrolment_id.in_(courses))
+        .group_by(fu.enrolment_id)
+        .subquery()
+    )
+    return last, func.coalesce(last.c.next_due, add_months(baseline.c.created_on, _interval()))
+
+
 def _open_items(conn, in_scope: ColumnElement[bool], paused, as_of: dt.date):
     """The open items of the active courses in scope due by as_of + DUE_SOON_DAYS, as rows
     of (part, course id, order, case code, agreement, caseworker, kind, due): part 0 the
@@ -568,17 +585,10 @@ def _open_items(conn, in_scope: ColumnElement[bool], paused, as_of: dt.date):
         )
 
     baseline = baseline_plans()
-    fu = EvaluationFollowUp
-    last = (
-        select(fu.enrolment_id, func.max(fu.next_due_on).label("next_due"))
-        .where(fu.due_on.is_not(None), fu.evaluated_on <= as_of,
-               fu.enrolment_id.in_(select(Enrolment.id).where(active, ~paused)))
-        .group_by(fu.enrolment_id)
-        .subquery()
-    )  # fmt: skip
-    # The next evaluation: N months after the last one after the baseline plan, or after
-    # the plan; not owed when due after the course's end.
-    next_due = func.coalesce(last.c.next_due, add_months(baseline.c.created_on, _interval()))
+    # The next evaluation; not owed when due after the course's end.
+    last, next_due = next_evaluation_due(
+        select(Enrolment.id).where(active, ~paused), baseline, as_of
+    )
     plan_due = add_days(Enrolment.start_date, _plan_days())
     plans = (
         rows(0, literal(0, Integer), literal("plan", String), plan_due)

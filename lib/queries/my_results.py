@@ -27,7 +27,6 @@ from db.models import (
     Agreement,
     Enrolment,
     Evaluation,
-    EvaluationFollowUp,
     MentorAssignment,
     MentorContact,
     MentorFrequencyChange,
@@ -37,7 +36,6 @@ from db.models import (
     Pause,
     User,
 )
-from db.sql import evaluation_interval
 from lib.domain import rules
 from lib.domain.access import AccessDenied, Scope
 from lib.domain.enums import JOB_CENTRE_ROLES, DueStatus, EnrolmentStatus, Role
@@ -49,8 +47,9 @@ from lib.queries.compliance import (
     baseline_plans,
     compliance_by_caseworker,
     dates_by_course,
+    next_evaluation_due,
 )
-from lib.queries.filters import add_days, add_months, overlaps_period
+from lib.queries.filters import add_days, overlaps_period
 from lib.queries.outcomes import NO_OUTCOME, outcomes_by_caseworker
 from lib.queries.progression import ChangeSums, progression_by_caseworker
 from lib.queries.quality import fixed_frequency_judged, frequency_changes
@@ -158,16 +157,9 @@ def _evaluations_current(conn, f: Filters, today: dt.date) -> dict[int | None, t
     baseline = baseline_plans()
     active = (Enrolment.status == EnrolmentStatus.ACTIVE) & overlaps_period(f, today)
     paused = Enrolment.id.in_(select(Pause.enrolment_id))
-    fu = EvaluationFollowUp
-    last = (
-        select(fu.enrolment_id, func.max(fu.next_due_on).label("next_due"))
-        .where(fu.due_on.is_not(None), fu.evaluated_on <= today,
-               fu.enrolment_id.in_(select(Enrolment.id).where(active, ~paused)))
-        .group_by(fu.enrolment_id)
-        .subquery()
-    )  # fmt: skip
-    interval = evaluation_interval(Agreement.evaluation_interval_months)
-    next_due = func.coalesce(last.c.next_due, add_months(baseline.c.created_on, interval))
+    last, next_due = next_evaluation_due(
+        select(Enrolment.id).where(active, ~paused), baseline, today
+    )
     missing = and_(
         baseline.c.created_on <= today,
         add_days(next_due, rules.EVALUATION_GRACE_DAYS) < today,
