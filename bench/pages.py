@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, event
 
@@ -83,6 +83,9 @@ class PageResult:
     statements_warm: int = 0
     peak_rss_mb: float | None = None
     errors: list[str] = field(default_factory=list)
+    # The cold run's cached queries, slowest first: (function name, seconds, calls). A
+    # missed target names them as its cause (bench.run's markdown).
+    cold_queries: list[tuple[str, float, int]] = field(default_factory=list)
 
 
 def _env(url: str) -> None:
@@ -122,17 +125,26 @@ def timed(fn: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
+class RecordedQuery(NamedTuple):
+    query: Callable
+    args: tuple
+    kwargs: tuple
+    seconds: float  # the call through the cache: the query's time on a miss
+
+
 @contextmanager
-def recording_queries() -> Iterator[list[tuple[Callable, tuple, tuple]]]:
-    """Record the (query, args, kwargs) of every cached_query call during the block."""
+def recording_queries() -> Iterator[list[RecordedQuery]]:
+    """Record every cached_query call during the block, with its time."""
     from views.components import runtime
 
-    calls: list[tuple[Callable, tuple, tuple]] = []
+    calls: list[RecordedQuery] = []
     original = runtime._cached
 
     def spy(_engine, _query, query, database, version, args, kwargs):
-        calls.append((_query, args, kwargs))
-        return original(_engine, _query, query, database, version, args, kwargs)
+        start = time.perf_counter()
+        out = original(_engine, _query, query, database, version, args, kwargs)
+        calls.append(RecordedQuery(_query, args, kwargs, time.perf_counter() - start))
+        return out
 
     runtime._cached = spy  # type: ignore[assignment]
     try:
@@ -141,16 +153,28 @@ def recording_queries() -> Iterator[list[tuple[Callable, tuple, tuple]]]:
         runtime._cached = original
 
 
-def replay(url: str, calls: list[tuple[Callable, tuple, tuple]], runs: int = REPLAY_RUNS) -> float:
+def slowest_queries(calls: list[RecordedQuery]) -> list[tuple[str, float, int]]:
+    """(function name, seconds, calls) per query function, slowest first."""
+    by_name: dict[str, list[float]] = {}
+    for c in calls:
+        by_name.setdefault(c.query.__qualname__, []).append(c.seconds)
+    return sorted(
+        ((name, sum(times), len(times)) for name, times in by_name.items()),
+        key=lambda row: -row[1],
+    )
+
+
+def replay(url: str, calls: list[RecordedQuery], runs: int = REPLAY_RUNS) -> float:
     """The page's queries without Streamlit: each once, on a warm engine (median of `runs`)."""
     from db.engine import make_engine
 
     engine = make_engine(url)
     try:
-        for q, args, kwargs in calls:  # warm the pool and the database's cache
+        for q, args, kwargs, _seconds in calls:  # warm the pool and the database's cache
             q(engine, *args, **dict(kwargs))
         times = [
-            timed(lambda: [q(engine, *a, **dict(k)) for q, a, k in calls]) for _ in range(runs)
+            timed(lambda: [q(engine, *a, **dict(k)) for q, a, k, _s in calls])
+            for _ in range(runs)
         ]
         return statistics.median(times)
     finally:
@@ -184,6 +208,7 @@ def measure_page(
     with recording_queries() as calls, counter.counting() as n:
         result.cold = timed(at.run)
     result.statements_cold = n[0]
+    result.cold_queries = slowest_queries(calls)
     result.errors = errors_of(at)
     warm = []
     for _ in range(warm_runs):

@@ -61,6 +61,28 @@ def test_page_bench_smoke_on_the_demo(demo_url, monkeypatch):
         assert r.statements_warm <= MAX_STATEMENTS, (r.title, r.role, r.statements_warm)
     progression = next(r for r in pages if r.title == "Progression" and r.role == "leder")
     assert progression.query_calls > 0 and progression.warm > 0
+    # The cold run's queries by name, as a missed target's cause names them.
+    names = [name for name, _seconds, _n in progression.cold_queries]
+    assert "fullest_star" in names and sum(n for *_, n in progression.cold_queries) == (
+        progression.query_calls
+    )
+
+
+def test_a_missed_target_names_its_slowest_queries_and_the_rest():
+    from bench.pages import PageResult
+    from bench.run import markdown
+
+    slow = PageResult("views/opfolgning.py", "Opfølgning", "leder", warm=0.5, cold=2.0)
+    slow.cold_queries = [("compliance", 1.2, 1), ("mentor_compliance", 0.3, 2), ("tiny", 0.01, 1)]
+    fast = PageResult("views/overblik.py", "Overblik", "leder", warm=0.1, cold=0.5)
+    text = markdown("M", "sqlite://", {"empty_page": 0.002, "app_shell": 0.01}, [slow, fast],
+                    None, None, "python -m bench.run")  # fmt: skip
+    causes = text.split("### Mål, der ikke er nået")[1].splitlines()
+    cold = next(line for line in causes if "cold 2.00 s > 1 s" in line)
+    assert "`compliance` 1.20" in cold and "`mentor_compliance` 0.30 (2 kald)" in cold
+    assert "tiny" not in cold and "forespørgsler 1.51 s" in cold and "resten 0.49 s" in cold
+    assert any("Opfølgning (leder) warm 0.50 s > 0.3 s" in line for line in causes)
+    assert not any("Overblik" in line for line in causes)
 
 
 @pytest.mark.browser
