@@ -173,8 +173,7 @@ def replay(url: str, calls: list[RecordedQuery], runs: int = REPLAY_RUNS) -> flo
         for q, args, kwargs, _seconds in calls:  # warm the pool and the database's cache
             q(engine, *args, **dict(kwargs))
         times = [
-            timed(lambda: [q(engine, *a, **dict(k)) for q, a, k, _s in calls])
-            for _ in range(runs)
+            timed(lambda: [q(engine, *a, **dict(k)) for q, a, k, _s in calls]) for _ in range(runs)
         ]
         return statistics.median(times)
     finally:
