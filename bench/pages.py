@@ -330,19 +330,30 @@ def run_pages(
 
 
 def import_app_modules() -> None:
-    """Import every module of lib and views.components, as a served process has after its
-    first visitors: without it, the first page in the bench to import a heavy module
-    (the import checks' pydantic schemas: 0.5 s) had that import in its cold time, and
-    which page that was depended on the order of the pages."""
+    """Do what a served process has done once after its first visitors, which the first
+    run of a page (the `first` column) pays and a cold run does not:
+    - import every module of lib and views.components: without it, the first page in the
+      bench to import a heavy module (the import checks' pydantic schemas: 0.5 s) had that
+      import in its cold time, and which page that was depended on the order of pages;
+    - Streamlit's emoji table, which the first st.info/st.warning in the process compiles
+      into a pattern (0.2 s);
+    - the chart renderer's JavaScript engine, which the committee pages start in the
+      background (lib.documents.exports.warm_up_renderer; 0.45 s holding the GIL)."""
     import importlib
     import pkgutil
 
+    import streamlit.emojis  # noqa: F401
+
     import lib
     import views.components
+    from lib.documents.exports import warm_up_renderer
 
     for package in (lib, views.components):
         for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             importlib.import_module(module.name)
+    started = warm_up_renderer()
+    if started is not None:
+        started.join()
 
 
 def _run_pages(

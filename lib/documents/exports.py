@@ -130,16 +130,19 @@ def chart_svg(chart: TopLevelChart) -> bytes:
 _warmed = threading.Event()
 
 
-def warm_up_renderer() -> None:
+def warm_up_renderer() -> threading.Thread | None:
     """Start vl-convert's engine in the background, once per process: its first
-    conversion takes about a second (the JavaScript runtime starting), which a page that
-    offers chart downloads or the committee documents would otherwise add to the first
-    click. Later conversions wait for it rather than start a second one."""
+    conversion takes about half a second (the JavaScript runtime starting, holding the
+    GIL), which a page that offers chart downloads or the committee documents would
+    otherwise add to the first click. Later conversions wait for it rather than start a
+    second one. Returns the thread when this call started it."""
     if _warmed.is_set():
-        return
+        return None
     _warmed.set()
     spec = '{"data":{"values":[{"x":1}]},"mark":"bar","encoding":{"x":{"field":"x","type":"quantitative"}}}'
-    threading.Thread(target=vlc.vegalite_to_png, args=(spec,), daemon=True).start()
+    thread = threading.Thread(target=vlc.vegalite_to_png, args=(spec,), daemon=True)
+    thread.start()
+    return thread
 
 
 # A chart's PNG never has more pixels than this, or a longer side, however many rows or
