@@ -68,6 +68,7 @@ from lib.queries.compliance import (
     compliance_by_caseworker,
     course_items,
     dates_by_course,
+    open_items,
 )
 from lib.queries.filters import add_days, add_months, enrolment_filter, overlaps_period
 from lib.queries.scope import enrolment_clause
@@ -244,6 +245,8 @@ def reference(
         overdue,
         due_soon,
         len(courses),
+        len(overdue),
+        len(due_soon),
     )
 
 
@@ -500,6 +503,16 @@ def compare(engine, world: World) -> None:
     for scope in (MANAGER, CASEWORKER):
         expected = reference(engine, enrolment_clause(scope), f, today, open_items=True)
         assert compliance(engine, scope, f, today) == expected
+        # The screen's first item of each list (SQL ranks by due date; the case code
+        # orders ties), the counts of all, and the files' every item.
+        first = compliance(engine, scope, f, today, shown=1)
+        assert (first.overdue, first.due_soon) == (expected.overdue[:1], expected.due_soon[:1])
+        assert (first.overdue_count, first.due_soon_count) == (
+            len(expected.overdue),
+            len(expected.due_soon),
+        )
+        every = open_items(engine, scope, f, today)
+        assert (every.overdue, every.due_soon) == (expected.overdue, expected.due_soon)
     everyone = reference(engine, true(), f, today, open_items=False)
     assert compliance_by_caseworker(engine, f, today) == {g.key: g for g in everyone.by_caseworker}
 

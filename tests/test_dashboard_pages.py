@@ -67,9 +67,17 @@ def test_a_long_deadline_list_shows_its_top_and_says_the_files_have_all(app_for,
     """At national size 57,000 overdue items took seconds a run to send to the browser: the
     screen gets the most overdue first, up to OPEN_ITEMS_SHOWN, and says how many there
     are; the demo's handful stand in, with the limit set below them."""
-    from views.components import follow_up
+    from views.components import downloads, follow_up
 
     monkeypatch.setattr(follow_up, "OPEN_ITEMS_SHOWN", 2)
+    files: list[tuple[str, object]] = []  # file name, its data (a function: made on click)
+    real_download = downloads.file_download
+
+    def remember(column, label, data, file_name, kind, **kw):
+        files.append((file_name, data))
+        real_download(column, label, data, file_name, kind, **kw)
+
+    monkeypatch.setattr(downloads, "file_download", remember)
     at = _open(app_for("leder"), "views/opfolgning.py")
     assert page_errors(at) == []
     overdue = next(d.value for d in at.dataframe if "Dage over fristen" in d.value.columns)
@@ -80,6 +88,14 @@ def test_a_long_deadline_list_shows_its_top_and_says_the_files_have_all(app_for,
     assert list(overdue["Dage over fristen"]) == sorted(overdue["Dage over fristen"], reverse=True)
     cut = f"Viser de første 2 af {count} rækker. Hent Excel eller CSV for dem alle."
     assert cut in captions, captions
+    # The screen got only the first two from the database; the CSV file under the list,
+    # made when clicked, has every overdue item, the two on the screen first.
+    csv = next(data for name, data in files if name.startswith("overskredet") and "csv" in name)
+    made = csv()
+    lines = (made.decode("utf-8-sig") if isinstance(made, bytes) else made).splitlines()
+    rows = [line for line in lines if line.count(";") >= 5]
+    assert len(rows) == 1 + count, lines[:5]  # the header and every item
+    assert [r.split(";")[0] for r in rows[1:3]] == list(overdue["Deltager"])
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,7 @@ from lib.queries.compliance import (
     compliance,
     compliance_by_caseworker,
     compliance_counts,
+    open_items,
     plan_coverage,
 )
 from lib.queries.occupancy import monthly_occupancy, months_pooled, occupancy_by_agreement
@@ -243,6 +244,11 @@ def test_compliance_per_agreement_and_lists(small):
     assert [(i.case_code, i.kind, i.days) for i in c.due_soon] == [
         ("A-1", "Indkaldelse til evaluering", 5)
     ]
+    # The screen's first two overdue items; the counts and the files have all three.
+    cut = compliance(small.engine, small.manager, PERIOD, TODAY, shown=2)
+    assert cut.overdue == c.overdue[:2] and (cut.overdue_count, cut.due_soon_count) == (3, 1)
+    every = open_items(small.engine, small.manager, PERIOD, TODAY)
+    assert (every.overdue, every.due_soon) == (c.overdue, c.due_soon)
     # Overblik's counts without the lists: the same figures, no items built.
     counts = compliance_counts(small.engine, small.manager, PERIOD, TODAY)
     assert (counts.overdue, counts.due_soon) == ([], [])

@@ -58,7 +58,7 @@ from lib.domain.suppression import (
     share_note,
     suppress_counts,
 )
-from lib.queries.compliance import GroupCompliance, compliance, deliverables_by_agreement
+from lib.queries.compliance import GroupCompliance, compliance_counts, deliverables_by_agreement
 from lib.queries.filters import overlaps_period
 from lib.queries.occupancy import occupancy_on
 from lib.queries.outcomes import certificates_by_agreement, outcome_totals_by_agreement
@@ -1147,11 +1147,11 @@ def _build_report(
     today = today or dt.date.today()
     as_of = period.as_of(today)
     chosen = _agreements(engine, scope, agreement_ids)
-    # Follow-up for all chosen agreements in one pass (the Opfølgning dashboard's query),
-    # not one per agreement.
+    # Follow-up for all chosen agreements in one pass (the Opfølgning dashboard's counts,
+    # without its open lists), not one per agreement.
     everyone = _filters(period, [a.id for a, _e, _g in chosen])
     follow_up = (
-        {g.key: g for g in compliance(engine, scope, everyone, today).by_agreement if g.key}
+        {g.key: g for g in compliance_counts(engine, scope, everyone, today).by_agreement if g.key}
         if chosen
         else {}
     )

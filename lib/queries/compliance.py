@@ -133,15 +133,23 @@ class OpenItem(NamedTuple):
     days: int  # days overdue (>0) or days until due (>=0)
 
 
+# The open lists hold the most overdue (or soonest due) items first; a manager works from
+# the top. 57,000 overdue items at national size took seconds a run to fetch, build, copy
+# from the cache and send; the screen shows these many and the files have them all.
+OPEN_ITEMS_SHOWN = 500
+
+
 @dataclass
 class Compliance:
     as_of: dt.date
     by_agreement: list[GroupCompliance]
     by_caseworker: list[GroupCompliance]
     total: GroupCompliance
-    overdue: list[OpenItem]
-    due_soon: list[OpenItem]
+    overdue: list[OpenItem]  # the first `shown` (compliance()), most overdue first
+    due_soon: list[OpenItem]  # the first `shown`, soonest first
     courses: int
+    overdue_count: int = 0  # all of them
+    due_soon_count: int = 0
 
 
 def baseline_plans():
@@ -220,20 +228,24 @@ def course_items(course: CourseRow, evaluations: list[dt.date], pauses, as_of: d
 
 
 def compliance(
-    engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
+    engine: Engine,
+    scope: Scope,
+    f: Filters,
+    today: dt.date | None = None,
+    shown: int | None = OPEN_ITEMS_SHOWN,
 ) -> Compliance:
     """Plans, evaluations, meetings and deliverables of the courses in scope and filter
     that ran during some of the period, per agreement, per caseworker and in total; and,
-    for a period that runs to today, the open items of active courses."""
-    return _compliance(engine, enrolment_clause(scope), f, today, open_items=True)
+    for a period that runs to today, the open items of active courses: the first `shown`
+    of each list (None: all) and how many there are."""
+    return _compliance(engine, enrolment_clause(scope), f, today, open_items=True, shown=shown)
 
 
 def compliance_counts(
     engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None
 ) -> Compliance:
     """compliance() without the open lists (overdue and due soon empty): the same counts,
-    for a page that shows only figures (Overblik). The lists are one item per open
-    deadline, 57,000 at national size, several seconds to build and copy."""
+    for a page that shows only figures (Overblik)."""
     return _compliance(engine, enrolment_clause(scope), f, today, open_items=False)
 
 
@@ -248,6 +260,17 @@ def compliance_by_caseworker(
     return {g.key: g for g in counted.by_caseworker}
 
 
+def open_items(engine: Engine, scope: Scope, f: Filters, today: dt.date | None = None) -> OpenLists:
+    """Every open item of compliance() (overdue now, due soon), without the counts: the
+    files behind the lists on the screen, made when a user asks for them."""
+    today = today or dt.date.today()
+    courses_clause = enrolment_clause(scope)
+    in_scope = and_(courses_clause, enrolment_filter(f), overlaps_period(f, today))
+    with engine.connect() as conn:
+        paused = _paused_courses(conn, courses_clause, in_scope, f, today)
+        return _open_lists(conn, in_scope, paused, f, today, None)
+
+
 def _compliance(
     engine: Engine,
     courses_clause: ColumnElement[bool],
@@ -255,44 +278,21 @@ def _compliance(
     today: dt.date | None,
     *,
     open_items: bool,
+    shown: int | None = OPEN_ITEMS_SHOWN,
 ) -> Compliance:
     today = today or dt.date.today()
     as_of = f.as_of(today)
-    overdue: list[OpenItem] = []
-    due_soon: list[OpenItem] = []
-    open_items = open_items and f.end >= today  # an earlier period has no open lists
     in_scope = and_(courses_clause, enrolment_filter(f), overlaps_period(f, today))
-    paused = Enrolment.id.in_(select(Pause.enrolment_id))
 
     with engine.connect() as conn:  # JIT is off for the session (db.engine)
         sort_in_memory(conn)  # the counts group every course and evaluation in scope
         # Every count in one statement, per group; plans and evaluations only for the
         # courses without a pause.
-        group_counts = conn.execute(_split(_counts(conn, in_scope, paused, f, as_of), COUNTS)).all()
-        # Courses with a pause (few): each course's dates, judged by lib.domain.rules;
-        # their evaluations and pauses in one statement.
-        paused_ids = select(Enrolment.id).where(in_scope, paused)
-        evaluations: dict[int, list[dt.date]] = {}
-        pauses: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
-        for enrolment_id, kind, day, until in conn.execute(
-            union_all(
-                select(Evaluation.enrolment_id, literal("e", String).label("kind"),
-                       Evaluation.evaluated_on.label("first"), cast(null(), Date).label("last"))
-                .where(Evaluation.enrolment_id.in_(paused_ids), Evaluation.evaluated_on <= as_of),
-                select(Pause.enrolment_id, literal("p", String), Pause.start_date, Pause.end_date)
-                .where(Pause.enrolment_id.in_(paused_ids)),
-            ).order_by(text("kind"), text("first"))
-        ).all():  # fmt: skip
-            if kind == "e":
-                evaluations.setdefault(enrolment_id, []).append(day)
-            else:
-                pauses.setdefault(enrolment_id, []).append((day, until))
-        paused_courses = _courses(conn, and_(courses_clause, paused), f, today)
-        # The open items of active courses, but for the plans and evaluations of courses
-        # with a pause, which the rules give below.
-        pending: list[Any] = (
-            list(conn.execute(_open_items(conn, in_scope, paused, as_of))) if open_items else []
-        )
+        group_counts = conn.execute(
+            _split(_counts(conn, in_scope, _has_pause(), f, as_of), COUNTS)
+        ).all()
+        paused = _paused_courses(conn, courses_clause, in_scope, f, today)
+        lists = _open_lists(conn, in_scope, paused, f, today, shown) if open_items else OpenLists()
 
     # Per agreement and per caseworker: label and counts in COUNTS' order.
     agreements: dict[int, tuple[str, list[int]]] = {}
@@ -309,10 +309,7 @@ def _compliance(
         groups = agreements if r.side == "agreement" else caseworkers
         add(groups, r.key, r.label, COUNTS, (getattr(r, n) for n in COUNTS))
 
-    for c in paused_courses:
-        items = course_items(
-            c, evaluations.get(c.enrolment_id, []), pauses.get(c.enrolment_id, []), as_of
-        )
+    for c, items in paused:
         counted = [i for i in items if f.start <= i.due <= as_of]
         plans = rules.tally(i for i in counted if i.kind == "plan")
         evaluated = rules.tally(i for i in counted if i.kind == "evaluation")
@@ -320,33 +317,120 @@ def _compliance(
                   evaluated.on_time, evaluated.late, evaluated.missing)  # fmt: skip
         add(agreements, c.agreement_id, c.agreement, JUDGED, counts)
         add(caseworkers, c.caseworker_id, c.caseworker, JUDGED, counts)
-        if open_items and c.status == EnrolmentStatus.ACTIVE:
-            pending += [
-                (0, c.enrolment_id, n, c.case_code, c.agreement, c.caseworker, i.kind, i.due)
-                for n, i in enumerate(items)
-                if i.done_on is None or i.done_on > as_of
-            ]
-    # Course by course in id order (plan, evaluation), then deliverables, then meetings:
-    # the order the open lists keep for items with the same sort key.
-    pending.sort(key=lambda item: tuple(item[:3]))
-    for _part, _id, _n, case_code, agreement, caseworker, kind, due in pending:
-        _file(case_code, agreement, caseworker, kind, due, as_of, overdue, due_soon)
 
     by_agreement = [_group(key, *sums) for key, sums in agreements.items()]
     by_caseworker = [_group(key, *sums) for key, sums in caseworkers.items()]
     total = _group(None, "I alt", [sum(column) for column in zip(
         *(sums for _, sums in agreements.values()), strict=True)] or [0] * len(COUNTS))  # fmt: skip
-    overdue.sort(key=lambda i: (-i.days, i.case_code))
-    due_soon.sort(key=lambda i: (i.due, i.case_code))
     return Compliance(
         as_of,
         sorted(by_agreement, key=lambda g: g.key or 0),
         sorted(by_caseworker, key=lambda g: (g.label, g.key or 0)),
         total,
-        overdue,
-        due_soon,
+        lists.overdue,
+        lists.due_soon,
         total.courses,
+        lists.overdue_count,
+        lists.due_soon_count,
     )
+
+
+def _has_pause():
+    return Enrolment.id.in_(select(Pause.enrolment_id))
+
+
+def _paused_courses(
+    conn, courses_clause: ColumnElement[bool], in_scope: ColumnElement[bool], f: Filters,
+    today: dt.date,
+) -> list[tuple[CourseRow, list[DueItem]]]:  # fmt: skip
+    """The courses in scope with a pause (few: pauses move due dates), each with its plan
+    and evaluation items judged on the period's as-of day by lib.domain.rules; their
+    evaluations and pauses read in one statement."""
+    as_of = f.as_of(today)
+    paused = _has_pause()
+    paused_ids = select(Enrolment.id).where(in_scope, paused)
+    evaluations: dict[int, list[dt.date]] = {}
+    pauses: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+    for enrolment_id, kind, day, until in conn.execute(
+        union_all(
+            select(Evaluation.enrolment_id, literal("e", String).label("kind"),
+                   Evaluation.evaluated_on.label("first"), cast(null(), Date).label("last"))
+            .where(Evaluation.enrolment_id.in_(paused_ids), Evaluation.evaluated_on <= as_of),
+            select(Pause.enrolment_id, literal("p", String), Pause.start_date, Pause.end_date)
+            .where(Pause.enrolment_id.in_(paused_ids)),
+        ).order_by(text("kind"), text("first"))
+    ).all():  # fmt: skip
+        if kind == "e":
+            evaluations.setdefault(enrolment_id, []).append(day)
+        else:
+            pauses.setdefault(enrolment_id, []).append((day, until))
+    return [
+        (c, course_items(c, evaluations.get(c.enrolment_id, []),
+                         pauses.get(c.enrolment_id, []), as_of))
+        for c in _courses(conn, and_(courses_clause, paused), f, today)
+    ]  # fmt: skip
+
+
+@dataclass
+class OpenLists:
+    overdue: list[OpenItem] = field(default_factory=list)
+    due_soon: list[OpenItem] = field(default_factory=list)
+    overdue_count: int = 0
+    due_soon_count: int = 0
+
+
+def _open_lists(
+    conn, in_scope: ColumnElement[bool], paused: list[tuple[CourseRow, list[DueItem]]],
+    f: Filters, today: dt.date, shown: int | None,
+) -> OpenLists:  # fmt: skip
+    """The open items of the active courses in scope, for a period that runs to today:
+    overdue (most overdue first) and due within DUE_SOON_DAYS (soonest first), the first
+    `shown` of each (None: all), and how many there are. SQL gives the items of the
+    courses without a pause (_open_items) and ranks them by due date, so that only the
+    items that can be among the first `shown` come back; the rules give those of the
+    courses with a pause."""
+    as_of = f.as_of(today)
+    if f.end < today:  # an earlier period has no open lists
+        return OpenLists()
+    items = _open_items(conn, in_scope, _has_pause(), as_of).subquery()
+    side = case((items.c.due < as_of, 0), else_=1)
+    ranked = select(
+        items,
+        side.label("side"),
+        func.count().over(partition_by=side).label("listed"),
+        func.rank().over(partition_by=side, order_by=items.c.due).label("place"),
+    ).subquery()
+    stmt = select(ranked)
+    if shown is not None:
+        # rank: ties share a place, so every item due on the last shown day comes back and
+        # the order below (with the case code) decides among them.
+        stmt = stmt.where(ranked.c.place <= shown)
+    pending: list[Any] = []
+    counts = [0, 0]
+    for r in conn.execute(stmt):
+        pending.append(tuple(r)[:8])
+        counts[r.side] = r.listed
+    for c, course in paused:
+        if c.status != EnrolmentStatus.ACTIVE:
+            continue
+        for n, i in enumerate(course):
+            if i.done_on is None or i.done_on > as_of:
+                pending.append(
+                    (0, c.enrolment_id, n, c.case_code, c.agreement, c.caseworker, i.kind, i.due)
+                )
+                counts[0 if i.due < as_of else 1] += i.due <= as_of + dt.timedelta(
+                    days=DUE_SOON_DAYS
+                )
+    # Most overdue (or soonest due) first; then by case code, and course by course (plan,
+    # evaluation), deliverables, meetings.
+    pending.sort(key=lambda item: (item[7], item[3], *item[:3]))
+    overdue: list[OpenItem] = []
+    due_soon: list[OpenItem] = []
+    for _part, _id, _n, case_code, agreement, caseworker, kind, due in pending:
+        _file(case_code, agreement, caseworker, kind, due, as_of, overdue, due_soon)
+    if shown is not None:
+        overdue, due_soon = overdue[:shown], due_soon[:shown]
+    return OpenLists(overdue, due_soon, counts[0], counts[1])
 
 
 COUNTS = (
@@ -569,13 +653,16 @@ def _open_items(conn, in_scope: ColumnElement[bool], paused, as_of: dt.date):
     soon = as_of + dt.timedelta(days=DUE_SOON_DAYS)
     active = and_(in_scope, Enrolment.status == EnrolmentStatus.ACTIVE)
     labels = (
-        Participant.case_code,
-        Agreement.name,
-        func.coalesce(User.display_name, NO_CASEWORKER),
+        Participant.case_code.label("case_code"),
+        Agreement.name.label("agreement"),
+        func.coalesce(User.display_name, NO_CASEWORKER).label("caseworker"),
     )
 
     def rows(part: int, order, kind, due, *joins):
-        stmt = select(literal(part, Integer), Enrolment.id, order, *labels, kind, due)
+        stmt = select(
+            literal(part, Integer).label("part"), Enrolment.id.label("id"), order.label("n"),
+            *labels, kind.label("kind"), due.label("due"),
+        )  # fmt: skip
         for target, on in joins:
             stmt = stmt.join(target, on)
         return (

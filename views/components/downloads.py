@@ -150,7 +150,7 @@ def table_key(what: str, frame: pd.DataFrame) -> str:
 
 
 def table_downloads(
-    df: pd.DataFrame,
+    df: pd.DataFrame | Callable[[], pd.DataFrame],
     what: str,
     *,
     key: str | None = None,
@@ -161,18 +161,25 @@ def table_downloads(
 ) -> None:
     """Two buttons under a table: "Hent Excel" (title, period, filters, column
     definitions, Danish number formats) and "Hent CSV" (semicolon, UTF-8 with BOM); a
-    text that begins like a formula is text in both."""
-    key = key or table_key(what, df)
+    text that begins like a formula is text in both. `df` may be a function giving the
+    table (then `key` is needed): it is called when a file is asked for."""
+    if callable(df):
+        assert key is not None, "a table made on click needs a key"
+        rows = df
+    else:
+        key = key or table_key(what, df)
+        rows = lambda: df  # noqa: E731
     context = filter_context() if context is None else context
     # A row of buttons as wide as their labels: columns would squeeze them to "H" under a
     # table in a narrow column (Progression's side by side tables).
     row = st.container(horizontal=True, gap="small")
-    columns = {c: t for c, t in (definitions or {}).items() if c in df.columns}
 
     # Made when clicked, not on every rerun of the page for every table on it.
     def workbook() -> bytes:
+        frame = rows()
+        columns = {c: t for c, t in (definitions or {}).items() if c in frame.columns}
         return table_xlsx(
-            df,
+            frame,
             what[:31],
             title=what,
             notes=notes,
@@ -194,7 +201,7 @@ def table_downloads(
     file_download(
         row,
         "Hent CSV",
-        lambda: table_csv(df),
+        lambda: table_csv(rows()),
         export_filename(what, "csv"),
         "csv",
         key=f"{key}_csv",

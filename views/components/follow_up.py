@@ -4,7 +4,9 @@ agreement and per caseworker, and the lists of what is overdue now and due soon.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 
 from lib.charts.dashboards import status_share_chart
@@ -15,10 +17,12 @@ from lib.domain.format import fmt_date, fmt_int
 from lib.domain.period import Filters
 from lib.queries.compliance import (
     DUE_SOON_DAYS,
+    OPEN_ITEMS_SHOWN,
     Compliance,
     GroupCompliance,
     OpenItem,
     compliance,
+    open_items,
 )
 from views.components.course_page import LINK_COLUMN, LINK_HELP
 from views.components.dashboard import share_kpi, show_chart_once
@@ -30,7 +34,7 @@ from views.components.follow_up_tables import (
 )
 from views.components.layout import empty_state, table
 from views.components.quality import mentor_compliance_section
-from views.components.runtime import cached_query
+from views.components.runtime import cached_query, get_engine
 from views.texts import dashboards as texts
 
 
@@ -78,31 +82,48 @@ def _group_section(groups: list[GroupCompliance], label: str) -> None:
             )
 
 
-# The most overdue (or soonest due) first; a manager works from the top of the list.
-OPEN_ITEMS_SHOWN = 500
+def deadline_lists(data: Compliance, scope: Scope, filters: Filters) -> None:
+    """What is overdue in active courses now, and what falls due in the next days: the
+    first items of each on the screen (compliance() fetches only those), every item in
+    the files, fetched when one is asked for."""
+    engine = get_engine()  # the files are made on another thread, without the session
 
+    def every(days_label: str, overdue: bool) -> Callable[[], pd.DataFrame]:
+        def rows() -> pd.DataFrame:
+            lists = open_items(engine, scope, filters)
+            return open_items_table(lists.overdue if overdue else lists.due_soon, days_label)
 
-def deadline_lists(data: Compliance, filters: Filters) -> None:
-    """What is overdue in active courses now, and what falls due in the next days."""
+        return rows
+
     _open_items(
         "Overskredet nu",
         data.overdue,
+        data.overdue_count,
         "Dage over fristen",
         texts.NOTHING_OVERDUE,
-        texts.OVERDUE_COUNT.format(count=fmt_int(len(data.overdue))),
+        every("Dage over fristen", True),
+        texts.OVERDUE_COUNT.format(count=fmt_int(data.overdue_count)),
     )
     _open_items(
         f"Forfalder de næste {DUE_SOON_DAYS} dage",
         data.due_soon,
+        data.due_soon_count,
         "Dage til fristen",
         texts.NOTHING_DUE_SOON.format(days=DUE_SOON_DAYS),
+        every("Dage til fristen", False),
     )
     if filters.end < dt.date.today():
         st.caption(texts.LISTS_ONLY_UP_TO_TODAY)
 
 
 def _open_items(
-    title: str, items: list[OpenItem], days_label: str, empty: str, caption: str | None = None
+    title: str,
+    items: list[OpenItem],
+    count: int,
+    days_label: str,
+    empty: str,
+    every: Callable[[], pd.DataFrame],
+    caption: str | None = None,
 ) -> None:
     st.subheader(title)
     if not items:
@@ -111,8 +132,10 @@ def _open_items(
     table(
         open_items_table(items, days_label),
         {LINK_COLUMN: LINK_HELP},
+        title=title,  # the files' title and name: "Overskredet nu", not the page's
         links={LINK_COLUMN: "Åbn"},
-        shown=OPEN_ITEMS_SHOWN,
+        count=count,
+        every=every if count > len(items) else None,
     )
     if caption:
         st.caption(caption)
@@ -120,13 +143,13 @@ def _open_items(
 
 def follow_up_body(scope: Scope, filters: Filters) -> None:
     """Opfølgning below the header: the figures, the groups, the deadlines, mentors."""
-    data = cached_query(compliance, scope, filters)
+    data = cached_query(compliance, scope, filters, shown=OPEN_ITEMS_SHOWN)
     if not data.courses:
         empty_state(texts.NO_COURSES, texts.NO_COURSES_HINT)
         return
     st.caption(f"Opgjort pr. {fmt_date(data.as_of)} for {fmt_int(data.courses)} forløb.")
     follow_up_cards(data.total)
     group_tabs(data)
-    deadline_lists(data, filters)
+    deadline_lists(data, scope, filters)
     # Mentor follow-up is compliance too: the quality pages' section, same agreements.
     mentor_compliance_section(scope, filters)

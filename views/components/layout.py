@@ -13,7 +13,7 @@ import streamlit as st
 
 from lib.domain.format import fmt_int
 from lib.domain.text import inert
-from views.components.downloads import table_downloads
+from views.components.downloads import table_downloads, table_key
 from views.texts.dashboards import ROWS_SHOWN
 
 # Streamlit's table toolbar offers "Download as CSV", which writes cells raw (a case code
@@ -131,6 +131,8 @@ def table(
     width: str = "stretch",
     key: str | None = None,
     shown: int | None = None,
+    count: int | None = None,
+    every: Callable[[], pd.DataFrame] | None = None,
 ) -> None:
     """A table without the index; `definitions` become the columns' help (the ⓘ in the
     header), `widths` fix pixel widths where auto-sizing clips a column, `links` makes a
@@ -157,19 +159,21 @@ def table(
     config.update(column_config or {})
     # A list of 57,000 overdue items (national size) took seconds a run to send to the
     # browser, where no one reads past the first screens; the files have them all.
-    cut = shown is not None and len(frame) > shown
-    on_screen = frame.head(shown) if cut else frame
+    total = len(frame) if count is None else count
+    on_screen = frame.head(shown) if shown is not None and len(frame) > shown else frame
     st.dataframe(
         on_screen, hide_index=True, width=width, height=height, column_config=config or None
     )
-    if cut:
-        st.caption(ROWS_SHOWN.format(shown=fmt_int(len(on_screen)), count=fmt_int(len(frame))))
+    if total > len(on_screen):
+        st.caption(ROWS_SHOWN.format(shown=fmt_int(len(on_screen)), count=fmt_int(total)))
     if downloads and not frame.empty:
         what = title or st.session_state.get("_page_title") or "Tabel"
+        links = [c for c in frame.columns if c in config and _is_link(config[c])]
         table_downloads(
-            frame.drop(columns=[c for c in frame.columns if c in config and _is_link(config[c])]),
+            # `every`: the rows fetched when a file is asked for, not on every run.
+            (lambda: every().drop(columns=links)) if every else frame.drop(columns=links),
             what,
-            key=key,
+            key=key or (table_key(what, frame) + f"_{total}" if every else None),
             definitions=definitions,
         )
 
