@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from bench.generate import build
-from bench.pages import PageResult, run_pages
+from bench.pages import PageResult, peak_rss_mb, run_pages
 from bench.served import CHROMIUM, ServedResult, served_page_times
 
 if TYPE_CHECKING:
@@ -46,6 +46,10 @@ TARGETS = {
     ("S", "leder"): (None, None, 50),
     ("S", "sagsbehandler"): (None, None, 50),
 }
+
+
+# Peak resident memory of an app process (MB).
+MAX_RSS_MB = {"L": 600}
 
 
 def default_url(size: str) -> str:
@@ -204,6 +208,7 @@ def markdown(
     report: tuple[float | None, str] | None,
     command: str,
     served: list[ServedResult] | str | None = None,
+    process_rss: float | None = None,
 ) -> str:
     uname = platform.uname()
     cpus = os.cpu_count()
@@ -235,6 +240,16 @@ def markdown(
             f"{r.peak_rss_mb or 0:.0f} | {r.errors[0][:80] if r.errors else ''} |"
         )
     lines.append("")
+    if process_rss is not None:
+        limit = MAX_RSS_MB.get(size)
+        rss = f"{process_rss:.0f} MB"
+        lines.append(
+            "- Største RSS i benchmark-processen, der kørte alle sider efter hinanden (caches "
+            "ryddet før hver side): "
+            + (f"**{rss} ✗**" if limit and process_rss > limit else rss)
+            + (f" (mål ≤ {limit} MB)" if limit else "")
+            + "; RSS-kolonnen er hver sides første kørsel i sin egen proces."
+        )
     lines += miss_causes(size, floors, pages)
     if save is not None:
         lines.append(f"- Gem én evaluering (median af {SAVES}): {_mark(save, 0.1)} s (mål ≤ 0,1 s)")
@@ -383,6 +398,7 @@ def main() -> None:
         only=args.only,
         log=lambda s: print(s, flush=True),
     )
+    process_rss = peak_rss_mb()
     save = time_saves(url)
     print(f"Gem evaluering: {save * 1000:.1f} ms", flush=True)
     report = None if args.no_report else time_report(url, args.report_limit)
@@ -390,7 +406,9 @@ def main() -> None:
         print(f"Rapport: {report}", flush=True)
     served = None if args.no_served else run_served(url)
     command = "python -m bench.run " + " ".join(a for a in sys.argv[1:] if "://" not in a)
-    section = markdown(args.size, url, floors, pages, save, report, command.strip(), served)
+    section = markdown(
+        args.size, url, floors, pages, save, report, command.strip(), served, process_rss
+    )
     print(section)
     if not args.no_write:
         write_results(section, args.size)
