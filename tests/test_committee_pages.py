@@ -226,18 +226,30 @@ def test_a_read_transaction_is_not_taken_for_a_save(demo_url):
     assert runtime._commits[0] == before + 1
 
 
-def test_report_asks_for_fewer_agreements_before_making_documents(app_for, monkeypatch):
-    """Past the limit the page says so in Danish, with the reason, and offers no button
-    that would start making the documents."""
+@pytest.mark.parametrize(
+    "path, key",
+    [("views/evalueringsrapport.py", "rap_agr"), ("views/praesentation.py", "praes_agreements")],
+)
+def test_more_agreements_than_a_report_covers_are_chosen_before_anything_is_made(
+    app_for, monkeypatch, path, key
+):
+    """With more agreements than a report covers the committee pages start with none
+    chosen and say, in Danish, how many to choose and why; the widget takes no more than
+    that. The demo's two agreements stand in, with the limit at 1."""
     monkeypatch.setattr("views.components.committee.MAX_AGREEMENTS_PER_REPORT", 1)
     at = app_for("leder")
-    at.switch_page("views/evalueringsrapport.py").run()
+    at.switch_page(path).run()
     assert not page_errors(at)
-    warning = next(w.value for w in at.warning if "højst omfatte 1" in w.value)
-    assert "Du har valgt 2 samarbejdsaftaler" in warning and "eget afsnit" in warning
+    chooser = at.multiselect(key=key)
+    assert chooser.value == [] and chooser.max_selections == 1
+    hint = " ".join(i.value for i in at.info)
+    assert "Du har 2 samarbejdsaftaler. Vælg op til 1" in hint and "eget afsnit" in hint
     assert not [b for b in at.button if b.label == "Lav Word og PowerPoint"]
-    at.multiselect(key="rap_agr").set_value([2]).run()
-    assert [b for b in at.button if b.label == "Lav Word og PowerPoint"]
+    chooser.set_value([2]).run()
+    assert not page_errors(at)
+    assert "Du har 2 samarbejdsaftaler" not in " ".join(i.value for i in at.info)
+    if path.endswith("evalueringsrapport.py"):
+        assert [b for b in at.button if b.label == "Lav Word og PowerPoint"]
 
 
 def test_report_with_many_agreements_is_assessed_one_agreement_at_a_time(sqlite_url, monkeypatch):

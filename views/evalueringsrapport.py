@@ -12,7 +12,8 @@ from views.components.committee import (
     agreement_assessment,
     agreement_choice,
     agreements_to_assess,
-    all_by_default,
+    agreements_to_cover,
+    choose_hint,
     committee_report,
     committee_report_charts,
     complete_period,
@@ -39,10 +40,10 @@ names, positions = agreement_choice(agreements)
 
 left, right = st.columns([1, 2])
 period_value = period_input(left, "rap_period")
-chosen = all_by_default(right, "Samarbejdsaftaler", names, "rap_agr")
+chosen = agreements_to_cover(right, names, "rap_agr")
 period = complete_period(period_value)
 if not chosen:
-    empty_state(texts.CHOOSE_AGREEMENT)
+    empty_state(choose_hint(names, chosen, texts.CHOOSE_AGREEMENT))
     st.stop()
 
 with st.expander("Rapportens hoved (udvalg, mødedato, sagsnummer, forfatter)"):

@@ -14,7 +14,9 @@ from lib.queries.occupancy import occupancy_by_agreement
 from views.components.committee import (
     SLIDE_STYLE,
     agreement_choice,
+    agreements_to_cover,
     all_by_default,
+    choose_hint,
     committee_charts,
     committee_report,
     complete_period,
@@ -41,13 +43,13 @@ names, positions = agreement_choice(agreements)
 with st.container(key="praes_settings"):
     page_header("Præsentation")
     left, middle, right = st.columns([2, 1, 2])
-    chosen = all_by_default(left, "Samarbejdsaftaler", names, "praes_agreements")
+    chosen = agreements_to_cover(left, names, "praes_agreements")
     period_value = period_input(middle, "praes_period")
     kinds = all_by_default(right, "Diagrammer", CHART_KINDS, "praes_kinds")
 
 period = complete_period(period_value)
 if not chosen or not kinds:
-    empty_state(texts.CHOOSE_AGREEMENT_AND_CHART)
+    empty_state(choose_hint(names, chosen, texts.CHOOSE_AGREEMENT_AND_CHART))
     st.stop()
 
 presentation_controls()

@@ -15,10 +15,6 @@ from lib.documents.word import build_docx
 from lib.domain.access import Scope
 from lib.domain.period import Period
 
-# Past this the charts stop being readable (one bar per agreement and measure) and the
-# documents take long to make; the page asks for fewer agreements before starting.
-MAX_AGREEMENTS_PER_REPORT = 40
-
 
 def build_documents(
     engine: Engine,

@@ -33,3 +33,8 @@ SECTIONS: tuple[str, ...] = ("intro", *QUESTIONS, "what_works", "development_poi
 
 # Sections written once for the whole report (agreement_id NULL), the rest per agreement.
 REPORT_WIDE = ("intro", "what_works", "development_points")
+
+
+# Past this the charts stop being readable (one bar per agreement and measure) and the
+# documents take long to make; the committee pages ask for fewer agreements before starting.
+MAX_AGREEMENTS_PER_REPORT = 40

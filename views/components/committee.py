@@ -25,7 +25,7 @@ from streamlit.delta_generator import DeltaGenerator
 from lib.charts.style import TopLevelChart, fit_width
 from lib.commands.kit import ValidationError
 from lib.commands.report_texts import TEXT_LIMIT, StaleText, save_header, save_text
-from lib.documents.bundle import MAX_AGREEMENTS_PER_REPORT, build_documents
+from lib.documents.bundle import build_documents
 from lib.documents.exports import presentation_chart, warm_up_renderer
 from lib.documents.presentation import BUILDERS, CHART_KINDS, chart_content
 from lib.documents.report import (
@@ -40,6 +40,7 @@ from lib.documents.word import cell_text, report_filename
 from lib.domain.access import Scope
 from lib.domain.format import fmt_date
 from lib.domain.period import Period, default_review_period
+from lib.domain.questions import MAX_AGREEMENTS_PER_REPORT
 from lib.domain.suppression import effective_threshold
 from lib.domain.text import inert, plain
 from lib.queries.occupancy import AgreementOccupancy
@@ -96,6 +97,32 @@ def agreement_choice(agreements: list[AgreementOccupancy]) -> tuple[dict[int, st
     names = {a.agreement_id: a.agreement for a in agreements}
     positions = {agreement_id: i for i, agreement_id in enumerate(sorted(names))}
     return names, positions
+
+
+def agreements_to_cover(container: DeltaGenerator, options: dict[int, str], key: str) -> list[int]:
+    """The agreements a report or a presentation covers: all of them by default when there
+    are at most MAX_AGREEMENTS_PER_REPORT, else none until the user chooses, up to that
+    many. Asked before anything is made: 500 agreements took 6 s before the page showed,
+    for a report no committee could read."""
+    few = len(options) <= MAX_AGREEMENTS_PER_REPORT
+    return container.multiselect(
+        "Samarbejdsaftaler",
+        list(options),
+        default=list(options) if few else [],
+        max_selections=MAX_AGREEMENTS_PER_REPORT,
+        format_func=lambda o: plain(options.get(o)),
+        placeholder="Vælg aftaler",
+        help=texts.most_agreements(MAX_AGREEMENTS_PER_REPORT),
+        key=key,
+    )
+
+
+def choose_hint(options: dict[int, str], chosen: list[int], hint: str) -> str:
+    """The page's text while something is not chosen: `hint`, or, while no agreement is
+    chosen out of more than a report covers, how many to choose and why."""
+    if not chosen and len(options) > MAX_AGREEMENTS_PER_REPORT:
+        return texts.choose_agreements(len(options), MAX_AGREEMENTS_PER_REPORT)
+    return hint
 
 
 def all_by_default(container: DeltaGenerator, label: str, options: dict, key: str) -> list:
@@ -702,13 +729,6 @@ def report_downloads(
     st.header("Hent rapporten")
     st.caption(texts.DOWNLOADS_CAPTION)
     warm_up_renderer()  # the charts' renderer starts while the user reads the page
-    if len(chosen) > MAX_AGREEMENTS_PER_REPORT:
-        # Asked before anything is made: the documents get a section per agreement.
-        st.warning(
-            texts.too_many_agreements(len(chosen), MAX_AGREEMENTS_PER_REPORT),
-            icon=":material/filter_list:",
-        )
-        return
     doc_key = f"rap_docs_{period_key(period)}_{'_'.join(map(str, sorted(chosen)))}"
     if st.button("Lav Word og PowerPoint", icon=":material/description:", key="rap_make"):
         with st.spinner("Laver dokumenterne …"):

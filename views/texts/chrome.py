@@ -5,6 +5,8 @@ text -> Danish; views/components/chrome.py puts them in place in the browser."""
 
 from __future__ import annotations
 
+from lib.domain.questions import MAX_AGREEMENTS_PER_REPORT
+
 # Text and aria-label values, matched whole.
 CHROME = {
     "Skip to main content": "Gå til sidens indhold",
@@ -23,6 +25,11 @@ CHROME = {
     ),
     "month": "måned",
     "year": "år",
+    "No results": "Ingen resultater",
+    # A multiselect with a limit, at its limit (the committee pages' agreements).
+    f"You can only select up to {MAX_AGREEMENTS_PER_REPORT} options. Remove an option first.": (
+        f"Du kan højst vælge {MAX_AGREEMENTS_PER_REPORT}. Fjern en først."
+    ),
 }
 
 # Screen-reader names (aria-label) anywhere on the page, matched whole; a help icon's

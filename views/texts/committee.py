@@ -42,13 +42,17 @@ def closed_help(setting: int) -> str:
     )
 
 
-def too_many_agreements(chosen: int, limit: int) -> str:
+def choose_agreements(count: int, limit: int) -> str:
     return (
-        f"Du har valgt {chosen} samarbejdsaftaler. En rapport kan højst omfatte {limit}: "
-        "vælg færre aftaler ovenfor, før dokumenterne laves. Hver aftale får sit eget "
-        "afsnit med tabeller i Word-rapporten, så et udvalg kan ikke nå at læse flere, og "
-        "dokumenterne bliver for store til at hente og sende."
+        f"Du har {count} samarbejdsaftaler. Vælg op til {limit} ovenfor: hver aftale får sit "
+        "eget afsnit med tabeller i rapporten og sine egne søjler i diagrammerne, så et "
+        "udvalg kan ikke nå at læse flere, og siden og dokumenterne bliver for langsomme at "
+        "lave."
     )
+
+
+def most_agreements(limit: int) -> str:
+    return f"Højst {limit} samarbejdsaftaler ad gangen."
 
 
 ASSESS_ONE_LABEL = "Samarbejdsaftale at vurdere"
