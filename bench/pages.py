@@ -188,12 +188,13 @@ def measure_page(
     counter: StatementCounter,
     warm_runs: int = WARM_RUNS,
     at=None,
-    tab: tuple[str, str] | None = None,
+    tab: tuple[str, Any] | None = None,
     replay_runs: int = REPLAY_RUNS,
 ) -> PageResult:
     """One page's cold and warm runs. `at`: an AppTest already signed in as `role` (one
     per role is enough: each page starts cold from cleared caches), else a new one.
-    `tab`: (widget key, label) of the tab to open first, as a click on it does."""
+    `tab`: (widget key, value) set first, as a click does: the tab to open, or the
+    agreements chosen on a committee page."""
     import streamlit as st
 
     result = PageResult(path, title, role)
@@ -222,10 +223,10 @@ def measure_page(
 
 
 def first_run(
-    url: str, path: str, role: str, tab: tuple[str, str] | None = None
+    url: str, path: str, role: str, tab: tuple[str, Any] | None = None
 ) -> tuple[float, float]:
     """(seconds, peak RSS in MB) of the page's first run in a new process."""
-    tab_args = ["--tab", *tab] if tab else []
+    tab_args = ["--tab", tab[0], json.dumps(tab[1])] if tab else []
     out = subprocess.run(
         [sys.executable, "-m", "bench.pages", url, "--first-run", path, "--role", role, *tab_args],
         cwd=ROOT,
@@ -239,11 +240,12 @@ def first_run(
 
 
 def _first_run_child(url: str, path: str, role: str, tab: list[str] | None) -> None:
+    """`tab`: the widget key and its value as JSON."""
     started = time.perf_counter()
     at, _ = signed_in_app(url, USERS[role])
     at.run()
     if tab:
-        at.session_state[tab[0]] = tab[1]
+        at.session_state[tab[0]] = json.loads(tab[1])
     at.switch_page(path)
     at.run()
     seconds = time.perf_counter() - started
@@ -302,16 +304,34 @@ def floors(url: str, runs: int = FLOOR_RUNS) -> dict[str, float]:
     }
 
 
-def pages_for(role_code: str) -> list[tuple[str, str, tuple[str, str] | None]]:
+# The committee pages' agreement choosers: with more agreements than a report covers they
+# start empty (views.components.committee.agreements_to_cover), and the bench times them
+# with the first MAX_AGREEMENTS_PER_REPORT chosen, as a user would.
+COMMITTEE_CHOOSERS = {
+    "views/evalueringsrapport.py": "rap_agr",
+    "views/praesentation.py": "praes_agreements",
+}
+
+
+def pages_for(
+    role_code: str, agreements: list[int] | None = None
+) -> list[tuple[str, str, tuple[str, Any] | None]]:
     """(path, title, tab) of every page in the role's navigation. A page that runs only its
-    open tab (Kvalitet) gets a row per tab: each tab is what a click on it costs."""
+    open tab (Kvalitet) gets a row per tab: each tab is what a click on it costs.
+    `agreements`: the ids of the agreements the user sees, in order."""
     from app import PAGES
+    from lib.domain.questions import MAX_AGREEMENTS_PER_REPORT
     from views.texts import quality
 
     tabbed = {"views/kvalitet.py": (quality.TAB_KEY, quality.QUALITY_TABS)}
-    out: list[tuple[str, str, tuple[str, str] | None]] = []
+    out: list[tuple[str, str, tuple[str, Any] | None]] = []
     for p in PAGES:
         if role_code not in p.roles:
+            continue
+        chooser = COMMITTEE_CHOOSERS.get(p.path)
+        if chooser and agreements and len(agreements) > MAX_AGREEMENTS_PER_REPORT:
+            chosen = agreements[:MAX_AGREEMENTS_PER_REPORT]
+            out.append((p.path, f"{p.title}, {len(chosen)} aftaler valgt", (chooser, chosen)))
             continue
         if p.path not in tabbed:
             out.append((p.path, p.title, None))
@@ -321,6 +341,18 @@ def pages_for(role_code: str) -> list[tuple[str, str, tuple[str, str] | None]]:
             short = " ".join(label.split()[:2]) if label[0].isdigit() else label
             out.append((p.path, f"{p.title}, {short}", (key, label)))
     return out
+
+
+def agreements_seen(url: str, user) -> list[int]:
+    """The ids of the agreements in the user's scope, in order (the committee pages')."""
+    from db.engine import make_engine
+    from lib.queries.occupancy import occupancy_by_agreement
+
+    engine = make_engine(url)
+    try:
+        return sorted(a.agreement_id for a in occupancy_by_agreement(engine, user.scope))
+    finally:
+        engine.dispose()
 
 
 def run_pages(
@@ -377,9 +409,9 @@ def _run_pages(
     base = floors(url, timed_runs or FLOOR_RUNS)
     log(f"floors: {base}")
     for role in roles:
-        at, _user = signed_in_app(url, USERS[role])
+        at, user = signed_in_app(url, USERS[role])
         at.run()
-        for path, title, tab in pages_for(role):
+        for path, title, tab in pages_for(role, agreements_seen(url, user)):
             if only and not any(o in path for o in only):
                 continue
             r = measure_page(
@@ -403,7 +435,7 @@ def main() -> None:
     parser.add_argument("url")
     parser.add_argument("--first-run", help="(internal) one page's first run in this process")
     parser.add_argument("--role", default="leder")
-    parser.add_argument("--tab", nargs=2, help="(internal) the tab's widget key and label")
+    parser.add_argument("--tab", nargs=2, help="(internal) a widget's key and value (JSON)")
     parser.add_argument("--only", nargs="*", help="pages whose path contains one of these")
     parser.add_argument("--no-first", action="store_true")
     parser.add_argument("--json", help="write the results here")

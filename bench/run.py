@@ -164,20 +164,23 @@ def time_saves(url: str, n: int = SAVES) -> float:
 
 
 def time_report(url: str, limit: int | None = None) -> tuple[float | None, str]:
-    """Seconds to build the committee report (data, Word and PowerPoint) for every
-    agreement (or the first `limit`), as the page's button does (build_documents); or the
-    error. bench/committee_documents.py measures the documents alone."""
+    """Seconds to build the committee report (data, Word and PowerPoint) for the first
+    `limit` agreements (by default as many as the page lets a user choose), as the page's
+    button does (build_documents); or the error. bench/committee_documents.py measures
+    the documents alone."""
     from db.engine import make_engine
     from db.models import Agreement
     from lib.documents.bundle import build_documents
     from lib.domain.period import default_review_period
+    from lib.domain.questions import MAX_AGREEMENTS_PER_REPORT
     from lib.security.sign_in import load_user
 
     engine = make_engine(url)
     user = load_user(engine, "leder")
     assert user is not None
     with engine.connect() as conn:
-        ids = list(conn.scalars(select(Agreement.id).order_by(Agreement.id)))[:limit]
+        ids = list(conn.scalars(select(Agreement.id).order_by(Agreement.id)))
+    ids = ids[: limit or MAX_AGREEMENTS_PER_REPORT]
     positions = {a: i for i, a in enumerate(ids)}
     started = time.perf_counter()
     try:
@@ -190,6 +193,12 @@ def time_report(url: str, limit: int | None = None) -> tuple[float | None, str]:
     finally:
         engine.dispose()
     return time.perf_counter() - started, f"{len(ids)} aftaler"
+
+
+def _report_target(note: str) -> float:
+    """The report's target for the number of agreements in `note` ("40 aftaler")."""
+    agreements = int(note.split()[0]) if note.split()[0].isdigit() else 0
+    return 10.0 if agreements <= 40 else 60.0
 
 
 def _mark(value: float | None, target: float | None) -> str:
@@ -258,7 +267,8 @@ def markdown(
         lines.append(
             "- Udvalgsrapport, Word + PowerPoint: "
             + (
-                f"{_mark(seconds, 10.0)} s ({note}; mål ≤ 10 s for 40 aftaler)"
+                f"{_mark(seconds, _report_target(note))} s ({note}; mål ≤ 10 s for 40 aftaler, "
+                "≤ 60 s for flere)"
                 if seconds
                 else f"**fejl ✗**: {note}"
             )
@@ -382,7 +392,9 @@ def main() -> None:
     parser.add_argument("--no-first", action="store_true", help="skip first runs in new processes")
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--roles", nargs="*", default=["leder", "sagsbehandler"])
-    parser.add_argument("--report-limit", type=int, help="agreements in the report (default all)")
+    parser.add_argument(
+        "--report-limit", type=int, help="agreements in the report (default: the page's limit, 40)"
+    )
     parser.add_argument("--no-report", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print, do not write results.md")
     parser.add_argument(

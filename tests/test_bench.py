@@ -282,3 +282,22 @@ def test_pickers_search_and_cut_in_sql_on_both_databases(any_demo_url):
     code = courses[-1].label.split(" ")[0]
     assert courses[-1] in started_enrolments(engine, scope, (), code.lower(), 3)
     engine.dispose()
+
+
+def test_committee_pages_are_timed_with_the_agreements_a_user_may_choose(demo_url, monkeypatch):
+    """Past the limit the committee pages start with no agreement chosen; the bench times
+    them with the first agreements chosen, in this process and in a new one. The demo's two
+    agreements stand in, with the limit at 1."""
+    from bench.pages import first_run, run_pages
+
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    monkeypatch.setattr("lib.domain.questions.MAX_AGREEMENTS_PER_REPORT", 1)
+    monkeypatch.setattr("views.components.committee.MAX_AGREEMENTS_PER_REPORT", 1)
+    _floors, pages = run_pages(
+        demo_url, ("leder",), first=False, only=["evalueringsrapport"], warm_runs=1, timed_runs=1
+    )
+    [report] = pages
+    assert report.title == "Evalueringsrapport, 1 aftaler valgt" and report.errors == []
+    assert "build_report" in [name for name, _seconds, _n in report.cold_queries]
+    seconds, _rss = first_run(demo_url, "views/evalueringsrapport.py", "leder", ("rap_agr", [1]))
+    assert seconds > 0
