@@ -141,7 +141,9 @@ def table(
     (views.components.downloads), titled `title` or the page's title, with the filters
     used and the definitions (link columns left out); `key` tells apart tables of the
     same title and content on one page. With `shown`, the screen gets the first `shown`
-    rows and says so, and the files every row. The one st.dataframe of the pages."""
+    rows and says so, and the files every row. When `frame` holds only the first of
+    `count` rows, the screen says so too and `every` gives the files all of them, called
+    when one is asked for. The one st.dataframe of the pages."""
     config: dict[str, Any] = {}
     for column, text in (links or {}).items():
         config[column] = st.column_config.LinkColumn(
