@@ -101,6 +101,17 @@ def test_served_check_smoke_on_the_demo(demo_url, browser):
         assert r.errors == [], (r.title, r.how, r.errors)
 
 
+@pytest.mark.browser
+def test_served_memory_is_the_app_process_after_every_page(demo_url, browser):
+    """Every page of the manager's menu opens in the served app without an error, and the
+    server process's own peak memory comes back (a served Streamlit app holds well over
+    100 MB)."""
+    from bench.served import served_memory
+
+    rss, errors = served_memory(demo_url, quiet=0.3, browser=browser)
+    assert errors == [] and 100 < rss < 2000, (rss, errors)
+
+
 def _counts(url: str) -> dict[str, tuple]:
     engine = make_engine(url)
     with engine.connect() as conn:
@@ -281,6 +292,22 @@ def test_pickers_search_and_cut_in_sql_on_both_databases(any_demo_url):
     assert started_enrolments(engine, scope, (), "", 3) == courses[:3]
     code = courses[-1].label.split(" ")[0]
     assert courses[-1] in started_enrolments(engine, scope, (), code.lower(), 3)
+    # The entry pages' participant picker and Forløb's table of open courses.
+    from lib.queries.courses import count_enrolments, my_enrolments
+
+    both = ("referral", "active")
+    open_courses = my_enrolments(engine, scope, both)
+    assert count_enrolments(engine, scope, both) == len(open_courses) > 3
+    assert my_enrolments(engine, scope, both, "", 2) == open_courses[:2]
+    last = open_courses[-1]
+    assert my_enrolments(engine, scope, both, "", 2, last.id) == [last, open_courses[0]]
+    found = my_enrolments(engine, scope, both, last.initials.lower(), 50)
+    assert last in found and all(
+        last.initials.lower() in (r.initials or "").lower()
+        or last.initials.lower() in r.case_code.lower()
+        for r in found
+    )
+    assert my_enrolments(engine, scope, both, "%", 5) == []  # not a wildcard
     engine.dispose()
 
 

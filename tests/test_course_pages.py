@@ -213,3 +213,45 @@ def test_tasks_and_course_page_read_per_record_type_not_per_course(demo_engine):
     assert small.courses < large.courses
     assert n_few == n_every
     assert n_page <= 25
+
+
+def test_participant_picker_searches_above_its_limit_and_keeps_the_addressed_course(
+    app_for, demo_engine, monkeypatch
+):
+    """A manager at national size has 45,000 open courses: above PICKER_LIMIT the picker
+    lists the first ones and searches (case code or initials) in SQL; the course in the
+    address is listed first and chosen even past the cut. The demo's courses stand in,
+    with the limit at 2."""
+    from lib.queries.courses import my_enrolments
+
+    monkeypatch.setattr("views.components.forms.PICKER_LIMIT", 2)
+    own = my_enrolments(demo_engine, scope_for(demo_engine, "sagsbehandler"))
+    assert len(own) > 3
+    last, other = own[-1], own[1]
+    at = app_for("sagsbehandler")
+    at.query_params["forlob"] = str(last.id)
+    at.switch_page("views/evaluering.py").run()
+    assert not page_errors(at)
+    picker = at.selectbox(key="evaluering_forlob")
+    assert picker.value == last.id and picker.options[0] == last.label and len(picker.options) == 2
+    at.text_input(key="evaluering_forlob_search").input(other.case_code.lower()).run()
+    assert not page_errors(at)
+    picker = at.selectbox(key="evaluering_forlob")
+    assert other.label in picker.options and last.label not in picker.options
+    picker.select(other.id).run()
+    assert at.query_params["forlob"] in (str(other.id), [str(other.id)])  # kept in the address
+    at.text_input(key="evaluering_forlob_search").input("zzz-ingen").run()
+    assert "Ingen af dine forløb passer til søgningen." in [c.value for c in at.caption]
+
+
+def test_open_courses_show_their_first_and_say_the_files_have_all(app_for, monkeypatch):
+    """Forløb's table of open courses: the first on the screen, how many there are, and
+    every course in the files (45,000 at national size)."""
+    monkeypatch.setattr("views.components.enrolment_forms.OPEN_COURSES_SHOWN", 2)
+    at = app_for("sagsbehandler")
+    at.switch_page("views/forlob.py").run()
+    assert not page_errors(at)
+    courses = next(d.value for d in at.dataframe if "Sagskode" in d.value.columns)
+    assert len(courses) == 2
+    shown = [c.value for c in at.caption if c.value.startswith("Viser de første 2 af")]
+    assert shown, [c.value for c in at.caption]

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from sqlalchemy import (
-    ColumnElement,
     Engine,
     and_,
     case,
@@ -69,7 +68,7 @@ from lib.domain.quality import (
     quarter_start,
     step_up,
 )
-from lib.queries.filters import days_between
+from lib.queries.filters import days_between, matching_participants
 from lib.queries.scope import enrolment_clause
 
 # Sub-goals whose evidence is the attendance in the weekly hours (codes of the sub-goal
@@ -85,18 +84,6 @@ def _in_agreements(agreement_ids: Sequence[int] | None):
 
 def _one_course(enrolment_id: int | None):
     return True if enrolment_id is None else Enrolment.id == enrolment_id
-
-
-def _matching(search: str) -> ColumnElement[bool]:
-    """Participants whose case code or initials contain `search` (any case; % and _ are
-    plain characters); everyone when it is blank. For the pickers' searches, in SQL."""
-    needle = search.strip().lower()
-    if not needle:
-        return true()
-    return or_(
-        func.lower(Participant.case_code).contains(needle, autoescape=True),
-        func.lower(Participant.initials).contains(needle, autoescape=True),
-    )
 
 
 def _agreement_names(conn, ids: Iterable[int]) -> dict[int, str]:
@@ -505,7 +492,7 @@ def participants_with_hours(
         select(Enrolment.id, Participant.case_code, Participant.initials, Agreement.name)
         .join(Participant, Participant.id == Enrolment.participant_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
-        .where(enrolment_clause(scope), _in_agreements(agreement_ids), _matching(search), has_weeks)
+        .where(enrolment_clause(scope), _in_agreements(agreement_ids), matching_participants(search), has_weeks)
         .order_by(Enrolment.agreement_id, Participant.case_code, Enrolment.id)
         .limit(limit)
     )  # fmt: skip
@@ -786,7 +773,7 @@ def started_enrolments(
         .join(Participant, Participant.id == Enrolment.participant_id)
         .join(Agreement, Agreement.id == Enrolment.agreement_id)
         .where(enrolment_clause(scope), Enrolment.status.in_(STARTED), _in_agreements(agreement_ids))
-        .where(_matching(search))
+        .where(matching_participants(search))
         .order_by(Enrolment.status, Participant.case_code, Enrolment.id)
         .limit(limit)
     )  # fmt: skip

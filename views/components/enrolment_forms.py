@@ -29,6 +29,7 @@ from lib.queries.courses import (
     EnrolmentRow,
     agreements_for_enrolment,
     caseworkers,
+    count_enrolments,
     my_enrolments,
     participants_for,
 )
@@ -43,32 +44,46 @@ from views.components.forms import (
     text_area_field,
 )
 from views.components.layout import empty_state, table
-from views.components.runtime import cached_query
+from views.components.runtime import cached_query, get_engine
 from views.texts import entry as texts
 
 # The courses one can still change: in referral (visitation) or active.
 OPEN_STATUSES = (EnrolmentStatus.REFERRAL, EnrolmentStatus.ACTIVE)
 
 
+# The first courses on the screen; the files have them all (45,000 at national size).
+OPEN_COURSES_SHOWN = 500
+
+
 def open_courses(scope: Scope) -> None:
     """The user's courses in referral or active, or a friendly empty state."""
-    rows = cached_query(my_enrolments, scope, OPEN_STATUSES)
+    rows = cached_query(my_enrolments, scope, OPEN_STATUSES, "", OPEN_COURSES_SHOWN)
     if not rows:
         empty_state(texts.NO_OPEN_COURSES)
         return
+    count = cached_query(count_enrolments, scope, OPEN_STATUSES)
+    engine = get_engine()  # the files are made on another thread, without the session
     table(
-        pd.DataFrame(
-            {
-                "Sagskode": [r.case_code for r in rows],
-                "Initialer": [r.initials for r in rows],
-                "Aftale": [r.agreement for r in rows],
-                "Status": [EnrolmentStatus(r.status).label for r in rows],
-                "Start": [fmt_date(r.start_date) for r in rows],
-                "Længde": [f"{r.planned_weeks} uger" for r in rows],
-                "Planlagt slut": [fmt_date(r.planned_end) for r in rows],
-                "Sagsbehandler": [r.caseworker for r in rows],
-            }
-        ),
+        _courses_frame(rows),
+        count=count,
+        every=(lambda: _courses_frame(my_enrolments(engine, scope, OPEN_STATUSES)))
+        if count > len(rows)
+        else None,
+    )
+
+
+def _courses_frame(rows: list[EnrolmentRow]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Sagskode": [r.case_code for r in rows],
+            "Initialer": [r.initials for r in rows],
+            "Aftale": [r.agreement for r in rows],
+            "Status": [EnrolmentStatus(r.status).label for r in rows],
+            "Start": [fmt_date(r.start_date) for r in rows],
+            "Længde": [f"{r.planned_weeks} uger" for r in rows],
+            "Planlagt slut": [fmt_date(r.planned_end) for r in rows],
+            "Sagsbehandler": [r.caseworker for r in rows],
+        }
     )
 
 

@@ -26,7 +26,8 @@ from lib.domain.format import fmt_date
 from lib.domain.text import plain
 from lib.queries.courses import EnrolmentRow, my_enrolments
 from views.components.access_log import log_participants, viewers
-from views.components.layout import empty_state, page_header
+from views.components.layout import page_header
+from views.components.pickers import searched_picker
 from views.components.runtime import cached_query, get_engine, require_scope
 from views.components.url import query_param_int
 from views.texts import entry as texts
@@ -170,35 +171,49 @@ def confirm_box(form: str) -> bool:
     return st.checkbox(texts.SAVE_ANYWAY, key=form_key(form, "confirm"))
 
 
+# Above this many courses the picker searches (case code or initials) instead of listing
+# them all: a manager's national caseload is 45,000 open courses.
+PICKER_LIMIT = 200
+
+
 def participant_picker(
     scope: Scope,
     key: str,
     statuses: tuple[str, ...] = (EnrolmentStatus.ACTIVE,),
     label: str = "Deltager",
 ) -> EnrolmentRow | None:
-    """Choose one of the user's own courses (scope-filtered in lib). The choice is kept in
-    the URL (?forlob=id) so it survives page switches and a copied link."""
-    rows = cached_query(my_enrolments, scope, statuses)
-    if not rows:
-        empty_state(texts.NO_COURSES, texts.NO_COURSES_HINT)
-        return None
-    ids = [r.id for r in rows]
-    wanted = query_param_int("forlob")
-    if key not in st.session_state and wanted in ids:
-        st.session_state[key] = wanted
-    by_id = {r.id: r for r in rows}
-    chosen = st.selectbox(
-        label,
-        ids,
+    """Choose one of the user's own courses (scope-filtered in lib; searched in SQL above
+    PICKER_LIMIT). The choice is kept in the URL (?forlob=id) so it survives page switches
+    and a copied link."""
+    # The course chosen (or in the address) is listed first, whatever the search cut.
+    current = st.session_state.get(key) or query_param_int("forlob")
+    listed: dict[int, EnrolmentRow] = {}
+
+    def choices(search: str, n: int) -> list[EnrolmentRow]:
+        rows = cached_query(my_enrolments, scope, statuses, search, n, current)
+        listed.update((r.id, r) for r in rows)
+        return rows
+
+    chosen = searched_picker(
+        choices,
+        lambda r: r.id,
+        lambda r: r.label,
+        label=label,
         key=key,
-        format_func=lambda i: plain(by_id[i].label),
-        help=texts.OWN_PARTICIPANTS_ONLY,
+        search_key=f"{key}_search",
+        noun="forløb",
+        limit=PICKER_LIMIT,
+        help_text=texts.OWN_PARTICIPANTS_ONLY,
+        no_match=texts.NO_MATCHING_COURSE,
+        empty=texts.NO_COURSES,
+        empty_hint=texts.NO_COURSES_HINT,
+        default=current,
     )
     if chosen is not None:
         st.query_params["forlob"] = str(chosen)
-        log_participants([by_id[chosen].participant_id])
-        viewers(by_id[chosen].participant_id)
-    return by_id.get(chosen)
+        log_participants([listed[chosen].participant_id])
+        viewers(listed[chosen].participant_id)
+    return listed.get(chosen) if chosen is not None else None
 
 
 def score_input(

@@ -7,9 +7,6 @@ agreement and per mentor type, with n, and the courses whose follow-up is overdu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
@@ -72,49 +69,6 @@ def course_table(
             column_config={LINK_COLUMN: link, **(column_config or {})},
             shown=COURSE_ROWS_SHOWN,
         )
-
-
-def searched_picker(
-    choices_for: Callable[[str, int], Sequence[Any]],
-    option_id: Callable[[Any], int],
-    option_label: Callable[[Any], str],
-    *,
-    label: str,
-    key: str,
-    search_key: str,
-    noun: str,
-    limit: int,
-    help_text: str,
-    no_match: str,
-    empty: str | None = None,
-) -> int | None:
-    """A selectbox of at most `limit` participants or courses, with a search field (case
-    code or initials) once there are more. `choices_for(search, n)` reads at most n in SQL:
-    one option per course does not scale to a national caseload. `empty`: the message
-    when there is nothing to choose at all (else the no-match caption)."""
-    search = str(st.session_state.get(search_key) or "").strip()
-    choices = choices_for(search, limit + 1)
-    if empty is not None and not choices and not search:
-        empty_state(empty)
-        return None
-    if search or len(choices) > limit:
-        st.text_input(
-            f"Søg {label.lower()}",
-            key=search_key,
-            placeholder="Sagsnummer eller initialer",
-            help=f"Listen viser højst {limit} {noun}; søg for at finde andre.",
-        )
-    by_id = {option_id(c): c for c in choices[:limit]}
-    if not by_id:
-        st.caption(no_match)
-        return None
-    return st.selectbox(
-        label,
-        list(by_id),
-        format_func=lambda i: plain(option_label(by_id[i])),
-        key=key,
-        help=help_text,
-    )
 
 
 def agreement_ids_of(filters) -> tuple[int, ...]:

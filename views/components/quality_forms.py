@@ -24,7 +24,7 @@ from lib.queries.quality import (
     work_agreement_rows,
 )
 from views.components import forms
-from views.components.quality import searched_picker
+from views.components.pickers import searched_picker
 from views.components.runtime import cached_query
 from views.texts import quality as texts
 

@@ -26,7 +26,8 @@ from lib.queries.quality import (
 )
 from views.components.dashboard import pooled_note, pools_agreements
 from views.components.layout import MAX_GROUP_CARDS, empty_state, table
-from views.components.quality import course_cells, course_table, on_request, searched_picker
+from views.components.pickers import searched_picker
+from views.components.quality import course_cells, course_table, on_request
 from views.components.runtime import cached_query
 from views.texts import quality as texts
 

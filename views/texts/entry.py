@@ -13,6 +13,7 @@ from lib.domain.format import fmt_date
 
 NO_COURSES = "Du har ingen forløb at registrere på."
 NO_COURSES_HINT = "Forløb, du har adgang til, vises her, når de er i gang."
+NO_MATCHING_COURSE = "Ingen af dine forløb passer til søgningen."
 OWN_PARTICIPANTS_ONLY = "Kun dine egne deltagere vises."
 FORM_HAS_ERRORS = "Der er fejl i formularen – se beskederne ved felterne. Intet er gemt."
 SAVE_ANYWAY = "Ja, gem alligevel – det er ikke en dobbeltregistrering"
