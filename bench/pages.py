@@ -257,13 +257,19 @@ def peak_rss_mb() -> float:
     memory. Not getrusage's ru_maxrss: Linux carries that over from the process that
     started this one (the bench, which holds every page's data by then), so the
     first-run column grew page by page with the bench's own memory."""
+    peak = process_peak_rss_mb("self")
+    return peak if peak else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def process_peak_rss_mb(pid: int | str) -> float:
+    """A process's peak resident memory in MB (VmHWM), 0.0 when unknown."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return 0.0
 
 
 def _shell_app() -> None:

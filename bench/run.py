@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 
 from bench.generate import build
 from bench.pages import PageResult, peak_rss_mb, run_pages
-from bench.served import CHROMIUM, ServedResult, served_page_times
+from bench.served import CHROMIUM, ServedResult, served_memory, served_page_times
 
 if TYPE_CHECKING:
     from lib.commands.evaluations import EvaluationInput
@@ -218,6 +218,7 @@ def markdown(
     command: str,
     served: list[ServedResult] | str | None = None,
     process_rss: float | None = None,
+    served_rss: tuple[float, list[str]] | str | None = None,
 ) -> str:
     uname = platform.uname()
     cpus = os.cpu_count()
@@ -276,6 +277,8 @@ def markdown(
     lines.append("")
     if served is not None:
         lines += served_markdown(served)
+    if served_rss is not None:
+        lines += served_memory_markdown(size, served_rss)
     return "\n".join(lines)
 
 
@@ -344,6 +347,35 @@ def served_markdown(served: list[ServedResult] | str) -> list[str]:
         )
     lines.append("")
     return lines
+
+
+def served_memory_markdown(size: str, served_rss: tuple[float, list[str]] | str) -> list[str]:
+    if isinstance(served_rss, str):
+        return [f"- Den serverede app-proces' hukommelse: {served_rss}", ""]
+    rss, errors = served_rss
+    limit = MAX_RSS_MB.get(size)
+    text = f"{rss:.0f} MB"
+    return [
+        "- Den serverede app-proces (som `make run`), efter at lederen har åbnet hver side i "
+        "menuen én gang: største RSS "
+        + (f"**{text} ✗**" if limit and rss > limit else text)
+        + (f" (mål ≤ {limit} MB)" if limit else "")
+        + (f"; fejl: {'; '.join(errors)[:300]}" if errors else "")
+        + ".",
+        "",
+    ]
+
+
+def run_served_memory(url: str) -> tuple[float, list[str]] | str:
+    """The served app's peak memory after every page (bench.served.served_memory), or
+    why it was not measured."""
+    try:
+        rss, errors = served_memory(url)
+    except Exception as exc:  # reported like a failed served check
+        print(f"Serveret hukommelse fejlede: {exc}", flush=True)
+        return f"**fejl ✗**: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+    print(f"Serveret app-proces efter alle sider: {rss:.0f} MB {errors or ''}", flush=True)
+    return rss, errors
 
 
 def run_served(url: str, runs: int = SERVED_RUNS) -> list[ServedResult] | str:
@@ -417,10 +449,12 @@ def main() -> None:
     if report:
         print(f"Rapport: {report}", flush=True)
     served = None if args.no_served else run_served(url)
+    served_rss = None if served is None or isinstance(served, str) else run_served_memory(url)
     command = "python -m bench.run " + " ".join(a for a in sys.argv[1:] if "://" not in a)
     section = markdown(
-        args.size, url, floors, pages, save, report, command.strip(), served, process_rss
-    )
+        args.size, url, floors, pages, save, report, command.strip(), served, process_rss,
+        served_rss,
+    )  # fmt: skip
     print(section)
     if not args.no_write:
         write_results(section, args.size)

@@ -139,9 +139,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def served_app(url: str, log_path: Path) -> Iterator[str]:
+def served_app(url: str, log_path: Path, pid: list[int] | None = None) -> Iterator[str]:
     """The app served as `make run` serves it, on a free port, on database `url`; yields
-    its base address and stops it afterwards."""
+    its base address and stops it afterwards. `pid` gets the server's process id."""
     port = _free_port()
     env = {
         **os.environ,
@@ -152,6 +152,8 @@ def served_app(url: str, log_path: Path) -> Iterator[str]:
         proc = subprocess.Popen(
             streamlit_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
+        if pid is not None:
+            pid.append(proc.pid)
         try:
             base = f"http://127.0.0.1:{port}"
             wait_healthy(f"{base}/_stcore/health", proc=proc)
@@ -236,6 +238,56 @@ def _measure_all(browser: Browser, base: str, runs: int, quiet: float) -> list[S
         return [*menu.values(), *load.values()]
     finally:
         context.close()
+
+
+def _visit_every_page(browser: Browser, base: str, quiet: float) -> list[str]:
+    """Sign in as the manager and open every page of the menu once, to its final render;
+    the errors seen."""
+    from app import PAGES
+
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="da-DK")
+    context.add_init_script(OBSERVER)
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        _sign_in(page, base, quiet)
+        for spec in PAGES:
+            if USERNAME not in spec.roles:  # the manager's role code is its user name
+                continue
+            started = time.time()
+            page.locator(f'[data-testid="stSidebarNav"] a[href$="/{spec.url_path}"]').click()
+            _wait_rendered(page, spec.title, started, quiet)
+            errors += [f"{spec.title}: {e}" for e in page.evaluate(ERRORS)]
+        return errors
+    finally:
+        context.close()
+
+
+def served_memory(
+    url: str, quiet: float = 1.0, browser: Browser | None = None
+) -> tuple[float, list[str]]:
+    """The served app process's peak resident memory (MB, its VmHWM) after a manager has
+    opened every page of the menu once, and the errors seen: the app process the issue's
+    600 MB is about, not the bench's. `browser`: as for served_page_times."""
+    from playwright.sync_api import sync_playwright
+
+    from bench.pages import process_peak_rss_mb
+
+    pid: list[int] = []
+    with (
+        tempfile.TemporaryDirectory(prefix="fm-served-") as tmp,
+        served_app(url, Path(tmp) / "streamlit.log", pid) as base,
+    ):
+        if browser is not None:
+            errors = _visit_every_page(browser, base, quiet)
+        else:
+            with sync_playwright() as p:
+                own = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                try:
+                    errors = _visit_every_page(own, base, quiet)
+                finally:
+                    own.close()
+        return process_peak_rss_mb(pid[0]), errors
 
 
 def served_page_times(
