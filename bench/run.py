@@ -399,21 +399,28 @@ def run_served(url: str, runs: int = SERVED_RUNS) -> list[ServedResult] | str:
 
 
 def write_results(section: str, size: str) -> None:
-    """Replace this size's section in bench/results.md (other sizes are kept)."""
+    """Replace this size's section in bench/results.md where it stands (other sections are
+    kept; a size not there yet goes before the notes)."""
     head = (
         "# Benchmark-resultater\n\nSkrevet af `make bench` (bench/run.py). Noter står nederst.\n\n"
     )
     old = RESULTS.read_text() if RESULTS.exists() else head
     parts = old.split("\n## ")
-    kept = [p for p in parts[1:] if not p.startswith(f"Størrelse {size} ")]
-    notes = ""
-    kept_sections = []
-    for p in kept:
-        if p.startswith("Noter"):
-            notes = "\n## " + p
-        else:
-            kept_sections.append("\n## " + p)
-    body = parts[0].rstrip("\n") + "\n" + "".join(kept_sections) + "\n" + section + notes
+    sections = ["\n## " + p for p in parts[1:]]
+    mine = f"\n## Størrelse {size} "
+    new = "\n" + section.strip("\n") + "\n"
+    places = [i for i, p in enumerate(sections) if p.startswith(mine)]
+    if places:
+        sections[places[0]] = new
+        sections = [p for i, p in enumerate(sections) if i not in places[1:]]
+    else:
+        notes = [i for i, p in enumerate(sections) if p.startswith("\n## Noter")]
+        sections.insert(notes[0] if notes else len(sections), new)
+    body = (
+        parts[0].rstrip("\n")
+        + "\n"
+        + "".join(s if s.endswith("\n") else s + "\n" for s in sections)
+    )
     RESULTS.write_text(body.rstrip("\n") + "\n")
 
 

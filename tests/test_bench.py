@@ -328,3 +328,21 @@ def test_committee_pages_are_timed_with_the_agreements_a_user_may_choose(demo_ur
     assert "build_report" in [name for name, _seconds, _n in report.cold_queries]
     seconds, _rss = first_run(demo_url, "views/evalueringsrapport.py", "leder", ("rap_agr", [1]))
     assert seconds > 0
+
+
+def test_results_keep_each_size_where_it_stands(tmp_path, monkeypatch):
+    """A new run replaces its size's section in place; a size not there yet goes before
+    the notes; the other sections stay as they are."""
+    import bench.run as run
+
+    results = tmp_path / "results.md"
+    results.write_text(
+        "# B\n\nx\n\n## Størrelse M – gammel\n\nm\n\n## Belastning\n\nb\n\n## Noter\n\nn\n"
+    )
+    monkeypatch.setattr(run, "RESULTS", results)
+    run.write_results("## Størrelse M – ny\n\nm2\n", "M")
+    run.write_results("## Størrelse L – ny\n\nl\n", "L")
+    text = results.read_text()
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings == ["## Størrelse M – ny", "## Belastning", "## Størrelse L – ny", "## Noter"]
+    assert "gammel" not in text and "\n\nb\n" in text and text.endswith("n\n")
