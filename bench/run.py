@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
 import statistics
 import sys
 import time
@@ -457,7 +458,9 @@ def main() -> None:
         print(f"Rapport: {report}", flush=True)
     served = None if args.no_served else run_served(url)
     served_rss = None if served is None or isinstance(served, str) else run_served_memory(url)
-    command = "python -m bench.run " + " ".join(a for a in sys.argv[1:] if "://" not in a)
+    # The command as given, but a database address with a password is "<url>".
+    shown = ["<url>" if re.search(r"//[^/@]*:[^/@]*@", a) else a for a in sys.argv[1:]]
+    command = "python -m bench.run " + " ".join(shown)
     section = markdown(
         args.size, url, floors, pages, save, report, command.strip(), served, process_rss,
         served_rss,
