@@ -236,7 +236,7 @@ def occupancy_chart(
         "belaegning",
         "belaegning",
         "Pladser i brug og ledige pr. samarbejdsaftale",
-        f"Opgjort {fmt_date(report.as_of)}. {slots}.",
+        f"Opgjort {fmt_date(report.as_of)}. {slots.removesuffix('.')}.",  # STRIP_NOTE ends in one
         danish(chart),
         question="q1",
         figures=[
