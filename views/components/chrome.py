@@ -3,8 +3,8 @@
   page runs ("Running...", "Stop"), the keyboard user's "Skip to main content" link, the
   screen-reader names anywhere on the page ("Help for …", "Link to heading", "Open") and
   the date picker (its buttons, its screen-reader texts and, in a browser set to English,
-  the calendar's month and weekday names) and a multiselect's dropdown ("No results",
-  its limit);
+  the calendar's month and weekday names) and a select's dropdown ("No results", a
+  multiselect's limit);
 - on a narrow window, where the open sidebar lies over the page (under 768 px), the sidebar
   closes after a page change. Streamlit closes it itself only after a menu link and only
   when the browser says it is a phone, so a narrow desktop window, a tablet or the
@@ -47,10 +47,11 @@ SCRIPT = """
   const words = %(words)s, months = %(months)s, days = %(days)s;
   const labels = %(aria)s, helpFor = %(help_for)s;
   const prefixes = %(prefixes)s, suffixes = %(suffixes)s;
-  // A multiselect's dropdown lies at the end of the page ("No results", its limit).
+  // A select's dropdown lies at the end of the page ("No results", a multiselect's limit).
   const areas = '[data-testid="stStatusWidget"], [data-testid="stDateInput"], ' +
     '[data-testid="stDateInputCalendar"], [data-testid="stTimeInput"], ' +
-    '[data-testid="stSkipToContent"], [data-testid="stMultiSelectDropdown"]';
+    '[data-testid="stSkipToContent"], [data-testid="stMultiSelectDropdown"], ' +
+    '[data-testid="stSelectboxVirtualDropdown"]';
   const names = new RegExp("\\\\b(" + Object.keys(months).concat(Object.keys(days)).join("|") + ")\\\\b", "g");
   const inCalendar = (el) => el && el.closest && el.closest('[data-testid="stDateInputCalendar"]');
   const danish = (text, calendar) => {
