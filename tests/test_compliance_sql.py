@@ -63,7 +63,7 @@ from lib.queries.compliance import (
     OpenItem,
     _courses,
     _deliverable_counts,
-    _open,
+    _file,
     compliance,
     compliance_by_caseworker,
     course_items,
@@ -79,6 +79,16 @@ CASEWORKERS = (2, 3)
 MANAGER = Scope(1, "chef", "leder")
 CASEWORKER = Scope(2, "cw2", "sagsbehandler")
 ACTIVE, ENDED, REFERRAL = EnrolmentStatus.ACTIVE, EnrolmentStatus.ENDED, EnrolmentStatus.REFERRAL
+
+
+def _open(c: CourseRow, kind: str, due, done_on, as_of, overdue: list, due_soon: list) -> None:
+    """The reference's filing of a not-done item of an active course (overdue, or due
+    within DUE_SOON_DAYS)."""
+    if done_on is not None and done_on <= as_of:
+        return
+    _file(c.case_code, c.agreement, c.caseworker, kind, due, as_of, overdue, due_soon)
+
+
 EXAMPLES = settings(
     max_examples=40,
     deadline=None,

@@ -6,8 +6,10 @@ the evaluation_follow_up summary holds for it), meetings (also from
 evaluation_follow_up) and deliverables are counted for every course; the few courses with
 a pause (pauses move due dates) are read course by course and judged by lib.domain.rules.
 The open lists are SQL rows too (`_open_items`): of each active course without a pause
-only its plan and the evaluation after its last one can be open. tests/test_compliance_sql
-.py holds all this to the rules course by course on random courses; the one-item rules
+only its plan and the evaluation after its last one can be open; the database ranks them
+by due date and sends only those that can be among the first the screen shows
+(`_open_lists`), with how many there are. tests/test_compliance_sql.py holds all this
+to the rules course by course on random courses; the one-item rules
 the meetings and deliverables follow (rules.deliverable_item, rules.meeting_status) are
 checked against these counts by tests/test_measure_properties.py.
 
@@ -149,6 +151,16 @@ class Compliance:
     due_soon: list[OpenItem]  # the first `shown`, soonest first
     courses: int
     overdue_count: int = 0  # all of them
+    due_soon_count: int = 0
+
+
+@dataclass
+class OpenLists:
+    """The open lists alone (open_items: every item, for the files)."""
+
+    overdue: list[OpenItem] = field(default_factory=list)
+    due_soon: list[OpenItem] = field(default_factory=list)
+    overdue_count: int = 0
     due_soon_count: int = 0
 
 
@@ -369,14 +381,6 @@ def _paused_courses(
                          pauses.get(c.enrolment_id, []), as_of))
         for c in _courses(conn, and_(courses_clause, paused), f, today)
     ]  # fmt: skip
-
-
-@dataclass
-class OpenLists:
-    overdue: list[OpenItem] = field(default_factory=list)
-    due_soon: list[OpenItem] = field(default_factory=list)
-    overdue_count: int = 0
-    due_soon_count: int = 0
 
 
 def _open_lists(
@@ -609,13 +613,6 @@ def _counts(conn, in_scope: ColumnElement[bool], paused, f: Filters, as_of: dt.d
             course.c.agreement_id, course.c.agreement, course.c.caseworker_id, course.c.caseworker
         )
     )  # fmt: skip
-
-
-def _open(c: CourseRow, kind: str, due, done_on, as_of, overdue: list, due_soon: list) -> None:
-    """File a not-done item of an active course as overdue or as due within 14 days."""
-    if done_on is not None and done_on <= as_of:
-        return
-    _file(c.case_code, c.agreement, c.caseworker, kind, due, as_of, overdue, due_soon)
 
 
 def _file(case_code, agreement, caseworker, kind, due, as_of, overdue: list, due_soon: list):
