@@ -31,9 +31,10 @@ def searched_picker(
 ) -> int | None:
     """A selectbox of at most `limit` participants or courses, with a search field (case
     code or initials) once there are more. `choices_for(search, n)` reads at most n in SQL:
-    one option per course does not scale to a national caseload. `empty`: the message
-    when there is nothing to choose at all (else the no-match caption), with `empty_hint`. `default`: the
-    option chosen until the user chooses (when listed), e.g. the course in the address."""
+    one option per course does not scale to a national caseload. `empty` (with
+    `empty_hint`): the message when there is nothing to choose at all (else the no-match
+    caption). `default`: the option chosen until the user chooses (when listed), e.g. the
+    course in the address."""
     search = str(st.session_state.get(search_key) or "").strip()
     choices = choices_for(search, limit + 1)
     if empty is not None and not choices and not search:
