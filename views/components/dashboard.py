@@ -10,7 +10,7 @@ import altair as alt
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from lib.charts.style import MAX_CHART_AGREEMENTS, danish
+from lib.charts.style import MAX_CHART_AGREEMENTS
 from lib.domain.access import Scope
 from lib.domain.format import fmt_int, fmt_pct
 from lib.domain.measures import Measure
@@ -48,12 +48,6 @@ def share_kpi(
         f"{fmt_int(part)} af {fmt_int(n)}{n_suffix}",
         measure.definition,
     )
-
-
-def show_chart(chart: alt.TopLevelMixin, *, stretch: bool = True) -> None:
-    """An Altair chart with the Danish number and time locale and our own styling, not
-    Streamlit's theme; `stretch=False` keeps the chart's own width."""
-    st.altair_chart(danish(chart), width="stretch" if stretch else None, theme=None)
 
 
 def show_chart_once(

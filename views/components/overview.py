@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.charts.dashboards import occupancy_month_chart
+from lib.charts.style import danish
 from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.enums import DueStatus
@@ -23,7 +24,7 @@ from lib.queries.occupancy import (
     occupancy_totals,
 )
 from lib.queries.outcomes import outcomes_in_year
-from views.components.dashboard import pooled_note, pools_agreements, share_kpi, show_chart
+from views.components.dashboard import pooled_note, pools_agreements, share_kpi, show_chart_once
 from views.components.filters import agreement_names
 from views.components.layout import Card, empty_state, group_cards, kpi, table
 from views.components.runtime import cached_query
@@ -149,7 +150,11 @@ def monthly_occupancy_chart(scope: Scope, filters: Filters) -> None:
         empty_state(texts.NO_MONTHS)
         return
     frame["Måned"] = pd.to_datetime(frame["Måned"])
-    show_chart(occupancy_month_chart(frame, names))
+    show_chart_once(
+        "occupancy_months",
+        frame.to_csv(index=False) + repr(names),
+        lambda: danish(occupancy_month_chart(frame, names)),
+    )
     st.caption(texts.MONTHLY_OCCUPANCY_CAPTION)
     pooled_note(count)
 

@@ -7,12 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from lib.charts.dashboards import outcome_chart
+from lib.charts.style import danish
 from lib.domain import measures
 from lib.domain.access import Scope
 from lib.domain.format import fmt_int, fmt_number, fmt_pct
 from lib.domain.period import Filters
 from lib.queries.outcomes import LengthSummary, certificates, outcome_counts
-from views.components.dashboard import share_kpi, show_chart
+from views.components.dashboard import share_kpi, show_chart_once
 from views.components.filters import agreement_names
 from views.components.layout import empty_state, kpi, table
 from views.components.runtime import cached_query
@@ -55,7 +56,11 @@ def outcome_charts(scope: Scope, outcomes: pd.DataFrame) -> None:
         ("Målgruppe", None),
     ):
         frame = outcomes.groupby(["Resultat", by], as_index=False)["Forløb"].sum()
-        show_chart(outcome_chart(frame, by, colours))
+        show_chart_once(
+            f"outcomes:{by}",
+            frame.to_csv(index=False) + repr(colours),
+            lambda frame=frame, by=by, colours=colours: danish(outcome_chart(frame, by, colours)),
+        )
     st.caption(measures.ENDED.definition)
 
 
