@@ -72,9 +72,9 @@ def test_a_missed_target_names_its_slowest_queries_and_the_rest():
     from bench.pages import PageResult
     from bench.run import markdown
 
-    slow = PageResult("views/opfolgning.py", "Opfølgning", "leder", warm=0.5, cold=2.0)
+    slow = PageResult("views/opfolgning.py", "Opfølgning", "leder", warm=0.5, cold=2.0, queries=0.2)
     slow.cold_queries = [("compliance", 1.2, 1), ("mentor_compliance", 0.3, 2), ("tiny", 0.01, 1)]
-    fast = PageResult("views/overblik.py", "Overblik", "leder", warm=0.1, cold=0.5)
+    fast = PageResult("views/overblik.py", "Overblik", "leder", warm=0.1, cold=0.5, queries=0.1)
     text = markdown("M", "sqlite://", {"empty_page": 0.002, "app_shell": 0.01}, [slow, fast],
                     None, None, "python -m bench.run")  # fmt: skip
     causes = text.split("### Mål, der ikke er nået")[1].splitlines()
@@ -82,6 +82,9 @@ def test_a_missed_target_names_its_slowest_queries_and_the_rest():
     assert "`compliance` 1.20" in cold and "`mentor_compliance` 0.30 (2 kald)" in cold
     assert "tiny" not in cold and "forespørgsler 1.51 s" in cold and "resten 0.49 s" in cold
     assert any("Opfølgning (leder) warm 0.50 s > 0.3 s" in line for line in causes)
+    # Warm against the floor (app shell + the page's queries): 0.5 / (0.01 + 0.2) = 2.4.
+    assert any("Opfølgning (leder) warm 0.500 s = 2.4 × gulvet" in line for line in causes)
+    assert "| **2.4 ✗** |" in text
     assert not any("Overblik" in line for line in causes)
 
 
