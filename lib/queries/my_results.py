@@ -19,6 +19,7 @@ No Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 
 from sqlalchemy import Engine, and_, case, func, select
@@ -272,15 +273,9 @@ def _add_changed_frequency_mentors(conn, today: dt.date, changed, out) -> None:
         out[a.caseworker_id] = (due + m.due, on_time + m.on_time)
 
 
-def my_results(engine: Engine, scope: Scope, today: dt.date | None = None) -> MyResults:
-    """The figures for the signed-in user: a caseworker's own and the centre's; a manager's
-    per caseworker and the centre's. Enterprise staff have no caseload here."""
-    if scope.role not in JOB_CENTRE_ROLES:
-        raise AccessDenied("Mine resultater er for jobcentrets medarbejdere.")
-    today = today or dt.date.today()
-    period = Period(*default_period(today))
-    f = Filters(period.start, period.end)
-    compliance = compliance_by_caseworker(engine, f, today)
+def _other_figures(engine: Engine, f: Filters, today: dt.date):
+    """Everything my_results reads but the compliance counts: progression, outcomes, the
+    users, the evaluations not overdue, mentor follow-up and the catalogues' labels."""
     progression = progression_by_caseworker(engine, f, today)
     outcomes = outcomes_by_caseworker(engine, f)
     with engine.connect() as conn:
@@ -302,6 +297,24 @@ def my_results(engine: Engine, scope: Scope, today: dt.date | None = None) -> My
             *conn.scalars(select(OutcomeType.label).order_by(OutcomeType.sort_order)),
             NO_OUTCOME,
         ]
+    return progression, outcomes, names, listed, evaluations, mentors, parameters, outcome_labels
+
+
+def my_results(engine: Engine, scope: Scope, today: dt.date | None = None) -> MyResults:
+    """The figures for the signed-in user: a caseworker's own and the centre's; a manager's
+    per caseworker and the centre's. Enterprise staff have no caseload here."""
+    if scope.role not in JOB_CENTRE_ROLES:
+        raise AccessDenied("Mine resultater er for jobcentrets medarbejdere.")
+    today = today or dt.date.today()
+    period = Period(*default_period(today))
+    f = Filters(period.start, period.end)
+    # The compliance counts (half the time at national size) run on a connection of their
+    # own beside the rest: the database works on both at once (2.0 -> 1.2 s at L).
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        counting = beside.submit(compliance_by_caseworker, engine, f, today)
+        figures = _other_figures(engine, f, today)
+        compliance = counting.result()
+    progression, outcomes, names, listed, evaluations, mentors, parameters, outcome_labels = figures
 
     if scope.role == Role.CASEWORKER:
         listed.add(scope.user_id)
