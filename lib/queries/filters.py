@@ -5,7 +5,10 @@ clauses it turns into. Hashable, so it can be a cache key next to the user's Sco
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, or_, select, text, true
 
@@ -85,6 +88,20 @@ def filter_options(engine: Engine, scope: Scope) -> FilterOptions:
             conn.execute(select(SubGoal.id, SubGoal.label).order_by(SubGoal.sort_order)).all()
         )
     return FilterOptions(agreements, groups, goals)
+
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+
+def side_by_side(beside: Callable[[], A], here: Callable[[], B]) -> tuple[A, B]:
+    """(beside(), here()), with beside() on a thread of its own while here() runs: two
+    reads on two connections, which the database works on at once (the big reads of
+    Opfølgning and Mine resultater at national size)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(beside)
+        mine = here()
+        return other.result(), mine
 
 
 def sort_in_memory(conn: Connection) -> None:

@@ -19,8 +19,8 @@ No Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
+from typing import NamedTuple
 
 from sqlalchemy import Engine, and_, case, func, select
 
@@ -50,7 +50,7 @@ from lib.queries.compliance import (
     dates_by_course,
     next_evaluation_due,
 )
-from lib.queries.filters import add_days, overlaps_period
+from lib.queries.filters import add_days, overlaps_period, side_by_side
 from lib.queries.outcomes import NO_OUTCOME, outcomes_by_caseworker
 from lib.queries.progression import ChangeSums, progression_by_caseworker
 from lib.queries.quality import fixed_frequency_judged, frequency_changes
@@ -273,7 +273,18 @@ def _add_changed_frequency_mentors(conn, today: dt.date, changed, out) -> None:
         out[a.caseworker_id] = (due + m.due, on_time + m.on_time)
 
 
-def _other_figures(engine: Engine, f: Filters, today: dt.date):
+class _OtherFigures(NamedTuple):
+    progression: dict
+    outcomes: dict
+    names: dict[int, str]  # user id -> display name
+    listed: set[int]  # the active caseworkers
+    evaluations: dict[int | None, tuple[int, int]]
+    mentors: dict[int | None, tuple[int, int]]
+    parameters: list[tuple[str, str]]
+    outcome_labels: list[str]
+
+
+def _other_figures(engine: Engine, f: Filters, today: dt.date) -> _OtherFigures:
     """Everything my_results reads but the compliance counts: progression, outcomes, the
     users, the evaluations not overdue, mentor follow-up and the catalogues' labels."""
     progression = progression_by_caseworker(engine, f, today)
@@ -297,7 +308,9 @@ def _other_figures(engine: Engine, f: Filters, today: dt.date):
             *conn.scalars(select(OutcomeType.label).order_by(OutcomeType.sort_order)),
             NO_OUTCOME,
         ]
-    return progression, outcomes, names, listed, evaluations, mentors, parameters, outcome_labels
+    return _OtherFigures(
+        progression, outcomes, names, listed, evaluations, mentors, parameters, outcome_labels
+    )
 
 
 def my_results(engine: Engine, scope: Scope, today: dt.date | None = None) -> MyResults:
@@ -310,10 +323,10 @@ def my_results(engine: Engine, scope: Scope, today: dt.date | None = None) -> My
     f = Filters(period.start, period.end)
     # The compliance counts (half the time at national size) run on a connection of their
     # own beside the rest: the database works on both at once (2.0 -> 1.2 s at L).
-    with ThreadPoolExecutor(max_workers=1) as beside:
-        counting = beside.submit(compliance_by_caseworker, engine, f, today)
-        figures = _other_figures(engine, f, today)
-        compliance = counting.result()
+    compliance, figures = side_by_side(
+        lambda: compliance_by_caseworker(engine, f, today),
+        lambda: _other_figures(engine, f, today),
+    )
     progression, outcomes, names, listed, evaluations, mentors, parameters, outcome_labels = figures
 
     if scope.role == Role.CASEWORKER:
