@@ -150,7 +150,7 @@ def table_key(what: str, frame: pd.DataFrame) -> str:
 
 
 def table_downloads(
-    df: pd.DataFrame | Callable[[], pd.DataFrame],
+    df: pd.DataFrame,
     what: str,
     *,
     key: str | None = None,
@@ -158,17 +158,14 @@ def table_downloads(
     percent_columns: tuple[str, ...] = (),
     definitions: Mapping[str, str] | None = None,
     context: list[str] | None = None,
+    every: Callable[[], pd.DataFrame] | None = None,
 ) -> None:
     """Two buttons under a table: "Hent Excel" (title, period, filters, column
     definitions, Danish number formats) and "Hent CSV" (semicolon, UTF-8 with BOM); a
-    text that begins like a formula is text in both. `df` may be a function giving the
-    table (then `key` is needed): it is called when a file is asked for."""
-    if callable(df):
-        assert key is not None, "a table made on click needs a key"
-        rows = df
-    else:
-        key = key or table_key(what, df)
-        rows = lambda: df  # noqa: E731
+    text that begins like a formula is text in both. `every`: when `df` holds only the
+    first rows, a function giving all of them, called when a file is asked for."""
+    key = key or table_key(what, df)
+    rows = every or (lambda: df)
     context = filter_context() if context is None else context
     # A row of buttons as wide as their labels: columns would squeeze them to "H" under a
     # table in a narrow column (Progression's side by side tables).

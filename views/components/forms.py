@@ -27,7 +27,7 @@ from lib.domain.text import plain
 from lib.queries.courses import EnrolmentRow, my_enrolments
 from views.components.access_log import log_participants, viewers
 from views.components.layout import page_header
-from views.components.pickers import searched_picker
+from views.components.pickers import PICKER_LIMIT, searched_picker
 from views.components.runtime import cached_query, get_engine, require_scope
 from views.components.url import query_param_int
 from views.texts import entry as texts
@@ -169,11 +169,6 @@ def confirm_box(form: str) -> bool:
     if not needs_confirmation(form):
         return False
     return st.checkbox(texts.SAVE_ANYWAY, key=form_key(form, "confirm"))
-
-
-# Above this many courses the picker searches (case code or initials) instead of listing
-# them all: a manager's national caseload is 45,000 open courses.
-PICKER_LIMIT = 200
 
 
 def participant_picker(

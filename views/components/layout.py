@@ -13,7 +13,7 @@ import streamlit as st
 
 from lib.domain.format import fmt_int
 from lib.domain.text import inert
-from views.components.downloads import table_downloads, table_key
+from views.components.downloads import table_downloads
 from views.texts.dashboards import ROWS_SHOWN
 
 # Streamlit's table toolbar offers "Download as CSV", which writes cells raw (a case code
@@ -172,11 +172,12 @@ def table(
         what = title or st.session_state.get("_page_title") or "Tabel"
         links = [c for c in frame.columns if c in config and _is_link(config[c])]
         table_downloads(
-            # `every`: the rows fetched when a file is asked for, not on every run.
-            (lambda: every().drop(columns=links)) if every else frame.drop(columns=links),
+            frame.drop(columns=links),
             what,
-            key=key or (table_key(what, frame) + f"_{total}" if every else None),
+            key=key,
             definitions=definitions,
+            # The rows fetched when a file is asked for, not on every run.
+            every=(lambda: every().drop(columns=links)) if every else None,
         )
 
 

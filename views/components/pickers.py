@@ -12,6 +12,12 @@ import streamlit as st
 from lib.domain.text import plain
 from views.components.layout import empty_state
 
+# Above this many participants or courses a picker searches (case code or initials) in SQL
+# instead of listing them all: one option per course does not scale to a national
+# caseload (45,000 open courses, 100,000 in all). Each page's module names it, so a test
+# can lower it for one page.
+PICKER_LIMIT = 200
+
 
 def searched_picker(
     choices_for: Callable[[str, int], Sequence[Any]],

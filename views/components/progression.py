@@ -37,6 +37,7 @@ from lib.queries.sub_goals import sub_goal_progress
 from views.components.course_page import course_page_link
 from views.components.dashboard import show_chart_once
 from views.components.layout import empty_state, kpi, table
+from views.components.pickers import PICKER_LIMIT
 from views.components.runtime import cached_query
 from views.texts import dashboards as texts
 
@@ -185,7 +186,6 @@ def sub_element_section(scope: Scope, filters: Filters, changes: list[ParameterC
 # the star's picker searches: one line or option per participant does not scale to a
 # national caseload (100,000 courses).
 TRAJECTORY_LIMIT = 300
-PICKER_LIMIT = 200
 
 
 def trajectory_section(scope: Scope, filters: Filters) -> None:

@@ -24,7 +24,7 @@ from lib.queries.quality import (
     work_agreement_rows,
 )
 from views.components import forms
-from views.components.pickers import searched_picker
+from views.components.pickers import PICKER_LIMIT, searched_picker
 from views.components.runtime import cached_query
 from views.texts import quality as texts
 
@@ -48,9 +48,6 @@ def registration_section(engine: Engine, scope: Scope, agreement_ids: tuple[int,
         add_mentor_form(engine, scope, enrolment_id)
 
 
-# Above this many courses the picker searches (case code or initials) instead of listing
-# every course: one option per course does not scale to a national caseload.
-PICKER_LIMIT = 200
 SEARCH_KEY = "kvalitet_forlob_soeg"
 
 

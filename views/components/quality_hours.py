@@ -26,7 +26,7 @@ from lib.queries.quality import (
 )
 from views.components.dashboard import pooled_note, pools_agreements
 from views.components.layout import MAX_GROUP_CARDS, empty_state, table
-from views.components.pickers import searched_picker
+from views.components.pickers import PICKER_LIMIT, searched_picker
 from views.components.quality import course_cells, course_table, on_request
 from views.components.runtime import cached_query
 from views.texts import quality as texts
@@ -34,9 +34,6 @@ from views.texts import quality as texts
 # The hours section covers the latest 12 months (from the first of the month): the weekly
 # hours grow by one row per course and week, and an unbounded sum read all of them.
 HOURS_MONTHS = 12
-# A picker with one option per course sends every option to the browser: above this many,
-# the user searches by case code or initials.
-PICKER_LIMIT = 200
 SEARCH_KEY = "kvalitet_timer_soeg"
 
 
