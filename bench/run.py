@@ -22,7 +22,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import func, select
 
@@ -172,7 +172,13 @@ def time_saves(url: str, n: int = SAVES) -> float:
     return statistics.median(times)
 
 
-def time_report(url: str, limit: int | None = None) -> tuple[float | None, str]:
+class ReportTiming(NamedTuple):
+    seconds: float | None  # None: it failed
+    note: str  # "40 aftaler", or the error
+    agreements: int
+
+
+def time_report(url: str, limit: int | None = None) -> ReportTiming:
     """Seconds to build the committee report (data, Word and PowerPoint) for the first
     `limit` agreements (by default as many as the page lets a user choose), as the page's
     button does (build_documents); or the error. bench/committee_documents.py measures
@@ -195,19 +201,22 @@ def time_report(url: str, limit: int | None = None) -> tuple[float | None, str]:
     try:
         build_documents(engine, user.scope, default_review_period(), ids, positions, 5)
     except Exception as exc:  # the bench reports a failure instead of stopping
-        return (
+        return ReportTiming(
             None,
             f"{type(exc).__name__}: {str(exc)[:160]} (efter {time.perf_counter() - started:.0f} s)",
+            len(ids),
         )
     finally:
         engine.dispose()
-    return time.perf_counter() - started, f"{len(ids)} aftaler"
+    return ReportTiming(time.perf_counter() - started, f"{len(ids)} aftaler", len(ids))
 
 
-def _report_target(note: str) -> float:
-    """The report's target for the number of agreements in `note` ("40 aftaler")."""
-    agreements = int(note.split()[0]) if note.split()[0].isdigit() else 0
-    return 10.0 if agreements <= 40 else 60.0
+def _report_target(agreements: int) -> float:
+    """The report's target: 10 s for as many agreements as the page allows, a minute for
+    more (bench.run --report-limit)."""
+    from lib.domain.questions import MAX_AGREEMENTS_PER_REPORT
+
+    return 10.0 if agreements <= MAX_AGREEMENTS_PER_REPORT else 60.0
 
 
 def _mark(value: float | None, target: float | None) -> str:
@@ -223,7 +232,7 @@ def markdown(
     floors: dict[str, float],
     pages: list[PageResult],
     save: float | None,
-    report: tuple[float | None, str] | None,
+    report: ReportTiming | None,
     command: str,
     served: list[ServedResult] | str | None = None,
     process_rss: float | None = None,
@@ -254,9 +263,9 @@ def markdown(
         sql = f"{r.statements_cold}/{r.statements_warm}"
         if sql_t is not None and max(r.statements_cold, r.statements_warm) > sql_t:
             sql = f"**{sql} ✗**"
+        over = warm_ratio(r, floors) > MAX_WARM_RATIO.get(size, float("inf"))
         ratio = f"{warm_ratio(r, floors):.1f}"
-        if warm_ratio(r, floors) > MAX_WARM_RATIO.get(size, float("inf")):
-            ratio = f"**{ratio} ✗**"
+        ratio = f"**{ratio} ✗**" if over else ratio
         lines.append(
             f"| {r.title} | {r.role} | {_mark(r.warm, warm_t)} | {_mark(r.cold, cold_t)} | "
             f"{_mark(r.first, None)} | {r.queries:.3f} | {ratio} | {sql} | "
@@ -264,25 +273,21 @@ def markdown(
         )
     lines.append("")
     if process_rss is not None:
-        limit = MAX_RSS_MB.get(size)
-        rss = f"{process_rss:.0f} MB"
         lines.append(
             "- Største RSS i benchmark-processen, der kørte alle sider efter hinanden (caches "
-            "ryddet før hver side): "
-            + (f"**{rss} ✗**" if limit and process_rss > limit else rss)
-            + (f" (mål ≤ {limit} MB)" if limit else "")
-            + "; RSS-kolonnen er hver sides første kørsel i sin egen proces."
+            f"ryddet før hver side): {_rss(size, process_rss)}; RSS-kolonnen er hver sides "
+            "første kørsel i sin egen proces."
         )
     lines += miss_causes(size, floors, pages)
     if save is not None:
         lines.append(f"- Gem én evaluering (median af {SAVES}): {_mark(save, 0.1)} s (mål ≤ 0,1 s)")
     if report is not None:
-        seconds, note = report
+        seconds, note, agreements = report
         lines.append(
             "- Udvalgsrapport, Word + PowerPoint: "
             + (
-                f"{_mark(seconds, _report_target(note))} s ({note}; mål ≤ 10 s for 40 aftaler, "
-                "≤ 60 s for flere)"
+                f"{_mark(seconds, _report_target(agreements))} s ({note}; mål ≤ 10 s for 40 "
+                "aftaler, ≤ 60 s for flere)"
                 if seconds
                 else f"**fejl ✗**: {note}"
             )
@@ -374,17 +379,22 @@ def served_memory_markdown(size: str, served_rss: tuple[float, list[str]] | str)
     if isinstance(served_rss, str):
         return [f"- Den serverede app-proces' hukommelse: {served_rss}", ""]
     rss, errors = served_rss
-    limit = MAX_RSS_MB.get(size)
-    text = f"{rss:.0f} MB"
     return [
         "- Den serverede app-proces (som `make run`), efter at lederen har åbnet hver side i "
-        "menuen én gang: største RSS "
-        + (f"**{text} ✗**" if limit and rss > limit else text)
-        + (f" (mål ≤ {limit} MB)" if limit else "")
+        f"menuen én gang: største RSS {_rss(size, rss)}"
         + (f"; fejl: {'; '.join(errors)[:300]}" if errors else "")
         + ".",
         "",
     ]
+
+
+def _rss(size: str, mb: float) -> str:
+    """Peak memory in MB, marked against the size's target."""
+    limit = MAX_RSS_MB.get(size)
+    text = f"{mb:.0f} MB"
+    if limit is None:
+        return text
+    return (f"**{text} ✗**" if mb > limit else text) + f" (mål ≤ {limit} MB)"
 
 
 def run_served_memory(url: str) -> tuple[float, list[str]] | str:

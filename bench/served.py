@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from bench.pages import BENCH_COOKIE_KEY
 from deploy.serve_prod import ROOT, streamlit_command, wait_healthy
@@ -36,6 +36,8 @@ from views.texts.course import NOT_FOUND_TITLE
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
+
+T = TypeVar("T")
 CHROMIUM = "/usr/bin/chromium"
 # Debian's Chromium as the browser tests start it (tests/conftest.py: CHROMIUM_ARGS).
 CHROMIUM_ARGS = [
@@ -138,10 +140,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class ServedApp(NamedTuple):
+    base: str  # its address
+    pid: int  # the server's process id
+
+
 @contextlib.contextmanager
-def served_app(url: str, log_path: Path, pid: list[int] | None = None) -> Iterator[str]:
+def served_app(url: str, log_path: Path) -> Iterator[ServedApp]:
     """The app served as `make run` serves it, on a free port, on database `url`; yields
-    its base address and stops it afterwards. `pid` gets the server's process id."""
+    its address and process id and stops it afterwards."""
     port = _free_port()
     env = {
         **os.environ,
@@ -152,12 +159,10 @@ def served_app(url: str, log_path: Path, pid: list[int] | None = None) -> Iterat
         proc = subprocess.Popen(
             streamlit_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
-        if pid is not None:
-            pid.append(proc.pid)
         try:
             base = f"http://127.0.0.1:{port}"
             wait_healthy(f"{base}/_stcore/health", proc=proc)
-            yield base
+            yield ServedApp(base, proc.pid)
         finally:
             proc.terminate()
             try:
@@ -269,25 +274,28 @@ def served_memory(
     """The served app process's peak resident memory (MB, its VmHWM) after a manager has
     opened every page of the menu once, and the errors seen: the app process the issue's
     600 MB is about, not the bench's. `browser`: as for served_page_times."""
-    from playwright.sync_api import sync_playwright
-
     from bench.pages import process_peak_rss_mb
 
-    pid: list[int] = []
     with (
         tempfile.TemporaryDirectory(prefix="fm-served-") as tmp,
-        served_app(url, Path(tmp) / "streamlit.log", pid) as base,
+        served_app(url, Path(tmp) / "streamlit.log") as app,
     ):
-        if browser is not None:
-            errors = _visit_every_page(browser, base, quiet)
-        else:
-            with sync_playwright() as p:
-                own = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                try:
-                    errors = _visit_every_page(own, base, quiet)
-                finally:
-                    own.close()
-        return process_peak_rss_mb(pid[0]), errors
+        errors = _in_chromium(browser, lambda b: _visit_every_page(b, app.base, quiet))
+        return process_peak_rss_mb(app.pid), errors
+
+
+def _in_chromium(browser: Browser | None, work: Callable[[Browser], T]) -> T:
+    """work(browser), or work on Debian's Chromium started and stopped here."""
+    if browser is not None:
+        return work(browser)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        own = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            return work(own)
+        finally:
+            own.close()
 
 
 def served_page_times(
@@ -300,19 +308,8 @@ def served_page_times(
     with tempfile.TemporaryDirectory(prefix="fm-served-") as tmp:
         log = Path(tmp) / "streamlit.log"
         try:
-            with served_app(url, log) as base:
-                if browser is not None:
-                    return _measure_all(browser, base, runs, quiet)
-                from playwright.sync_api import sync_playwright
-
-                with sync_playwright() as p:
-                    own = p.chromium.launch(
-                        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-                    )
-                    try:
-                        return _measure_all(own, base, runs, quiet)
-                    finally:
-                        own.close()
+            with served_app(url, log) as app:
+                return _in_chromium(browser, lambda b: _measure_all(b, app.base, runs, quiet))
         except Exception as exc:
             tail = log.read_text()[-2000:] if log.exists() else ""
             raise RuntimeError(
