@@ -300,7 +300,7 @@ def _compliance(
     with engine.connect() as conn:  # JIT is off for the session (db.engine)
         paused = _paused_courses(conn, courses_clause, in_scope, f, today)
 
-        def counted():
+        def count_groups():
             sort_in_memory(conn)  # the counts group every course and evaluation in scope
             # Every count in one statement, per group; plans and evaluations only for the
             # courses without a pause.
@@ -314,9 +314,9 @@ def _compliance(
         # The open lists run on a connection of their own beside the counts, so the
         # database works on both at once (at national size: counts ~1 s, lists ~0.5 s).
         if open_items:
-            open_lists, group_counts = side_by_side(listed, counted)
+            open_lists, group_counts = side_by_side(listed, count_groups)
         else:
-            open_lists, group_counts = OpenLists(), counted()
+            open_lists, group_counts = OpenLists(), count_groups()
 
     # Per agreement and per caseworker: label and counts in COUNTS' order.
     agreements: dict[int, tuple[str, list[int]]] = {}
